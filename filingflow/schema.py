@@ -1,0 +1,476 @@
+"""Every table of filingflow, described once.
+
+Parquet schemas, DuckDB DDL, the data dictionary (docs/schema.md) and the
+basic Great Expectations suites (keys unique and not null, codes in their
+allowed sets) are all derived from the definitions below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+# Shares and prices are exact: balances must add up to the last digit.
+# Scale 8 keeps every fractional share and sub-cent price seen in real filings.
+DECIMAL = pa.decimal128(38, 8)
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+    pa.float64(): "DOUBLE",
+    pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+    pa.list_(pa.string()): "VARCHAR[]",
+    DECIMAL: "DECIMAL(38, 8)",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None
+
+    @property
+    def duckdb_type(self) -> str:
+        return _DUCKDB_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    # "filing": rows belong to one filing and are replaced with it;
+    # "reference": fixed code lists; "operational": runs, ledger, quarantine.
+    kind: str = "filing"
+    column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_index", {c.name: c for c in self.columns})
+        missing = set(self.primary_key) - set(self.column_index)
+        if missing:
+            raise ValueError(f"{self.name}: primary key names unknown columns {missing}")
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema(
+            [
+                pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.description})
+                for c in self.columns
+            ],
+            metadata={"table": self.name, "description": self.description,
+                      "primary_key": ",".join(self.primary_key)},
+        )
+
+    def ddl(self) -> str:
+        # No PRIMARY KEY constraint: keys make DuckDB loads many times slower;
+        # the derived expectations check uniqueness instead.
+        cols = ",\n  ".join(
+            f'"{c.name}" {c.duckdb_type}{"" if c.nullable else " NOT NULL"}' for c in self.columns
+        )
+        return f'CREATE TABLE IF NOT EXISTS "{self.name}" (\n  {cols}\n)'
+
+    def to_arrow(self, rows: list[dict]) -> pa.Table:
+        """Column-wise conversion of row dicts; absent keys become nulls."""
+        arrays = [pa.array([r.get(c.name) for r in rows], type=c.type) for c in self.columns]
+        return pa.Table.from_arrays(arrays, schema=self.arrow_schema())
+
+
+def _c(name: str, type_: pa.DataType, description: str, *, required: bool = False,
+       allowed: tuple[str, ...] | None = None) -> Column:
+    return Column(name, type_, description, nullable=not required, allowed=allowed)
+
+
+S, I, B, D, DEC, TS = pa.string(), pa.int32(), pa.bool_(), pa.date32(), DECIMAL, pa.timestamp("us", tz="UTC")
+BIG = pa.int64()
+
+FORM_TYPES_OWNERSHIP = ("3", "3/A", "4", "4/A", "5", "5/A")
+ACQUIRED_DISPOSED = ("A", "D")
+DIRECT_INDIRECT = ("D", "I")
+SOURCE_FORMATS = (
+    "ownership_text_rendering",
+    "ascii_8k",
+    "ownership_xml",
+    "sgml_submission",
+    "nc_submission",
+    "legacy_ascii_ownership",
+    "html_ownership",
+    "html_8k",
+    "text_8k",
+    "header_only",
+    "other_form",
+)
+SEVERITIES = ("error", "warn", "info")
+QUARANTINE_STAGES = ("read", "decode", "sniff", "parse", "validate", "load")
+
+FILING_ID = _c("filing_id", S, "Accession number when known, else 'ff-' + hash of the normalized content.", required=True)
+ROW_INDEX = _c("row_index", I, "Position of the row in its table as filed (0-based; Table I and II count transactions and holdings together).", required=True)
+
+_OWNERSHIP_ROW_COMMON = (
+    FILING_ID,
+    ROW_INDEX,
+    _c("security_title", S, "Title of the security as filed."),
+)
+_OWNERSHIP_NATURE = (
+    _c("direct_indirect", S, "Ownership form: D direct, I indirect.", allowed=DIRECT_INDIRECT),
+    _c("nature_of_ownership", S, "Nature of indirect beneficial ownership as filed."),
+)
+_TRANSACTION_COLUMNS = (
+    _c("transaction_date", D, "Date of the transaction."),
+    _c("deemed_execution_date", D, "Deemed execution date, if any."),
+    _c("form_type_code", S, "Form on which the transaction is coded (3, 4 or 5) when stated."),
+    _c("transaction_code", S, "SEC transaction code (see transaction_codes)."),
+    _c("equity_swap_involved", B, "Whether an equity swap was involved (the V column in text filings marks a voluntary report instead)."),
+    _c("is_voluntary", B, "V: reported voluntarily."),
+    _c("transaction_timeliness", S, "E early, L late, when stated."),
+    _c("shares", DEC, "Number of securities acquired or disposed of."),
+    _c("price_per_share", DEC, "Price per security; null when not given."),
+    _c("acquired_disposed", S, "A acquired, D disposed of.", allowed=ACQUIRED_DISPOSED),
+    _c("shares_owned_after", DEC, "Securities beneficially owned following the reported transaction(s)."),
+    _c("value_owned_after", DEC, "Value owned following the transaction, when reported as a value instead of shares."),
+)
+_DERIVATIVE_COLUMNS = (
+    _c("conversion_or_exercise_price", DEC, "Conversion or exercise price of the derivative security."),
+    _c("exercise_date", D, "Date exercisable."),
+    _c("expiration_date", D, "Expiration date."),
+    _c("underlying_title", S, "Title of the underlying security."),
+    _c("underlying_shares", DEC, "Amount or number of underlying shares."),
+    _c("underlying_value", DEC, "Value of underlying securities when reported as a value."),
+)
+
+TABLE_LIST: tuple[Table, ...] = (
+    Table(
+        "filings",
+        "One row per filing: what was filed, when, by which company, from which file.",
+        (
+            FILING_ID,
+            _c("accession_number", S, "EDGAR accession number (0000000000-YY-NNNNNN) when the source states it."),
+            _c("content_id", S, "'ff-' + hash of the primary document's normalized text: the same filing read from different wrappers has the same content_id.", required=True),
+            _c("form_type", S, "Form type as filed (4, 4/A, 8-K, 13F-HR, ...).", required=True),
+            _c("is_amendment", B, "True for amendments (/A forms).", required=True),
+            _c("filed_date", D, "Date the filing was filed (or dated, when no filing date is stated)."),
+            _c("period_of_report", D, "Period of report: earliest transaction (Forms 3/4/5) or event date (8-K)."),
+            _c("date_of_original_submission", D, "For amendments: date the amended filing was originally filed."),
+            _c("acceptance_datetime", TS, "EDGAR acceptance timestamp when the header gives it."),
+            _c("company_id", S, "Issuer or registrant (see companies)."),
+            _c("issuer_name", S, "Issuer or registrant name as filed."),
+            _c("issuer_cik", S, "Issuer or registrant CIK as filed (10 digits)."),
+            _c("issuer_ticker", S, "Issuer trading symbol as filed."),
+            _c("not_subject_to_section16", B, "Box: no longer subject to Section 16."),
+            _c("no_securities_owned", B, "Form 3: no securities beneficially owned."),
+            _c("aff10b5_one", B, "Transaction made under a Rule 10b5-1(c) plan."),
+            _c("remarks", S, "Remarks as filed."),
+            _c("source_file", S, "Path of the input file the filing was read from.", required=True),
+            _c("source_sha256", S, "SHA-256 of the input file's bytes.", required=True),
+            _c("source_format", S, "Reader that read the file.", required=True, allowed=SOURCE_FORMATS),
+            _c("parser_version", S, "filingflow parser version that produced the rows.", required=True),
+            _c("run_id", S, "Run that loaded the filing.", required=True),
+            _c("loaded_at", TS, "When the filing was loaded.", required=True),
+        ),
+        ("filing_id",),
+    ),
+    Table(
+        "filing_companies",
+        "Every company a filing names (issuer, registrant, filer, subject company) with the facts it gives.",
+        (
+            FILING_ID,
+            _c("company_index", I, "Position of the company block in the filing.", required=True),
+            _c("role", S, "Role of the company in the filing.", required=True,
+               allowed=("issuer", "registrant", "filer", "subject_company", "reporting_owner", "filed_by")),
+            _c("company_id", S, "Resolved company (see companies)."),
+            _c("cik", S, "Central Index Key (10 digits)."),
+            _c("name", S, "Name as filed."),
+            _c("ticker", S, "Trading symbol."),
+            _c("state_of_incorporation", S, "Two-letter state or country code of incorporation."),
+            _c("sec_file_number", S, "Commission file number."),
+            _c("irs_number", S, "IRS employer identification number."),
+            _c("sic", S, "Standard industrial classification."),
+            _c("fiscal_year_end", S, "Fiscal year end (MMDD)."),
+            _c("street1", S, "Business address, street line 1."),
+            _c("street2", S, "Business address, street line 2."),
+            _c("city", S, "Business address, city."),
+            _c("state", S, "Business address, state."),
+            _c("zip", S, "Business address, ZIP code."),
+            _c("phone", S, "Business phone."),
+            _c("former_names", pa.list_(pa.string()), "Former names the filing lists for the company."),
+        ),
+        ("filing_id", "company_index"),
+    ),
+    Table(
+        "companies",
+        "One row per real company across forms, spellings and name changes.",
+        (
+            _c("company_id", S, "Stable company id: 'cik:' + CIK when known, else 'name:' + normalized name.", required=True),
+            _c("cik", S, "Central Index Key (10 digits), when any filing gives it."),
+            _c("name", S, "Most recent name as filed."),
+            _c("normalized_name", S, "Name normalized for matching (case, punctuation, & = AND, CO = COMPANY...).", required=True),
+            _c("ticker", S, "Most recent trading symbol."),
+            _c("state_of_incorporation", S, "State or country of incorporation."),
+            _c("sec_file_number", S, "Commission file number."),
+            _c("irs_number", S, "IRS employer identification number."),
+            _c("street1", S, "Business address, street line 1."),
+            _c("street2", S, "Business address, street line 2."),
+            _c("city", S, "Business address, city."),
+            _c("state", S, "Business address, state."),
+            _c("zip", S, "Business address, ZIP code."),
+            _c("phone", S, "Business phone."),
+            _c("other_names", pa.list_(pa.string()), "Every other spelling and former name seen."),
+            _c("filing_count", BIG, "Filings naming the company."),
+        ),
+        ("company_id",),
+        kind="derived",
+    ),
+    Table(
+        "reporting_owners",
+        "Reporting persons of a Form 3/4/5 with address and relationship to the issuer.",
+        (
+            FILING_ID,
+            _c("owner_index", I, "Position of the owner in the filing.", required=True),
+            _c("owner_cik", S, "Owner CIK (10 digits)."),
+            _c("owner_name", S, "Owner name as filed."),
+            _c("street1", S, "Street line 1."),
+            _c("street2", S, "Street line 2."),
+            _c("city", S, "City."),
+            _c("state", S, "State."),
+            _c("zip", S, "ZIP code."),
+            _c("is_director", B, "Owner is a director."),
+            _c("is_officer", B, "Owner is an officer."),
+            _c("is_ten_percent_owner", B, "Owner holds 10% or more."),
+            _c("is_other", B, "Other relationship."),
+            _c("officer_title", S, "Officer title as filed."),
+            _c("other_text", S, "Description of the other relationship."),
+        ),
+        ("filing_id", "owner_index"),
+    ),
+    Table(
+        "nonderiv_transactions",
+        "Table I transactions: non-derivative securities acquired or disposed of.",
+        _OWNERSHIP_ROW_COMMON + _TRANSACTION_COLUMNS + _OWNERSHIP_NATURE,
+        ("filing_id", "row_index"),
+    ),
+    Table(
+        "nonderiv_holdings",
+        "Table I holdings: non-derivative securities owned without a reported transaction.",
+        _OWNERSHIP_ROW_COMMON + (
+            _c("shares_owned_after", DEC, "Securities beneficially owned."),
+            _c("value_owned_after", DEC, "Value owned, when reported as a value."),
+        ) + _OWNERSHIP_NATURE,
+        ("filing_id", "row_index"),
+    ),
+    Table(
+        "deriv_transactions",
+        "Table II transactions: options, warrants, convertibles acquired or disposed of.",
+        _OWNERSHIP_ROW_COMMON + _DERIVATIVE_COLUMNS[:1] + _TRANSACTION_COLUMNS + _DERIVATIVE_COLUMNS[1:] + _OWNERSHIP_NATURE,
+        ("filing_id", "row_index"),
+    ),
+    Table(
+        "deriv_holdings",
+        "Table II holdings: derivative securities owned without a reported transaction.",
+        _OWNERSHIP_ROW_COMMON + _DERIVATIVE_COLUMNS + (
+            _c("shares_owned_after", DEC, "Derivative securities beneficially owned."),
+            _c("value_owned_after", DEC, "Value owned, when reported as a value."),
+        ) + _OWNERSHIP_NATURE,
+        ("filing_id", "row_index"),
+    ),
+    Table(
+        "footnotes",
+        "Footnotes (explanation of responses) of a filing.",
+        (FILING_ID, _c("footnote_id", S, "Footnote id as in the filing (F1, F2, ...).", required=True),
+         _c("text", S, "Footnote text.")),
+        ("filing_id", "footnote_id"),
+    ),
+    Table(
+        "footnote_refs",
+        "A footnote mark linked to the exact field it sits on.",
+        (
+            FILING_ID,
+            _c("table_name", S, "Table of the row carrying the mark.", required=True,
+               allowed=("filings", "reporting_owners", "nonderiv_transactions", "nonderiv_holdings",
+                        "deriv_transactions", "deriv_holdings")),
+            _c("row_index", I, "Row of that table (owner_index for reporting_owners, 0 for filings).", required=True),
+            _c("field", S, "Column the mark sits on.", required=True),
+            _c("footnote_id", S, "Footnote referred to.", required=True),
+        ),
+        ("filing_id", "table_name", "row_index", "field", "footnote_id"),
+    ),
+    Table(
+        "signatures",
+        "Signers of a filing.",
+        (
+            FILING_ID,
+            _c("signature_index", I, "Position of the signature.", required=True),
+            _c("name", S, "Signer's name."),
+            _c("title", S, "Signer's title."),
+            _c("signed_date", D, "Date of signature."),
+        ),
+        ("filing_id", "signature_index"),
+    ),
+    Table(
+        "report_items",
+        "8-K items: what event the company reports, with its text.",
+        (
+            FILING_ID,
+            _c("item_index", I, "Position of the item in the filing.", required=True),
+            _c("item_code", S, "Item number as filed (5, 2.02...).", required=True),
+            _c("item_code_current", S, "Equivalent item under the numbering in force since 2004-08-23."),
+            _c("numbering_era", S, "Numbering the item code belongs to.", allowed=("pre_2004", "current")),
+            _c("title", S, "Official title of the item."),
+            _c("title_as_filed", S, "Heading text as printed in the filing."),
+            _c("text", S, "Text of the item, up to the next item or the signature block."),
+        ),
+        ("filing_id", "item_index"),
+    ),
+    Table(
+        "exhibits",
+        "Exhibits a filing lists.",
+        (
+            FILING_ID,
+            _c("exhibit_number", S, "Exhibit number (99.1...).", required=True),
+            _c("description", S, "Description from the exhibit index."),
+        ),
+        ("filing_id", "exhibit_number"),
+    ),
+    Table(
+        "documents",
+        "Documents of a submission (the primary document and its exhibits).",
+        (
+            FILING_ID,
+            _c("sequence", I, "Document sequence number in the submission.", required=True),
+            _c("document_type", S, "<TYPE> of the document (4, 8-K, EX-99.1, GRAPHIC...)."),
+            _c("filename", S, "<FILENAME> of the document."),
+            _c("description", S, "<DESCRIPTION> of the document."),
+            _c("size_bytes", BIG, "Size of the document text in bytes."),
+            _c("reader", S, "Reader that read the document (null when only listed)."),
+            _c("text", S, "Plain text of exhibit documents (EX-99.x) for full-text search."),
+        ),
+        ("filing_id", "sequence"),
+    ),
+    # --- operational tables -------------------------------------------------
+    Table(
+        "ingest_ledger",
+        "Every input file filingflow has seen, by content hash: what became of it.",
+        (
+            _c("source_file", S, "Path of the input file.", required=True),
+            _c("source_sha256", S, "SHA-256 of the file's bytes.", required=True),
+            _c("size_bytes", BIG, "File size.", required=True),
+            _c("mtime_ns", BIG, "Modification time seen, to skip unchanged files without hashing."),
+            _c("status", S, "loaded, quarantined or duplicate (same bytes as another loaded file).", required=True,
+               allowed=("loaded", "quarantined", "duplicate")),
+            _c("filing_ids", pa.list_(pa.string()), "Filings read from the file."),
+            _c("run_id", S, "Run that ingested this version of the file.", required=True),
+            _c("ingested_at", TS, "When.", required=True),
+        ),
+        ("source_file",),
+        kind="operational",
+    ),
+    Table(
+        "quarantine",
+        "Input files that could not be read into rows, and why.",
+        (
+            _c("source_file", S, "Path of the input file.", required=True),
+            _c("source_sha256", S, "SHA-256 of the file's bytes (null when unreadable)."),
+            _c("stage", S, "Step that failed.", required=True, allowed=QUARANTINE_STAGES),
+            _c("error", S, "Error class: empty_file, binary_content, undecodable_text, truncated, unrecognized_format...", required=True),
+            _c("detail", S, "What exactly was wrong.", required=True),
+            _c("run_id", S, "Run that quarantined the file.", required=True),
+            _c("quarantined_at", TS, "When.", required=True),
+        ),
+        ("source_file",),
+        kind="operational",
+    ),
+    Table(
+        "runs",
+        "One row per pipeline run with its counts.",
+        (
+            _c("run_id", S, "Run id (UTC start time + random suffix).", required=True),
+            _c("flow_run_id", S, "Prefect flow run id."),
+            _c("started_at", TS, "Start.", required=True),
+            _c("finished_at", TS, "End."),
+            _c("status", S, "completed or failed.", required=True, allowed=("running", "completed", "failed")),
+            _c("inputs", pa.list_(pa.string()), "Input folders or files."),
+            _c("files_seen", BIG, "Input files discovered."),
+            _c("files_new", BIG, "New or changed files read this run."),
+            _c("files_unchanged", BIG, "Files skipped as already ingested."),
+            _c("files_loaded", BIG, "Files loaded into rows."),
+            _c("files_quarantined", BIG, "Files quarantined this run."),
+            _c("filings_loaded", BIG, "Filings loaded this run."),
+            _c("rows_loaded", BIG, "Rows loaded across all filing tables."),
+            _c("expectations_passed", BIG, "Expectations that passed."),
+            _c("expectations_failed", BIG, "Expectations that failed."),
+            _c("dq_docs", S, "Path of the Great Expectations Data Docs built by the run."),
+        ),
+        ("run_id",),
+        kind="operational",
+    ),
+    Table(
+        "dq_results",
+        "Result of every expectation of every run.",
+        (
+            _c("run_id", S, "Run.", required=True),
+            _c("suite", S, "Expectation suite.", required=True),
+            _c("expectation", S, "Expectation type.", required=True),
+            _c("table_name", S, "Table validated.", required=True),
+            _c("column_name", S, "Column(s) the expectation looks at."),
+            _c("severity", S, "error, warn or info.", required=True, allowed=SEVERITIES),
+            _c("success", B, "Whether it passed.", required=True),
+            _c("element_count", BIG, "Rows checked."),
+            _c("unexpected_count", BIG, "Rows that failed."),
+            _c("detail", S, "Expectation arguments and observed values."),
+        ),
+        ("run_id", "suite", "expectation", "table_name", "column_name"),
+        kind="operational",
+    ),
+    Table(
+        "dq_flags",
+        "Row-level findings of the expectations.",
+        (
+            _c("run_id", S, "Run.", required=True),
+            _c("expectation", S, "Expectation that flagged the row.", required=True),
+            _c("table_name", S, "Table of the row.", required=True),
+            FILING_ID,
+            _c("row_index", I, "Row of the table (null for filing-level findings)."),
+            _c("severity", S, "error, warn or info.", required=True, allowed=SEVERITIES),
+            _c("detail", S, "What did not add up, with the values involved.", required=True),
+        ),
+        ("run_id", "expectation", "table_name", "filing_id", "row_index"),
+        kind="operational",
+    ),
+    # --- reference tables ----------------------------------------------------
+    Table(
+        "transaction_codes",
+        "SEC Form 4 transaction codes with their meaning and usual direction.",
+        (
+            _c("code", S, "Transaction code.", required=True),
+            _c("category", S, "General, Rule 16b-3, derivative, other.", required=True),
+            _c("meaning", S, "What the code means.", required=True),
+            _c("direction", S, "A when the code acquires, D when it disposes, null when either.", allowed=ACQUIRED_DISPOSED),
+        ),
+        ("code",),
+        kind="reference",
+    ),
+    Table(
+        "eight_k_items",
+        "8-K item numbers of both numberings with titles and the current equivalent.",
+        (
+            _c("code", S, "Item number.", required=True),
+            _c("title", S, "Official title.", required=True),
+            _c("numbering_era", S, "pre_2004 (Items 1-12) or current (1.01-9.01).", required=True,
+               allowed=("pre_2004", "current")),
+            _c("current_code", S, "Equivalent item under the current numbering."),
+        ),
+        ("code", "numbering_era"),
+        kind="reference",
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in TABLE_LIST}
+FILING_TABLES: tuple[str, ...] = tuple(t.name for t in TABLE_LIST if t.kind == "filing")

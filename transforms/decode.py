@@ -1,0 +1,103 @@
+"""Bytes to text: refuse what is not text, repair what is almost text.
+
+EDGAR text is ASCII or UTF-8, with cp1252 bytes pasted into UTF-8 files now
+and then; dissemination files end lines with a bare CR. Anything else (binary,
+empty, another encoding) becomes a ParseError with a specific reason."""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from transforms.errors import ParseError
+
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\x7fELF", "an executable"),
+    (b"\xd0\xcf\x11\xe0", "an MS Office document"),
+)
+# Bytes cp1252 leaves undefined: their presence means the file is not cp1252 either.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_INVALID_SHARE = 0.02
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str  # utf-8, utf-8+cp1252 (repaired), utf-16
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    bad = err.object[err.start:err.end]
+    return bad.decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("filingflow-cp1252", _cp1252_fallback)
+
+
+def _decode_utf16(data: bytes) -> str:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ParseError("undecodable_text", f"declared UTF-16 (byte order mark) but invalid at byte {exc.start}: {exc.reason}",
+                         stage="decode") from exc
+
+
+def decode(data: bytes) -> DecodedText:
+    if not data.strip():
+        raise ParseError("empty_file", "the file is empty" if not data else "the file holds only white space",
+                         stage="read")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ParseError("binary_content", f"the file is {what}, not filing text", stage="read")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = _decode_utf16(data), "utf-16"
+    else:
+        head = data[:8192]
+        nuls = head.count(0)
+        if nuls:
+            # UTF-16 without a byte order mark: every other byte of ASCII text is NUL.
+            if nuls * 2 >= len(head) - 2 and (head[1::2].count(0) > 0.9 * len(head[1::2])
+                                               or head[0::2].count(0) > 0.9 * len(head[0::2])):
+                try:
+                    text = data.decode("utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be")
+                    encoding = "utf-16"
+                except UnicodeDecodeError as exc:
+                    raise ParseError("undecodable_text", f"looks like UTF-16 without a byte order mark but is invalid at byte {exc.start}",
+                                     stage="decode") from exc
+            else:
+                raise ParseError("binary_content", f"the file holds NUL bytes ({nuls} in its first {len(head)} bytes): binary data, not text",
+                                 stage="read")
+        else:
+            try:
+                text, encoding = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError as exc:
+                invalid = _count_invalid_utf8(data)
+                if invalid > max(8, MAX_INVALID_SHARE * len(data)) or any(b in _CP1252_UNDEFINED for b in data if b >= 0x80):
+                    raise ParseError(
+                        "undecodable_text",
+                        f"not UTF-8 text: {invalid} invalid byte sequences in {len(data)} bytes (first at byte {exc.start}), "
+                        "and not repairable as cp1252",
+                        stage="decode") from exc
+                text, encoding = data.decode("utf-8", errors="filingflow-cp1252"), "utf-8+cp1252"
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    controls = len(_CONTROL.findall(text[:65536]))
+    if controls > max(16, 0.01 * min(len(text), 65536)):
+        raise ParseError("binary_content", f"{controls} control characters in the first 64 KiB: binary data, not text",
+                         stage="read")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return DecodedText(text, encoding)
+
+
+def _count_invalid_utf8(data: bytes) -> int:
+    # U+FFFD already in the text is valid UTF-8 and must not be counted.
+    return data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())

@@ -1,0 +1,45 @@
+"""What a reader returns: one filing as typed rows per table."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from filingflow.schema import FILING_TABLES
+
+
+@dataclass
+class ParsedFiling:
+    """A filing read from text. `filing` holds the `filings` columns the reader
+    knows (at least filing_id, content_id, form_type, is_amendment); `rows` maps each other filing table to its rows (without filing_id,
+    which `stamp` adds once the id is settled)."""
+
+    filing: dict
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    def add(self, table: str, row: dict) -> dict:
+        if table not in FILING_TABLES or table == "filings":
+            raise KeyError(f"not a per-filing table: {table}")
+        self.rows.setdefault(table, []).append(row)
+        return row
+
+    @property
+    def filing_id(self) -> str:
+        return self.filing["filing_id"]
+
+    def stamp(self) -> None:
+        """Write the filing id into every row."""
+        fid = self.filing_id
+        for rows in self.rows.values():
+            for row in rows:
+                row["filing_id"] = fid
+
+
+_WS = re.compile(r"\s+")
+
+
+def content_filing_id(text: str) -> str:
+    """Stable id for a filing without an accession number: the hash of its
+    whitespace-normalized text, so line endings and re-wrapping do not change it."""
+    normalized = _WS.sub(" ", text).strip().upper()
+    return "ff-" + hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:20]
