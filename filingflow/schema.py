@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from filingflow.reference import TRANSACTION_CODE_SET
+
 # Shares and prices are exact: balances must add up to the last digit.
 # Scale 8 keeps every fractional share and sub-cent price seen in real filings.
 DECIMAL = pa.decimal128(38, 8)
@@ -128,11 +130,12 @@ _TRANSACTION_COLUMNS = (
     _c("transaction_date", D, "Date of the transaction."),
     _c("deemed_execution_date", D, "Deemed execution date, if any."),
     _c("form_type_code", S, "Form on which the transaction is coded (3, 4 or 5) when stated."),
-    _c("transaction_code", S, "SEC transaction code (see transaction_codes)."),
+    _c("transaction_code", S, "SEC transaction code (see transaction_codes).", allowed=tuple(sorted(TRANSACTION_CODE_SET))),
     _c("equity_swap_involved", B, "Whether an equity swap was involved (the V column in text filings marks a voluntary report instead)."),
     _c("is_voluntary", B, "V: reported voluntarily."),
     _c("transaction_timeliness", S, "E early, L late, when stated."),
     _c("shares", DEC, "Number of securities acquired or disposed of."),
+    _c("transaction_value", DEC, "Total value of the transaction, when reported as a value instead of shares."),
     _c("price_per_share", DEC, "Price per security; null when not given."),
     _c("acquired_disposed", S, "A acquired, D disposed of.", allowed=ACQUIRED_DISPOSED),
     _c("shares_owned_after", DEC, "Securities beneficially owned following the reported transaction(s)."),
@@ -161,6 +164,7 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("period_of_report", D, "Period of report: earliest transaction (Forms 3/4/5) or event date (8-K)."),
             _c("date_of_original_submission", D, "For amendments: date the amended filing was originally filed."),
             _c("acceptance_datetime", TS, "EDGAR acceptance timestamp when the header gives it."),
+            _c("header_items", pa.list_(pa.string()), "8-K items as the EDGAR header lists them (<ITEMS> codes or ITEM INFORMATION text)."),
             _c("company_id", S, "Issuer or registrant (see companies)."),
             _c("issuer_name", S, "Issuer or registrant name as filed."),
             _c("issuer_cik", S, "Issuer or registrant CIK as filed (10 digits)."),
@@ -168,6 +172,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("not_subject_to_section16", B, "Box: no longer subject to Section 16."),
             _c("no_securities_owned", B, "Form 3: no securities beneficially owned."),
             _c("aff10b5_one", B, "Transaction made under a Rule 10b5-1(c) plan."),
+            _c("form3_holdings_reported", B, "Form 5 box: Form 3 holdings reported."),
+            _c("form4_transactions_reported", B, "Form 5 box: Form 4 transactions reported."),
             _c("remarks", S, "Remarks as filed."),
             _c("source_file", S, "Path of the input file the filing was read from.", required=True),
             _c("source_sha256", S, "SHA-256 of the input file's bytes.", required=True),
@@ -242,6 +248,7 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("city", S, "City."),
             _c("state", S, "State."),
             _c("zip", S, "ZIP code."),
+            _c("state_description", S, "State or country description for addresses outside the US, as filed."),
             _c("is_director", B, "Owner is a director."),
             _c("is_officer", B, "Owner is an officer."),
             _c("is_ten_percent_owner", B, "Owner holds 10% or more."),
@@ -261,6 +268,7 @@ TABLE_LIST: tuple[Table, ...] = (
         "nonderiv_holdings",
         "Table I holdings: non-derivative securities owned without a reported transaction.",
         _OWNERSHIP_ROW_COMMON + (
+            _c("form_type_code", S, "Form on which the holding is reported (3, 4 or 5) when stated."),
             _c("shares_owned_after", DEC, "Securities beneficially owned."),
             _c("value_owned_after", DEC, "Value owned, when reported as a value."),
         ) + _OWNERSHIP_NATURE,
@@ -276,6 +284,7 @@ TABLE_LIST: tuple[Table, ...] = (
         "deriv_holdings",
         "Table II holdings: derivative securities owned without a reported transaction.",
         _OWNERSHIP_ROW_COMMON + _DERIVATIVE_COLUMNS + (
+            _c("form_type_code", S, "Form on which the holding is reported (3, 4 or 5) when stated."),
             _c("shares_owned_after", DEC, "Derivative securities beneficially owned."),
             _c("value_owned_after", DEC, "Value owned, when reported as a value."),
         ) + _OWNERSHIP_NATURE,

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms import ascii_8k, ownership_text
+from transforms import ascii_8k, ownership_text, submission
 from transforms.decode import decode
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 
 READERS: tuple[ModuleType, ...] = (
+    submission,
     ownership_text,
     ascii_8k,
 )

@@ -1,0 +1,67 @@
+"""Balance continuity: within a filing, each row's 'owned after' must equal the
+previous row's 'owned after' plus (A) or minus (D) its shares, per chain
+(security title, direct/indirect, nature of ownership; the owners are the
+filing's). Holdings and rows whose balance is missing (only a footnote) end a
+chain: the next row starts a new one, without a false alarm."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import MulticolumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import (
+    MulticolumnMapMetricProvider,
+    multicolumn_condition_partial,
+)
+
+BALANCE_COLUMNS = ["filing_id", "row_index", "security_title", "direct_indirect", "nature_of_ownership",
+                   "shares", "acquired_disposed", "shares_owned_after", "is_holding"]
+
+
+def _valid(value) -> bool:
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def balance_check(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per row: ok (bool), previous balance and expected balance (None where no check applies).
+
+    Exact Decimal arithmetic; rows are taken in filing order (filing_id, row_index)."""
+    order = frame.sort_values(["filing_id", "row_index"], kind="stable").index
+    ok = pd.Series(True, index=frame.index)
+    previous = pd.Series(None, index=frame.index, dtype=object)
+    expected = pd.Series(None, index=frame.index, dtype=object)
+    last: dict[tuple, Decimal | None] = {}
+    cols = {c: frame[c] for c in BALANCE_COLUMNS}
+    for i in order:
+        key = (cols["filing_id"][i], cols["security_title"][i], cols["direct_indirect"][i],
+               cols["nature_of_ownership"][i])
+        after = cols["shares_owned_after"][i]
+        if bool(cols["is_holding"][i]):
+            last[key] = None
+            continue
+        prev = last.get(key)
+        shares, direction = cols["shares"][i], cols["acquired_disposed"][i]
+        if _valid(prev) and _valid(shares) and _valid(after) and direction in ("A", "D"):
+            want = prev + shares if direction == "A" else prev - shares
+            previous[i], expected[i] = prev, want
+            ok[i] = want == after
+        last[key] = after if _valid(after) else None
+    return pd.DataFrame({"ok": ok, "previous": previous, "expected": expected})
+
+
+class MulticolumnValuesBalanceContinuous(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.balance_continuous"
+    condition_domain_keys = ("batch_id", "table", "column_list", "row_condition", "condition_parser", "ignore_row_if")
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs) -> pd.Series:
+        return balance_check(column_list)["ok"]
+
+
+class ExpectBalanceContinuityWithinFiling(MulticolumnMapExpectation):
+    """Each row's shares owned after equals the previous row of its chain plus (A) or minus (D) its shares."""
+
+    map_metric = "multicolumn_values.balance_continuous"
+    success_keys = ("column_list", "mostly", "ignore_row_if")
+    ignore_row_if: str = "never"

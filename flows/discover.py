@@ -1,0 +1,70 @@
+"""Find the input files of a run: folders (recursively), single files, globs.
+
+Every path found is returned, readable or not: one that cannot be read
+carries the reason, so it ends as a quarantine row instead of vanishing."""
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    size: int
+    mtime_ns: int | None
+    error: tuple[str, str] | None = None  # (code, detail) when the file cannot be read
+
+
+def _stat(path: str) -> InputFile:
+    try:
+        st = os.stat(path)  # follows symlinks to files
+    except OSError as exc:
+        code = "broken_symlink" if os.path.islink(path) else "unreadable_file"
+        return InputFile(path, 0, None, (code, f"{type(exc).__name__}: {exc.strerror or exc}"))
+    if not os.path.isfile(path):
+        return InputFile(path, 0, None, ("not_a_regular_file", "not a regular file (device, socket or pipe)"))
+    return InputFile(path, st.st_size, st.st_mtime_ns)
+
+
+def _walk(root: str) -> list[str]:
+    found = []
+    # followlinks=False: a symlink loop in the input folder cannot recurse forever.
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            found.append(os.path.join(folder, name))
+        for name in dirs:
+            link = os.path.join(folder, name)
+            if os.path.islink(link):
+                found.append(link)  # reported, not followed
+    return found
+
+
+def discover(inputs: list[Path]) -> list[InputFile]:
+    paths: list[str] = []
+    for item in inputs:
+        text = str(item)
+        if any(ch in text for ch in "*?[") and not os.path.exists(text):
+            paths.extend(sorted(glob.glob(text, recursive=True)))
+        elif os.path.isdir(text):
+            paths.extend(_walk(text))
+        else:
+            paths.append(text)
+    result, seen = [], set()
+    for path in paths:
+        absolute = os.path.abspath(path)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        if os.path.islink(absolute) and os.path.isdir(absolute):
+            result.append(InputFile(absolute, 0, None, ("symlinked_folder",
+                                                          "a symlink to a folder inside the input is not followed")))
+            continue
+        if not os.path.exists(absolute) and not os.path.islink(absolute):
+            result.append(InputFile(absolute, 0, None, ("missing_input", "no such file or folder")))
+            continue
+        result.append(_stat(absolute))
+    return result

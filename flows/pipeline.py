@@ -1,0 +1,306 @@
+"""The nightly flow: discover -> read -> rows -> Parquet -> expectations -> DuckDB.
+
+Tasks work on chunks of many files, never one task per filing. Rows travel
+through staged Parquet, not through task results, so memory stays bounded
+by a chunk."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from filingflow import PARSER_VERSION, lake, warehouse
+from filingflow.schema import FILING_TABLES, TABLES
+from flows.discover import InputFile, discover
+from transforms.errors import ParseError
+from transforms.registry import read_bytes
+
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class RunSettings:
+    inputs: list[Path]
+    warehouse: Path
+    lake: Path
+    dq_dir: Path | None
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    chunk_size: int | None = None
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    sha256: str | None
+    size: int
+    mtime_ns: int | None
+    status: str  # loaded, quarantined, unchanged, duplicate
+    filing_ids: list[str] = field(default_factory=list)
+    stage: str | None = None
+    error: str | None = None
+    detail: str | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    files_seen: int
+    files_new: int
+    files_unchanged: int
+    files_loaded: int
+    files_quarantined: int
+    filings_loaded: int
+    rows_per_table: dict[str, int]
+    expectations_passed: int
+    expectations_failed: int
+    failed_expectations: list[tuple[str, str, str, int]]
+    quarantined: list[tuple[str, str, str]]
+    dq_docs: str | None
+    warehouse: str
+    lake: str
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_one(info: InputFile, max_bytes: int) -> tuple[FileOutcome, list]:
+    """Read one file into filings, or into a quarantine outcome. Never raises."""
+    outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined")
+    if info.error:
+        outcome.stage, outcome.error, outcome.detail = "read", info.error[0], info.error[1]
+        return outcome, []
+    if info.size > max_bytes:
+        outcome.stage, outcome.error = "read", "file_too_large"
+        outcome.detail = f"{info.size} bytes is over the per-file limit of {max_bytes} bytes"
+        return outcome, []
+    try:
+        with open(info.path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        outcome.stage, outcome.error, outcome.detail = "read", "unreadable_file", f"{type(exc).__name__}: {exc}"
+        return outcome, []
+    outcome.sha256 = _sha256(data)
+    if len(data) > max_bytes:
+        outcome.stage, outcome.error = "read", "file_too_large"
+        outcome.detail = f"the file grew past the per-file limit of {max_bytes} bytes while it was read"
+        return outcome, []
+    try:
+        source_format, filings = read_bytes(data)
+    except ParseError as exc:
+        outcome.stage, outcome.error, outcome.detail = exc.stage, exc.code, exc.detail
+        return outcome, []
+    except RecursionError:
+        outcome.stage, outcome.error, outcome.detail = "parse", "reader_crash", "nesting too deep to read"
+        return outcome, []
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch; it is quarantined with its cause
+        outcome.stage, outcome.error = "parse", "reader_crash"
+        outcome.detail = f"reader raised {type(exc).__name__}: {exc}"
+        return outcome, []
+    outcome.status = "loaded"
+    outcome.filing_ids = [f.filing_id for f in filings]
+    return outcome, filings
+
+
+@dataclass
+class ChunkResult:
+    outcomes: list[FileOutcome]
+    rows: dict[str, int]
+
+
+@task(name="parse-chunk", cache_policy=NO_CACHE, retries=0)
+def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
+                settings: RunSettings, run_id: str) -> ChunkResult:
+    """Read a chunk of files and write their rows as one Parquet part per table."""
+    loaded_at = dt.datetime.now(dt.timezone.utc)
+    rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
+    outcomes = []
+    for info in files:
+        outcome, filings = read_one(info, settings.max_file_bytes)
+        if outcome.sha256 and known.get(info.path) == outcome.sha256:
+            outcome.status, outcome.filing_ids = "unchanged", []
+            filings = []
+        elif outcome.sha256 and outcome.sha256 in loaded_hashes and loaded_hashes[outcome.sha256] != info.path:
+            outcome.status, outcome.filing_ids = "duplicate", []
+            outcome.detail = f"same bytes as {loaded_hashes[outcome.sha256]}"
+            filings = []
+        outcomes.append(outcome)
+        for parsed in filings:
+            parsed.filing.update(source_file=info.path, source_sha256=outcome.sha256, parser_version=PARSER_VERSION,
+                                 run_id=run_id, loaded_at=loaded_at)
+            rows["filings"].append(parsed.filing)
+            for name, table_rows in parsed.rows.items():
+                rows[name].extend(table_rows)
+    counts = {}
+    for name, table_rows in rows.items():
+        counts[name] = len(table_rows)
+        if table_rows:
+            lake.write_part(settings.lake, run_id, name, chunk_no, TABLES[name].to_arrow(table_rows))
+    return ChunkResult(outcomes, counts)
+
+
+@dataclass
+class Consolidated:
+    kept: list[str]
+    replaced: list[str]
+    dropped_files: dict[str, str]  # source_file -> why its filings were not kept
+
+
+@task(name="consolidate", cache_policy=NO_CACHE)
+def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> Consolidated:
+    """Decide which staged filings to keep: one per content (preferring the
+    copy with an accession number), and which stored filings they replace."""
+    staged = lake.read_staged(settings.lake, run_id, "filings").select(
+        ["filing_id", "content_id", "accession_number", "source_file"])
+    if staged.num_rows == 0:
+        existing, previous = {}, []
+    else:
+        with warehouse.open_warehouse(settings.warehouse) as con:
+            existing = warehouse.existing_by_content(con, pc.unique(staged["content_id"]).to_pylist())
+            previous = warehouse.previous_filing_ids(con, reread_files)
+    best: dict[str, dict] = {}
+    seen_ids: set[str] = set()
+    dropped: dict[str, str] = {}
+    for row in sorted(staged.to_pylist(), key=lambda r: (r["accession_number"] is None, r["source_file"])):
+        if row["filing_id"] in seen_ids:
+            dropped[row["source_file"]] = f"filing {row['filing_id']} already read from another file of this run"
+            continue
+        winner = best.get(row["content_id"])
+        if winner is not None:
+            dropped[row["source_file"]] = f"same filing as {winner['filing_id']} from {winner['source_file']}"
+            continue
+        stored = existing.get(row["content_id"])
+        if stored and stored[0] != row["filing_id"] and stored[1] and row["accession_number"] is None:
+            dropped[row["source_file"]] = f"same filing as stored {stored[0]}"
+            continue
+        best[row["content_id"]] = row
+        seen_ids.add(row["filing_id"])
+    replaced = set(previous)
+    for content_id, row in best.items():
+        stored = existing.get(content_id)
+        if stored and stored[0] != row["filing_id"]:
+            replaced.add(stored[0])
+    kept = sorted(r["filing_id"] for r in best.values())
+    return Consolidated(kept, sorted(replaced - set(kept)), dropped)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_rows(settings: RunSettings, run_id: str, kept: list[str]):
+    from expectations.runner import skipped, validate
+
+    if not kept:
+        return skipped()
+    keep = pa.array(kept, pa.string())
+    tables = {}
+    for name in FILING_TABLES:
+        staged = lake.read_staged(settings.lake, run_id, name)
+        tables[name] = staged.filter(pc.is_in(staged["filing_id"], value_set=keep))
+    return validate(tables, run_id, settings.dq_dir)
+
+
+@task(name="load-warehouse", cache_policy=NO_CACHE)
+def load_warehouse(settings: RunSettings, plan: warehouse.LoadPlan) -> dict[str, int]:
+    with warehouse.open_warehouse(settings.warehouse) as con:
+        inserted = warehouse.load_run(con, settings.lake, plan)
+    lake.publish(settings.lake, plan.run_id)
+    return inserted
+
+
+def _chunks(files: list[InputFile], size: int | None) -> list[list[InputFile]]:
+    if not files:
+        return []
+    # Tens of coarse tasks: each Prefect task run costs ~10-20 ms of orchestration.
+    size = size or max(50, min(2000, math.ceil(len(files) / 16)))
+    return [files[i:i + size] for i in range(0, len(files), size)]
+
+
+@flow(name="filingflow-nightly", log_prints=False, validate_parameters=False)
+def nightly(settings: RunSettings) -> RunSummary:
+    logger = get_run_logger()
+    run_id = new_run_id()
+    started = dt.datetime.now(dt.timezone.utc)
+    with warehouse.open_warehouse(settings.warehouse) as con:
+        lake.recover(settings.lake, warehouse.committed_runs(con))
+        ledger = warehouse.ledger(con)
+        loaded_hashes = warehouse.loaded_hashes(con)
+    files = discover(settings.inputs)
+    # Same path, size and mtime as the ledger: unchanged without reading a byte.
+    fresh = [f for f in files if not f.error and (e := ledger.get(f.path)) is not None
+             and e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]
+    fresh_paths = {f.path for f in fresh}
+    candidates = [f for f in files if f.path not in fresh_paths]
+    known = {path: e.source_sha256 for path, e in ledger.items()}
+    logger.info("run %s: %d files seen, %d to read", run_id, len(files), len(candidates))
+    futures = [parse_chunk.submit(i, chunk, known, loaded_hashes, settings, run_id)
+               for i, chunk in enumerate(_chunks(candidates, settings.chunk_size))]
+    outcomes = [o for fut in futures for o in fut.result().outcomes]
+    reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
+    plan_info = consolidate(settings, run_id, reread)
+    for o in outcomes:
+        if o.path in plan_info.dropped_files and o.status == "loaded":
+            o.status, o.detail, o.filing_ids = "duplicate", plan_info.dropped_files[o.path], []
+    validation = validate_rows(settings, run_id, plan_info.kept)
+
+    now = dt.datetime.now(dt.timezone.utc)
+    by_status = {s: [o for o in outcomes if o.status == s] for s in ("loaded", "quarantined", "unchanged", "duplicate")}
+    files_unchanged = len(fresh) + len(by_status["unchanged"]) + len(by_status["duplicate"])
+    if len(files) != len(by_status["loaded"]) + len(by_status["quarantined"]) + files_unchanged:
+        raise RuntimeError("file accounting does not add up: some input files were neither loaded, "
+                           "skipped nor quarantined")
+    ledger_rows = [
+        {"source_file": o.path, "source_sha256": o.sha256 or "", "size_bytes": o.size, "mtime_ns": o.mtime_ns,
+         "status": o.status, "filing_ids": o.filing_ids, "run_id": run_id, "ingested_at": now}
+        for o in outcomes if o.status in ("loaded", "quarantined", "duplicate")
+    ]
+    # Same bytes under a new mtime: remember the mtime so the next run skips it without hashing.
+    touched = [(o.path, o.mtime_ns) for o in by_status["unchanged"]]
+    quarantine_rows = [
+        {"source_file": o.path, "source_sha256": o.sha256, "stage": o.stage, "error": o.error,
+         "detail": o.detail, "run_id": run_id, "quarantined_at": now}
+        for o in by_status["quarantined"]
+    ]
+    run_row = {
+        "run_id": run_id, "flow_run_id": _flow_run_id(), "started_at": started, "status": "running",
+        "inputs": [str(p) for p in settings.inputs], "files_seen": len(files), "files_new": len(candidates),
+        "files_unchanged": files_unchanged, "files_loaded": len(by_status["loaded"]),
+        "files_quarantined": len(by_status["quarantined"]), "filings_loaded": len(plan_info.kept),
+        "expectations_passed": validation.passed, "expectations_failed": validation.failed,
+        "dq_docs": str(validation.docs_index) if validation.docs_index else None,
+    }
+    plan = warehouse.LoadPlan(
+        run_id=run_id, kept_filing_ids=plan_info.kept, replaced_filing_ids=plan_info.replaced,
+        ledger_rows=ledger_rows, quarantine_rows=quarantine_rows, reprocessed_files=[r["source_file"] for r in ledger_rows],
+        touched_files=touched,
+        dq_results=validation.results, dq_flags=validation.flags, run_row=run_row)
+    inserted = load_warehouse(settings, plan)
+    failed = [(r["suite"], r["expectation"], r["column_name"], r["unexpected_count"])
+              for r in validation.results.to_pylist() if not r["success"]]
+    return RunSummary(
+        run_id=run_id, files_seen=len(files), files_new=len(candidates), files_unchanged=files_unchanged,
+        files_loaded=len(by_status["loaded"]), files_quarantined=len(by_status["quarantined"]),
+        filings_loaded=len(plan_info.kept), rows_per_table=inserted,
+        expectations_passed=validation.passed, expectations_failed=validation.failed,
+        failed_expectations=failed,
+        quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
+        dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    run_id = flow_run.get_id()
+    return str(run_id) if run_id else None
