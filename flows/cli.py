@@ -14,6 +14,7 @@ DEFAULT_INPUT = Path("data/samples")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 DEFAULT_LAKE = Path("data/lake")
 DEFAULT_DQ = Path("data/dq")
+MAX_CELL = 200
 
 
 def _prefect_defaults() -> None:
@@ -35,7 +36,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         inputs=[Path(p) for p in (args.input or [DEFAULT_INPUT])],
         warehouse=Path(args.warehouse), lake=Path(args.lake),
         dq_dir=Path(args.dq_dir), max_file_bytes=args.max_file_bytes)
-    summary = nightly(settings)
+    try:
+        summary = nightly(settings)
+    except Exception as exc:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
+        print(f"filingflow run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     if not args.quiet:
         print(format_summary(summary))
     return 0
@@ -79,15 +84,17 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str, out=sys.stdout
         out.write("\n")
         return
     cells = [[("" if v is None else str(_jsonable(v))) for v in row] for row in rows]
+    if fmt == "table":  # long texts (item text, footnotes) are cut so rows stay one line each
+        cells = [[c if len(c) <= MAX_CELL else c[:MAX_CELL - 1] + "\u2026" for c in row] for row in cells]
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(cells)
         return
-    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
     def line(values):
-        return " | ".join(v[:w].ljust(w) for v, w in zip(values, widths)).rstrip()
+        return " | ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
 
     out.write(line(columns) + "\n")
     out.write("-+-".join("-" * w for w in widths) + "\n")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from filingflow.schema import FILING_TABLES
@@ -35,11 +34,8 @@ class ParsedFiling:
                 row["filing_id"] = fid
 
 
-_WS = re.compile(r"\s+")
-
-
 def content_filing_id(text: str) -> str:
     """Stable id for a filing without an accession number: the hash of its
     whitespace-normalized text, so line endings and re-wrapping do not change it."""
-    normalized = _WS.sub(" ", text).strip().upper()
+    normalized = " ".join(text.split()).upper()
     return "ff-" + hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:20]

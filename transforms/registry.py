@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms import ascii_8k, ownership_text, submission
+from transforms import ascii_8k, html_8k, ownership_text, ownership_xml, submission
 from transforms.decode import decode
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 
 READERS: tuple[ModuleType, ...] = (
     submission,
+    ownership_xml,
     ownership_text,
     ascii_8k,
+    html_8k,
 )
 
 

@@ -1,0 +1,110 @@
+"""Splitting and unwrapping text tables: layout only, no filing semantics."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.text_tables import (
+    TextRow, ends_with_words, is_rule, join_fragment, line_style, read_rows, rows_by_block, split_cells, unwrap,
+)
+
+
+def test_tab_cells_keep_empty_cells_in_place():
+    assert split_cells("Class A Common Stock\t05/10/2007\t\tS\t5,500\t") == (
+        ("Class A Common Stock", "05/10/2007", "", "S", "5,500", ""), (), "tab")
+
+
+def test_markdown_pipe_row_drops_only_the_outer_borders():
+    assert split_cells("| | Director | 10% Owner |")[0] == ("", "Director", "10% Owner")
+    assert split_cells("| a \\| b | c |")[0] == ("a | b", "c")
+
+
+def test_pipe_row_without_left_border_keeps_its_empty_first_cell():
+    cells, filled, style = split_cells("          |2/7/0|A   |")
+    assert (cells, style) == (("", "2/7/0", "A"), "pipe")
+    assert filled == (False, True, False)
+
+
+def test_box_drawing_row():
+    assert split_cells("│ Common Stock │ 3,000 │ I │") == (("Common Stock", "3,000", "I"), (False, False, False), "box")
+    assert split_cells("│Co│mmon│")[1] == (True, True)
+    assert split_cells("┃ a ┃ b ┃")[0] == ("a", "b")
+
+
+def test_line_without_separator_is_not_a_row():
+    assert split_cells("Edgar Filing: APARTMENT INVESTMENT & MANAGEMENT CO - Form 4") is None
+    assert line_style("plain words") is None
+
+
+def test_rules():
+    for rule in ("+-----+----+", "├──────┼─────┤", "| --- | :---: |", "_______________|",
+                 "- -----------------|", "└────┴────┘", "===="):
+        assert is_rule(rule), rule
+    for not_rule in ("| a | b |", "", "- (1) footnote", "--", "Common Stock"):
+        assert not is_rule(not_rule), not_rule
+
+
+def test_read_rows_counts_rule_blocks_and_skips_blank_rows():
+    lines = ["┌───┬───┐", "│ a │ 1 │", "├───┼───┤", "│ b │ 2 │", "│   │   │", "│ c │ 3 │", "└───┴───┘", "free text"]
+    rows = read_rows(lines, first_line=10)
+    assert [(r.cells, r.line_number, r.block, r.style) for r in rows] == [
+        (("a", "1"), 11, 1, "box"), (("b", "2"), 13, 2, "box"), (("c", "3"), 15, 2, "box")]
+
+
+def test_join_fragment_does_not_repeat_the_title_tail():
+    assert join_fragment("Class A Common Stock", "Common Stock") == "Class A Common Stock"
+    assert join_fragment("Class A Common Stock", "common  stock") == "Class A Common Stock"
+    assert join_fragment("Class B", "Common Stock") == "Class B Common Stock"
+    assert join_fragment("Series AB", "B") == "Series AB B"  # a tail must be whole words
+    assert join_fragment(None, "x") == "x"
+    assert join_fragment("x", "") == "x"
+    assert join_fragment("2/7/0", "0", glue="") == "2/7/00"
+
+
+def test_ends_with_words():
+    assert ends_with_words("Class A Common Stock", "Common Stock")
+    assert ends_with_words("Stock", "stock")
+    assert not ends_with_words("Class A Common Stock", "on Stock")
+
+
+def test_unwrap_fixed_width_mid_word_continuation():
+    lines = [
+        "Options to Purchase Co|$1.375  |2/7/0|A   |",
+        "mmon Stock            |        |0    |    |",
+    ]
+    rows = read_rows(lines)
+    merged = unwrap(rows, starts_row=lambda row: row.line_number == 0, mid_word=True)
+    assert [r.cells for r in merged] == [("Options to Purchase Common Stock", "$1.375", "2/7/00", "A")]
+
+
+def test_unwrap_with_space_glue_and_rule_blocks():
+    lines = [
+        "+--------------+-------+",
+        "| Series B     | 2,000 |",
+        "| Convertible  |       |",
+        "| Preferred    |       |",
+        "+--------------+-------+",
+        "| Common Stock | 3,000 |",
+        "+--------------+-------+",
+    ]
+    rows = read_rows(lines)
+    merged = unwrap(rows, rows_by_block(rows))
+    assert [(r.cells, r.line_number) for r in merged] == [
+        (("Series B Convertible Preferred", "2,000"), 1), (("Common Stock", "3,000"), 5)]
+
+
+def test_unwrap_tab_rows_with_a_predicate():
+    rows = read_rows(["SMITH JANE\tX\t", "100 MAIN ST\t\t", "NEW YORK, NY 10001\t\t", "DOE JOHN\t\tX"])
+    merged = unwrap(rows, starts_row=lambda row: any(row.cells[1:]))
+    assert [r.cells for r in merged] == [
+        ("SMITH JANE 100 MAIN ST NEW YORK, NY 10001", "X", ""), ("DOE JOHN", "", "X")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab 1\t|│┃+-─├┤_:=\\", max_size=40), max_size=12))
+def test_any_lines_split_without_error(lines):
+    rows = read_rows(lines)
+    for row in rows:
+        assert isinstance(row, TextRow) and any(row.cells)
+    merged = unwrap(rows, rows_by_block(rows), mid_word=True)
+    assert len(merged) <= len(rows)

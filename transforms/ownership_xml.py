@@ -1,0 +1,473 @@
+"""Ownership XML (Forms 3, 4, 5 and their amendments): one <ownershipDocument> to rows.
+
+Reads every field the SEC's Form 3/4/5 data sets carry. The document is parsed
+once with a locked-down lxml parser and walked once, child by child, with
+dispatch tables from XML element to schema column; every <footnoteId> becomes
+a footnote_refs row on the column it sits in."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+
+from lxml import etree
+
+from filingflow.schema import FORM_TYPES_OWNERSHIP, TABLES
+from transforms.errors import ParseError
+from transforms.model import ParsedFiling, content_filing_id
+from transforms.values import parse_bool, parse_date, parse_decimal
+
+FORMAT = "ownership_xml"
+
+_START = re.compile(r"<ownershipDocument(?=[\s>/])")
+_END = re.compile(r"</ownershipDocument\s*>")
+_PROLOGUE = re.compile(r"\A(?:[\s\ufeff]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.S)
+_SGML_MARKERS = ("<SEC-DOCUMENT>", "<SEC-HEADER>", "<SUBMISSION>")
+_SNIFF_BYTES = 2048
+
+# DECIMAL(38, 8): 30 integer digits, 8 fractional digits.
+_MAX_SCALE = 8
+_MAX_INTEGER_DIGITS = 30
+_XSD_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?", re.ASCII)
+_CIK = re.compile(r"\d{1,10}", re.ASCII)
+
+
+# --- locating and parsing ---------------------------------------------------
+
+def sniff(text: str) -> bool:
+    """The root element, after any declaration, comments or DOCTYPE, is <ownershipDocument>."""
+    head = text[:_SNIFF_BYTES]
+    if "<ownershipDocument" not in head or any(marker in head for marker in _SGML_MARKERS):
+        return False
+    return head.startswith("<ownershipDocument", _PROLOGUE.match(head).end())
+
+
+def _locate(text: str) -> tuple[int, int]:
+    start = _START.search(text)
+    if start is None:
+        raise ParseError("not_ownership_xml", "no <ownershipDocument> element in the text")
+    end = _END.search(text, start.end())
+    if end is not None:
+        return start.start(), end.end()
+    tag_end = text.find(">", start.end())
+    if tag_end != -1 and text[tag_end - 1] == "/":
+        return start.start(), tag_end + 1
+    line = text.count("\n", 0, start.start()) + 1
+    raise ParseError("truncated", f"<ownershipDocument> opened on line {line} is never closed: "
+                                  f"the document ends early, after {len(text)} characters")
+
+
+def ownership_document_span(text: str) -> str:
+    """Text from `<ownershipDocument` to `</ownershipDocument>` inclusive: what the
+    content id hashes, so the same XML cut from any wrapper gets the same id."""
+    start, end = _locate(text)
+    return text[start:end]
+
+
+def _reject_entity_declarations(text: str) -> None:
+    # Entities are the billion-laughs and XXE vectors; ownership XML never declares any.
+    if "<!DOCTYPE" in text and "<!ENTITY" in text:
+        raise ParseError("hostile_xml", "the document has a DOCTYPE declaring entities "
+                                        "(entity expansion or external entity attack); refused unparsed")
+
+
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    # lxml parsers must not be shared between threads.
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                                 huge_tree=False, remove_comments=True)
+    return parser
+
+
+def _parse(span: str, first_line: int) -> etree._Element:
+    try:
+        data = span.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ParseError("malformed_xml", f"character {exc.start} of the document cannot be encoded "
+                                          f"({exc.reason}): not XML text") from exc
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line = (exc.lineno or 1) + first_line - 1
+        raise ParseError("malformed_xml", f"line {line}: {exc.msg}") from exc
+    except etree.LxmlError as exc:
+        raise ParseError("malformed_xml", f"lxml could not parse the document: {exc}") from exc
+    if root.tag[0] == "{":
+        _drop_namespaces(root)
+    return root
+
+
+def _drop_namespaces(root: etree._Element) -> None:
+    # EDGAR ownership XML has no namespace; a default xmlns from other software must not hide every field.
+    for el in root.iter(etree.Element):
+        if el.tag[0] == "{":
+            el.tag = el.tag.split("}", 1)[1]
+
+
+# --- values --------------------------------------------------------------------
+
+class _BadValue(Exception):
+    """A value that does not fit its column; turned into ParseError with its location."""
+
+
+def _text(text: str) -> str | None:
+    return " ".join(text.split()) or None
+
+
+def _decimal(text: str) -> Decimal | None:
+    t = text.strip()
+    if not t:
+        return None
+    if _XSD_DECIMAL.fullmatch(t):
+        value = Decimal(t)
+    else:
+        # Tolerate what filers type by hand ("1,000", "$ 5.25"); words are still refused.
+        value = parse_decimal(t) if t.isascii() else None
+        if value is None:
+            raise _BadValue(f"{t[:40]!r} is not a number")
+    if value.adjusted() >= _MAX_INTEGER_DIGITS:
+        raise _BadValue(f"{t[:40]!r} has more than {_MAX_INTEGER_DIGITS} integer digits")
+    sign, digits, exponent = value.as_tuple()
+    if exponent < -_MAX_SCALE:
+        # Trailing zeros beyond the scale are harmless; any other digit there would be lost.
+        kept = len(digits)
+        while exponent < -_MAX_SCALE and kept > 1 and digits[kept - 1] == 0:
+            kept -= 1
+            exponent += 1
+        if exponent < -_MAX_SCALE:
+            raise _BadValue(f"{t[:40]!r} has more than {_MAX_SCALE} decimal places")
+        value = Decimal((sign, digits[:kept], exponent))
+    return value
+
+
+def _date(text: str) -> dt.date | None:
+    t = text.strip()
+    if not t:
+        return None
+    if m := _ISO_DATE.fullmatch(t):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise _BadValue(f"{t[:40]!r} is not a valid date") from None
+    value = parse_date(t)
+    if value is None:
+        raise _BadValue(f"{t[:40]!r} is not a date")
+    return value
+
+
+def _bool(text: str) -> bool | None:
+    value = parse_bool(text)
+    if value is None and text.strip():
+        raise _BadValue(f"{text.strip()[:40]!r} is not a boolean (0/1, true/false)")
+    return value
+
+
+def _cik(text: str) -> str | None:
+    t = text.strip()
+    if not t:
+        return None
+    if not _CIK.fullmatch(t):
+        raise _BadValue(f"{t[:40]!r} is not a CIK (up to 10 digits)")
+    return t.zfill(10)
+
+
+def _code(allowed: tuple[str, ...]) -> Callable[[str], str | None]:
+    def convert(text: str) -> str | None:
+        t = text.strip().upper()
+        if not t:
+            return None
+        if t not in allowed:
+            raise _BadValue(f"{t[:40]!r} is not one of {', '.join(allowed)}")
+        return t
+    return convert
+
+
+Converter = Callable[[str], object]
+FieldSpec = dict[str, tuple[str, Converter]]
+
+
+# --- field maps: XML element -> (column, converter) -----------------------------
+
+_FILING_FIELDS: FieldSpec = {
+    "documentType": ("form_type", _text),
+    "periodOfReport": ("period_of_report", _date),
+    "dateOfOriginalSubmission": ("date_of_original_submission", _date),
+    "notSubjectToSection16": ("not_subject_to_section16", _bool),
+    "noSecuritiesOwned": ("no_securities_owned", _bool),
+    "aff10b5One": ("aff10b5_one", _bool),
+    "form3HoldingsReported": ("form3_holdings_reported", _bool),
+    "form4TransactionsReported": ("form4_transactions_reported", _bool),
+    "remarks": ("remarks", _text),
+}
+_ISSUER_FIELDS: FieldSpec = {
+    "issuerCik": ("issuer_cik", _cik),
+    "issuerName": ("issuer_name", _text),
+    "issuerTradingSymbol": ("issuer_ticker", _text),
+}
+_OWNER_FIELDS: FieldSpec = {
+    "rptOwnerCik": ("owner_cik", _cik),
+    "rptOwnerName": ("owner_name", _text),
+    "rptOwnerStreet1": ("street1", _text),
+    "rptOwnerStreet2": ("street2", _text),
+    "rptOwnerCity": ("city", _text),
+    "rptOwnerState": ("state", _text),
+    "rptOwnerZipCode": ("zip", _text),
+    "rptOwnerStateDescription": ("state_description", _text),
+    "isDirector": ("is_director", _bool),
+    "isOfficer": ("is_officer", _bool),
+    "isTenPercentOwner": ("is_ten_percent_owner", _bool),
+    "isOther": ("is_other", _bool),
+    "officerTitle": ("officer_title", _text),
+    "otherText": ("other_text", _text),
+}
+_OWNER_GROUPS = frozenset({"reportingOwnerId", "reportingOwnerAddress", "reportingOwnerRelationship"})
+_SIGNATURE_FIELDS: FieldSpec = {
+    "signatureName": ("name", _text),
+    "signatureDate": ("signed_date", _date),
+}
+_ROW_FIELDS: FieldSpec = {
+    "securityTitle": ("security_title", _text),
+    "conversionOrExercisePrice": ("conversion_or_exercise_price", _decimal),
+    "transactionDate": ("transaction_date", _date),
+    "deemedExecutionDate": ("deemed_execution_date", _date),
+    "transactionFormType": ("form_type_code", _text),
+    "transactionCode": ("transaction_code", _text),
+    "equitySwapInvolved": ("equity_swap_involved", _bool),
+    "transactionTimeliness": ("transaction_timeliness", _text),
+    "transactionShares": ("shares", _decimal),
+    "transactionTotalValue": ("transaction_value", _decimal),
+    "transactionPricePerShare": ("price_per_share", _decimal),
+    "transactionAcquiredDisposedCode": ("acquired_disposed", _code(("A", "D"))),
+    "exerciseDate": ("exercise_date", _date),
+    "expirationDate": ("expiration_date", _date),
+    "underlyingSecurityTitle": ("underlying_title", _text),
+    "underlyingSecurityShares": ("underlying_shares", _decimal),
+    "underlyingSecurityValue": ("underlying_value", _decimal),
+    "sharesOwnedFollowingTransaction": ("shares_owned_after", _decimal),
+    "valueOwnedFollowingTransaction": ("value_owned_after", _decimal),
+    "directOrIndirectOwnership": ("direct_indirect", _code(("D", "I"))),
+    "natureOfOwnership": ("nature_of_ownership", _text),
+}
+_ROW_GROUPS = frozenset({"transactionCoding", "transactionAmounts", "postTransactionAmounts",
+                         "ownershipNature", "underlyingSecurity"})
+
+
+class _RowKind:
+    """How one kind of Table I/II element maps onto its table."""
+
+    def __init__(self, table: str) -> None:
+        columns = TABLES[table].column_index
+        self.table = table
+        self.fields = {tag: spec for tag, spec in _ROW_FIELDS.items() if spec[0] in columns}
+        self.template = dict.fromkeys(c for c in columns if c != "filing_id")
+        # A mark on <transactionCoding> itself belongs to the code (or, for holdings, the form type).
+        self.container_fields = {"transactionCoding": "transaction_code" if "transaction_code" in columns
+                                 else "form_type_code"}
+
+
+_ROW_KINDS = {
+    "nonDerivativeTransaction": _RowKind("nonderiv_transactions"),
+    "nonDerivativeHolding": _RowKind("nonderiv_holdings"),
+    "derivativeTransaction": _RowKind("deriv_transactions"),
+    "derivativeHolding": _RowKind("deriv_holdings"),
+}
+_TABLE_ROWS = {"nonDerivativeTable": ("nonDerivativeTransaction", "nonDerivativeHolding"),
+               "derivativeTable": ("derivativeTransaction", "derivativeHolding")}
+_OWNER_TEMPLATE = dict.fromkeys(c for c in TABLES["reporting_owners"].column_index if c != "filing_id")
+_COMPANY_TEMPLATE = dict.fromkeys(c for c in TABLES["filing_companies"].column_index if c != "filing_id")
+_FILING_TEMPLATE = dict.fromkeys(column for column, _ in (*_FILING_FIELDS.values(), *_ISSUER_FIELDS.values()))
+_NO_GROUPS: frozenset[str] = frozenset()
+
+
+# --- walking the tree --------------------------------------------------------------
+
+def _footnote_id(el: etree._Element, where: str) -> str:
+    fid = (el.get("id") or "").strip()
+    if not fid:
+        raise ParseError("invalid_value", f"{where}: a <footnoteId> has no id")
+    return fid
+
+
+def _read_field(el: etree._Element, column: str, convert: Converter, out: dict,
+                refs: list[tuple[str, str]], where: str) -> None:
+    """One field: its value in a <value> child or as its own text, its marks as <footnoteId> children."""
+    if not len(el):  # plain leaf, the common case
+        text = el.text
+    else:
+        text = None
+        has_value = False
+        for part in el:
+            part_tag = part.tag
+            if part_tag == "value":
+                text, has_value = part.text, True
+                if len(part):
+                    refs.extend((column, _footnote_id(f, where)) for f in part.iter("footnoteId"))
+            elif part_tag == "footnoteId":
+                refs.append((column, _footnote_id(part, where)))
+            elif isinstance(part_tag, str):
+                refs.extend((column, _footnote_id(f, where)) for f in part.iter("footnoteId"))
+        if not has_value:
+            text = el.text
+    if text is not None:
+        try:
+            out[column] = convert(text)
+        except _BadValue as exc:
+            raise ParseError("invalid_value", f"{where} <{el.tag}>: {exc}") from None
+
+
+def _read_fields(el: etree._Element, fields: FieldSpec, groups: frozenset[str], out: dict,
+                 refs: list[tuple[str, str]], where: str,
+                 container_fields: dict[str, str] | None = None) -> None:
+    """Children of `el` into `out` (column -> value) and `refs` ((column, footnote id)).
+
+    A mark outside any known field is kept on the XML element it sits in
+    (or the column `container_fields` names for it), so none is lost."""
+    for child in el:
+        tag = child.tag
+        spec = fields.get(tag)
+        if spec is not None:
+            _read_field(child, spec[0], spec[1], out, refs, where)
+        elif tag in groups:
+            _read_fields(child, fields, groups, out, refs, where, container_fields)
+        elif tag == "footnoteId":
+            field = container_fields.get(el.tag, el.tag) if container_fields else el.tag
+            refs.append((field, _footnote_id(child, where)))
+        elif isinstance(tag, str):
+            refs.extend((tag, _footnote_id(f, where)) for f in child.iter("footnoteId"))
+
+
+class _Document:
+    """Accumulates one filing while the root's children are walked once."""
+
+    def __init__(self, filing_id: str) -> None:
+        self.parsed = ParsedFiling(filing={"filing_id": filing_id, "content_id": filing_id, **_FILING_TEMPLATE})
+        self.filing_refs: list[tuple[str, str]] = []
+        self.row_counts = {"nonDerivativeTable": 0, "derivativeTable": 0}
+        self.seen_refs: set[tuple[str, int, str, str]] = set()
+        self.footnote_texts: dict[str, str | None] = {}
+
+    def add_refs(self, table: str, row_index: int, refs: list[tuple[str, str]]) -> None:
+        for field, footnote_id in refs:
+            key = (table, row_index, field, footnote_id)
+            if key not in self.seen_refs:  # the same mark twice on one field is one ref
+                self.seen_refs.add(key)
+                self.parsed.add("footnote_refs", {"table_name": table, "row_index": row_index,
+                                                  "field": field, "footnote_id": footnote_id})
+
+    def read_root(self, root: etree._Element) -> None:
+        filing, refs = self.parsed.filing, self.filing_refs
+        for child in root:
+            tag = child.tag
+            spec = _FILING_FIELDS.get(tag)
+            if spec is not None:
+                _read_field(child, spec[0], spec[1], filing, refs, "ownershipDocument")
+            elif tag in _TABLE_ROWS:
+                self.read_table(child)
+            elif tag == "reportingOwner":
+                self.read_owner(child)
+            elif tag == "issuer":
+                _read_fields(child, _ISSUER_FIELDS, _NO_GROUPS, filing, refs, "issuer")
+            elif tag == "footnotes":
+                self.read_footnotes(child)
+            elif tag == "ownerSignature":
+                self.read_signature(child)
+            elif tag == "footnoteId":
+                refs.append(("ownershipDocument", _footnote_id(child, "ownershipDocument")))
+            elif isinstance(tag, str):
+                refs.extend((tag, _footnote_id(f, tag)) for f in child.iter("footnoteId"))
+
+    def read_table(self, table_el: etree._Element) -> None:
+        allowed = _TABLE_ROWS[table_el.tag]
+        for row_el in table_el:
+            tag = row_el.tag
+            if tag in allowed:
+                kind = _ROW_KINDS[tag]
+                row_index = self.row_counts[table_el.tag]
+                self.row_counts[table_el.tag] = row_index + 1
+                row = dict(kind.template)
+                row["row_index"] = row_index
+                refs: list[tuple[str, str]] = []
+                _read_fields(row_el, kind.fields, _ROW_GROUPS, row, refs, f"{tag} #{row_index + 1}",
+                             kind.container_fields)
+                self.parsed.add(kind.table, row)
+                self.add_refs(kind.table, row_index, refs)
+            elif isinstance(tag, str):
+                field = table_el.tag if tag == "footnoteId" else tag
+                self.filing_refs.extend((field, _footnote_id(f, table_el.tag)) for f in row_el.iter("footnoteId"))
+
+    def read_owner(self, owner_el: etree._Element) -> None:
+        rows = self.parsed.rows.setdefault("reporting_owners", [])
+        owner_index = len(rows)
+        row = dict(_OWNER_TEMPLATE)
+        row["owner_index"] = owner_index
+        refs: list[tuple[str, str]] = []
+        _read_fields(owner_el, _OWNER_FIELDS, _OWNER_GROUPS, row, refs, f"reportingOwner #{owner_index + 1}")
+        rows.append(row)
+        self.add_refs("reporting_owners", owner_index, refs)
+
+    def read_footnotes(self, footnotes_el: etree._Element) -> None:
+        for el in footnotes_el:
+            if el.tag == "footnote":
+                self.read_footnote(el)
+            elif el.tag == "footnoteId":
+                self.filing_refs.append(("footnotes", _footnote_id(el, "footnotes")))
+
+    def read_footnote(self, el: etree._Element) -> None:
+        footnote_id = (el.get("id") or "").strip()
+        if not footnote_id:
+            raise ParseError("invalid_value", f"footnote #{len(self.footnote_texts) + 1} has no id")
+        text = " ".join("".join(el.itertext()).split()) or None
+        if footnote_id in self.footnote_texts:
+            if self.footnote_texts[footnote_id] != text:
+                raise ParseError("duplicate_footnote",
+                                 f"footnote {footnote_id} is given twice with different texts")
+            return
+        self.footnote_texts[footnote_id] = text
+        self.parsed.add("footnotes", {"footnote_id": footnote_id, "text": text})
+
+    def read_signature(self, el: etree._Element) -> None:
+        index = len(self.parsed.rows.get("signatures", ()))
+        row = {"signature_index": index, "name": None, "title": None, "signed_date": None}
+        refs: list[tuple[str, str]] = []
+        _read_fields(el, _SIGNATURE_FIELDS, _NO_GROUPS, row, refs, f"ownerSignature #{index + 1}")
+        self.parsed.add("signatures", row)
+        # footnote_refs has no signatures table: a mark on a signature stays on the filing.
+        self.filing_refs.extend(("ownerSignature", footnote_id) for _, footnote_id in refs)
+
+    def finish(self) -> ParsedFiling:
+        filing = self.parsed.filing
+        form_type = filing.get("form_type")
+        if form_type is None:
+            raise ParseError("missing_field", "the ownership document has no <documentType>")
+        form_type = form_type.upper()
+        if form_type not in FORM_TYPES_OWNERSHIP:
+            raise ParseError("invalid_value", f"<documentType> {form_type[:40]!r} is not one of "
+                                              f"{', '.join(FORM_TYPES_OWNERSHIP)}")
+        filing["form_type"] = form_type
+        filing["is_amendment"] = form_type.endswith("/A")
+        signatures = self.parsed.rows.get("signatures")
+        # No filing date in the XML itself: the date it is signed is the date it is dated.
+        filing["filed_date"] = signatures[0]["signed_date"] if signatures else None
+        if filing.get("issuer_cik") or filing.get("issuer_name"):
+            self.parsed.add("filing_companies", {
+                **_COMPANY_TEMPLATE, "company_index": 0, "role": "issuer", "cik": filing.get("issuer_cik"),
+                "name": filing.get("issuer_name"), "ticker": filing.get("issuer_ticker")})
+        self.add_refs("filings", 0, self.filing_refs)
+        return self.parsed
+
+
+def read(text: str) -> list[ParsedFiling]:
+    _reject_entity_declarations(text)
+    start, end = _locate(text)
+    span = text[start:end]
+    root = _parse(span, text.count("\n", 0, start) + 1)
+    document = _Document(content_filing_id(span))
+    document.read_root(root)
+    return [document.finish()]
