@@ -57,7 +57,10 @@ def format_summary(s) -> str:
     loaded = {t: n for t, n in s.rows_per_table.items() if n}
     if loaded:
         lines.append("  rows: " + ", ".join(f"{t} {n}" for t, n in loaded.items()))
-    lines.append(f"  expectations: {s.expectations_passed} passed, {s.expectations_failed} failed")
+    if s.expectations_passed or s.expectations_failed:
+        lines.append(f"  expectations: {s.expectations_passed} passed, {s.expectations_failed} failed")
+    else:
+        lines.append("  expectations: not run (no new rows)")
     for suite, expectation, column, count in s.failed_expectations:
         lines.append(f"    FAILED {suite}: {expectation} ({column}): {count} rows")
     for path, error, detail in s.quarantined:

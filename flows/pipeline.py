@@ -209,7 +209,8 @@ def validate_rows(settings: RunSettings, run_id: str, kept: list[str]):
     for name in FILING_TABLES:
         staged = lake.read_staged(settings.lake, run_id, name)
         tables[name] = staged.filter(pc.is_in(staged["filing_id"], value_set=keep))
-    return validate(tables, run_id, settings.dq_dir)
+    # GX's docs store wants an absolute folder.
+    return validate(tables, run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
