@@ -43,6 +43,17 @@ def test_corpus_loads_and_reloads_identically(corpus, tmp_path):
             by_form.append((rel, error, detail))
     assert by_form == [], "Forms 3/4/5 and 8-K must not be quarantined"
 
+    # Each XML cut out of a submission is the same filing: stored once, under the header's accession.
+    extracted = sorted(str(p) for p in corpus.glob("ownership_xml/*_extracted.xml"))
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    duplicates = con.execute("SELECT source_file, status FROM ingest_ledger WHERE source_file LIKE '%_extracted.xml' "
+                             "ORDER BY 1").fetchall()
+    stored = con.execute("SELECT count(*) FROM filings f JOIN filings g ON f.content_id = g.content_id "
+                         "AND f.filing_id < g.filing_id").fetchone()[0]
+    con.close()
+    assert duplicates == [(p, "duplicate") for p in extracted]
+    assert stored == 0
+
     second = nightly(settings)
     assert (second.files_new, second.filings_loaded) == (0, 0)
 

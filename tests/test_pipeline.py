@@ -197,6 +197,24 @@ def test_bad_input_is_quarantined_and_the_rest_loads(prefect_api, tmp_path):
     assert rows(settings.warehouse, "SELECT count(*) FROM quarantine") == [(6,)]
 
 
+def test_a_50_mb_file_is_quarantined_and_the_run_goes_on(prefect_api, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_8K, inputs)
+    with open(inputs / "huge.txt", "wb") as handle:
+        for _ in range(50):
+            handle.write(b"0123456789abcdef" * 65536)  # one 50 MB line
+    settings = settings_for(tmp_path, inputs)
+    summary = nightly(settings)
+    assert (summary.files_loaded, summary.files_quarantined, summary.filings_loaded) == (1, 1, 1)
+    assert rows(settings.warehouse, "SELECT error FROM quarantine") == [("unrecognized_format",)]
+    settings.max_file_bytes = 1024 * 1024
+    (inputs / "huge.txt").write_bytes(b"x" * (2 * 1024 * 1024))
+    limited = nightly(settings)
+    assert limited.quarantined == [(str(inputs / "huge.txt"), "file_too_large",
+                                    "2097152 bytes is over the per-file limit of 1048576 bytes")]
+
+
 def test_changed_file_replaces_its_rows(prefect_api, tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()

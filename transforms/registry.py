@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms import ascii_8k, html_8k, ownership_text, ownership_xml, submission
+from transforms import ascii_8k, html_8k, legacy_ownership, ownership_text, ownership_xml, submission
 from transforms.decode import decode
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
@@ -15,6 +15,7 @@ from transforms.model import ParsedFiling
 READERS: tuple[ModuleType, ...] = (
     submission,
     ownership_xml,
+    legacy_ownership,
     ownership_text,
     ascii_8k,
     html_8k,
