@@ -15,6 +15,8 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     multicolumn_condition_partial,
 )
 
+from expectations.explain import register_explainer
+
 BALANCE_COLUMNS = ["filing_id", "row_index", "security_title", "direct_indirect", "nature_of_ownership",
                    "shares", "acquired_disposed", "shares_owned_after", "is_holding"]
 
@@ -65,3 +67,17 @@ class ExpectBalanceContinuityWithinFiling(MulticolumnMapExpectation):
     map_metric = "multicolumn_values.balance_continuous"
     success_keys = ("column_list", "mostly", "ignore_row_if")
     ignore_row_if: str = "never"
+
+
+def explain_balance(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
+    """Detail of each row that breaks its chain: owned after vs previous balance +/- shares."""
+    why = balance_check(frame)
+    bad = frame[~why["ok"]]
+    return pd.Series(
+        [f"{row.security_title} ({row.direct_indirect}): owned after {row.shares_owned_after}, "
+         f"but previous balance {why.at[i, 'previous']} {'+' if row.acquired_disposed == 'A' else '-'} "
+         f"{row.shares} = {why.at[i, 'expected']}" for i, row in zip(bad.index, bad.itertuples())],
+        index=bad.index, dtype=object)
+
+
+register_explainer("expect_balance_continuity_within_filing", explain_balance)

@@ -8,10 +8,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from filingflow.schema import TABLES
+from filingflow.schema import FILING_TABLES, TABLES
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 log = logging.getLogger(__name__)
@@ -45,11 +46,65 @@ def _ownership_frame(tables: dict[str, pa.Table], transactions: str, holdings: s
     return frame.reset_index(drop=True)
 
 
+PAIR_COLUMNS = ["filing_id", "row_index", "table_name", "security_title", "transaction_code", "transaction_date",
+                "acquired_disposed", "shares", "underlying_shares", "price_per_share", "conversion_or_exercise_price"]
+
+
+def _with_filing(frame: pd.DataFrame, filings: pd.DataFrame) -> pd.DataFrame:
+    """Join the filing's form_type and filed_date onto its rows (row order kept)."""
+    filings = filings[["filing_id", "form_type", "filed_date"]].drop_duplicates("filing_id")
+    return frame.merge(filings, on="filing_id", how="left")
+
+
+def _pairs_frame(table_i: pd.DataFrame, table_ii: pd.DataFrame) -> pd.DataFrame:
+    """Table I and Table II transactions side by side (table_name tells them apart) for exercise pairing."""
+    parts = [t.loc[~t["is_holding"].astype(bool)].reindex(columns=PAIR_COLUMNS) for t in (table_i, table_ii)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _footnote_links(refs: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """footnote_refs rows (kind 'ref') and the footnotes they may point at (kind 'footnote')."""
+    return pd.concat([refs.assign(kind="ref"), notes[["filing_id", "footnote_id"]].assign(kind="footnote")],
+                     ignore_index=True)
+
+
+def _filing_structure(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per filing with what the structure rules need: form, issuer, owner and item counts."""
+    filings = frames["filings"][["filing_id", "form_type", "issuer_name", "issuer_cik"]]
+    for table, column in (("reporting_owners", "reporting_owner_count"), ("report_items", "report_item_count")):
+        counts = frames[table].groupby("filing_id").size().rename(column).reset_index()
+        filings = filings.merge(counts, on="filing_id", how="left")
+        filings[column] = filings[column].fillna(0).astype("int64")
+    return filings.assign(table_name="filings")
+
+
+def _filing_rows(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every row of every filing table as (table_name, filing_id, row_index, row_key); the filings themselves too."""
+    parts = []
+    for name in FILING_TABLES:
+        frame = frames[name]
+        keys = [c for c in TABLES[name].primary_key if c != "filing_id"]
+        row_key = pd.Series("", index=frame.index, dtype=object)
+        for n, key in enumerate(keys):
+            row_key = row_key + ("," if n else "") + f"{key}=" + frame[key].astype(str)
+        parts.append(pd.DataFrame({
+            "table_name": name, "filing_id": frame["filing_id"],
+            "row_index": frame["row_index"] if "row_index" in TABLES[name].primary_key else None,
+            "row_key": row_key}))
+    return pd.concat(parts, ignore_index=True)
+
+
 def build_frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
     frames = {name: _table_frame(tables, name) for name in TABLES if TABLES[name].kind == "filing"}
-    frames["table_i"] = _ownership_frame(tables, "nonderiv_transactions", "nonderiv_holdings")
-    frames["table_ii"] = _ownership_frame(tables, "deriv_transactions", "deriv_holdings")
-    return frames
+    filings = frames["filings"]
+    frames["table_i"] = _with_filing(_ownership_frame(tables, "nonderiv_transactions", "nonderiv_holdings"), filings)
+    frames["table_ii"] = _with_filing(_ownership_frame(tables, "deriv_transactions", "deriv_holdings"), filings)
+    frames["ownership_pairs"] = _pairs_frame(frames["table_i"], frames["table_ii"])
+    frames["footnote_links"] = _footnote_links(frames["footnote_refs"], frames["footnotes"])
+    frames["filing_structure"] = _filing_structure(frames)
+    frames["filing_rows"] = _filing_rows(frames)
+    # _row: the row's position, reported with every unexpected row so a flag finds its row exactly.
+    return {name: frame.reset_index(drop=True).assign(_row=np.arange(len(frame))) for name, frame in frames.items()}
 
 
 def _quiet_gx() -> None:
@@ -70,8 +125,11 @@ def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) ->
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    import expectations.balance  # noqa: F401 - registers the custom expectation with GX
-    from expectations.balance import balance_check
+    # Importing a rules module registers its custom expectations with GX and their explainers.
+    import expectations.balance  # noqa: F401
+    import expectations.integrity_rules  # noqa: F401
+    import expectations.ownership_rules  # noqa: F401
+    from expectations.explain import EXPLAINERS
 
     _quiet_gx()
     context = gx.get_context(mode="ephemeral")
@@ -100,12 +158,11 @@ def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) ->
         batch = asset.add_batch_definition_whole_dataframe("run")
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=spec["name"], data=batch, suite=suite))
-        index_columns = [c for c in ("filing_id", "row_index", "table_name") if c in frame.columns]
+        index_columns = [c for c in ("filing_id", "row_index", "table_name", "_row") if c in frame.columns]
         checkpoint = context.checkpoints.add(gx.Checkpoint(
             name=f"{spec['name']}.checkpoint", validation_definitions=[definition], actions=actions,
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns}))
         outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=None)
-        explained = balance_check(frame) if frame_name in ("table_i", "table_ii") and len(frame) else None
         for validation in outcome.run_results.values():
             for er in validation.results:
                 config = er.expectation_config
@@ -120,8 +177,12 @@ def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) ->
                     "unexpected_count": result.get("unexpected_count", 0),
                     "detail": _detail(kwargs, result, er),
                 })
-                for hit in result.get("unexpected_index_list") or []:
-                    flag_rows.append(_flag(run_id, config.type, severity, table_name, column, hit, frame, explained))
+                hits = result.get("unexpected_index_list") or []
+                explain = EXPLAINERS.get(config.type)
+                explained = explain(frame, kwargs) if hits and explain else None
+                for hit in hits:
+                    flag_rows.append(_flag(run_id, config.type, severity, table_name or frame_name, column, kwargs,
+                                           hit, frame, explained))
     docs_index = None
     if docs_dir is not None:
         docs_index = docs_dir / "index.html"
@@ -145,20 +206,21 @@ def _detail(kwargs: dict, result: dict, er) -> str:
     return text
 
 
-def _flag(run_id: str, expectation: str, severity: str, table_name: str | None, column: str, hit: dict,
-          frame: pd.DataFrame, explained: pd.DataFrame | None) -> dict:
-    row_index = hit.get("row_index")
-    table = hit.get("table_name") or table_name
-    if explained is not None:
-        match = frame.index[(frame["filing_id"] == hit["filing_id"]) & (frame["row_index"] == row_index)
-                            & (frame["table_name"] == table)]
-        i = match[0]
-        row, why = frame.loc[i], explained.loc[i]
-        detail = (f"{row['security_title']} ({row['direct_indirect']}): owned after {row['shares_owned_after']}, "
-                  f"but previous balance {why['previous']} {'+' if row['acquired_disposed'] == 'A' else '-'} "
-                  f"{row['shares']} = {why['expected']}")
-    else:
-        values = {k: v for k, v in hit.items() if k not in ("filing_id", "row_index", "table_name")}
-        detail = f"{column}: " + ", ".join(f"{k}={v!r}" for k, v in values.items()) if values else column
-    return {"run_id": run_id, "expectation": expectation, "table_name": table, "filing_id": hit.get("filing_id"),
+def _flag(run_id: str, expectation: str, severity: str, table_name: str, column: str, kwargs: dict, hit: dict,
+          frame: pd.DataFrame, explained: pd.Series | None) -> dict:
+    """One dq_flags row for an unexpected row; the detail is the expectation's explainer's, else column=value."""
+    i = int(hit["_row"])
+    row = frame.iloc[i]
+    table = row["table_name"] if "table_name" in frame.columns and pd.notna(row["table_name"]) else table_name
+    row_index = row["row_index"] if "row_index" in frame.columns and pd.notna(row["row_index"]) else None
+    detail = explained.get(i) if explained is not None else None
+    if not detail:
+        columns = [kwargs["column"]] if kwargs.get("column") else list(kwargs.get("column_list", []))
+        values = ", ".join(f"{c}={_plain(row[c])!r}" for c in columns if c in frame.columns)
+        detail = f"{column}: {values}" if values else column
+    return {"run_id": run_id, "expectation": expectation, "table_name": table, "filing_id": row.get("filing_id"),
             "row_index": None if row_index is None else int(row_index), "severity": severity, "detail": detail}
+
+
+def _plain(value):
+    return None if not isinstance(value, (list, tuple, np.ndarray)) and pd.isna(value) else value
