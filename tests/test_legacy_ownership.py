@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -359,13 +358,3 @@ def test_mutated_legacy_text_raises_only_parse_errors(text):
     for parsed in filings:
         for table, rows in parsed.rows.items():
             TABLES[table].to_arrow(rows)  # typed as the schema says
-
-
-def test_speed():
-    text = fixture("form4a_amendment.txt")
-    start = time.process_time()
-    n = 50
-    for i in range(n):
-        legacy_ownership.read(text + "\n" * i)  # defeat the token caches' exact-text hits only partly
-    per_second = n / max(time.process_time() - start, 1e-9)
-    assert per_second > 20

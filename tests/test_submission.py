@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -385,13 +384,10 @@ def test_sniff_rejects_documents_that_are_not_submissions():
         "BuckleInc.8-K.EX99.1_edgartools.html"]
 
 
-def test_big_submission_is_fast(no_document_readers):
-    text = corpus_text("full_submission/8-K_0001193125-19-292676_secedgardownloader.txt")
-    start = time.perf_counter()
-    parsed = read_one(text)
-    elapsed = time.perf_counter() - start
+def test_big_submission_lists_every_document(no_document_readers):
+    # Its speed is measured in benchmarks/, not here.
+    parsed = read_one(corpus_text("full_submission/8-K_0001193125-19-292676_secedgardownloader.txt"))
     assert len(parsed.rows["documents"]) == 19
-    assert elapsed < 1.0, f"645 KB submission took {elapsed:.2f}s"
 
 
 # --- failures ----------------------------------------------------------------------

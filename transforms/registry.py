@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms import ascii_8k, html_8k, legacy_ownership, ownership_text, ownership_xml, submission
+from transforms import ascii_8k, html_8k, html_ownership, legacy_ownership, ownership_text, ownership_xml, submission
 from transforms.decode import decode
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
@@ -18,6 +18,7 @@ READERS: tuple[ModuleType, ...] = (
     legacy_ownership,
     ownership_text,
     ascii_8k,
+    html_ownership,
     html_8k,
 )
 
