@@ -123,3 +123,42 @@ class CompanyResolver:
             self._by_cik[cik] = merged
             return self._remember(merged, mention).company_id
         return self._remember(match, mention).company_id
+
+
+# Words that mark a reporting owner as an entity (fund, partnership, company,
+# trust) rather than a person. A fixed list, matched as whole words after
+# "L.L.C." -> "LLC" style folding; no per-file guessing.
+ENTITY_WORDS = frozenset({
+    "LLC", "LLP", "LP", "LLLP", "PLLC", "INC", "INCORPORATED", "CORP", "CORPORATION", "COMPANY", "CORPORATE",
+    "LTD", "LIMITED", "PLC", "PTE", "GMBH", "AG", "SA", "SAS", "SARL", "NV", "BV", "AB", "ASA", "KG", "SPA",
+    "FUND", "FUNDS", "TRUST", "TRUSTS", "FOUNDATION", "ENDOWMENT", "HOLDINGS", "HOLDING", "HLDGS",
+    "CAPITAL", "PARTNERS", "PARTNERSHIP", "MANAGEMENT", "MGMT", "ADVISORS", "ADVISERS", "ADVISORY",
+    "INVESTMENTS", "INVESTMENT", "INVESTORS", "VENTURES", "VENTURE", "EQUITY", "GROUP", "ASSOCIATES",
+    "BANK", "BANCORP", "FINANCIAL", "SECURITIES", "INSURANCE", "ASSET", "ASSETS", "OPPORTUNITY",
+    "OPPORTUNITIES", "OFFSHORE", "ONSHORE", "INTERNATIONAL", "INDUSTRIES", "ENTERPRISES",
+    "TECHNOLOGIES", "SYSTEMS", "PHARMACEUTICALS", "THERAPEUTICS", "ACQUISITION", "SPONSOR", "AGGREGATOR",
+    "ESTATE", "UNIVERSITY", "PENSION", "RETIREMENT", "PLAN",
+})
+# Only as the last word: "SMITH & CO", not a person called Co.
+_ENTITY_LAST_WORDS = frozenset({"CO"})
+_DOTTED = re.compile(r"\b((?:[A-Z]\.){2,})")  # L.L.C. / L.P. / S.A.
+
+
+def _entity_tokens(name: str) -> list[str]:
+    n = _DOTTED.sub(lambda m: m.group(1).replace(".", "") + " ", name.upper())
+    return [w for w in _SPACES.split(_PUNCT.sub(" ", n.replace("'", ""))) if w]
+
+
+def is_entity_name(name: str | None) -> bool:
+    """True for owner names like 'SVF II Holdings (DE) LLC', 'Smith Family Trust';
+    False for people ('HERZOG THOMAS M', 'Van Doren Richard D. Jr.')."""
+    if not name:
+        return False
+    words = _entity_tokens(name)
+    if not words:
+        return False
+    return any(w in ENTITY_WORDS for w in words) or words[-1] in _ENTITY_LAST_WORDS
+
+
+# The same list as a regular expression, for a cheap SQL pre-filter (DuckDB/RE2).
+ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|(\bCO\.?\s*$)|(([A-Z]\.){2,})"

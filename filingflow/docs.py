@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from filingflow.schema import TABLE_LIST
+from filingflow.warehouse import VIEWS
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operational": "Operational tables",
@@ -15,7 +16,8 @@ _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operati
 def render_schema_markdown() -> str:
     out = ["# Data dictionary", "",
            "Generated from `filingflow/schema.py` by `python -m filingflow.docs`; do not edit by hand.",
-           "Filing tables are replaced per filing when a filing is re-read; views: `insider_trades`.", ""]
+           "Filing tables are replaced per filing when a filing is re-read. Views: "
+           + ", ".join(f"`{name}`" for name in VIEWS) + " (defined in `filingflow/warehouse.py`).", ""]
     for kind, title in _KIND_TITLES.items():
         out += [f"## {title}", ""]
         for table in (t for t in TABLE_LIST if t.kind == kind):

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from filingflow.schema import TABLES
@@ -43,6 +44,17 @@ def read_staged(lake: Path, run_id: str, table: str) -> pa.Table:
     if not files:
         return schema.empty_table()
     return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
+
+
+def drop_filings(lake: Path, run_id: str, chunk: int, filing_ids: set[str]) -> None:
+    """Rewrite one chunk's staged parts without these filings (read twice in one run)."""
+    drop = pa.array(sorted(filing_ids), pa.string())
+    for table_dir in sorted(p for p in staging_dir(lake, run_id).iterdir() if p.is_dir()):
+        part = table_dir / f"part-{chunk:05d}.parquet"
+        if part.exists():
+            data = pq.read_table(part, schema=TABLES[table_dir.name].arrow_schema())
+            write_part(lake, run_id, table_dir.name, chunk,
+                       data.filter(pc.invert(pc.is_in(data["filing_id"], value_set=drop))))
 
 
 def publish(lake: Path, run_id: str) -> None:

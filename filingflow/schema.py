@@ -49,7 +49,8 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     # "filing": rows belong to one filing and are replaced with it;
-    # "reference": fixed code lists; "operational": runs, ledger, quarantine.
+    # "reference": fixed code lists; "operational": runs, ledger, quarantine;
+    # "derived": rebuilt from the filing tables at every load (companies, search).
     kind: str = "filing"
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
@@ -236,6 +237,25 @@ TABLE_LIST: tuple[Table, ...] = (
         kind="derived",
     ),
     Table(
+        "company_names",
+        "Every spelling of every company: names as filed (filings, headers, entity reporting owners) and the "
+        "former names submission headers list. Rebuilt with companies.",
+        (
+            _c("company_id", S, "Company (see companies).", required=True),
+            _c("name", S, "Name exactly as spelled (trimmed).", required=True),
+            _c("normalized_name", S, "Name normalized for matching."),
+            _c("is_former_name", B, "True when the spelling only appears as a former name (FORMER COMPANY in a "
+               "submission header), never as the name a filing was made under.", required=True),
+            _c("source_filing_id", S, "Earliest filing giving this spelling.", required=True),
+            _c("first_seen", D, "Filing date of the earliest filing giving this spelling (for former names: "
+               "the earliest filing listing it)."),
+            _c("last_seen", D, "Filing date of the latest filing giving this spelling."),
+            _c("filing_count", BIG, "Filings giving this spelling."),
+        ),
+        ("company_id", "name"),
+        kind="derived",
+    ),
+    Table(
         "reporting_owners",
         "Reporting persons of a Form 3/4/5 with address and relationship to the issuer.",
         (
@@ -255,6 +275,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("is_other", B, "Other relationship."),
             _c("officer_title", S, "Officer title as filed."),
             _c("other_text", S, "Description of the other relationship."),
+            _c("company_id", S, "For owners that are entities (funds, LLCs, trusts, ...; see companies.ENTITY_WORDS): "
+               "the resolved company (owner CIK first, then name). Null for people."),
         ),
         ("filing_id", "owner_index"),
     ),
@@ -362,6 +384,21 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("text", S, "Plain text of exhibit documents (EX-99.x) for full-text search."),
         ),
         ("filing_id", "sequence"),
+    ),
+    Table(
+        "search_documents",
+        "Texts for full-text search (8-K item text, exhibit text, ownership footnotes), one row per text; "
+        "rebuilt with its FTS index (fts_main_search_documents) at the end of every load.",
+        (
+            _c("doc_key", S, "filing_id + ':' + kind + ':' + item_index / document sequence / footnote_id.", required=True),
+            FILING_ID,
+            _c("kind", S, "What the text is.", required=True, allowed=("item", "exhibit", "footnote")),
+            _c("section", S, "Item code (2.02), document type (EX-99.1) or footnote id (F1)."),
+            _c("company_id", S, "The filing's company (see companies)."),
+            _c("text", S, "The searchable text.", required=True),
+        ),
+        ("doc_key",),
+        kind="derived",
     ),
     # --- operational tables -------------------------------------------------
     Table(

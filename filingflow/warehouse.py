@@ -3,6 +3,8 @@ one-transaction idempotent load of a run's staged Parquet."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,9 +14,10 @@ import duckdb
 import pyarrow as pa
 
 from filingflow import lake
-from filingflow.companies import CompanyResolver, normalize_name
+from filingflow.companies import ENTITY_NAME_SQL_PATTERN, CompanyResolver, is_entity_name, normalize_name
 from filingflow.reference import reference_rows
 from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES
+from filingflow.search import rebuild_search
 
 # Which company a filing is "about", in order of preference.
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
@@ -53,6 +56,64 @@ LEFT JOIN owners o USING (filing_id)
 LEFT JOIN transaction_codes tc ON tc.code = t.transaction_code
 LEFT JOIN flags fl USING (filing_id, row_index)
 """,
+    # One row per 8-K item, with the company and the dates: joins insider_trades on company_id.
+    "company_events": """
+CREATE OR REPLACE VIEW company_events AS
+SELECT r.filing_id, r.item_index, f.company_id, c.name AS company_name, coalesce(c.cik, f.issuer_cik) AS cik,
+       coalesce(f.issuer_ticker, c.ticker) AS ticker, f.period_of_report AS event_date, f.filed_date, f.form_type,
+       r.item_code, r.item_code_current, r.title
+FROM report_items r
+JOIN filings f USING (filing_id)
+LEFT JOIN companies c ON c.company_id = f.company_id
+""",
+    # 8-K items as the EDGAR header lists them (codes, or ITEM INFORMATION titles matched to the
+    # reference titles of both numberings) against the items the document itself has; the
+    # document's reading is the one kept in report_items. agree is null when a side is empty
+    # or a header title matches no reference title (header_items_unmapped).
+    "eight_k_item_sources": r"""
+CREATE OR REPLACE VIEW eight_k_item_sources AS
+WITH eight_k AS (
+    SELECT filing_id, form_type, header_items FROM filings WHERE form_type LIKE '8-K%'
+), ref AS (
+    SELECT code, numbering_era, current_code, regexp_replace(lower(title), '[^a-z0-9]+', '', 'g') AS norm
+    FROM eight_k_items
+), header AS (
+    SELECT filing_id, trim(item) AS item, regexp_replace(lower(item), '[^a-z0-9]+', '', 'g') AS norm
+    FROM (SELECT filing_id, unnest(header_items) AS item FROM eight_k)
+    WHERE nullif(trim(item), '') IS NOT NULL
+), mapped AS (
+    SELECT h.filing_id, h.item,
+           CASE WHEN regexp_full_match(h.item, '\d+\.\d+')
+                    THEN (SELECT min(current_code) FROM ref WHERE ref.code = h.item AND numbering_era = 'current')
+                WHEN regexp_full_match(h.item, '\d+')
+                    THEN (SELECT min(current_code) FROM ref WHERE ref.code = h.item AND numbering_era = 'pre_2004')
+                ELSE coalesce(
+                    (SELECT CASE WHEN count(DISTINCT current_code) = 1 THEN min(current_code) END
+                     FROM ref WHERE ref.norm = h.norm),
+                    -- older wordings of a title ("...Principal Officers") share its first 20 letters
+                    (SELECT CASE WHEN count(DISTINCT current_code) = 1 THEN min(current_code) END
+                     FROM ref WHERE length(h.norm) >= 20 AND left(ref.norm, 20) = left(h.norm, 20)))
+           END AS code
+    FROM header h
+), header_items AS (
+    SELECT filing_id,
+           coalesce(list(DISTINCT code ORDER BY code) FILTER (WHERE code IS NOT NULL), []) AS items,
+           coalesce(list(item ORDER BY item) FILTER (WHERE code IS NULL), []) AS unmapped
+    FROM mapped GROUP BY filing_id
+), document_items AS (
+    SELECT filing_id, list(DISTINCT coalesce(item_code_current, item_code) ORDER BY coalesce(item_code_current, item_code)) AS items
+    FROM report_items GROUP BY filing_id
+)
+SELECT e.filing_id, e.form_type,
+       coalesce(d.items, []) AS items_in_document,
+       coalesce(h.items, []) AS items_in_header,
+       coalesce(h.unmapped, []) AS header_items_unmapped,
+       CASE WHEN len(coalesce(d.items, [])) = 0 OR h.filing_id IS NULL OR len(h.unmapped) > 0 THEN NULL
+            ELSE d.items = h.items END AS agree
+FROM eight_k e
+LEFT JOIN document_items d USING (filing_id)
+LEFT JOIN header_items h USING (filing_id)
+""",
 }
 
 
@@ -64,8 +125,16 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    existing: dict[str, set[str]] = {}
+    for name, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+        existing.setdefault(name, set()).add(column)
     for table in TABLE_LIST:
         con.execute(table.ddl())
+        # A warehouse written by an older version gains the columns added since (null in old rows).
+        for column in table.columns:
+            if table.name in existing and column.name not in existing[table.name]:
+                con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.duckdb_type}')
     for name, rows in reference_rows().items():
         con.execute(f'DELETE FROM "{name}"')
         _insert_arrow(con, name, TABLES[name].to_arrow(rows))
@@ -82,6 +151,33 @@ def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) ->
         con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming')
     finally:
         con.unregister("_incoming")
+
+
+def work_copy_path(live: Path) -> Path:
+    return live.with_name(live.name + ".next")
+
+
+def begin_run(live: Path) -> Path:
+    """A private copy of the warehouse for one run to write. Readers keep the
+    live file (DuckDB lets no reader share a file with a writer); `promote`
+    swaps the copy in atomically, so they see the old state or the new, never half."""
+    work = work_copy_path(live)
+    for leftover in (work, work.with_name(work.name + ".wal")):
+        leftover.unlink(missing_ok=True)  # a crashed run's copy: never promoted, safe to drop
+    live.parent.mkdir(parents=True, exist_ok=True)
+    if live.exists():
+        shutil.copyfile(live, work)
+        live_wal = live.with_name(live.name + ".wal")
+        if live_wal.exists():  # a writer killed mid-checkpoint: the WAL holds committed data
+            shutil.copyfile(live_wal, work.with_name(work.name + ".wal"))
+    with open_warehouse(work) as con:
+        con.execute("CHECKPOINT")
+    return work
+
+
+def promote(work: Path, live: Path) -> None:
+    os.replace(work, live)
+    live.with_name(live.name + ".wal").unlink(missing_ok=True)
 
 
 @contextmanager
@@ -213,31 +309,50 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path, plan: LoadPlan) ->
 
 def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
     """Give every unresolved company mention a company_id, apply merges,
-    set filings.company_id and rebuild the derived companies table."""
+    set filings.company_id and rebuild the derived tables (companies,
+    company_names, search_documents and its full-text index).
+
+    Mentions are the company blocks of filing_companies and the reporting
+    owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
+    people get no company_id. CIK mentions resolve first."""
     resolver = CompanyResolver()
     for cid, cik, name, ticker, file_no, irs in con.execute(
-            "SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies "
-            "WHERE company_id IS NOT NULL ORDER BY cik IS NULL").fetchall():
+            "SELECT * FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies "
+            "WHERE company_id IS NOT NULL "
+            "UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners "
+            "WHERE company_id IS NOT NULL) ORDER BY cik IS NULL").fetchall():
         resolver.learn(cid, {"cik": cik, "name": name, "ticker": ticker,
                              "sec_file_number": file_no, "irs_number": irs})
+    entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
     pending = con.execute(
-        "SELECT filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
-        "FROM filing_companies WHERE company_id IS NULL AND role <> 'reporting_owner' "
-        "ORDER BY cik IS NULL, filing_id, company_index").fetchall()
-    updates = []
-    for fid, idx, cik, name, ticker, file_no, irs, _role in pending:
+        "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
+        "FROM filing_companies WHERE company_id IS NULL AND (role <> 'reporting_owner' OR "
+        + entity.replace("{col}", "name") + ") "
+        "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
+        "FROM reporting_owners WHERE company_id IS NULL AND " + entity.replace("{col}", "owner_name") + ") "
+        "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    updates: dict[str, list[tuple[str, int, str]]] = {"filing_companies": [], "reporting_owners": []}
+    for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
+        if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
+            continue  # the SQL pattern only pre-filters; people stay without company_id
         company_id = resolver.resolve({"cik": cik, "name": name, "ticker": ticker,
                                        "sec_file_number": file_no, "irs_number": irs})
-        updates.append((fid, idx, company_id))
-    if updates:
+        if company_id:
+            updates[tbl].append((fid, idx, company_id))
+    for tbl, index_col in (("filing_companies", "company_index"), ("reporting_owners", "owner_index")):
+        rows = updates[tbl]
+        if not rows:
+            continue
         con.register("_resolved", pa.table({
-            "filing_id": [u[0] for u in updates], "company_index": pa.array([u[1] for u in updates], pa.int32()),
-            "company_id": [u[2] for u in updates]}))
-        con.execute("UPDATE filing_companies SET company_id = r.company_id FROM _resolved r "
-                    "WHERE filing_companies.filing_id = r.filing_id AND filing_companies.company_index = r.company_index")
+            "filing_id": pa.array([u[0] for u in rows], pa.string()),
+            "idx": pa.array([u[1] for u in rows], pa.int32()),
+            "company_id": pa.array([u[2] for u in rows], pa.string())}))
+        con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved r "
+                    f"WHERE {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
         con.unregister("_resolved")
     for old, new in resolver.merges.items():
         con.execute("UPDATE filing_companies SET company_id = ? WHERE company_id = ?", [new, old])
+        con.execute("UPDATE reporting_owners SET company_id = ? WHERE company_id = ?", [new, old])
     roles = ", ".join(f"'{r}'" for r in _FILING_COMPANY_ROLES)
     order = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(_FILING_COMPANY_ROLES))
     con.execute(f"""
@@ -246,6 +361,9 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
             FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
         ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
     _rebuild_companies(con)
+    # The search index is derived like companies and needs their ids: rebuilt here, inside
+    # the load transaction (see filingflow/search.py).
+    rebuild_search(con)
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:
@@ -256,10 +374,17 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:
         # The latest filing's facts win; every other spelling becomes other_names.
         con.execute("""
             INSERT INTO companies
-            WITH m AS (
-                SELECT fc.*, coalesce(f.filed_date, f.period_of_report) AS seen
-                FROM filing_companies fc JOIN filings f USING (filing_id)
-                WHERE fc.company_id IS NOT NULL
+            WITH mentions AS (
+                SELECT filing_id, company_id, cik, name, ticker, state_of_incorporation, sec_file_number,
+                       irs_number, street1, street2, city, state, zip, phone, former_names
+                FROM filing_companies WHERE company_id IS NOT NULL
+                UNION ALL
+                SELECT filing_id, company_id, owner_cik, owner_name, NULL, NULL, NULL, NULL, street1, street2,
+                       city, state, zip, NULL, NULL
+                FROM reporting_owners WHERE company_id IS NOT NULL
+            ), m AS (
+                SELECT mentions.*, coalesce(f.filed_date, f.period_of_report) AS seen
+                FROM mentions JOIN filings f USING (filing_id)
             )
             SELECT company_id,
                    max(cik),
@@ -281,6 +406,28 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:
         """)
         con.execute("""
             UPDATE companies SET other_names = list_filter(other_names, n -> n IS DISTINCT FROM name)
+        """)
+        con.execute("DELETE FROM company_names")
+        con.execute("""
+            INSERT INTO company_names
+            WITH spellings AS (
+                SELECT company_id, trim(name) AS name, filing_id, false AS former
+                FROM filing_companies WHERE company_id IS NOT NULL
+                UNION ALL
+                SELECT company_id, trim(unnest(former_names)), filing_id, true
+                FROM filing_companies WHERE company_id IS NOT NULL AND len(former_names) > 0
+                UNION ALL
+                SELECT company_id, trim(owner_name), filing_id, false
+                FROM reporting_owners WHERE company_id IS NOT NULL
+            ), dated AS (
+                SELECT s.*, coalesce(f.filed_date, f.period_of_report) AS seen
+                FROM spellings s JOIN filings f USING (filing_id)
+                WHERE nullif(s.name, '') IS NOT NULL
+            )
+            SELECT company_id, name, ff_normalize_name(name), bool_and(former),
+                   arg_min(filing_id, (coalesce(seen, DATE '9999-12-31'), filing_id)),
+                   min(seen), max(seen), count(DISTINCT filing_id)
+            FROM dated GROUP BY company_id, name
         """)
     finally:
         con.remove_function("ff_normalize_name")

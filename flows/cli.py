@@ -1,4 +1,4 @@
-"""filingflow command line: run, sql, export, status, dq."""
+"""filingflow command line: run, sql, export, status, dq, search."""
 from __future__ import annotations
 
 import argparse
@@ -30,14 +30,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     _prefect_defaults()
     if args.verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-    from flows.pipeline import RunSettings, nightly
+    from flows.pipeline import DataQualityFailed, RunSettings, nightly
 
     settings = RunSettings(
         inputs=[Path(p) for p in (args.input or [DEFAULT_INPUT])],
         warehouse=Path(args.warehouse), lake=Path(args.lake),
-        dq_dir=Path(args.dq_dir), max_file_bytes=args.max_file_bytes)
+        dq_dir=Path(args.dq_dir), max_file_bytes=args.max_file_bytes, lock_wait_seconds=args.wait,
+        max_error_rate=args.max_error_rate)
     try:
         summary = nightly(settings)
+    except DataQualityFailed as exc:
+        print(format_summary(exc.summary))
+        print(f"filingflow run failed: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
         print(f"filingflow run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -107,7 +112,7 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str, out=sys.stdout
 
 
 def _query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    from filingflow.warehouse import connect
+    from filingflow.search import connect  # warehouse.connect + the fts extension (match_bm25)
 
     con = connect(warehouse, read_only=True)
     try:
@@ -189,6 +194,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from filingflow.search import connect, search
+
+    try:
+        con = connect(Path(args.warehouse), read_only=True)
+        try:
+            columns, rows = search(con, args.words, args.limit)
+        finally:
+            con.close()
+    except (duckdb.Error, FileNotFoundError) as exc:
+        print(f"filingflow search: {exc}", file=sys.stderr)
+        return 2
+    print_result(columns, rows, args.format)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="filingflow", description="SEC filings to validated Parquet and DuckDB tables.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lake", default=str(DEFAULT_LAKE), help="Parquet lake folder (default: %(default)s)")
     run.add_argument("--dq-dir", default=str(DEFAULT_DQ), help="Great Expectations Data Docs folder (default: %(default)s)")
     run.add_argument("--max-file-bytes", type=int, default=64 * 1024 * 1024, help="per-file size limit")
+    run.add_argument("--wait", type=float, default=0.0,
+                     help="seconds to wait for another run holding the warehouse (default: exit at once)")
+    run.add_argument("--max-error-rate", type=float, default=0.01,
+                     help="fail the run when an error expectation fails on more than this share of rows (default: %(default)s)")
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
     run.add_argument("--verbose", action="store_true", help="show Prefect's log")
     run.set_defaults(func=cmd_run)
@@ -229,6 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     dq.add_argument("--format", choices=("table", "csv", "json"), default="table")
     add_warehouse(dq)
     dq.set_defaults(func=cmd_dq)
+
+    search = sub.add_parser("search", help="full-text search of 8-K items, exhibits and footnotes (BM25)")
+    search.add_argument("words")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_warehouse(search)
+    search.set_defaults(func=cmd_search)
     return parser
 
 

@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from filingflow import PARSER_VERSION, lake, warehouse
+from filingflow.runlock import exclusive_run
 from filingflow.schema import FILING_TABLES, TABLES
 from flows.discover import InputFile, discover
 from transforms.errors import ParseError
@@ -35,6 +36,17 @@ class RunSettings:
     dq_dir: Path | None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     chunk_size: int | None = None
+    lock_wait_seconds: float = 0.0
+    # The run ends Failed when an error-severity expectation fails on more than this share of its rows.
+    max_error_rate: float = 0.01
+
+
+class DataQualityFailed(RuntimeError):
+    """Error-severity expectations failed above the configured threshold (the rows are loaded, flagged)."""
+
+    def __init__(self, message: str, summary: RunSummary):
+        super().__init__(message)
+        self.summary = summary
 
 
 @dataclass
@@ -129,6 +141,7 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
     loaded_at = dt.datetime.now(dt.timezone.utc)
     rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
     outcomes = []
+    read_here: dict[str, str] = {}  # filing_id -> file of this chunk it was read from
     for info in files:
         outcome, filings = read_one(info, settings.max_file_bytes)
         if outcome.sha256 and known.get(info.path) == outcome.sha256:
@@ -138,8 +151,15 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
             outcome.status, outcome.filing_ids = "duplicate", []
             outcome.detail = f"same bytes as {loaded_hashes[outcome.sha256]}"
             filings = []
+        repeated = [f for f in filings if f.filing_id in read_here]
+        if filings and len(repeated) == len(filings):
+            outcome.status, outcome.filing_ids = "duplicate", []
+            outcome.detail = f"same filing {filings[0].filing_id} as {read_here[filings[0].filing_id]}"
+        filings = [f for f in filings if f.filing_id not in read_here]
+        outcome.filing_ids = [f.filing_id for f in filings]
         outcomes.append(outcome)
         for parsed in filings:
+            read_here[parsed.filing_id] = info.path
             parsed.filing.update(source_file=info.path, source_sha256=outcome.sha256, parser_version=PARSER_VERSION,
                                  run_id=run_id, loaded_at=loaded_at)
             rows["filings"].append(parsed.filing)
@@ -161,7 +181,8 @@ class Consolidated:
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
-def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> Consolidated:
+def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list[str],
+                chunk_of: dict[str, int]) -> Consolidated:
     """Decide which staged filings to keep: one per content (preferring the
     copy with an accession number), and which stored filings they replace."""
     staged = lake.read_staged(settings.lake, run_id, "filings").select(
@@ -169,15 +190,18 @@ def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> 
     if staged.num_rows == 0:
         existing, previous = {}, []
     else:
-        with warehouse.open_warehouse(settings.warehouse) as con:
+        with warehouse.open_warehouse(db) as con:
             existing = warehouse.existing_by_content(con, pc.unique(staged["content_id"]).to_pylist())
             previous = warehouse.previous_filing_ids(con, reread_files)
     best: dict[str, dict] = {}
     seen_ids: set[str] = set()
     dropped: dict[str, str] = {}
+    purge: dict[int, set[str]] = {}
     for row in sorted(staged.to_pylist(), key=lambda r: (r["accession_number"] is None, r["source_file"])):
         if row["filing_id"] in seen_ids:
             dropped[row["source_file"]] = f"filing {row['filing_id']} already read from another file of this run"
+            # The same id is staged by another chunk too: remove this chunk's copy.
+            purge.setdefault(chunk_of[row["source_file"]], set()).add(row["filing_id"])
             continue
         winner = best.get(row["content_id"])
         if winner is not None:
@@ -195,6 +219,8 @@ def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> 
         if stored and stored[0] != row["filing_id"]:
             replaced.add(stored[0])
     kept = sorted(r["filing_id"] for r in best.values())
+    for chunk, filing_ids in purge.items():
+        lake.drop_filings(settings.lake, run_id, chunk, filing_ids)
     return Consolidated(kept, sorted(replaced - set(kept)), dropped)
 
 
@@ -214,9 +240,10 @@ def validate_rows(settings: RunSettings, run_id: str, kept: list[str]):
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
-def load_warehouse(settings: RunSettings, plan: warehouse.LoadPlan) -> dict[str, int]:
-    with warehouse.open_warehouse(settings.warehouse) as con:
+def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) -> dict[str, int]:
+    with warehouse.open_warehouse(db) as con:
         inserted = warehouse.load_run(con, settings.lake, plan)
+    warehouse.promote(db, settings.warehouse)
     lake.publish(settings.lake, plan.run_id)
     return inserted
 
@@ -231,10 +258,16 @@ def _chunks(files: list[InputFile], size: int | None) -> list[list[InputFile]]:
 
 @flow(name="filingflow-nightly", log_prints=False, validate_parameters=False)
 def nightly(settings: RunSettings) -> RunSummary:
-    logger = get_run_logger()
     run_id = new_run_id()
+    with exclusive_run(settings.warehouse, run_id, settings.lock_wait_seconds):
+        return _run(settings, run_id)
+
+
+def _run(settings: RunSettings, run_id: str) -> RunSummary:
+    logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    with warehouse.open_warehouse(settings.warehouse) as con:
+    db = warehouse.begin_run(settings.warehouse)
+    with warehouse.open_warehouse(db) as con:
         lake.recover(settings.lake, warehouse.committed_runs(con))
         ledger = warehouse.ledger(con)
         loaded_hashes = warehouse.loaded_hashes(con)
@@ -246,11 +279,12 @@ def nightly(settings: RunSettings) -> RunSummary:
     candidates = [f for f in files if f.path not in fresh_paths]
     known = {path: e.source_sha256 for path, e in ledger.items()}
     logger.info("run %s: %d files seen, %d to read", run_id, len(files), len(candidates))
-    futures = [parse_chunk.submit(i, chunk, known, loaded_hashes, settings, run_id)
-               for i, chunk in enumerate(_chunks(candidates, settings.chunk_size))]
+    chunks = _chunks(candidates, settings.chunk_size)
+    chunk_of = {f.path: i for i, chunk in enumerate(chunks) for f in chunk}
+    futures = [parse_chunk.submit(i, chunk, known, loaded_hashes, settings, run_id) for i, chunk in enumerate(chunks)]
     outcomes = [o for fut in futures for o in fut.result().outcomes]
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
-    plan_info = consolidate(settings, run_id, reread)
+    plan_info = consolidate(settings, db, run_id, reread, chunk_of)
     for o in outcomes:
         if o.path in plan_info.dropped_files and o.status == "loaded":
             o.status, o.detail, o.filing_ids = "duplicate", plan_info.dropped_files[o.path], []
@@ -287,10 +321,10 @@ def nightly(settings: RunSettings) -> RunSummary:
         ledger_rows=ledger_rows, quarantine_rows=quarantine_rows, reprocessed_files=[r["source_file"] for r in ledger_rows],
         touched_files=touched,
         dq_results=validation.results, dq_flags=validation.flags, run_row=run_row)
-    inserted = load_warehouse(settings, plan)
+    inserted = load_warehouse(settings, db, plan)
     failed = [(r["suite"], r["expectation"], r["column_name"], r["unexpected_count"])
               for r in validation.results.to_pylist() if not r["success"]]
-    return RunSummary(
+    summary = RunSummary(
         run_id=run_id, files_seen=len(files), files_new=len(candidates), files_unchanged=files_unchanged,
         files_loaded=len(by_status["loaded"]), files_quarantined=len(by_status["quarantined"]),
         filings_loaded=len(plan_info.kept), rows_per_table=inserted,
@@ -298,6 +332,15 @@ def nightly(settings: RunSettings) -> RunSummary:
         failed_expectations=failed,
         quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
         dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
+    over = [f"{r['suite']}: {r['expectation']} ({r['unexpected_count']} of {r['element_count']} rows)"
+            for r in validation.results.to_pylist()
+            if r["severity"] == "error" and not r["success"]
+            and r["unexpected_count"] > settings.max_error_rate * max(1, r["element_count"] or 0)]
+    if over:
+        raise DataQualityFailed(
+            f"run {run_id} loaded its rows, but error expectations failed above {settings.max_error_rate:.2%} "
+            f"of rows: {'; '.join(over)}; see `filingflow dq --run {run_id}`", summary)
+    return summary
 
 
 def _flow_run_id() -> str | None:

@@ -249,6 +249,8 @@ def test_same_bytes_under_two_names_load_once(prefect_api, tmp_path):
     assert (summary.files_seen, summary.files_loaded, summary.files_unchanged, summary.filings_loaded) == (2, 1, 1, 1)
     assert rows(settings.warehouse, "SELECT status, count(*) FROM ingest_ledger GROUP BY 1 ORDER BY 1") == [
         ("duplicate", 1), ("loaded", 1)]
+    assert summary.expectations_failed == 0
+    assert rows(settings.warehouse, "SELECT count(*) FROM report_items") == [(2,)]
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -309,3 +311,18 @@ def test_cli_run_sql_status_export(prefect_api, tmp_path):
     later = run_cli("export", "--out", str(tmp_path / "later"), "--since", "2999-01-01", "--tables", "filings",
                     *common, cwd=tmp_path)
     assert later.returncode == 0 and "filings: 0 rows" in later.stdout
+
+
+def test_one_filing_in_two_files_of_different_chunks_loads_once(prefect_api, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_8K, inputs / "a.txt")
+    # Same filing (same content id) with other line ends: other bytes, same filing_id.
+    (inputs / "b.txt").write_bytes(SEED_8K.read_bytes().replace(b"\n", b"\r\n"))
+    settings = settings_for(tmp_path, inputs)
+    settings.chunk_size = 1  # the two copies land in different parse tasks
+    summary = nightly(settings)
+    assert (summary.files_seen, summary.files_loaded, summary.files_unchanged, summary.filings_loaded) == (2, 1, 1, 1)
+    assert summary.expectations_failed == 0
+    assert rows(settings.warehouse, "SELECT count(*) FROM report_items") == [(2,)]
+    assert rows(settings.warehouse, "SELECT count(*) FROM signatures") == [(2,)]

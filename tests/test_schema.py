@@ -53,3 +53,13 @@ def test_reference_tables_hold_the_code_lists(tmp_path):
     assert len(mapping) == len(EIGHT_K_ITEMS_PRE_2004)
     current = {r[0] for r in con.execute("SELECT code FROM eight_k_items WHERE numbering_era = 'current'").fetchall()}
     assert {"1.01", "1.05", "2.02", "5.02", "6.06", "6.10", "8.01", "9.01"} <= current
+
+
+def test_an_older_warehouse_gains_new_columns(tmp_path):
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute('CREATE TABLE reporting_owners ("filing_id" VARCHAR NOT NULL, "owner_index" INTEGER NOT NULL)')
+    con.execute("INSERT INTO reporting_owners VALUES ('f', 0)")
+    ensure_schema(con)
+    got = con.execute("SELECT * FROM reporting_owners").to_arrow_table()
+    assert got.schema.names == TABLES["reporting_owners"].column_names
+    assert got.to_pylist()[0]["owner_name"] is None and got.num_rows == 1

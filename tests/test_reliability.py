@@ -1,0 +1,116 @@
+"""One writer, many readers; a failed run leaves the warehouse and lake as before."""
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import SEED_8K, SEED_FORM4
+from filingflow import runlock, warehouse
+from flows.pipeline import RunSettings, nightly
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def _settings(root, inputs) -> RunSettings:
+    return RunSettings(inputs=[inputs], warehouse=root / "wh.duckdb", lake=root / "lake", dq_dir=None)
+
+
+def _count(db, table) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_second_run_names_the_running_one(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_8K, inputs)
+    settings = _settings(tmp_path, inputs)
+    with runlock.exclusive_run(settings.warehouse, "20260101T020000Z-abcdef"):
+        with pytest.raises(runlock.RunLocked) as info:
+            nightly(settings)
+    assert "another filingflow run holds" in str(info.value)
+    assert "run 20260101T020000Z-abcdef (pid " in str(info.value)
+    assert not settings.warehouse.exists()
+    # Released: the next run goes ahead.
+    assert nightly(settings).filings_loaded == 1
+
+
+def test_readers_keep_their_snapshot_while_a_run_loads(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_8K, inputs)
+    settings = _settings(tmp_path, inputs)
+    nightly(settings)
+    reader = duckdb.connect(str(settings.warehouse), read_only=True)  # an analyst's open session
+    try:
+        shutil.copy(SEED_FORM4, inputs)
+        summary = nightly(settings)  # DuckDB would refuse to write a file a reader holds
+        assert summary.filings_loaded == 1
+        assert reader.execute("SELECT count(*) FROM filings").fetchone()[0] == 1  # the old state, whole
+    finally:
+        reader.close()
+    assert _count(settings.warehouse, "filings") == 2  # a new session sees the new state
+
+
+def test_a_run_failing_in_the_load_changes_nothing(tmp_path, monkeypatch):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_8K, inputs)
+    settings = _settings(tmp_path, inputs)
+    nightly(settings)
+    before = sorted(p.relative_to(settings.lake).as_posix() for p in settings.lake.rglob("*.parquet"))
+    shutil.copy(SEED_FORM4, inputs)
+    real_load = warehouse.load_run
+
+    def load_then_die(con, lake_root, plan):
+        real_load(con, lake_root, plan)
+        raise RuntimeError("simulated crash after the load, before the swap")
+
+    monkeypatch.setattr(warehouse, "load_run", load_then_die)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        nightly(settings)
+    monkeypatch.undo()
+    assert _count(settings.warehouse, "filings") == 1
+    assert _count(settings.warehouse, "runs") == 1
+    assert sorted(p.relative_to(settings.lake).as_posix() for p in settings.lake.rglob("*.parquet")
+                  if "_staging" not in p.parts) == before
+    again = nightly(settings)  # the next run completes the work
+    assert (again.files_loaded, again.filings_loaded) == (1, 1)
+    assert _count(settings.warehouse, "filings") == 2
+    assert _count(settings.warehouse, "nonderiv_transactions") == 10
+    assert not (settings.lake / "_staging").exists() or not any((settings.lake / "_staging").iterdir())
+
+
+def test_error_expectations_above_the_threshold_fail_the_run_but_keep_the_rows(tmp_path):
+    from flows.pipeline import DataQualityFailed
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    text = SEED_FORM4.read_text()
+    assert text.count("(1) 01/19/2014") == 1
+    (inputs / "bad_ref.txt").write_text(text.replace("(1) 01/19/2014", "(7) 01/19/2014"))
+    settings = _settings(tmp_path, inputs)
+    with pytest.raises(DataQualityFailed) as info:
+        nightly(settings)
+    assert "expect_footnote_ref_to_resolve (1 of 3 rows)" in str(info.value)
+    assert info.value.summary.filings_loaded == 1
+    assert _count(settings.warehouse, "nonderiv_transactions") == 10  # loaded, with their flags
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    flags = con.execute("SELECT expectation, severity, table_name, row_index FROM dq_flags").fetchall()
+    con.close()
+    assert ("expect_footnote_ref_to_resolve", "error", "deriv_transactions", 0) in flags
+
+
+def test_the_threshold_is_configurable(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "bad_ref.txt").write_text(SEED_FORM4.read_text().replace("(1) 01/19/2014", "(7) 01/19/2014"))
+    settings = _settings(tmp_path, inputs)
+    settings.max_error_rate = 1.0
+    summary = nightly(settings)
+    assert summary.expectations_failed >= 1 and summary.filings_loaded == 1
