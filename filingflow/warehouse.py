@@ -279,6 +279,7 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path, plan: LoadPlan) ->
             inserted[name] = count
         con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
         _resolve_companies(con)
+        rebuild_search(con)  # derived like companies and keyed by their ids; rolls back with the load
         if plan.reprocessed_files:
             con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
             con.execute("DELETE FROM ingest_ledger WHERE source_file IN (SELECT source_file FROM _files)")
@@ -361,9 +362,6 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
             FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
         ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
     _rebuild_companies(con)
-    # The search index is derived like companies and needs their ids: rebuilt here, inside
-    # the load transaction (see filingflow/search.py).
-    rebuild_search(con)
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:
