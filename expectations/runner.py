@@ -75,7 +75,13 @@ def _filing_structure(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         counts = frames[table].groupby("filing_id").size().rename(column).reset_index()
         filings = filings.merge(counts, on="filing_id", how="left")
         filings[column] = filings[column].fillna(0).astype("int64")
-    return filings.assign(table_name="filings")
+    # A header-only submission names its owners only in the header's REPORTING-OWNER blocks.
+    companies = frames["filing_companies"]
+    header_owners = (companies[companies["role"] == "reporting_owner"].groupby("filing_id").size()
+                     .rename("header_owner_count").reset_index())
+    filings = filings.merge(header_owners, on="filing_id", how="left")
+    filings["reporting_owner_count"] = filings[["reporting_owner_count", "header_owner_count"]].fillna(0).max(axis=1).astype("int64")
+    return filings.drop(columns="header_owner_count").assign(table_name="filings")
 
 
 def _filing_rows(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
