@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from filingflow.positions import POSITION_COLUMNS
 from filingflow.schema import FILING_TABLES, TABLES
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
@@ -109,6 +110,8 @@ def build_frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
     frames["footnote_links"] = _footnote_links(frames["footnote_refs"], frames["footnotes"])
     frames["filing_structure"] = _filing_structure(frames)
     frames["filing_rows"] = _filing_rows(frames)
+    frames["prior_positions"] = (tables["prior_positions"].to_pandas() if "prior_positions" in tables
+                                 else pd.DataFrame(columns=list(POSITION_COLUMNS)))
     # _row: the row's position, reported with every unexpected row so a flag finds its row exactly.
     return {name: frame.reset_index(drop=True).assign(_row=np.arange(len(frame))) for name, frame in frames.items()}
 
@@ -135,6 +138,7 @@ def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) ->
     import expectations.balance  # noqa: F401
     import expectations.integrity_rules  # noqa: F401
     import expectations.ownership_rules  # noqa: F401
+    import expectations.position_rules  # noqa: F401
     from expectations.explain import EXPLAINERS
 
     _quiet_gx()

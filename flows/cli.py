@@ -66,6 +66,8 @@ def format_summary(s) -> str:
         lines.append(f"  expectations: {s.expectations_passed} passed, {s.expectations_failed} failed")
     else:
         lines.append("  expectations: not run (no new rows)")
+    for suite, passed, failed in s.suites:
+        lines.append(f"    {suite}: {passed} passed" + (f", {failed} FAILED" if failed else ""))
     for suite, expectation, column, count in s.failed_expectations:
         lines.append(f"    FAILED {suite}: {expectation} ({column}): {count} rows")
     for path, error, detail in s.quarantined:

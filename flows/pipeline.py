@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from filingflow import PARSER_VERSION, lake, warehouse
+from filingflow.positions import prior_positions
 from filingflow.runlock import exclusive_run
 from filingflow.schema import FILING_TABLES, TABLES
 from flows.discover import InputFile, discover
@@ -75,6 +76,7 @@ class RunSummary:
     expectations_passed: int
     expectations_failed: int
     failed_expectations: list[tuple[str, str, str, int]]
+    suites: list[tuple[str, int, int]]  # (suite, expectations passed, failed)
     quarantined: list[tuple[str, str, str]]
     dq_docs: str | None
     warehouse: str
@@ -225,7 +227,7 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_rows(settings: RunSettings, run_id: str, kept: list[str]):
+def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str], replaced: list[str]):
     from expectations.runner import skipped, validate
 
     if not kept:
@@ -235,6 +237,8 @@ def validate_rows(settings: RunSettings, run_id: str, kept: list[str]):
     for name in FILING_TABLES:
         staged = lake.read_staged(settings.lake, run_id, name)
         tables[name] = staged.filter(pc.is_in(staged["filing_id"], value_set=keep))
+    with warehouse.open_warehouse(db) as con:
+        tables["prior_positions"] = prior_positions(con, tables, sorted(set(replaced) | set(kept)))
     # GX's docs store wants an absolute folder.
     return validate(tables, run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
 
@@ -288,7 +292,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
     for o in outcomes:
         if o.path in plan_info.dropped_files and o.status == "loaded":
             o.status, o.detail, o.filing_ids = "duplicate", plan_info.dropped_files[o.path], []
-    validation = validate_rows(settings, run_id, plan_info.kept)
+    validation = validate_rows(settings, db, run_id, plan_info.kept, plan_info.replaced)
 
     now = dt.datetime.now(dt.timezone.utc)
     by_status = {s: [o for o in outcomes if o.status == s] for s in ("loaded", "quarantined", "unchanged", "duplicate")}
@@ -330,6 +334,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         filings_loaded=len(plan_info.kept), rows_per_table=inserted,
         expectations_passed=validation.passed, expectations_failed=validation.failed,
         failed_expectations=failed,
+        suites=_per_suite(validation.results),
         quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
         dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
     over = [f"{r['suite']}: {r['expectation']} ({r['unexpected_count']} of {r['element_count']} rows)"
@@ -341,6 +346,13 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
             f"run {run_id} loaded its rows, but error expectations failed above {settings.max_error_rate:.2%} "
             f"of rows: {'; '.join(over)}; see `filingflow dq --run {run_id}`", summary)
     return summary
+
+
+def _per_suite(results: pa.Table) -> list[tuple[str, int, int]]:
+    counts: dict[str, list[int]] = {}
+    for suite, success in zip(results["suite"].to_pylist(), results["success"].to_pylist()):
+        counts.setdefault(suite, [0, 0])[0 if success else 1] += 1
+    return [(suite, passed, failed) for suite, (passed, failed) in sorted(counts.items())]
 
 
 def _flow_run_id() -> str | None:

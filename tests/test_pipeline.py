@@ -326,3 +326,42 @@ def test_one_filing_in_two_files_of_different_chunks_loads_once(prefect_api, tmp
     assert summary.expectations_failed == 0
     assert rows(settings.warehouse, "SELECT count(*) FROM report_items") == [(2,)]
     assert rows(settings.warehouse, "SELECT count(*) FROM signatures") == [(2,)]
+
+
+# Owned-after values of the seed's Table I, and the same chain restated 7,257 shares lower so that a
+# later filing starts exactly where the seed ended (57,604).
+_SEED_BALANCES = ["59,361", "58,561", "58,461", "58,161", "57,604", "65,151", "58,751", "58,651", "57,751"]
+
+
+def _later_filing(shift: int) -> str:
+    text = SEED_FORM4.read_text().replace("05/10/2007", "06/10/2007").replace("05/11/2007", "06/11/2007")
+    text = text.replace("May 14, 2007", "June 14, 2007").replace("05/14/2007", "06/14/2007")
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("Class A Common Stock\t"):
+            for value in _SEED_BALANCES:
+                line = line.replace(f"\t{value}\t", f"\t{int(value.replace(',', '')) - shift:,}\t")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("shift, flagged", [(7257, []), (0, [0])])
+def test_position_continuity_across_filings(prefect_api, tmp_path, shift, flagged):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FORM4, inputs / "may.txt")
+    settings = settings_for(tmp_path, inputs)
+    nightly(settings)
+    (inputs / "june.txt").write_text(_later_filing(shift))
+    summary = nightly(settings)
+    assert summary.filings_loaded == 1
+    may, june = (r[0] for r in rows(settings.warehouse, "SELECT filing_id FROM filings ORDER BY filed_date"))
+    found = rows(settings.warehouse, "SELECT filing_id, row_index, severity, detail FROM dq_flags "
+                                     "WHERE expectation = 'expect_position_continuity_across_filings'")
+    assert [r[1] for r in found] == flagged
+    if flagged:
+        assert found == [(june, 0, "warn",
+                          f"Class A Common Stock (D): balance before this filing's first transaction is 64861, "
+                          f"but the previous filing {may} (2007-05-10) ended at 57604")]
+    assert rows(settings.warehouse, "SELECT success FROM dq_results WHERE suite = 'position_continuity' "
+                                    "AND run_id = ?", [summary.run_id]) == [(not flagged,)]

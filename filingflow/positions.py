@@ -1,0 +1,81 @@
+"""Where each chain of a new filing starts, next to where the same chain ended
+in the previous filing: the input of the cross-filing continuity expectation.
+
+A chain is (issuer, reporting owners, security title, direct/indirect) in
+Table I. Amendments are never taken as the previous filing, so a 4/A is
+compared with what came before the filing it amends, not chained twice."""
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+POSITION_COLUMNS = ("filing_id", "row_index", "table_name", "as_of", "security_title", "direct_indirect",
+                    "balance_before", "previous_filing_id", "previous_as_of", "previous_balance")
+
+_QUERY = """
+WITH all_filings AS (
+    SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)) AS issuer_key, is_amendment,
+           coalesce(period_of_report, filed_date) AS as_of, true AS is_new
+    FROM _new_filings
+    UNION ALL
+    SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)), is_amendment,
+           coalesce(period_of_report, filed_date), false
+    FROM filings WHERE filing_id NOT IN (SELECT filing_id FROM _excluded)
+), owners AS (
+    SELECT filing_id, string_agg(DISTINCT coalesce(owner_cik, upper(owner_name)), '|'
+                                 ORDER BY coalesce(owner_cik, upper(owner_name))) AS owner_key
+    FROM (SELECT filing_id, owner_cik, owner_name FROM _new_owners
+          UNION ALL SELECT filing_id, owner_cik, owner_name FROM reporting_owners
+          WHERE filing_id NOT IN (SELECT filing_id FROM _excluded))
+    GROUP BY filing_id
+), table_i AS (
+    SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after, true AS is_tx
+    FROM _new_tx
+    UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false FROM _new_holdings
+    UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after, true
+    FROM nonderiv_transactions WHERE filing_id NOT IN (SELECT filing_id FROM _excluded)
+    UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false
+    FROM nonderiv_holdings WHERE filing_id NOT IN (SELECT filing_id FROM _excluded)
+), chained AS (
+    SELECT t.*, f.issuer_key, o.owner_key, f.as_of, f.is_amendment, f.is_new
+    FROM table_i t JOIN all_filings f USING (filing_id) JOIN owners o USING (filing_id)
+    WHERE f.as_of IS NOT NULL AND t.security_title IS NOT NULL
+), ends AS (
+    SELECT filing_id, issuer_key, owner_key, security_title, direct_indirect, as_of,
+           arg_max(shares_owned_after, row_index) AS last_balance
+    FROM chained WHERE NOT coalesce(is_amendment, false) AND shares_owned_after IS NOT NULL
+    GROUP BY ALL
+), firsts AS (
+    SELECT * FROM chained WHERE is_new AND is_tx
+    QUALIFY row_number() OVER (PARTITION BY filing_id, security_title, direct_indirect ORDER BY row_index) = 1
+)
+SELECT f.filing_id, f.row_index, 'nonderiv_transactions' AS table_name, f.as_of, f.security_title, f.direct_indirect,
+       CASE f.acquired_disposed WHEN 'A' THEN f.shares_owned_after - f.shares
+                                WHEN 'D' THEN f.shares_owned_after + f.shares END AS balance_before,
+       e.filing_id AS previous_filing_id, e.as_of AS previous_as_of, e.last_balance AS previous_balance
+FROM firsts f
+ASOF LEFT JOIN ends e
+  ON e.issuer_key = f.issuer_key AND e.owner_key = f.owner_key AND e.security_title = f.security_title
+ AND e.direct_indirect IS NOT DISTINCT FROM f.direct_indirect AND f.as_of > e.as_of
+ORDER BY f.filing_id, f.row_index
+"""
+
+
+def prior_positions(con: duckdb.DuckDBPyConnection, new: dict[str, pa.Table], excluded: list[str]) -> pa.Table:
+    """One row per chain of the new filings: its opening balance and the previous filing's closing one.
+
+    `new` holds the run's rows (filings, reporting_owners, nonderiv_transactions, nonderiv_holdings);
+    `excluded` the stored filings the run replaces (and the new ones), which must not count as history."""
+    views = {"_new_filings": new["filings"], "_new_owners": new["reporting_owners"],
+             "_new_tx": new["nonderiv_transactions"], "_new_holdings": new["nonderiv_holdings"],
+             "_excluded": pa.table({"filing_id": pa.array(excluded, pa.string())})}
+    # Materialised as temp tables: DuckDB cannot push its join filters into Arrow scans.
+    for name, table in views.items():
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+    try:
+        return con.execute(_QUERY).to_arrow_table()
+    finally:
+        for name in views:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
