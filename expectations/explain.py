@@ -68,6 +68,22 @@ def multicolumn_rule(expectation_type: str, check: Callable[[pd.DataFrame], pd.S
     return expectation
 
 
+def format_value(value) -> str:
+    """A value as a flag detail shows it: decimals without trailing zeros, dates as ISO, null as 'null'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "null"
+    if hasattr(value, "normalize") and hasattr(value, "is_finite"):  # Decimal
+        return format(value.normalize(), "f")
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def details(frame: pd.DataFrame, texts: list[str]) -> pd.Series:
+    """Detail strings indexed like the flagged rows."""
+    return pd.Series(texts, index=frame.index, dtype=object)
+
+
 def failing(frame: pd.DataFrame, check: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame:
     """The rows of `frame` that `check` flags (explainers only format those)."""
     if not len(frame):

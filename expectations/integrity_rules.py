@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations.explain import failing, multicolumn_rule
+from expectations.explain import details, failing, multicolumn_rule
 from filingflow.schema import FORM_TYPES_OWNERSHIP
-
-
-def _series(frame: pd.DataFrame, texts: list[str]) -> pd.Series:
-    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 def _int(value):
@@ -35,7 +31,7 @@ def explain_footnote_ref(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, footnote_ref_resolves_ok)
     notes = frame[_is(frame["kind"], "footnote") & frame["filing_id"].isin(bad["filing_id"])]
     have = notes.groupby("filing_id")["footnote_id"].agg(lambda ids: ", ".join(sorted(ids)))
-    return _series(bad, [
+    return details(bad, [
         f"footnote mark {fid} on {table} row {_int(row)} field {field} points at no footnote of its filing "
         f"(footnotes: {have.get(filing, 'none')})"
         for fid, table, row, field, filing in zip(bad["footnote_id"], bad["table_name"], bad["row_index"],
@@ -59,7 +55,7 @@ def issuer_named_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_issuer_named(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, issuer_named_ok)
-    return _series(bad, [f"Form {form} names no issuer (issuer_name and issuer_cik are null)"
+    return details(bad, [f"Form {form} names no issuer (issuer_name and issuer_cik are null)"
                          for form in bad["form_type"]])
 
 
@@ -74,7 +70,7 @@ def reporting_owner_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_reporting_owner(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, reporting_owner_ok)
-    return _series(bad, [f"Form {form} has no reporting_owners row" for form in bad["form_type"]])
+    return details(bad, [f"Form {form} has no reporting_owners row" for form in bad["form_type"]])
 
 
 multicolumn_rule(
@@ -89,7 +85,7 @@ def report_item_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_report_item(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, report_item_ok)
-    return _series(bad, [f"{form} has no report_items row (no item heading read; maybe exhibits only)"
+    return details(bad, [f"{form} has no report_items row (no item heading read; maybe exhibits only)"
                          for form in bad["form_type"]])
 
 
@@ -106,7 +102,7 @@ def filing_id_known_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_filing_id_known(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, filing_id_known_ok)
-    return _series(bad, [f"{table} row {key} has filing_id {fid!r}, which is not a filing of this run"
+    return details(bad, [f"{table} row {key} has filing_id {fid!r}, which is not a filing of this run"
                          for table, key, fid in zip(bad["table_name"], bad["row_key"], bad["filing_id"])])
 
 

@@ -19,7 +19,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
-from expectations.explain import failing, multicolumn_rule, register_explainer
+from expectations.explain import details, failing, format_value, multicolumn_rule, register_explainer
 from filingflow.reference import CODE_DIRECTION, EXERCISE_CODES, TRANSACTION_CODES
 
 MEANING = {code: meaning for code, _, meaning, _ in TRANSACTION_CODES}
@@ -45,20 +45,6 @@ def _transaction(frame: pd.DataFrame) -> pd.Series:
     return ~frame["is_holding"].astype(bool) if "is_holding" in frame else pd.Series(True, index=frame.index)
 
 
-def _fmt(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "null"
-    if hasattr(value, "normalize") and hasattr(value, "is_finite"):  # Decimal: no trailing zeros
-        return format(value.normalize(), "f")
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
-
-
-def _series(frame: pd.DataFrame, texts: list[str]) -> pd.Series:
-    return pd.Series(texts, index=frame.index, dtype=object)
-
-
 # --- 1. code and direction agree ---------------------------------------------------------------
 
 def code_direction_ok(frame: pd.DataFrame) -> pd.Series:
@@ -69,9 +55,9 @@ def code_direction_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_code_direction(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, code_direction_ok)
-    return _series(bad, [
+    return details(bad, [
         f"code {code} ({MEANING[code]}) usually {DIRECTION_WORDS[CODE_DIRECTION[code]]}, but the row says "
-        f"{found} ({_fmt(shares)} of {_fmt(title)} on {_fmt(when)})"
+        f"{found} ({format_value(shares)} of {format_value(title)} on {format_value(when)})"
         for code, found, shares, title, when in zip(bad["transaction_code"], bad["acquired_disposed"], bad["shares"],
                                                     bad["security_title"], bad["transaction_date"])])
 
@@ -116,25 +102,25 @@ def exercise_paired_ok(frame: pd.DataFrame) -> pd.Series:
 def explain_exercise_pairing(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, exercise_paired_ok)
     if not len(bad):
-        return _series(bad, [])
+        return details(bad, [])
     acquisitions = frame[(frame["table_name"] == PAIR_TABLE_I)
                          & (frame["acquired_disposed"] == "A").fillna(False).astype(bool)
                          & frame["filing_id"].isin(bad["filing_id"])]
     texts = []
     for _, row in bad.iterrows():
         amount = row["shares"] if pd.notna(row["shares"]) else row["underlying_shares"]
-        what = (f"{row['transaction_code']} of {_fmt(row['security_title'])} on {_fmt(row['transaction_date'])}: "
-                f"{_fmt(amount)} shares at exercise price {_fmt(row['conversion_or_exercise_price'])}")
+        what = (f"{row['transaction_code']} of {format_value(row['security_title'])} on {format_value(row['transaction_date'])}: "
+                f"{format_value(amount)} shares at exercise price {format_value(row['conversion_or_exercise_price'])}")
         if pd.isna(amount) or pd.isna(row["transaction_date"]):
             texts.append(f"{what}; no share count or date to pair it with a Table I acquisition")
             continue
         same_day = acquisitions[(acquisitions["filing_id"] == row["filing_id"])
                                 & (_date(acquisitions["transaction_date"]) == pd.Timestamp(row["transaction_date"]))]
-        seen = ", ".join(f"row {r} {_fmt(s)} at {_fmt(p)}" for r, s, p in
+        seen = ", ".join(f"row {r} {format_value(s)} at {format_value(p)}" for r, s, p in
                          zip(same_day["row_index"], same_day["shares"], same_day["price_per_share"]))
-        texts.append(f"{what}; no Table I acquisition (A) of {_fmt(amount)} shares on that date at that price"
+        texts.append(f"{what}; no Table I acquisition (A) of {format_value(amount)} shares on that date at that price"
                      + (f" (Table I acquisitions that day: {seen})" if seen else " (no Table I acquisition that day)"))
-    return _series(bad, texts)
+    return details(bad, texts)
 
 
 multicolumn_rule(
@@ -164,7 +150,7 @@ def explain_non_negative(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     column = kwargs["column"]
     bad = frame[_num(frame[column]) < 0]
     titles = bad["security_title"] if "security_title" in bad else pd.Series(None, index=bad.index)
-    return _series(bad, [f"{column} = {_fmt(v)} is negative ({_fmt(t)})" for v, t in zip(bad[column], titles)])
+    return details(bad, [f"{column} = {format_value(v)} is negative ({format_value(t)})" for v, t in zip(bad[column], titles)])
 
 
 register_explainer("expect_column_values_to_be_non_negative", explain_non_negative)
@@ -176,7 +162,7 @@ def date_not_after_filed_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_date_not_after_filed(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, date_not_after_filed_ok)
-    return _series(bad, [f"transaction_date {_fmt(t)} is after the filing's filed_date {_fmt(f)}"
+    return details(bad, [f"transaction_date {format_value(t)} is after the filing's filed_date {format_value(f)}"
                          for t, f in zip(bad["transaction_date"], bad["filed_date"])])
 
 
@@ -191,7 +177,7 @@ def expiration_after_exercise_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_expiration_after_exercise(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, expiration_after_exercise_ok)
-    return _series(bad, [f"expiration_date {_fmt(x)} is before exercise_date {_fmt(e)} ({_fmt(t)})"
+    return details(bad, [f"expiration_date {format_value(x)} is before exercise_date {format_value(e)} ({format_value(t)})"
                          for x, e, t in zip(bad["expiration_date"], bad["exercise_date"], bad["security_title"])])
 
 
@@ -225,10 +211,10 @@ def explain_price_near_median(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     for i, row in bad.iterrows():
         ratio = price[i] / median[i]
         how = f"{ratio:,.0f} times" if ratio >= 1 else f"1/{1 / ratio:,.0f} of"
-        texts.append(f"price_per_share {_fmt(row['price_per_share'])} for {_fmt(row['shares'])} shares "
+        texts.append(f"price_per_share {format_value(row['price_per_share'])} for {format_value(row['shares'])} shares "
                      f"(value {price[i] * shares[i]:,.2f}) is {how} the median price {median[i]:g} of the "
-                     f"{int(count[i])} priced {_fmt(row['security_title'])} rows of this filing")
-    return _series(bad, texts)
+                     f"{int(count[i])} priced {format_value(row['security_title'])} rows of this filing")
+    return details(bad, texts)
 
 
 multicolumn_rule(
@@ -258,8 +244,8 @@ def form4_on_time_ok(frame: pd.DataFrame) -> pd.Series:
 def explain_form4_on_time(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     delay, executed = _form4_delay(frame)
     bad = frame[delay > FORM4_DUE_BUSINESS_DAYS]
-    return _series(bad, [
-        f"Form 4 filed {_fmt(filed)}, {delay[i]} business days after the transaction of {_fmt(executed[i])} "
+    return details(bad, [
+        f"Form 4 filed {format_value(filed)}, {delay[i]} business days after the transaction of {format_value(executed[i])} "
         f"(due within {FORM4_DUE_BUSINESS_DAYS})" for i, filed in zip(bad.index, bad["filed_date"])])
 
 

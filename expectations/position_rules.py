@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations.explain import failing, multicolumn_rule
-
-
-def _number(value) -> str:
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+from expectations.explain import failing, format_value, multicolumn_rule
 
 
 def position_continuous_ok(frame: pd.DataFrame) -> pd.Series:
@@ -22,8 +18,8 @@ def position_continuous_ok(frame: pd.DataFrame) -> pd.Series:
 def explain_position_continuity(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, position_continuous_ok)
     return pd.Series({i: (f"{r.security_title} ({r.direct_indirect}): balance before this filing's first transaction "
-                          f"is {_number(r.balance_before)}, but the previous filing {r.previous_filing_id} "
-                          f"({r.previous_as_of}) ended at {_number(r.previous_balance)}")
+                          f"is {format_value(r.balance_before)}, but the previous filing {r.previous_filing_id} "
+                          f"({r.previous_as_of}) ended at {format_value(r.previous_balance)}")
                       for i, r in bad.iterrows()}, dtype=object)
 
 
