@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -1,0 +1,1 @@
+"""One module per `filingflow` sub-command; each has `register(subparsers)`."""

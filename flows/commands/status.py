@@ -1,0 +1,67 @@
+"""`filingflow status` (runs, counts, quarantine) and `filingflow dq` (a run's expectations and findings)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows.commands.common import add_format, add_warehouse
+from flows.output import print_result, query
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse)
+    try:
+        columns, rows = query(warehouse, """
+            SELECT run_id, status, started_at, finished_at, files_seen, files_new, files_unchanged AS unchanged,
+                   files_loaded AS loaded, files_quarantined AS quarantined, filings_loaded AS filings,
+                   expectations_failed AS dq_failed
+            FROM runs ORDER BY started_at DESC LIMIT ?""", [args.limit])
+    except FileNotFoundError as exc:
+        print(f"filingflow status: {exc}", file=sys.stderr)
+        return 2
+    print("Last runs")
+    print_result(columns, rows, "table")
+    columns, rows = query(warehouse, """
+        SELECT (SELECT count(*) FROM filings) AS filings, (SELECT count(*) FROM companies) AS companies,
+               (SELECT count(*) FROM nonderiv_transactions) + (SELECT count(*) FROM deriv_transactions) AS transactions,
+               (SELECT count(*) FROM ingest_ledger) AS files_in_ledger, (SELECT count(*) FROM quarantine) AS quarantined""")
+    print("\nWarehouse")
+    print_result(columns, rows, "table")
+    columns, rows = query(warehouse, "SELECT source_file, stage, error, detail, run_id FROM quarantine ORDER BY source_file")
+    print("\nQuarantined files")
+    print_result(columns, rows, "table")
+    return 0
+
+
+def cmd_dq(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse)
+    try:
+        run = args.run or query(warehouse, "SELECT max(run_id) FROM runs")[1][0][0]
+    except FileNotFoundError as exc:
+        print(f"filingflow dq: {exc}", file=sys.stderr)
+        return 2
+    columns, rows = query(warehouse, """
+        SELECT suite, expectation, column_name, severity, success, element_count, unexpected_count
+        FROM dq_results WHERE run_id = ? ORDER BY success, severity, suite, expectation""", [run])
+    print(f"Expectations of run {run}")
+    print_result(columns, rows, args.format)
+    columns, rows = query(warehouse, """
+        SELECT severity, expectation, table_name, filing_id, row_index, detail FROM dq_flags
+        WHERE run_id = ? ORDER BY severity, expectation, filing_id, row_index""", [run])
+    print("\nFindings")
+    print_result(columns, rows, args.format)
+    return 0
+
+
+def register(sub) -> None:
+    status = sub.add_parser("status", help="last runs, counts, quarantined files")
+    add_warehouse(status)
+    status.add_argument("--limit", type=int, default=10)
+    status.set_defaults(func=cmd_status)
+
+    dq = sub.add_parser("dq", help="data-quality results and row-level findings of a run")
+    dq.add_argument("--run", help="run id (default: the latest)")
+    add_format(dq)
+    add_warehouse(dq)
+    dq.set_defaults(func=cmd_dq)
