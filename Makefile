@@ -22,12 +22,18 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks --quick
+# The bench extra (edgartools, matplotlib) on top of the test install; BENCH_ARGS=--quick for a short run.
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m filingflow.docs
 	$(BIN)/python -m expectations.derive
+	$(BIN)/python -m filingflow.config_docs
 
 clean:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/lake data/dq

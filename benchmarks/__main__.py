@@ -1,363 +1,246 @@
-"""filingflow benchmarks: parse throughput per reader and end-to-end pipeline runs.
+"""filingflow benchmarks: parse throughput per reader, comparisons, end-to-end runs.
 
-    python -m benchmarks [--quick] [--out benchmarks/out/results.json]
+    python -m benchmarks [--quick] [--out benchmarks/out/results.json] [--no-e2e]
 
-1. Parse throughput in filings per CPU-second (time.process_time) of
-   transforms.registry.read_bytes, per reader, on the real corpus
-   (../shared/corpus next to the repo; skipped with a message when absent)
-   and on a generated corpus (benchmarks.generator). Each measurement
-   repeats its file set until it has used at least --min-seconds of CPU.
-2. A bare lxml floor on the same ownership XML files: parse with lxml and
-   pull the same fields with findtext into dicts; reported as the ratio of
-   filingflow's throughput to lxml's.
-3. edgartools, only when importable.
-4. End to end: `nightly` on N generated filings into an empty warehouse,
-   then a run with nothing new, then a run with 5% new files; each run in
-   its own process (CPU and peak RSS are the run's own), against one Prefect
-   API server started once (its start-up is reported on its own line).
-5. cProfile top 10 for the XML reader and for a pipeline run (in out/).
+Prints one table (every target with ok/MISS) and writes it, with every figure
+behind it, as JSON; next to it the chart (throughput.png) and cProfile reports.
+
+1. Parse throughput, filings per CPU-second of transforms.registry.read_bytes
+   (decode, sniff, read), per reader: on the real files of ../shared/corpus
+   (skipped with a message when absent) and on generated filings
+   (benchmarks.generator, one stream per kind: 1 in 150 very large, 3% with
+   tens of rows; new files in every round). See benchmarks/parse_speed.py for
+   how a figure is taken.
+2. The same ownership XML files, in the same run and in alternating rounds,
+   through edgartools' Form4.parse_xml (owner look-up stubbed, offline) and
+   through a bare lxml pass that pulls the same fields as strings:
+   filingflow / edgartools and filingflow / lxml floor (medians of per-round
+   ratios).
+3. End to end: `nightly` on N generated filings of every kind into an empty
+   warehouse (100,000; --quick 2,000), then a run with nothing new, then one
+   with 1,000 (--quick 100) new files; DuckDB load and `filingflow export`.
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
-import os
 import platform
-import pstats
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.generator import generate, write_corpus
+from benchmarks import parse_speed
+from benchmarks.chart import throughput_chart
+from benchmarks.generator import KINDS, generate
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_OUT = Path("benchmarks") / "out" / "results.json"
+SEED = 20240607
 
-TARGETS = {  # filings per CPU-second, per reader
+# Filings per CPU-second, per reader (the formats read_bytes reports).
+TARGETS = {
     "ownership_xml": 2000, "sgml_submission": 2000, "nc_submission": 2000,
     "ownership_text_rendering": 1000, "legacy_ascii_ownership": 1000, "ascii_8k": 1000,
 }
-NOTHING_NEW_TARGET_S = 10.0
-SEED = 20240607
+EDGARTOOLS_RATIO = 10.0  # filingflow / edgartools, at least
+LXML_RATIO = 0.8  # filingflow / lxml floor, at least
+GENERATED_ROUNDS = 3
+E2E_TARGET_N = 100_000  # the end-to-end targets are for this many filings
+FIRST_RUN_S = 180.0
+PEAK_RSS_MB = 2048.0
+NOTHING_NEW_S = 10.0
+NEW_FILES = 1000
+NEW_FILES_S = 15.0
 
 
-# --- parse throughput ------------------------------------------------------------------
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
 
-def _read_all(items: list[bytes]) -> None:
-    from transforms.registry import read_bytes
-    for data in items:
-        read_bytes(data)
+    def add(self, measure: str, corpus: str, value: str, target: str = "-", status: str = "") -> None:
+        self.rows.append((measure, corpus, value, target, status))
 
+    def check(self, measure: str, corpus: str, value: str, got: float, target: float, at_least: bool,
+              unit: str = "") -> None:
+        ok = got >= target if at_least else got <= target
+        self.add(measure, corpus, value, f"{'>=' if at_least else '<='} {target:,g}{unit}", "ok" if ok else "MISS")
 
-def _measure(fn, items: list, min_seconds: float) -> dict:
-    """Call fn(items) until min_seconds of CPU are used; filings per CPU-second."""
-    fn(items)  # warm-up: imports, regex compilation, lxml parser
-    done, cpu0, wall0 = 0, time.process_time(), time.perf_counter()
-    while True:
-        fn(items)
-        done += len(items)
-        cpu = time.process_time() - cpu0
-        if cpu >= min_seconds:
-            break
-    return {"files": len(items), "filings_parsed": done, "cpu_s": round(cpu, 3),
-            "wall_s": round(time.perf_counter() - wall0, 3), "filings_per_cpu_s": round(done / cpu, 1),
-            "mb_per_cpu_s": round(sum(len(x) for x in items) * done / len(items) / cpu / 1e6, 2)}
+    def print(self) -> None:
+        header = ("measure", "files", "value", "target", "status")
+        widths = [max(len(r[i]) for r in self.rows + [header]) for i in range(5)]
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+        print("  ".join("-" * w for w in widths))
+        for r in self.rows:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
 
-
-def _group_by_reader(files: list[tuple[str, bytes]]) -> tuple[dict[str, list[tuple[str, bytes]]], list[str]]:
-    from transforms.errors import ParseError
-    from transforms.registry import read_bytes
-    groups: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
-    failed = []
-    for name, data in files:
-        try:
-            fmt, _ = read_bytes(data)
-        except ParseError as exc:
-            failed.append(f"{name}: {exc.code}")
-            continue
-        groups[fmt].append((name, data))
-    return dict(groups), failed
+    def as_json(self) -> list[dict]:
+        return [dict(zip(("measure", "files", "value", "target", "status"), r)) for r in self.rows]
 
 
-def _corpus_files() -> list[tuple[str, bytes]]:
-    skip = {"README.md", "MANIFEST.tsv"}
-    return [(str(p.relative_to(CORPUS)), p.read_bytes()) for p in sorted(CORPUS.rglob("*"))
-            if p.is_file() and p.name not in skip]
+def _rate(m: dict) -> str:
+    mb = f", {m['mb_per_cpu_s']} MB/CPU-s" if m.get("mb_per_cpu_s") else ""
+    rows = f", {m['rows_per_cpu_s']:,.0f} rows/CPU-s" if m.get("rows_per_cpu_s") else ""
+    return f"{m['filings_per_cpu_s']:,.0f} /CPU-s{mb}{rows}"
 
 
-# --- the lxml floor ----------------------------------------------------------------------
-
-_ROW_TAGS = ("securityTitle", "conversionOrExercisePrice", "transactionDate", "deemedExecutionDate",
-             "transactionCoding/transactionFormType", "transactionCoding/transactionCode",
-             "transactionCoding/equitySwapInvolved", "transactionTimeliness",
-             "transactionAmounts/transactionShares", "transactionAmounts/transactionTotalValue",
-             "transactionAmounts/transactionPricePerShare", "transactionAmounts/transactionAcquiredDisposedCode",
-             "exerciseDate", "expirationDate", "underlyingSecurity/underlyingSecurityTitle",
-             "underlyingSecurity/underlyingSecurityShares", "underlyingSecurity/underlyingSecurityValue",
-             "postTransactionAmounts/sharesOwnedFollowingTransaction",
-             "postTransactionAmounts/valueOwnedFollowingTransaction",
-             "ownershipNature/directOrIndirectOwnership", "ownershipNature/natureOfOwnership")
-_ROW_PATHS = tuple((tag, f"{tag}/value", tag) for tag in _ROW_TAGS)
-_FILING_TAGS = ("documentType", "periodOfReport", "dateOfOriginalSubmission", "notSubjectToSection16",
-                "noSecuritiesOwned", "aff10b5One", "form3HoldingsReported", "form4TransactionsReported", "remarks",
-                "issuer/issuerCik", "issuer/issuerName", "issuer/issuerTradingSymbol")
-_OWNER_TAGS = ("reportingOwnerId/rptOwnerCik", "reportingOwnerId/rptOwnerName",
-               "reportingOwnerAddress/rptOwnerStreet1", "reportingOwnerAddress/rptOwnerStreet2",
-               "reportingOwnerAddress/rptOwnerCity", "reportingOwnerAddress/rptOwnerState",
-               "reportingOwnerAddress/rptOwnerZipCode", "reportingOwnerAddress/rptOwnerStateDescription",
-               "reportingOwnerRelationship/isDirector", "reportingOwnerRelationship/isOfficer",
-               "reportingOwnerRelationship/isTenPercentOwner", "reportingOwnerRelationship/isOther",
-               "reportingOwnerRelationship/officerTitle", "reportingOwnerRelationship/otherText")
-_TABLE_ROWS = ("nonDerivativeTable/nonDerivativeTransaction", "nonDerivativeTable/nonDerivativeHolding",
-               "derivativeTable/derivativeTransaction", "derivativeTable/derivativeHolding")
+def _parse_throughput(label: str, groups: dict[str, list[list[bytes]]], min_seconds: float, results: dict,
+                      table: Table) -> None:
+    """groups: format -> one set of files (repeated) or several (one per round)."""
+    for fmt, sets in sorted(groups.items()):
+        if len(sets) == 1:
+            m = parse_speed.measure(parse_speed.read_all, sets[0], min_seconds)
+        else:
+            m = parse_speed.measure_fresh(parse_speed.read_all, sets)
+        items = sets[-1]
+        m["rows_per_cpu_s"] = round(parse_speed.table_rows(items) * m["filings_per_cpu_s"] / len(items), 1)
+        results["parse"][f"{label}/{fmt}"] = m
+        name = f"parse {fmt}"
+        files = f"{label} ({len(items)})" if len(sets) == 1 else f"{label} ({len(sets) - 1} x {len(items)} new)"
+        if fmt in TARGETS:
+            table.check(name, files, _rate(m), m["filings_per_cpu_s"], TARGETS[fmt], True)
+        else:
+            table.add(name, files, _rate(m), "-", "")
 
 
-def lxml_floor(items: list[bytes]) -> list[dict]:
-    """The least a reader must do: parse, and pull each field's text (strings, no typing)."""
-    from lxml import etree
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-    out = []
-    for data in items:
-        start = data.find(b"<ownershipDocument")
-        end = data.rfind(b"</ownershipDocument>") + len(b"</ownershipDocument>")
-        root = etree.fromstring(data[start:end], parser)
-        doc = {tag: root.findtext(tag) for tag in _FILING_TAGS}
-        doc["owners"] = [{tag: o.findtext(tag) for tag in _OWNER_TAGS} for o in root.iterfind("reportingOwner")]
-        for path in _TABLE_ROWS:
-            doc[path] = [{tag: (r.findtext(value) if r.find(value) is not None else r.findtext(plain))
-                          for tag, value, plain in _ROW_PATHS} for r in root.iterfind(path)]
-        doc["refs"] = [f.get("id") for f in root.iter("footnoteId")]
-        doc["footnotes"] = {f.get("id"): "".join(f.itertext()) for f in root.iterfind("footnotes/footnote")}
-        doc["signatures"] = [(s.findtext("signatureName"), s.findtext("signatureDate"))
-                             for s in root.iterfind("ownerSignature")]
-        out.append(doc)
-    return out
-
-
-def lxml_parse_only(items: list[bytes]) -> None:
-    from lxml import etree
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-    for data in items:
-        start = data.find(b"<ownershipDocument")
-        end = data.rfind(b"</ownershipDocument>") + len(b"</ownershipDocument>")
-        etree.fromstring(data[start:end], parser)
-
-
-def _read_xml_only(items: list[bytes]) -> None:
-    from transforms import ownership_xml
-    from transforms.decode import decode
-    for data in items:
-        ownership_xml.read(decode(data).text)
-
-
-# --- profiles --------------------------------------------------------------------------------
-
-def _profile(fn, items, rounds: int, path: Path) -> list[str]:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(rounds):
-        fn(items)
-    profiler.disable()
-    buf = io.StringIO()
-    stats = pstats.Stats(profiler, stream=buf)
-    stats.sort_stats("tottime").print_stats(10)
-    buf.write("\n--- by cumulative time ---\n")
-    stats.sort_stats("cumulative").print_stats(20)
-    path.write_text(buf.getvalue())
-    return _top_lines(buf.getvalue(), 10)
-
-
-def _top_lines(report: str, n: int) -> list[str]:
-    lines = report.splitlines()
-    at = next((i for i, ln in enumerate(lines) if ln.strip().startswith("ncalls")), None)
-    return [ln.rstrip() for ln in lines[at + 1:at + 1 + n]] if at is not None else []
-
-
-# --- end to end --------------------------------------------------------------------------------
-
-def _prefect_env(home: Path) -> dict[str, str]:
-    return {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-            "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_LOGGING_TO_API_ENABLED": "false",
-            "GX_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
-
-
-def _child_run(inputs: Path, root: Path, env: dict[str, str], profile: Path | None = None) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.e2e_run", "--inputs", str(inputs), "--root", str(root)]
-    if profile:
-        cmd += ["--profile", str(profile)]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"pipeline run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def end_to_end(n: int, out_dir: Path) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="filingflow-bench-"))
-    home = work / "prefect-home"
-    home.mkdir()
-    env_updates = _prefect_env(home)
-    os.environ.update(env_updates)
-    os.environ.pop("PREFECT_API_URL", None)
+def _compare(label: str, items: list[bytes], min_seconds: float, results: dict, table: Table) -> None:
+    """filingflow, edgartools and the lxml floor on the same ownership XML files, in alternating rounds."""
+    fns = {"filingflow": parse_speed.read_all, "filingflow_xml_reader": parse_speed.read_xml_only,
+           "lxml_findtext": parse_speed.lxml_floor, "lxml_parse_only": parse_speed.lxml_parse_only}
+    reader, about = parse_speed.edgartools_reader()
+    if reader is not None:
+        fns["edgartools"] = reader
     try:
-        inputs = work / "in"
-        gen0 = time.perf_counter()
-        write_corpus(inputs, n, SEED)
-        generate_s = time.perf_counter() - gen0
-        from prefect.server.api.server import SubprocessASGIServer
-        t0 = time.perf_counter()
-        server = SubprocessASGIServer()
-        server.start(timeout=180)
-        startup = time.perf_counter() - t0
-        env = {**os.environ, **env_updates, "PREFECT_API_URL": server.api_url}
-        try:
-            first = _child_run(inputs, work / "run", env)
-            second = _child_run(inputs, work / "run", env)
-            extra = max(1, n // 20)
-            new = [g for i, g in enumerate(generate(n + extra, SEED)) if i >= n]
-            for g in new:
-                (inputs / g.name).write_bytes(g.data)
-            third = _child_run(inputs, work / "run", env)
-            profile_path = out_dir / "profile_pipeline.txt"
-            profiled = _child_run(inputs, work / "profiled", env, profile=profile_path)
-        finally:
-            server.stop()
-        return {"n": n, "new_files": extra, "generate_s": round(generate_s, 2),
-                "prefect_api_startup_s": round(startup, 2), "first": first, "nothing_new": second,
-                "five_percent_new": third, "profiled_run_wall_s": profiled["wall_s"],
-                "profile_top": _top_lines(profile_path.read_text(), 10)}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        entry = parse_speed.measure_side_by_side(fns, items, min_seconds)
+    except Exception as exc:  # noqa: BLE001 - edgartools failing: reported in the table instead of a number
+        about = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
+        fns.pop("edgartools")
+        entry = parse_speed.measure_side_by_side(fns, items, min_seconds)
+    entry["edgartools_about"] = about
+    ours, files = entry["filingflow"], f"{label} ({len(items)})"
+    if "edgartools" not in entry:
+        table.add("edgartools Form4.parse_xml", files, f"not measured: {about}", f">= {EDGARTOOLS_RATIO:g}x", "MISS")
+    else:
+        ratio = entry["edgartools"]["ratio_first_over_this"]
+        table.add("edgartools Form4.parse_xml", files, _rate(entry["edgartools"]))
+        table.check("ratio filingflow/edgartools", files, f"{ratio:.1f}x (filingflow {_rate(ours)})", ratio,
+                    EDGARTOOLS_RATIO, True, "x")
+        # The XML reader alone (decode + read, no format sniffing or registry checks), as edgartools is called.
+        alone = entry["filingflow_xml_reader"]["filings_per_cpu_s"] / entry["edgartools"]["filings_per_cpu_s"]
+        entry["ratio_xml_reader_over_edgartools"] = round(alone, 3)
+        table.add("ratio XML reader alone/edgartools", files,
+                  f"{alone:.1f}x (reader {_rate(entry['filingflow_xml_reader'])})")
+    ratio = entry["lxml_findtext"]["ratio_first_over_this"]
+    table.add("lxml parse only (no fields)", files, _rate(entry["lxml_parse_only"]))
+    table.add("lxml floor (parse + findtext)", files, _rate(entry["lxml_findtext"]))
+    table.check("ratio filingflow/lxml floor", files, f"{ratio:.2f}x", ratio, LXML_RATIO, True, "x")
+    results["compared"][label] = entry
 
 
-# --- report ------------------------------------------------------------------------------------
-
-def _status(value: float, target: float, higher_is_better: bool = True) -> str:
-    ok = value >= target if higher_is_better else value <= target
-    return "ok" if ok else "MISS"
+def _e2e_rows(e2e: dict, table: Table) -> None:
+    n, full = e2e["n"], e2e["n"] >= E2E_TARGET_N
+    f, s, t, x = e2e["first"], e2e["nothing_new"], e2e["new"], e2e["export"]
+    table.add("Prefect API start-up", "(once; in no run)", f"{e2e['prefect_api_startup_s']:.1f} s wall")
+    files = f"{n:,} generated, empty warehouse"
+    value = (f"{f['wall_s']:.1f} s wall, {f['cpu_s']:.1f} s CPU, {f['rows_per_s']:,.0f} rows/s loaded "
+             f"({f['rows_loaded']:,} rows, {f['filings_loaded']:,} filings, {f['files_quarantined']} quarantined)")
+    memory = f"{f['peak_rss_mb']:,.0f} MB all processes (PSS); flow process {f['peak_rss_flow_mb']:,.0f} MB RSS"
+    if full:
+        table.check("e2e first run", files, value, f["wall_s"], FIRST_RUN_S, False, " s")
+        table.check("e2e first run peak memory", files, memory, f["peak_rss_mb"], PEAK_RSS_MB, False, " MB")
+    else:
+        table.add("e2e first run", files, value, f"(targets at {E2E_TARGET_N:,})")
+        table.add("e2e first run peak memory", files, memory)
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in f["stages_s"].items())
+    table.add("e2e first run stages (s)", files, stages)
+    value = f"{s['wall_s']:.1f} s wall, {s['cpu_s']:.1f} s CPU, {s['peak_rss_mb']:,.0f} MB"
+    table.check("e2e nothing new", f"{n:,} unchanged", value, s["wall_s"], NOTHING_NEW_S, False, " s")
+    value = (f"{t['wall_s']:.1f} s wall, {t['cpu_s']:.1f} s CPU, {t['rows_per_s']:,.0f} rows/s "
+             f"({t['rows_loaded']:,} rows)")
+    if full:
+        table.check(f"e2e {e2e['new_files']:,} new", f"+{e2e['new_files']:,} on {n:,}", value, t["wall_s"],
+                    NEW_FILES_S, False, " s")
+    else:
+        table.add(f"e2e {e2e['new_files']:,} new", f"+{e2e['new_files']:,} on {n:,}", value)
+    load = f["stages_s"].get("load")
+    if load:
+        table.add("DuckDB load (first run)", files, f"{load:.1f} s wall, {f['rows_loaded'] / load:,.0f} rows/s")
+    table.add("filingflow export (Parquet)", f"{x['tables']} tables, {x['rows']:,} rows",
+              f"{x['wall_s']:.1f} s wall, {x['cpu_s']:.1f} s CPU, {x['rows_per_s']:,.0f} rows/s, "
+              f"{x['mb_written']} MB")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="300 filings end to end, smaller generated corpus")
+    ap.add_argument("--quick", action="store_true", help="smaller sets: 2,000 filings end to end, 1 CPU-s each")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--n", type=int, default=None, help="filings for the end-to-end runs (default 2000, quick 300)")
-    ap.add_argument("--min-seconds", type=float, default=2.0, help="CPU seconds per throughput measurement")
+    ap.add_argument("--n", type=int, default=None, help=f"filings end to end (default {E2E_TARGET_N:,}, quick 2,000)")
+    ap.add_argument("--new", type=int, default=None, help=f"new files for the third run (default {NEW_FILES:,})")
+    ap.add_argument("--per-kind", type=int, default=None, help="generated filings per kind (default 300, quick 150)")
+    ap.add_argument("--min-seconds", type=float, default=None, help="CPU seconds per measurement (default 2)")
     ap.add_argument("--no-e2e", action="store_true", help="skip the pipeline runs")
     args = ap.parse_args(argv)
-    n_e2e = args.n or (300 if args.quick else 2000)
-    n_gen = 150 if args.quick else 600
+    n_e2e = args.n or (2000 if args.quick else E2E_TARGET_N)
+    new_files = args.new or (100 if args.quick else NEW_FILES)
+    per_kind = args.per_kind or (150 if args.quick else 300)
+    min_seconds = args.min_seconds or (1.0 if args.quick else 2.0)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    results: dict = {"python": platform.python_version(), "machine": platform.machine(),
-                     "quick": args.quick, "min_cpu_s_per_measurement": args.min_seconds, "parse": {}}
-    rows: list[tuple[str, str, str, str, str]] = []  # measure, corpus, value, target, status
+    results: dict = {"python": platform.python_version(), "machine": platform.machine(), "quick": args.quick,
+                     "min_cpu_s_per_measurement": min_seconds, "targets": TARGETS, "parse": {}, "compared": {}}
+    table = Table()
     notes: list[str] = []
 
-    # 1. parse throughput, real corpus
+    # 1. the real corpus, then generated filings of each kind
     xml_sets: dict[str, list[bytes]] = {}
-    if CORPUS.is_dir():
-        groups, failed = _group_by_reader(_corpus_files())
+    if parse_speed.CORPUS.is_dir():
+        groups, failed = parse_speed.group_by_reader(parse_speed.corpus_files())
         if failed:
-            notes.append(f"corpus files no reader accepts (skipped): {len(failed)}")
-        for fmt, files in sorted(groups.items()):
-            m = _measure(_read_all, [d for _, d in files], args.min_seconds)
-            results["parse"][f"corpus/{fmt}"] = m
-            target = TARGETS.get(fmt)
-            rows.append((f"parse {fmt}", f"corpus ({m['files']} files)", f"{m['filings_per_cpu_s']:,.0f} /CPU-s",
-                         f">= {target:,}" if target else "-",
-                         _status(m["filings_per_cpu_s"], target) if target else ""))
-        xml_sets["corpus"] = [d for name, d in groups.get("ownership_xml", [])]
+            notes.append(f"{len(failed)} corpus files no reader accepts (left out): {', '.join(failed)}")
+        _parse_throughput("corpus", {fmt: [items] for fmt, items in groups.items()}, min_seconds, results, table)
+        xml_sets["corpus"] = groups.get("ownership_xml", [])
     else:
-        notes.append(f"shared corpus not found at {CORPUS}: corpus measurements skipped")
-        print(f"shared corpus not found (expected ../shared/corpus next to the repo): skipping the corpus part")
+        notes.append(f"no shared corpus at {parse_speed.CORPUS}: corpus measurements skipped")
+    # A warm-up set and GENERATED_ROUNDS measured sets of new filings per kind, from streams of their own.
+    generated_sets = {kind: [[g.data for g in generate(per_kind, SEED + r, kinds=(kind,))]
+                             for r in range(GENERATED_ROUNDS + 1)] for kind in KINDS}
+    _parse_throughput("generated", generated_sets, min_seconds, results, table)
+    generated = {kind: sets[1] for kind, sets in generated_sets.items()}
+    xml_sets["generated"] = generated["ownership_xml"]
 
-    # 1b. generated corpus
-    generated = list(generate(n_gen, SEED))
-    by_kind: dict[str, list[bytes]] = defaultdict(list)
-    for g in generated:
-        by_kind[g.kind].append(g.data)
-    for kind, items in sorted(by_kind.items()):
-        m = _measure(_read_all, items, args.min_seconds)
-        results["parse"][f"generated/{kind}"] = m
-        target = TARGETS.get(kind)
-        rows.append((f"parse {kind}", f"generated ({m['files']} files, {m['mb_per_cpu_s']} MB/CPU-s)",
-                     f"{m['filings_per_cpu_s']:,.0f} /CPU-s", f">= {target:,}" if target else "-",
-                     _status(m["filings_per_cpu_s"], target) if target else ""))
-    xml_sets["generated"] = by_kind["ownership_xml"]
+    # 2. the same XML files through edgartools and lxml
+    for label, items in xml_sets.items():
+        if items:
+            _compare(label, items, min_seconds, results, table)
 
-    # 2. lxml floor on the same XML files
-    results["lxml_floor"] = {}
-    for corpus_name, items in xml_sets.items():
-        if not items:
-            continue
-        ff = _measure(_read_xml_only, items, args.min_seconds)
-        floor = _measure(lxml_floor, items, args.min_seconds)
-        parse_only = _measure(lxml_parse_only, items, args.min_seconds)
-        ratio = ff["filings_per_cpu_s"] / floor["filings_per_cpu_s"]
-        results["lxml_floor"][corpus_name] = {"filingflow_xml_reader": ff, "lxml_findtext": floor,
-                                              "lxml_parse_only": parse_only,
-                                              "ratio_filingflow_over_lxml": round(ratio, 3),
-                                              "ratio_filingflow_over_lxml_parse_only":
-                                                  round(ff["filings_per_cpu_s"] / parse_only["filings_per_cpu_s"], 3)}
-        rows.append((f"lxml parse only (no fields)", f"{corpus_name} ({len(items)} files)",
-                     f"{parse_only['filings_per_cpu_s']:,.0f} /CPU-s", "-", ""))
-        rows.append((f"lxml findtext floor", f"{corpus_name} ({len(items)} files)",
-                     f"{floor['filings_per_cpu_s']:,.0f} /CPU-s", "-", ""))
-        rows.append((f"ratio filingflow/lxml-findtext", f"{corpus_name}",
-                     f"{ratio:.2f} (reader {ff['filings_per_cpu_s']:,.0f} /CPU-s)", "-", ""))
+    # where the parse time goes
+    rounds = 2 if args.quick else 5
+    results["profiles"] = {
+        "xml_reader": parse_speed.profile(parse_speed.read_xml_only, xml_sets["generated"], rounds,
+                                          out.parent / "profile_xml_reader.txt"),
+        "submission": parse_speed.profile(parse_speed.read_all, generated["sgml_submission"], rounds,
+                                          out.parent / "profile_submission.txt"),
+        "text_rendering": parse_speed.profile(parse_speed.read_all, generated["ownership_text_rendering"], rounds,
+                                              out.parent / "profile_text_rendering.txt"),
+        "legacy_ascii": parse_speed.profile(parse_speed.read_all, generated["legacy_ascii_ownership"], rounds,
+                                            out.parent / "profile_legacy_ascii.txt"),
+    }
 
-    # 3. edgartools
-    try:
-        import edgartools  # noqa: F401
-        results["edgartools"] = "installed; comparison not implemented in this harness yet"
-        notes.append("edgartools is installed but the comparison is not implemented yet")
-    except ImportError:
-        results["edgartools"] = None
-        print("edgartools not installed: pip install edgartools to compare")
-
-    # 5a. reader profile
-    xml_items = xml_sets.get("corpus", []) + xml_sets.get("generated", [])
-    if xml_items:
-        results["profile_xml_reader_top"] = _profile(_read_xml_only, xml_items, 3 if args.quick else 10,
-                                                     out.parent / "profile_xml_reader.txt")
-
-    # 4. end to end
+    # 3. end to end
     if not args.no_e2e:
-        e2e = end_to_end(n_e2e, out.parent)
-        results["e2e"] = e2e
-        f, s, t = e2e["first"], e2e["nothing_new"], e2e["five_percent_new"]
-        rows.append(("prefect API start-up", "(once, not in runs)", f"{e2e['prefect_api_startup_s']:.1f} s wall", "-", ""))
-        rows.append((f"e2e first run", f"{n_e2e} generated, empty warehouse",
-                     f"{f['wall_s']:.1f} s wall, {f['cpu_s']:.1f} s CPU, {f['peak_rss_mb']:.0f} MB, "
-                     f"{f['rows_per_s']:,.0f} rows/s ({f['rows_loaded']:,} rows, {f['filings_loaded']} filings)",
-                     "-", "" if f["files_quarantined"] == 0 else f"{f['files_quarantined']} quarantined"))
-        rows.append(("e2e nothing new", f"{n_e2e} unchanged",
-                     f"{s['wall_s']:.1f} s wall, {s['cpu_s']:.1f} s CPU, {s['peak_rss_mb']:.0f} MB",
-                     f"<= {NOTHING_NEW_TARGET_S:.0f} s", _status(s["wall_s"], NOTHING_NEW_TARGET_S, False)))
-        rows.append(("e2e 5% new", f"+{e2e['new_files']} files",
-                     f"{t['wall_s']:.1f} s wall, {t['cpu_s']:.1f} s CPU, {t['peak_rss_mb']:.0f} MB, "
-                     f"{t['rows_per_s']:,.0f} rows/s ({t['rows_loaded']:,} rows)", "-", ""))
+        from benchmarks.e2e import end_to_end
+        print(f"end to end: generating {n_e2e:,} filings and running the pipeline three times ...", flush=True)
+        results["e2e"] = end_to_end(n_e2e, new_files, SEED, out.parent)
+        _e2e_rows(results["e2e"], table)
 
     results["notes"] = notes
-    results["table"] = [dict(zip(("measure", "corpus", "value", "target", "status"), r)) for r in rows]
+    results["table"] = table.as_json()
+    chart = throughput_chart(results, out.with_name("throughput.png"))
+    results["chart"] = str(chart) if chart else None
     out.write_text(json.dumps(results, indent=2, default=str))
-
-    widths = [max(len(r[i]) for r in rows + [("measure", "corpus", "value", "target", "status")]) for i in range(5)]
-    header = ("measure", "corpus", "value", "target", "status")
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    table.print()
     for note in notes:
         print(f"note: {note}")
-    print(f"results: {out}")
+    if chart is None:
+        print("note: matplotlib is not installed (pip install -e '.[bench]'): no chart")
+    print(f"results: {out}" + (f", chart: {chart}" if chart else ""))
     return 0
 
 

@@ -10,6 +10,10 @@ Kinds:
   sgml_submission  the same XML wrapped in an EDGAR SGML full submission (.txt)
   ascii_8k         plain-ASCII 8-K current report (cover, items with current
                    numbering, exhibit index, signatures)
+  ownership_text_rendering, legacy_ascii_ownership
+                   a Form 3/4/5 printed as text: the text rendering of a
+                   filed form, and the pre-2003 plain-ASCII form with
+                   fixed-width pipe tables (see benchmarks/renderings.py)
 
 What the ownership documents exercise: 1-8 reporting owners; Table I and II
 with transactions and holdings; footnote marks on fields (including fields
@@ -22,7 +26,7 @@ transactions).
 Truth rows carry `filing_id` and every column the generator decides; a
 column a row dict does not hold is not claimed (see `TRUTH_COLUMNS`).
 
-API: generate(n, seed, kinds=...) -> Iterator[GeneratedFiling];
+API: generate(n, seed, kinds=..., start=0) -> Iterator[GeneratedFiling];
 write_corpus(folder, n, seed, kinds=...) -> list[Path].
 """
 from __future__ import annotations
@@ -38,7 +42,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-KINDS = ("ownership_xml", "sgml_submission", "ascii_8k")
+KINDS = ("ownership_xml", "sgml_submission", "ascii_8k", "ownership_text_rendering", "legacy_ascii_ownership")
 
 # Columns the generator decides, per table: the round-trip tests compare these.
 TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -510,7 +514,7 @@ class _OwnershipBuilder:
             count = max(0, self._count() // 2) if rng.random() < 0.7 else 0
             for k in range(count):
                 s = rng.choice(series)
-                if rng.random() < 0.4:
+                if rng.random() < 0.4 or s["balance"] < 1:  # nothing left to exercise: a new grant
                     code, ad, shares = "A", "A", Decimal(rng.randint(100, 50_000))
                     s["balance"] += shares
                 else:
@@ -1008,33 +1012,51 @@ def ascii_8k(rng: random.Random, size: str = "small") -> tuple[str, dict[str, li
 
 # --- the corpus -----------------------------------------------------------------------
 
-_BUILDERS = {"ownership_xml": ownership_xml, "sgml_submission": sgml_submission, "ascii_8k": ascii_8k}
-_EXTENSIONS = {"ownership_xml": "xml", "sgml_submission": "txt", "ascii_8k": "txt"}
+_EXTENSIONS = {"ownership_xml": "xml", "sgml_submission": "txt", "ascii_8k": "txt", "ownership_text_rendering": "txt",
+               "legacy_ascii_ownership": "txt"}
+
+
+def _builders() -> dict:
+    from benchmarks import renderings  # renderings print the filings this module plans
+    return {"ownership_xml": ownership_xml, "sgml_submission": sgml_submission, "ascii_8k": ascii_8k,
+            "ownership_text_rendering": renderings.text_rendering, "legacy_ascii_ownership": renderings.legacy_ascii}
+
+
+# Share of filings with tens of rows. The shared corpus of real filings has 3 rows per
+# Form 3/4/5 on average (median 2) and 1.2% with 20 rows or more; 3% keeps the generated
+# corpus somewhat heavier than that (see docs/performance.md).
+_LARGE_SHARE = 0.03
 
 
 def _size(rng: random.Random, huge: bool) -> str:
     r = rng.random()
     if huge:
         return "huge"
-    if r < 0.12:
+    if r < _LARGE_SHARE:
         return "large"
     return "small"
 
 
-def generate(n: int, seed: int, kinds: Iterable[str] = KINDS, *, huge_every: int = 150) -> Iterator[GeneratedFiling]:
-    """n filings cycling through `kinds`; the same (n, seed, kinds) gives the same bytes.
+def generate(n: int, seed: int, kinds: Iterable[str] = KINDS, *, huge_every: int = 150,
+             start: int = 0) -> Iterator[GeneratedFiling]:
+    """Filings start..n-1 cycling through `kinds`; the same (n, seed, kinds) gives the same
+    bytes, and filing i is the same whatever n and start are.
 
-    Filing i is very large (hundreds of transactions, or many long items for an
-    8-K) when (i + 1) % huge_every == 0; huge_every=0 turns them off. About 12%
-    of the others are "large" (tens of rows)."""
+    One filing in huge_every of each kind is very large (hundreds of
+    transactions, or many long items for an 8-K); the kinds take turns, so a
+    mixed corpus has one every huge_every / len(kinds) filings. huge_every=0
+    turns them off. About 3% of the others are "large" (tens of rows)."""
     kinds = tuple(kinds)
     unknown = set(kinds) - set(KINDS)
     if unknown or not kinds:
         raise ValueError(f"unknown kinds {sorted(unknown)}; kinds are {', '.join(KINDS)}")
-    for i in range(n):
-        kind = kinds[i % len(kinds)]
+    builders = _builders()
+    for i in range(start, n):
+        k = i % len(kinds)
+        kind = kinds[k]
         rng = random.Random(f"{seed}:{i}:{kind}")  # each filing has its own stream: filing i never depends on n
-        result = _BUILDERS[kind](rng, _size(rng, bool(huge_every) and (i + 1) % huge_every == 0))
+        huge = bool(huge_every) and (i // len(kinds) + 1 + k * huge_every // len(kinds)) % huge_every == 0
+        result = builders[kind](rng, _size(rng, huge))
         text, truth, filing = result[:3]
         yield GeneratedFiling(name=f"{i:06d}_{kind}.{_EXTENSIONS[kind]}", kind=kind, data=text.encode("utf-8"),
                               truth=_finish(truth, filing), filing=filing)

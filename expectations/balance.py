@@ -5,8 +5,7 @@ filing's). Holdings and rows whose balance is missing (only a footnote) end a
 chain: the next row starts a new one, without a false alarm."""
 from __future__ import annotations
 
-from decimal import Decimal
-
+import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
@@ -21,34 +20,31 @@ BALANCE_COLUMNS = ["filing_id", "row_index", "security_title", "direct_indirect"
                    "shares", "acquired_disposed", "shares_owned_after", "is_holding"]
 
 
-def _valid(value) -> bool:
-    return isinstance(value, Decimal) and value.is_finite()
-
-
 def balance_check(frame: pd.DataFrame) -> pd.DataFrame:
     """Per row: ok (bool), previous balance and expected balance (None where no check applies).
 
-    Exact Decimal arithmetic; rows are taken in filing order (filing_id, row_index)."""
-    order = frame.sort_values(["filing_id", "row_index"], kind="stable").index
-    ok = pd.Series(True, index=frame.index)
+    Exact Decimal arithmetic; rows are taken in filing order (filing_id, row_index). Each row's
+    previous balance is the owned-after of the row before it in its chain, unless that row is a
+    holding (which ends the chain) or has no balance."""
+    ordered = frame.sort_values(["filing_id", "row_index"], kind="stable")
+    chain = ordered.groupby(["filing_id", "security_title", "direct_indirect", "nature_of_ownership"],
+                            dropna=False, sort=False)
+    before = chain[["shares_owned_after", "is_holding"]].shift(1)
+    holding = ordered["is_holding"].astype(bool)
+    prev = before["shares_owned_after"].where(before["is_holding"].eq(False))
+    direction = ordered["acquired_disposed"]
+    # Decimals read from Arrow are always finite: a present value is a valid one.
+    checked = (~holding & prev.notna() & ordered["shares"].notna() & ordered["shares_owned_after"].notna()
+               & direction.isin(("A", "D")).fillna(False).astype(bool))
     previous = pd.Series(None, index=frame.index, dtype=object)
     expected = pd.Series(None, index=frame.index, dtype=object)
-    last: dict[tuple, Decimal | None] = {}
-    cols = {c: frame[c] for c in BALANCE_COLUMNS}
-    for i in order:
-        key = (cols["filing_id"][i], cols["security_title"][i], cols["direct_indirect"][i],
-               cols["nature_of_ownership"][i])
-        after = cols["shares_owned_after"][i]
-        if bool(cols["is_holding"][i]):
-            last[key] = None
-            continue
-        prev = last.get(key)
-        shares, direction = cols["shares"][i], cols["acquired_disposed"][i]
-        if _valid(prev) and _valid(shares) and _valid(after) and direction in ("A", "D"):
-            want = prev + shares if direction == "A" else prev - shares
-            previous[i], expected[i] = prev, want
-            ok[i] = want == after
-        last[key] = after if _valid(after) else None
+    ok = pd.Series(True, index=frame.index)
+    if checked.any():
+        at = checked[checked].index
+        start, shares = prev.loc[at].to_numpy(dtype=object), ordered.loc[at, "shares"].to_numpy(dtype=object)
+        want = np.where(direction.loc[at].to_numpy() == "A", start + shares, start - shares)  # Decimals: exact
+        previous[at], expected[at] = start, want
+        ok[at] = want == ordered.loc[at, "shares_owned_after"].to_numpy(dtype=object)
     return pd.DataFrame({"ok": ok, "previous": previous, "expected": expected})
 
 

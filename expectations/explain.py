@@ -13,6 +13,7 @@ passes) that sees the suite's column_list columns, and registers its explainer.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Callable
 
 import pandas as pd
@@ -74,6 +75,8 @@ def format_value(value) -> str:
         return "null"
     if hasattr(value, "normalize") and hasattr(value, "is_finite"):  # Decimal
         return format(value.normalize(), "f")
+    if isinstance(value, float):  # a decimal column checked as float64: its shortest exact spelling
+        return format(Decimal(repr(value)).normalize(), "f")
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     return str(value)

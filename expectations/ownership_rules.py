@@ -34,6 +34,8 @@ PAIR_TABLE_I, PAIR_TABLE_II = "nonderiv_transactions", "deriv_transactions"
 
 def _num(series: pd.Series) -> pd.Series:
     """Decimal column -> float64 (NaN for nulls); for comparisons, not for arithmetic that must be exact."""
+    if series.dtype.kind in "fiu":  # already numbers (the runner hands most decimal columns over as float64)
+        return series.astype("float64")
     return pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce").astype("float64")
 
 
@@ -106,18 +108,23 @@ def explain_exercise_pairing(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     acquisitions = frame[(frame["table_name"] == PAIR_TABLE_I)
                          & (frame["acquired_disposed"] == "A").fillna(False).astype(bool)
                          & frame["filing_id"].isin(bad["filing_id"])]
+    same_day: dict[tuple, list[str]] = {}  # (filing_id, date) -> the Table I acquisitions of that day, in filing order
+    for filing, when, row, shares, price in zip(acquisitions["filing_id"], _date(acquisitions["transaction_date"]),
+                                                acquisitions["row_index"], acquisitions["shares"],
+                                                acquisitions["price_per_share"]):
+        if pd.notna(when):
+            same_day.setdefault((filing, when), []).append(f"row {row} {format_value(shares)} at {format_value(price)}")
     texts = []
-    for _, row in bad.iterrows():
-        amount = row["shares"] if pd.notna(row["shares"]) else row["underlying_shares"]
-        what = (f"{row['transaction_code']} of {format_value(row['security_title'])} on {format_value(row['transaction_date'])}: "
-                f"{format_value(amount)} shares at exercise price {format_value(row['conversion_or_exercise_price'])}")
-        if pd.isna(amount) or pd.isna(row["transaction_date"]):
+    for filing, code, title, when, shares, underlying, price in zip(
+            bad["filing_id"], bad["transaction_code"], bad["security_title"], _date(bad["transaction_date"]),
+            bad["shares"], bad["underlying_shares"], bad["conversion_or_exercise_price"]):
+        amount = shares if pd.notna(shares) else underlying
+        what = (f"{code} of {format_value(title)} on {format_value(when)}: "
+                f"{format_value(amount)} shares at exercise price {format_value(price)}")
+        if pd.isna(amount) or pd.isna(when):
             texts.append(f"{what}; no share count or date to pair it with a Table I acquisition")
             continue
-        same_day = acquisitions[(acquisitions["filing_id"] == row["filing_id"])
-                                & (_date(acquisitions["transaction_date"]) == pd.Timestamp(row["transaction_date"]))]
-        seen = ", ".join(f"row {r} {format_value(s)} at {format_value(p)}" for r, s, p in
-                         zip(same_day["row_index"], same_day["shares"], same_day["price_per_share"]))
+        seen = ", ".join(same_day.get((filing, when), []))
         texts.append(f"{what}; no Table I acquisition (A) of {format_value(amount)} shares on that date at that price"
                      + (f" (Table I acquisitions that day: {seen})" if seen else " (no Table I acquisition that day)"))
     return details(bad, texts)
@@ -243,10 +250,11 @@ def form4_on_time_ok(frame: pd.DataFrame) -> pd.Series:
 
 def explain_form4_on_time(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     delay, executed = _form4_delay(frame)
-    bad = frame[delay > FORM4_DUE_BUSINESS_DAYS]
-    return details(bad, [
-        f"Form 4 filed {format_value(filed)}, {delay[i]} business days after the transaction of {format_value(executed[i])} "
-        f"(due within {FORM4_DUE_BUSINESS_DAYS})" for i, filed in zip(bad.index, bad["filed_date"])])
+    late = delay > FORM4_DUE_BUSINESS_DAYS
+    # Column-wise: late filings can be a good share of all rows. Both dates are known where the rule applies.
+    return ("Form 4 filed " + _date(frame.loc[late, "filed_date"]).dt.strftime("%Y-%m-%d") + ", "
+            + delay[late].astype(str) + " business days after the transaction of "
+            + executed[late].dt.strftime("%Y-%m-%d") + f" (due within {FORM4_DUE_BUSINESS_DAYS})").astype(object)
 
 
 multicolumn_rule(

@@ -19,7 +19,7 @@ def explain_position_continuity(frame: pd.DataFrame, kwargs: dict) -> pd.Series:
     bad = failing(frame, position_continuous_ok)
     return pd.Series({i: (f"{r.security_title} ({r.direct_indirect}): balance before this filing's first transaction "
                           f"is {format_value(r.balance_before)}, but the previous filing {r.previous_filing_id} "
-                          f"({r.previous_as_of}) ended at {format_value(r.previous_balance)}")
+                          f"({format_value(r.previous_as_of)}) ended at {format_value(r.previous_balance)}")
                       for i, r in bad.iterrows()}, dtype=object)
 
 

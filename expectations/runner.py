@@ -2,20 +2,26 @@
 rows; turn the results into dq_results and dq_flags rows; build Data Docs."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from filingflow import faults
+from filingflow.item_sources import item_sources_frame
 from filingflow.positions import POSITION_COLUMNS
 from filingflow.schema import FILING_TABLES, TABLES
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
+ROW = "_row"
 log = logging.getLogger(__name__)
 
 
@@ -32,29 +38,42 @@ def load_suite_files() -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(SUITES_DIR.glob("*.json"))]
 
 
-def _table_frame(tables: dict[str, pa.Table], name: str) -> pd.DataFrame:
-    return tables.get(name, TABLES[name].arrow_schema().empty_table()).to_pandas()
+# Compared exactly by a rule (balance continuity, position continuity): these stay Decimal objects.
+# Every other decimal column is checked as float64: Decimal objects cost a Python call per value
+# in pandas and in GX, and as many bytes as ten floats.
+EXACT_COLUMNS = frozenset({"shares", "shares_owned_after", "balance_before", "previous_balance"})
+
+
+def frame_of(table: pa.Table) -> pd.DataFrame:
+    """A run's Arrow rows as the rules see them: inexact decimals as floats, dates as datetime64."""
+    # Through text: Arrow's direct decimal -> double cast can miss the nearest double (38.8 -> 38.800000000000004).
+    floats = {i: table.column(i).cast(pa.string()).cast(pa.float64()) for i, f in enumerate(table.schema)
+              if pa.types.is_decimal(f.type) and f.name not in EXACT_COLUMNS}
+    for i, column in floats.items():
+        table = table.set_column(i, table.field(i).with_type(pa.float64()), column)
+    return table.to_pandas(date_as_object=False)
+
+
+def _table(tables: dict[str, pa.Table], name: str, columns: list[str] | None = None) -> pa.Table:
+    table = tables.get(name) if name in tables else TABLES[name].arrow_schema().empty_table()
+    return table.select(columns) if columns else table
 
 
 def _ownership_frame(tables: dict[str, pa.Table], transactions: str, holdings: str) -> pd.DataFrame:
-    """Transactions and holdings of one table in filing order, holdings marked."""
-    tx = _table_frame(tables, transactions).assign(is_holding=False, table_name=transactions)
-    ho = _table_frame(tables, holdings).assign(is_holding=True, table_name=holdings)
+    """Transactions and holdings of one table in filing order, holdings marked, with their filing's form and date."""
+    tx = frame_of(_table(tables, transactions)).assign(is_holding=False, table_name=transactions)
+    ho = frame_of(_table(tables, holdings)).assign(is_holding=True, table_name=holdings)
     frame = pd.concat([tx, ho], ignore_index=True) if len(ho) else tx
     for column in ("shares", "acquired_disposed"):
         if column not in frame:
             frame[column] = None
-    return frame.reset_index(drop=True)
+    # The filing's form_type and filed_date joined on (row order kept).
+    filings = frame_of(_table(tables, "filings", ["filing_id", "form_type", "filed_date"])).drop_duplicates("filing_id")
+    return frame.merge(filings, on="filing_id", how="left")
 
 
 PAIR_COLUMNS = ["filing_id", "row_index", "table_name", "security_title", "transaction_code", "transaction_date",
                 "acquired_disposed", "shares", "underlying_shares", "price_per_share", "conversion_or_exercise_price"]
-
-
-def _with_filing(frame: pd.DataFrame, filings: pd.DataFrame) -> pd.DataFrame:
-    """Join the filing's form_type and filed_date onto its rows (row order kept)."""
-    filings = filings[["filing_id", "form_type", "filed_date"]].drop_duplicates("filing_id")
-    return frame.merge(filings, on="filing_id", how="left")
 
 
 def _pairs_frame(table_i: pd.DataFrame, table_ii: pd.DataFrame) -> pd.DataFrame:
@@ -63,21 +82,21 @@ def _pairs_frame(table_i: pd.DataFrame, table_ii: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _footnote_links(refs: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+def _footnote_links(refs: pd.DataFrame, tables: dict[str, pa.Table]) -> pd.DataFrame:
     """footnote_refs rows (kind 'ref') and the footnotes they may point at (kind 'footnote')."""
-    return pd.concat([refs.assign(kind="ref"), notes[["filing_id", "footnote_id"]].assign(kind="footnote")],
-                     ignore_index=True)
+    notes = frame_of(_table(tables, "footnotes", ["filing_id", "footnote_id"]))
+    return pd.concat([refs.assign(kind="ref"), notes.assign(kind="footnote")], ignore_index=True)
 
 
-def _filing_structure(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _filing_structure(tables: dict[str, pa.Table]) -> pd.DataFrame:
     """One row per filing with what the structure rules need: form, issuer, owner and item counts."""
-    filings = frames["filings"][["filing_id", "form_type", "issuer_name", "issuer_cik"]]
+    filings = frame_of(_table(tables, "filings", ["filing_id", "form_type", "issuer_name", "issuer_cik"]))
     for table, column in (("reporting_owners", "reporting_owner_count"), ("report_items", "report_item_count")):
-        counts = frames[table].groupby("filing_id").size().rename(column).reset_index()
+        counts = frame_of(_table(tables, table, ["filing_id"])).groupby("filing_id").size().rename(column).reset_index()
         filings = filings.merge(counts, on="filing_id", how="left")
         filings[column] = filings[column].fillna(0).astype("int64")
     # A header-only submission names its owners only in the header's REPORTING-OWNER blocks.
-    companies = frames["filing_companies"]
+    companies = frame_of(_table(tables, "filing_companies", ["filing_id", "role"]))
     header_owners = (companies[companies["role"] == "reporting_owner"].groupby("filing_id").size()
                      .rename("header_owner_count").reset_index())
     filings = filings.merge(header_owners, on="filing_id", how="left")
@@ -85,35 +104,67 @@ def _filing_structure(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return filings.drop(columns="header_owner_count").assign(table_name="filings")
 
 
-def _filing_rows(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every row of every filing table as (table_name, filing_id, row_index, row_key); the filings themselves too."""
+def _filing_rows(tables: dict[str, pa.Table]) -> pd.DataFrame:
+    """Every row of every filing table as (table_name, filing_id, row_index, row_key); the filings themselves too.
+
+    Built in Arrow: millions of rows for a big run, while only a row of an unknown filing is ever
+    explained, so only such a row has its key spelled out (the others' row_key is null)."""
     parts = []
+    known = _table(tables, "filings")["filing_id"]
     for name in FILING_TABLES:
-        frame = frames[name]
+        table = _table(tables, name)
         keys = [c for c in TABLES[name].primary_key if c != "filing_id"]
-        row_key = pd.Series("", index=frame.index, dtype=object)
-        for n, key in enumerate(keys):
-            row_key = row_key + ("," if n else "") + f"{key}=" + frame[key].astype(str)
-        parts.append(pd.DataFrame({
-            "table_name": name, "filing_id": frame["filing_id"],
-            "row_index": frame["row_index"] if "row_index" in TABLES[name].primary_key else None,
+        row_key = pa.nulls(table.num_rows, pa.string())
+        orphan = pc.invert(pc.is_in(table["filing_id"], value_set=known))
+        if name != "filings" and pc.any(orphan).as_py():
+            frame = frame_of(table.select(keys))
+            spelled = pd.Series(None, index=frame.index, dtype=object)
+            at = np.flatnonzero(orphan.to_numpy(zero_copy_only=False))
+            spelled.iloc[at] = [",".join(f"{key}={value}" for key, value in zip(keys, values))
+                                for values in zip(*(frame[key].iloc[at].astype(str) for key in keys))]
+            row_key = pa.array(spelled, pa.string())
+        parts.append(pa.table({
+            "table_name": pa.array([name] * table.num_rows, pa.string()), "filing_id": table["filing_id"],
+            "row_index": (table["row_index"] if "row_index" in TABLES[name].primary_key
+                          else pa.nulls(table.num_rows, pa.int32())),
             "row_key": row_key}))
-    return pd.concat(parts, ignore_index=True)
+    return pa.concat_tables(parts).to_pandas()
 
 
-def build_frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
-    frames = {name: _table_frame(tables, name) for name in TABLES if TABLES[name].kind == "filing"}
-    filings = frames["filings"]
-    frames["table_i"] = _with_filing(_ownership_frame(tables, "nonderiv_transactions", "nonderiv_holdings"), filings)
-    frames["table_ii"] = _with_filing(_ownership_frame(tables, "deriv_transactions", "deriv_holdings"), filings)
-    frames["ownership_pairs"] = _pairs_frame(frames["table_i"], frames["table_ii"])
-    frames["footnote_links"] = _footnote_links(frames["footnote_refs"], frames["footnotes"])
-    frames["filing_structure"] = _filing_structure(frames)
-    frames["filing_rows"] = _filing_rows(frames)
-    frames["prior_positions"] = (tables["prior_positions"].to_pandas() if "prior_positions" in tables
-                                 else pd.DataFrame(columns=list(POSITION_COLUMNS)))
-    # _row: the row's position, reported with every unexpected row so a flag finds its row exactly.
-    return {name: frame.reset_index(drop=True).assign(_row=np.arange(len(frame))) for name, frame in frames.items()}
+_BUILDERS: dict[str, Callable[[Frames], pd.DataFrame]] = {
+    **{name: (lambda f, name=name: frame_of(_table(f.tables, name))) for name in FILING_TABLES},
+    "table_i": lambda f: _ownership_frame(f.tables, "nonderiv_transactions", "nonderiv_holdings"),
+    "table_ii": lambda f: _ownership_frame(f.tables, "deriv_transactions", "deriv_holdings"),
+    "ownership_pairs": lambda f: _pairs_frame(f["table_i"], f["table_ii"]),
+    "footnote_links": lambda f: _footnote_links(f["footnote_refs"], f.tables),
+    "filing_structure": lambda f: _filing_structure(f.tables),
+    "filing_rows": lambda f: _filing_rows(f.tables),
+    "eight_k_item_sources": lambda f: item_sources_frame(f.tables),
+    "prior_positions": lambda f: (frame_of(f.tables["prior_positions"]) if "prior_positions" in f.tables
+                                  else pd.DataFrame(columns=list(POSITION_COLUMNS))),
+}
+
+
+class Frames:
+    """The frames the suites run on, each built from the run's Arrow tables when first asked for and
+    kept only while a suite still needs it: a run's rows as pandas all at once would be many times
+    their Arrow size."""
+
+    def __init__(self, tables: dict[str, pa.Table]):
+        self.tables = tables
+        self._built: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._built:
+            # Indexed by _row, the row's position: GX reports the index of every unexpected row
+            # (cheaply, for a named index), so a flag finds its row exactly.
+            frame = _BUILDERS[name](self)
+            self._built[name] = frame.set_axis(pd.RangeIndex(len(frame), name=ROW))
+        return self._built[name]
+
+    def keep_only(self, names: set[str]) -> None:
+        for name in set(self._built) - names:
+            del self._built[name]
 
 
 def _quiet_gx() -> None:
@@ -129,16 +180,26 @@ def skipped() -> Validation:
                       TABLES["dq_flags"].arrow_schema().empty_table(), 0, 0, None)
 
 
-def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) -> Validation:
+def import_rules() -> None:
+    """Import Great Expectations and the rules modules: seconds of imports, which the flow does while
+    files are parsed. Importing a rules module registers its custom expectations and their explainers."""
     _quiet_gx()
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    import great_expectations  # noqa: F401
 
-    # Importing a rules module registers its custom expectations with GX and their explainers.
     import expectations.balance  # noqa: F401
+    import expectations.eight_k_rules  # noqa: F401
     import expectations.integrity_rules  # noqa: F401
     import expectations.ownership_rules  # noqa: F401
     import expectations.position_rules  # noqa: F401
+
+
+def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) -> Validation:
+    import_rules()
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.validator.v1_validator import Validator
+
     from expectations.explain import EXPLAINERS
 
     _quiet_gx()
@@ -153,83 +214,148 @@ def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) ->
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
-    source = context.data_sources.add_pandas("filingflow")
-    frames = build_frames(tables)
+    # One asset and batch definition for every frame: each added asset re-serialises GX's project config.
+    batches = context.data_sources.add_pandas("filingflow").add_dataframe_asset("run") \
+        .add_batch_definition_whole_dataframe("run")
+    # Unexpected rows by their _row index only: GX turning every unexpected value into JSON (Decimals via
+    # inspect.stack()) and looking each one up by column name costs far more than the checks themselves.
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW],
+                     "exclude_unexpected_values": True, "return_unexpected_index_query": False}
+    frames = Frames(tables)
+    specs = load_suite_files()
+    docs_run = RunIdentifier(run_name=run_id, run_time=dt.datetime.now(dt.timezone.utc))
     result_rows: list[dict] = []
-    flag_rows: list[dict] = []
-    for spec in load_suite_files():
+    flag_parts: list[pa.Table] = []
+    for n, spec in enumerate(specs):
         frame_name = spec["meta"]["frame"]
         frame = frames[frame_name]
         table_name = frame_name if frame_name in TABLES else None
         suite = context.suites.add(gx.ExpectationSuite(**spec))
-        asset = source.add_dataframe_asset(spec["name"])
-        batch = asset.add_batch_definition_whole_dataframe("run")
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=spec["name"], data=batch, suite=suite))
-        index_columns = [c for c in ("filing_id", "row_index", "table_name", "_row") if c in frame.columns]
-        checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=f"{spec['name']}.checkpoint", validation_definitions=[definition], actions=[],
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns}))
-        outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=None)
-        for validation in outcome.run_results.values():
-            for er in validation.results:
-                config = er.expectation_config
-                severity = (config.meta or {}).get("severity", "error")
-                kwargs = config.kwargs
-                column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
-                result = er.result or {}
-                result_rows.append({
-                    "run_id": run_id, "suite": spec["name"], "expectation": config.type,
-                    "table_name": table_name or frame_name, "column_name": column, "severity": severity,
-                    "success": bool(er.success), "element_count": result.get("element_count", len(frame)),
-                    "unexpected_count": result.get("unexpected_count", 0),
-                    "detail": _detail(kwargs, result, er),
-                })
-                hits = result.get("unexpected_index_list") or []
+        # A bare Validator keeps no copy of the result (a ValidationDefinition would store it, every
+        # unexpected row's position included); the Data Docs get a trimmed copy below.
+        validator = Validator(batch_definition=batches, batch_parameters={"dataframe": frame},
+                              result_format=result_format)
+        validation = validator.validate_expectation_suite(suite)
+        faults.point("expectations")
+        for er in validation.results:
+            config = er.expectation_config
+            severity = (config.meta or {}).get("severity", "error")
+            kwargs = config.kwargs
+            column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
+            result = er.result or {}
+            rows = _unexpected_rows(result)
+            result_rows.append({
+                "run_id": run_id, "suite": spec["name"], "expectation": config.type,
+                "table_name": table_name or frame_name, "column_name": column, "severity": severity,
+                "success": bool(er.success), "element_count": result.get("element_count", len(frame)),
+                "unexpected_count": result.get("unexpected_count", 0),
+                "detail": _detail(kwargs, er, frame, rows),
+            })
+            if len(rows):
                 explain = EXPLAINERS.get(config.type)
-                explained = explain(frame, kwargs) if hits and explain else None
-                for hit in hits:
-                    flag_rows.append(_flag(run_id, config.type, severity, table_name or frame_name, column, kwargs,
-                                           hit, frame, explained))
+                explained = explain(frame, kwargs) if explain else None
+                flag_parts.append(_flags(run_id, config.type, severity, table_name or frame_name, column, kwargs,
+                                         frame.iloc[rows], explained))
+        if docs_dir is not None:
+            _keep_for_docs(context, validation, suite.name, docs_run, validator.active_batch_id)
+        del frame
+        frames.keep_only({later["meta"]["frame"] for later in specs[n + 1:]})
     docs_index = None
     if docs_dir is not None:
         # Once per run, not per suite: rendering the site is the slow part of GX.
         context.build_data_docs(site_names=["filingflow"])
         docs_index = docs_dir / "index.html"
     passed = sum(r["success"] for r in result_rows)
+    flags_schema = TABLES["dq_flags"].arrow_schema()
     return Validation(
         results=TABLES["dq_results"].to_arrow(result_rows),
-        flags=TABLES["dq_flags"].to_arrow(flag_rows),
+        flags=pa.concat_tables(flag_parts) if flag_parts else flags_schema.empty_table(),
         passed=passed, failed=len(result_rows) - passed, docs_index=docs_index)
 
 
-def _detail(kwargs: dict, result: dict, er) -> str:
+def _keep_for_docs(context, validation, suite_name: str, run, batch_id: str) -> None:
+    """Store a suite's result for the Data Docs without the positions of its unexpected rows: dq_flags
+    holds those, and GX would turn each one into JSON."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    for er in validation.results:
+        for key in ("unexpected_index_list", "partial_unexpected_index_list"):  # the partial one is whole too
+            (er.result or {}).pop(key, None)
+    validation.meta.update(run_id=run, validation_time=run.run_time)
+    suite_id = ExpectationSuiteIdentifier(name=suite_name)
+    context.validation_results_store.store_validation_results(
+        suite_validation_result=validation, expectation_suite_identifier=suite_id,
+        suite_validation_result_identifier=ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id, run_id=run, batch_identifier=batch_id))
+
+
+def _unexpected_rows(result: dict) -> np.ndarray:
+    """Positions of the unexpected rows: without their values GX lists them as [{"_row": [...]}]."""
+    rows: list[int] = []
+    for hit in result.get("unexpected_index_list") or []:
+        found = hit[ROW]
+        rows.extend(found if isinstance(found, list) else [found])
+    return np.asarray(rows, dtype=np.int64)
+
+
+def _columns(kwargs: dict) -> list[str]:
+    return [kwargs["column"]] if kwargs.get("column") else list(kwargs.get("column_list", []))
+
+
+def _detail(kwargs: dict, er, frame: pd.DataFrame, rows: np.ndarray) -> str:
     shown = {k: v for k, v in kwargs.items() if k not in ("batch_id",)}
     if "value_set" in shown and len(shown["value_set"]) > 8:
         shown["value_set"] = f"{len(shown['value_set'])} codes"
     text = json.dumps(shown, default=str)
     if er.exception_info and er.exception_info.get("raised_exception"):
         return f"{text}; exception: {er.exception_info.get('exception_message')}"
-    sample = result.get("partial_unexpected_list") or []
-    if sample:
-        text += f"; unexpected e.g. {json.dumps(sample[:3], default=str)}"
+    if len(rows):
+        columns = [c for c in _columns(kwargs) if c in frame.columns]
+        first = frame.iloc[rows[:3]]
+        sample = ([_shown(v) for v in first[columns[0]]] if kwargs.get("column") else
+                  [{c: _shown(v) for c, v in zip(columns, values)} for values in zip(*(first[c] for c in columns))])
+        text += f"; unexpected e.g. {json.dumps(sample, default=str)}"
     return text
 
 
-def _flag(run_id: str, expectation: str, severity: str, table_name: str, column: str, kwargs: dict, hit: dict,
-          frame: pd.DataFrame, explained: pd.Series | None) -> dict:
-    """One dq_flags row for an unexpected row; the detail is the expectation's explainer's, else column=value."""
-    i = int(hit["_row"])
-    row = frame.iloc[i]
-    table = row["table_name"] if "table_name" in frame.columns and pd.notna(row["table_name"]) else table_name
-    row_index = row["row_index"] if "row_index" in frame.columns and pd.notna(row["row_index"]) else None
-    detail = explained.get(i) if explained is not None else None
-    if not detail:
-        columns = [kwargs["column"]] if kwargs.get("column") else list(kwargs.get("column_list", []))
-        values = ", ".join(f"{c}={_plain(row[c])!r}" for c in columns if c in frame.columns)
-        detail = f"{column}: {values}" if values else column
-    return {"run_id": run_id, "expectation": expectation, "table_name": table, "filing_id": row.get("filing_id"),
-            "row_index": None if row_index is None else int(row_index), "severity": severity, "detail": detail}
+def _shown(value):
+    """A value of an unexpected row as JSON shows it: decimals and dates as text, like the flags do."""
+    from expectations.explain import format_value
+
+    if isinstance(value, (str, bool, np.bool_, int, np.integer)):
+        return value.item() if isinstance(value, np.generic) else value
+    return None if _plain(value) is None else format_value(value)
+
+
+def _flags(run_id: str, expectation: str, severity: str, table_name: str, column: str, kwargs: dict,
+           hit: pd.DataFrame, explained: pd.Series | None) -> pa.Table:
+    """dq_flags rows of the unexpected rows `hit`; the detail is the expectation's explainer's, else column=value."""
+    n = len(hit)
+    tables = (hit["table_name"].astype(object).where(hit["table_name"].notna(), table_name)
+              if "table_name" in hit.columns else pd.Series(table_name, index=hit.index, dtype=object))
+    row_index = (hit["row_index"].astype("Int64") if "row_index" in hit.columns
+                 else pd.Series(pd.NA, index=hit.index, dtype="Int64"))
+    detail = (explained.reindex(hit.index) if explained is not None else pd.Series(None, index=hit.index))
+    detail = detail.astype(object)
+    generic = detail.isna() | (detail == "")
+    columns = [c for c in _columns(kwargs) if c in hit.columns]
+    if generic.any() and columns:
+        plain = hit.loc[generic.to_numpy(), columns]
+        detail[generic] = [f"{column}: " + ", ".join(f"{c}={_plain(v)!r}" for c, v in zip(columns, values))
+                           for values in zip(*(plain[c] for c in columns))]
+    elif generic.any():
+        detail[generic] = column
+    filing_id = hit["filing_id"].astype(object) if "filing_id" in hit.columns else [None] * n
+    return pa.table({
+        "run_id": [run_id] * n, "expectation": [expectation] * n,
+        "table_name": pa.array(list(tables), pa.string()),
+        "filing_id": pa.array(list(filing_id), pa.string(), from_pandas=True),
+        "row_index": pa.array(row_index.to_numpy(dtype=object, na_value=None), pa.int32()),
+        "severity": [severity] * n, "detail": pa.array(list(detail), pa.string()),
+    }, schema=TABLES["dq_flags"].arrow_schema())
 
 
 def _plain(value):

@@ -36,7 +36,7 @@ def pad_cik(cik: str | int | None) -> str | None:
     return digits.zfill(10) if digits and int(digits) else None
 
 
-@dataclass
+@dataclass(eq=False)  # one object per company_id: identity is equality, and cheap in big buckets
 class Company:
     company_id: str
     cik: str | None = None
@@ -59,6 +59,7 @@ class CompanyResolver:
         self._by_id: dict[str, Company] = {}
         self._by_cik: dict[str, Company] = {}
         self._by_key: dict[tuple[str, str], list[Company]] = {}
+        self._keys_of: dict[str, list[tuple[str, str]]] = {}  # company_id -> the buckets it is in
 
     def learn(self, company_id: str, mention: dict) -> None:
         """Teach the resolver a mention already resolved in an earlier run."""
@@ -74,6 +75,7 @@ class CompanyResolver:
             bucket = self._by_key.setdefault((kind, value), [])
             if company not in bucket:
                 bucket.append(company)
+                self._keys_of.setdefault(company.company_id, []).append((kind, value))
         return company
 
     @staticmethod
@@ -116,9 +118,10 @@ class CompanyResolver:
         if cik and not match.cik:
             merged = Company(_id_for(cik, normalized), cik, normalized)
             self.merges[match.company_id] = merged.company_id
-            for bucket in self._by_key.values():
-                if match in bucket:
-                    bucket[bucket.index(match)] = merged
+            for key in self._keys_of.get(match.company_id, []):
+                bucket = self._by_key[key]
+                bucket[bucket.index(match)] = merged
+            self._keys_of[merged.company_id] = list(self._keys_of.get(match.company_id, []))
             self._by_id[merged.company_id] = merged
             self._by_cik[cik] = merged
             return self._remember(merged, mention).company_id

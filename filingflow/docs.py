@@ -5,32 +5,74 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from filingflow.schema import TABLE_LIST
-from filingflow.warehouse import VIEWS
+import duckdb
+
+from filingflow.schema import TABLE_LIST, Table
+from filingflow.warehouse import VIEWS, ensure_schema
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operational": "Operational tables",
                 "reference": "Reference tables"}
+VIEW_DOCS = {
+    "insider_trades": "One row per Table I transaction with company, owner, relationship, signed shares, value and "
+                      "data-quality flags. Amended filings show their current version (see amended_sections): "
+                      "original_filing_id is the filing first filed, replaces_filing_id the earlier filing whose rows "
+                      "of the section this row's filing replaced.",
+    "company_events": "One row per 8-K item (current version: an 8-K/A replaces the items it restates) with the "
+                      "company and the event date; joins insider_trades on company_id.",
+    "eight_k_item_sources": "Per 8-K: its items as the EDGAR header lists them (codes, or ITEM INFORMATION titles "
+                            "mapped to codes) and as the document reports them; agree false is flagged in dq_flags "
+                            "(expect_eight_k_header_items_to_match_document).",
+    "filing_amendments": "One row per amendment (/A form): the filing it amends, the original of its family, how they "
+                         "were paired (date_of_original_submission or period_of_report) and its number in the family. "
+                         "Nulls when no original is stored.",
+    "amended_sections": "Every version of every section of the filings that have amendments (an original and its "
+                        "amendments): nonderiv_transactions, nonderiv_holdings, deriv_transactions, deriv_holdings, "
+                        "'item <code>'. Its original, version (0 = the original), the version it replaces, the one "
+                        "superseding it, is_current. The amended view of any raw table: LEFT JOIN it on filing_id and "
+                        "section WHERE coalesce(is_current, true).",
+}
 
 
 def render_schema_markdown() -> str:
     out = ["# Data dictionary", "",
            "Generated from `filingflow/schema.py` by `python -m filingflow.docs`; do not edit by hand.",
            "Filing tables are replaced per filing when a filing is re-read. Views: "
-           + ", ".join(f"`{name}`" for name in VIEWS) + " (defined in `filingflow/warehouse.py`).", ""]
+           + ", ".join(f"`{name}`" for name in VIEWS) + " (see Views below).", ""]
     for kind, title in _KIND_TITLES.items():
         out += [f"## {title}", ""]
         for table in (t for t in TABLE_LIST if t.kind == kind):
-            out += [f"### `{table.name}`", "", table.description, "",
-                    f"Key: ({', '.join(table.primary_key)})", "",
-                    "| column | type | required | meaning |", "|---|---|---|---|"]
-            for c in table.columns:
-                meaning = c.description.replace("|", "\\|")
-                if c.allowed:
-                    meaning += " Allowed: " + ", ".join(f"`{a}`" for a in c.allowed) + "."
-                out.append(f"| `{c.name}` | {c.duckdb_type} | {'yes' if not c.nullable else ''} | {meaning} |")
-            out.append("")
-    return "\n".join(out)
+            out += table_markdown(table)
+    return "\n".join(out + views_markdown())
+
+
+def views_markdown() -> list[str]:
+    """Each view with its columns as DuckDB binds them (filingflow/warehouse.py, filingflow/amendments.py)."""
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        out = ["## Views", ""]
+        for name in VIEWS:
+            columns = con.execute(f'DESCRIBE "{name}"').fetchall()
+            out += [f"### `{name}`", "", VIEW_DOCS.get(name, ""), "",
+                    "Columns: " + ", ".join(f"`{c[0]}` {c[1]}" for c in columns) + ".", ""]
+    finally:
+        con.close()
+    return out
+
+
+def table_markdown(table: Table, heading: str = "###") -> list[str]:
+    """One table's entry of a data dictionary (docs/schema.md and export READMEs)."""
+    out = [f"{heading} `{table.name}`", "", table.description, "",
+           f"Key: ({', '.join(table.primary_key)})", "",
+           "| column | type | required | meaning |", "|---|---|---|---|"]
+    for c in table.columns:
+        meaning = c.description.replace("|", "\\|")
+        if c.allowed:
+            meaning += " Allowed: " + ", ".join(f"`{a}`" for a in c.allowed) + "."
+        out.append(f"| `{c.name}` | {c.duckdb_type} | {'yes' if not c.nullable else ''} | {meaning} |")
+    out.append("")
+    return out
 
 
 if __name__ == "__main__":

@@ -13,29 +13,36 @@ POSITION_COLUMNS = ("filing_id", "row_index", "table_name", "as_of", "security_t
                     "balance_before", "previous_filing_id", "previous_as_of", "previous_balance")
 
 _QUERY = """
-WITH all_filings AS (
+WITH issuers AS (
+    SELECT DISTINCT coalesce(issuer_cik, upper(issuer_name)) AS issuer_key FROM _new_filings
+), history AS (
+    -- Only the stored filings of the new filings' issuers can hold a chain they touch.
+    SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)) AS issuer_key, is_amendment,
+           coalesce(period_of_report, filed_date) AS as_of
+    FROM filings
+    WHERE coalesce(issuer_cik, upper(issuer_name)) IN (SELECT issuer_key FROM issuers)
+      AND filing_id NOT IN (SELECT filing_id FROM _excluded)
+), all_filings AS (
     SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)) AS issuer_key, is_amendment,
            coalesce(period_of_report, filed_date) AS as_of, true AS is_new
     FROM _new_filings
     UNION ALL
-    SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)), is_amendment,
-           coalesce(period_of_report, filed_date), false
-    FROM filings WHERE filing_id NOT IN (SELECT filing_id FROM _excluded)
+    SELECT *, false FROM history
 ), owners AS (
     SELECT filing_id, string_agg(DISTINCT coalesce(owner_cik, upper(owner_name)), '|'
                                  ORDER BY coalesce(owner_cik, upper(owner_name))) AS owner_key
     FROM (SELECT filing_id, owner_cik, owner_name FROM _new_owners
           UNION ALL SELECT filing_id, owner_cik, owner_name FROM reporting_owners
-          WHERE filing_id NOT IN (SELECT filing_id FROM _excluded))
+          WHERE filing_id IN (SELECT filing_id FROM history))
     GROUP BY filing_id
 ), table_i AS (
     SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after, true AS is_tx
     FROM _new_tx
     UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false FROM _new_holdings
     UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after, true
-    FROM nonderiv_transactions WHERE filing_id NOT IN (SELECT filing_id FROM _excluded)
+    FROM nonderiv_transactions WHERE filing_id IN (SELECT filing_id FROM history)
     UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false
-    FROM nonderiv_holdings WHERE filing_id NOT IN (SELECT filing_id FROM _excluded)
+    FROM nonderiv_holdings WHERE filing_id IN (SELECT filing_id FROM history)
 ), chained AS (
     SELECT t.*, f.issuer_key, o.owner_key, f.as_of, f.is_amendment, f.is_new
     FROM table_i t JOIN all_filings f USING (filing_id) JOIN owners o USING (filing_id)

@@ -367,6 +367,12 @@ TABLE_LIST: tuple[Table, ...] = (
             FILING_ID,
             _c("exhibit_number", S, "Exhibit number (99.1...).", required=True),
             _c("description", S, "Description from the exhibit index."),
+            _c("document_filename", S, "File the exhibit index links the exhibit to (href of an HTML 8-K), when it "
+               "links one: joins documents.filename, also of an exhibit stored as its own file."),
+            _c("document_sequence", I, "Sequence (documents.sequence, same filing_id) of the submission document "
+               "that carries the exhibit: the file the index links to, else the document of type EX-<number> "
+               "(EX-99.1, EX-99.01, EX-99.(1) and EX-99 alone for a lone 99.x are the same). Null when no document "
+               "of the submission carries it (embedded, incorporated by reference, or the 8-K read on its own)."),
         ),
         ("filing_id", "exhibit_number"),
     ),

@@ -13,16 +13,20 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from filingflow import lake
-from filingflow.companies import ENTITY_NAME_SQL_PATTERN, CompanyResolver, is_entity_name, normalize_name
+from filingflow import faults, lake
+from filingflow.amendments import AMENDMENT_VIEWS
+from filingflow.companies import ENTITY_NAME_SQL_PATTERN, CompanyResolver, is_entity_name, normalize_name, pad_cik
 from filingflow.reference import reference_rows
 from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES
 from filingflow.search import rebuild_search
 
+# DuckDB memory of a run's connections (loading 100,000 filings stays within it).
+RUN_MEMORY_LIMIT = "1GB"
 # Which company a filing is "about", in order of preference.
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 VIEWS = {
+    **AMENDMENT_VIEWS,  # first: the analyst views keep the current version of each amended section
     "insider_trades": """
 CREATE OR REPLACE VIEW insider_trades AS
 WITH owners AS (
@@ -48,23 +52,30 @@ SELECT t.filing_id, f.form_type, f.filed_date, f.company_id, c.name AS company_n
        t.price_per_share,
        CAST(CAST(t.shares AS DECIMAL(38, 4)) * CAST(t.price_per_share AS DECIMAL(38, 6)) AS DECIMAL(38, 2)) AS value,
        t.shares_owned_after, t.direct_indirect, t.nature_of_ownership,
-       coalesce(fl.dq_flags, []) AS dq_flags
+       coalesce(fl.dq_flags, []) AS dq_flags, coalesce(s.original_filing_id, t.filing_id) AS original_filing_id,
+       s.replaces_filing_id
 FROM nonderiv_transactions t
 JOIN filings f USING (filing_id)
+LEFT JOIN amended_sections s ON s.filing_id = t.filing_id AND s.section = 'nonderiv_transactions'
 LEFT JOIN companies c ON c.company_id = f.company_id
 LEFT JOIN owners o USING (filing_id)
 LEFT JOIN transaction_codes tc ON tc.code = t.transaction_code
 LEFT JOIN flags fl USING (filing_id, row_index)
+WHERE coalesce(s.is_current, true)
 """,
     # One row per 8-K item, with the company and the dates: joins insider_trades on company_id.
     "company_events": """
 CREATE OR REPLACE VIEW company_events AS
 SELECT r.filing_id, r.item_index, f.company_id, c.name AS company_name, coalesce(c.cik, f.issuer_cik) AS cik,
        coalesce(f.issuer_ticker, c.ticker) AS ticker, f.period_of_report AS event_date, f.filed_date, f.form_type,
-       r.item_code, r.item_code_current, r.title
+       r.item_code, r.item_code_current, r.title, coalesce(s.original_filing_id, r.filing_id) AS original_filing_id,
+       s.replaces_filing_id
 FROM report_items r
 JOIN filings f USING (filing_id)
+LEFT JOIN amended_sections s
+       ON s.filing_id = r.filing_id AND s.section = 'item ' || coalesce(r.item_code_current, r.item_code)
 LEFT JOIN companies c ON c.company_id = f.company_id
+WHERE coalesce(s.is_current, true)
 """,
     # 8-K items as the EDGAR header lists them (codes, or ITEM INFORMATION titles matched to the
     # reference titles of both numberings) against the items the document itself has; the
@@ -171,6 +182,7 @@ def begin_run(live: Path) -> Path:
         if live_wal.exists():  # a writer killed mid-checkpoint: the WAL holds committed data
             shutil.copyfile(live_wal, work.with_name(work.name + ".wal"))
     with open_warehouse(work) as con:
+        ensure_schema(con)  # once per run: every later connection of the run opens this copy
         con.execute("CHECKPOINT")
     return work
 
@@ -182,9 +194,11 @@ def promote(work: Path, live: Path) -> None:
 
 @contextmanager
 def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a run's copy of the warehouse (begin_run brought its schema up to date)."""
     con = connect(path)
+    # DuckDB's default is 80% of the machine's memory: a run's load needs far less, next to the rest of the run.
+    con.execute(f"SET memory_limit = '{RUN_MEMORY_LIMIT}'")
     try:
-        ensure_schema(con)
         yield con
     finally:
         con.close()
@@ -257,7 +271,7 @@ class LoadPlan:
     touched_files: list[tuple[str, int | None]] = field(default_factory=list)
 
 
-def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path, plan: LoadPlan) -> dict[str, int]:
+def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> dict[str, int]:
     """Load a run in one transaction; returns rows inserted per table."""
     inserted: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
@@ -267,19 +281,23 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path, plan: LoadPlan) ->
             sorted(set(plan.replaced_filing_ids) | set(plan.kept_filing_ids)), pa.string())}))
         for name in FILING_TABLES:
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
-            files = lake.staged_files(lake_root, plan.run_id, name)
-            if not files:
+            # Read by pyarrow (the lake may be a remote URL, which DuckDB could only read with httpfs);
+            # DuckDB scans the dataset lazily, part by part.
+            staged = lake.staged_dataset(lake_root, plan.run_id, name)
+            if staged is None:
                 inserted[name] = 0
                 continue
             cols = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
-            file_list = ", ".join(f"'{f.as_posix()}'" for f in files)
+            con.register("_staged", staged)
             count = con.execute(
-                f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM read_parquet([{file_list}]) '
+                f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _staged '
                 f"WHERE filing_id IN (SELECT filing_id FROM _kept)").fetchone()[0]
+            con.unregister("_staged")
             inserted[name] = count
         con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
-        _resolve_companies(con)
-        rebuild_search(con)  # derived like companies and keyed by their ids; rolls back with the load
+        if plan.kept_filing_ids or plan.replaced_filing_ids:  # else no company mention or text changed
+            _resolve_companies(con)
+            rebuild_search(con)  # derived like companies and keyed by their ids; rolls back with the load
         if plan.reprocessed_files:
             con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
             con.execute("DELETE FROM ingest_ledger WHERE source_file IN (SELECT source_file FROM _files)")
@@ -289,12 +307,17 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path, plan: LoadPlan) ->
         _insert_arrow(con, "quarantine", TABLES["quarantine"].to_arrow(plan.quarantine_rows))
         _insert_arrow(con, "dq_results", plan.dq_results)
         _insert_arrow(con, "dq_flags", plan.dq_flags)
-        for path, mtime_ns in plan.touched_files:
-            con.execute("UPDATE ingest_ledger SET mtime_ns = ? WHERE source_file = ?", [mtime_ns, path])
+        if plan.touched_files:
+            con.register("_touched", pa.table({"source_file": pa.array([t[0] for t in plan.touched_files], pa.string()),
+                                               "mtime_ns": pa.array([t[1] for t in plan.touched_files], pa.int64())}))
+            con.execute("UPDATE ingest_ledger SET mtime_ns = t.mtime_ns FROM _touched t "
+                        "WHERE ingest_ledger.source_file = t.source_file")
+            con.unregister("_touched")
         run_row = {**plan.run_row, "finished_at": dt.datetime.now(dt.timezone.utc), "status": "completed",
                    "rows_loaded": sum(inserted.values())}
         con.execute("DELETE FROM runs WHERE run_id = ?", [plan.run_id])
         _insert_arrow(con, "runs", TABLES["runs"].to_arrow([run_row]))
+        faults.point("load")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -316,14 +339,6 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
     people get no company_id. CIK mentions resolve first."""
-    resolver = CompanyResolver()
-    for cid, cik, name, ticker, file_no, irs in con.execute(
-            "SELECT * FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies "
-            "WHERE company_id IS NOT NULL "
-            "UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners "
-            "WHERE company_id IS NOT NULL) ORDER BY cik IS NULL").fetchall():
-        resolver.learn(cid, {"cik": cik, "name": name, "ticker": ticker,
-                             "sec_file_number": file_no, "irs_number": irs})
     entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
     pending = con.execute(
         "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
@@ -332,6 +347,9 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
         "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
         "FROM reporting_owners WHERE company_id IS NULL AND " + entity.replace("{col}", "owner_name") + ") "
         "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    resolver = CompanyResolver()
+    for cid, mention in _known_mentions(con, pending):
+        resolver.learn(cid, mention)
     updates: dict[str, list[tuple[str, int, str]]] = {"filing_companies": [], "reporting_owners": []}
     for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
         if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
@@ -351,9 +369,12 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved r "
                     f"WHERE {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
         con.unregister("_resolved")
-    for old, new in resolver.merges.items():
-        con.execute("UPDATE filing_companies SET company_id = ? WHERE company_id = ?", [new, old])
-        con.execute("UPDATE reporting_owners SET company_id = ? WHERE company_id = ?", [new, old])
+    if resolver.merges:  # a merge target has a CIK and is never merged again: one pass applies them all
+        con.register("_merges", pa.table({"old": pa.array(list(resolver.merges), pa.string()),
+                                          "new": pa.array(list(resolver.merges.values()), pa.string())}))
+        for tbl in ("filing_companies", "reporting_owners"):
+            con.execute(f"UPDATE {tbl} SET company_id = m.new FROM _merges m WHERE {tbl}.company_id = m.old")
+        con.unregister("_merges")
     roles = ", ".join(f"'{r}'" for r in _FILING_COMPANY_ROLES)
     order = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(_FILING_COMPANY_ROLES))
     con.execute(f"""
@@ -362,6 +383,35 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
             FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
         ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
     _rebuild_companies(con)
+
+
+def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:
+    """The resolved mentions the resolver must know to resolve `pending` as if it knew them all: every
+    mention of every company that shares a CIK or a key (file number, IRS number, normalized name,
+    ticker) with a pending mention. Other companies can neither match nor be merged, and learning a
+    whole warehouse's mentions every run would cost seconds. Names come normalized from
+    company_names (the last load's, same function) where it has them."""
+    if not pending:
+        return
+    ciks = {c for row in pending if (c := pad_cik(row[3]))}
+    keys = {key for _, _, _, cik, name, ticker, file_no, irs, _ in pending
+            for key in CompanyResolver._keys({"name": name, "ticker": ticker, "sec_file_number": file_no,
+                                              "irs_number": irs})}
+    rows = con.execute("""
+        SELECT m.company_id, m.cik, m.name, m.ticker, m.sec_file_number, m.irs_number, n.normalized_name
+        FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies
+              WHERE company_id IS NOT NULL
+              UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners
+              WHERE company_id IS NOT NULL) m
+        LEFT JOIN (SELECT DISTINCT company_id, name, normalized_name FROM company_names) n
+               ON n.company_id = m.company_id AND n.name = trim(m.name)
+        ORDER BY m.cik IS NULL""").fetchall()
+    mentions = [(cid, {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs,
+                       "normalized_name": normalized or normalize_name(name)})
+                for cid, cik, name, ticker, file_no, irs, normalized in rows]
+    touched = {cid for cid, m in mentions
+               if pad_cik(m["cik"]) in ciks or not keys.isdisjoint(CompanyResolver._keys(m))}
+    yield from ((cid, m) for cid, m in mentions if cid in touched)
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,13 +1,22 @@
-"""Find the input files of a run: folders (recursively), single files, globs.
+"""Find the input files of a run: folders (recursively), single files, globs,
+and EDGAR sources (fetched into the local cache first, then read as a folder).
 
-Every path found is returned, readable or not: one that cannot be read
-carries the reason, so it ends as a quarantine row instead of vanishing."""
+Every path found is returned, readable or not: one that cannot be read (or
+could not be downloaded) carries the reason, so it ends as a quarantine row
+instead of vanishing."""
 from __future__ import annotations
 
+import errno
 import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from filingflow.sources.edgar_sync import sync
+from filingflow.sources.resolver import SourceOptions, parse_source
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,8 @@ def _stat(path: str) -> InputFile:
     try:
         st = os.stat(path)  # follows symlinks to files
     except OSError as exc:
-        code = "broken_symlink" if os.path.islink(path) else "unreadable_file"
+        code = ("symlink_loop" if exc.errno == errno.ELOOP
+                else "broken_symlink" if os.path.islink(path) else "unreadable_file")
         return InputFile(path, 0, None, (code, f"{type(exc).__name__}: {exc.strerror or exc}"))
     if not os.path.isfile(path):
         return InputFile(path, 0, None, ("not_a_regular_file", "not a regular file (device, socket or pipe)"))
@@ -43,9 +53,14 @@ def _walk(root: str) -> list[str]:
     return found
 
 
-def discover(inputs: list[Path]) -> list[InputFile]:
+def discover(inputs: list[Path | str | InputFile]) -> list[InputFile]:
+    """Every file of the inputs; an `InputFile` given (a failed download) is kept as it is."""
     paths: list[str] = []
+    given: list[InputFile] = []
     for item in inputs:
+        if isinstance(item, InputFile):
+            given.append(item)
+            continue
         text = str(item)
         if any(ch in text for ch in "*?[") and not os.path.exists(text):
             paths.extend(sorted(glob.glob(text, recursive=True)))
@@ -67,4 +82,30 @@ def discover(inputs: list[Path]) -> list[InputFile]:
             result.append(InputFile(absolute, 0, None, ("missing_input", "no such file or folder")))
             continue
         result.append(_stat(absolute))
-    return result
+    return result + [f for f in given if f.path not in seen]
+
+
+def materialise(inputs: list[Path | str], options: SourceOptions, max_bytes: int) -> list[Path | str | InputFile]:
+    """The inputs with each EDGAR source replaced by its local cache folder and its failed downloads."""
+    if not any(parse_source(item) for item in inputs):
+        return list(inputs)
+    return fetch_sources(inputs, options, max_bytes)
+
+
+@task(name="fetch-sources", cache_policy=NO_CACHE)
+def fetch_sources(inputs: list[Path | str], options: SourceOptions, max_bytes: int) -> list[Path | str | InputFile]:
+    logger = get_run_logger()
+    resolved: list[Path | str | InputFile] = []
+    for item in inputs:
+        source = parse_source(item)
+        if source is None:
+            resolved.append(item)
+            continue
+        report = sync(source, options, max_bytes)
+        logger.info("%s: %d index files read, %d filings fetched, %d already cached, %d failed",
+                    source.spec, len(report.indexes_read), report.fetched, report.already_cached,
+                    len(report.failures))
+        resolved.append(report.folder)
+        resolved.extend(InputFile(os.path.abspath(path), 0, None, (code, detail))
+                        for path, code, detail in report.failures)
+    return resolved

@@ -21,7 +21,8 @@ def _jsonable(value):
     return value
 
 
-def print_result(columns: list[str], rows: list[tuple], fmt: str, out=sys.stdout) -> None:
+def print_result(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
+    out = out or sys.stdout  # looked up per call: tests and the SQL prompt swap sys.stdout
     if fmt == "json":
         json.dump([{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows], out, indent=2)
         out.write("\n")
@@ -46,7 +47,9 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str, out=sys.stdout
     out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
 
 
-def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+def query(warehouse: Path, sql: str, params: list | dict | None = None) -> tuple[list[str], list[tuple]]:
+    """One statement on a read-only connection held only while it runs: the nightly writer swaps the
+    file with os.replace, so each statement sees the latest committed run and blocks nobody."""
     from filingflow.search import connect  # warehouse.connect + the fts extension (match_bm25)
 
     con = connect(warehouse, read_only=True)

@@ -8,37 +8,57 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import secrets
-from dataclasses import dataclass, field
+import threading
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from filingflow import PARSER_VERSION, lake, warehouse
+from filingflow import PARSER_VERSION, faults, lake, progress, warehouse
 from filingflow.positions import prior_positions
 from filingflow.runlock import exclusive_run
 from filingflow.schema import FILING_TABLES, TABLES
-from flows.discover import InputFile, discover
+from filingflow.sources.resolver import SourceOptions
+from flows import parse_pool, task_runners, time_limit
+from flows.discover import InputFile, discover, materialise
 from transforms.errors import ParseError
 from transforms.registry import read_bytes
 
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_FILE_SECONDS = 30.0
 
 
 @dataclass
 class RunSettings:
-    inputs: list[Path]
+    inputs: list[Path | str]  # str keeps EDGAR source URLs whole (Path would fold their "//")
     warehouse: Path
-    lake: Path
+    lake: Path | str  # a folder, or an fsspec URL (s3://bucket/prefix, file://, memory://): filingflow/lake.py
     dq_dir: Path | None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # A file whose reader runs longer is quarantined (parse_timeout); None: no limit.
+    max_file_seconds: float | None = DEFAULT_MAX_FILE_SECONDS
     chunk_size: int | None = None
+    # Processes parsing files (None: one per CPU; 1: in the task's own thread). See flows/parse_pool.py.
+    parse_workers: int | None = None
+    # Where parse tasks run: "threads" of this process or "dask" (at dask_address; None: a local cluster).
+    task_runner: str = task_runners.THREADS
+    dask_address: str | None = None
     lock_wait_seconds: float = 0.0
     # The run ends Failed when an error-severity expectation fails on more than this share of its rows.
     max_error_rate: float = 0.01
+    # Folder of the per-run HTML report (<run_id>.html); None writes none.
+    reports_dir: Path | None = None
+    # EDGAR inputs (edgar+https://..., edgar:/mirror): user agent, forms, index dates, cache.
+    sources: SourceOptions = field(default_factory=SourceOptions)
 
 
 class DataQualityFailed(RuntimeError):
@@ -80,6 +100,7 @@ class RunSummary:
     dq_docs: str | None
     warehouse: str
     lake: str
+    report: str | None = None
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -91,8 +112,12 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_one(info: InputFile, max_bytes: int) -> tuple[FileOutcome, list]:
-    """Read one file into filings, or into a quarantine outcome. Never raises."""
+def read_one(info: InputFile, max_bytes: int, max_seconds: float | None = None,
+             known_bytes: Callable[[str], tuple[str, str | None] | None] | None = None) -> tuple[FileOutcome, list]:
+    """Read one file into filings, or into a quarantine outcome. Never raises.
+
+    `known_bytes(sha256)` gives (status, detail) for bytes the warehouse holds already: such a file is
+    not parsed. The reader may run `max_seconds` at most (flows/time_limit.py)."""
     outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined")
     if info.error:
         outcome.stage, outcome.error, outcome.detail = "read", info.error[0], info.error[1]
@@ -103,17 +128,33 @@ def read_one(info: InputFile, max_bytes: int) -> tuple[FileOutcome, list]:
         return outcome, []
     try:
         with open(info.path, "rb") as handle:
+            before = os.fstat(handle.fileno())
             data = handle.read(max_bytes + 1)
+            after = os.fstat(handle.fileno())
     except OSError as exc:
         outcome.stage, outcome.error, outcome.detail = "read", "unreadable_file", f"{type(exc).__name__}: {exc}"
         return outcome, []
-    outcome.sha256 = _sha256(data)
+    # The ledger records the bytes read, not what discovery saw earlier.
+    outcome.sha256, outcome.size, outcome.mtime_ns = _sha256(data), len(data), before.st_mtime_ns
+    if known_bytes is not None and (seen := known_bytes(outcome.sha256)) is not None:
+        outcome.status, outcome.detail = seen
+        return outcome, []
     if len(data) > max_bytes:
         outcome.stage, outcome.error = "read", "file_too_large"
         outcome.detail = f"the file grew past the per-file limit of {max_bytes} bytes while it was read"
         return outcome, []
+    if len(data) != before.st_size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        outcome.stage, outcome.error = "read", "file_changed_while_read"
+        outcome.detail = (f"the file changed while it was read ({before.st_size} bytes when opened, {len(data)} read, "
+                          f"{after.st_size} after); the next run reads it again")
+        return outcome, []
     try:
-        source_format, filings = read_bytes(data)
+        with time_limit.limit(max_seconds):
+            source_format, filings = read_bytes(data, max_bytes)
+    except time_limit.TimeLimitExceeded:
+        outcome.stage, outcome.error = "parse", "parse_timeout"
+        outcome.detail = f"reading took longer than the per-file limit of {max_seconds:g} s (max_file_seconds)"
+        return outcome, []
     except ParseError as exc:
         outcome.stage, outcome.error, outcome.detail = exc.stage, exc.code, exc.detail
         return outcome, []
@@ -138,20 +179,32 @@ class ChunkResult:
 @task(name="parse-chunk", cache_policy=NO_CACHE, retries=0)
 def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
                 settings: RunSettings, run_id: str) -> ChunkResult:
-    """Read a chunk of files and write their rows as one Parquet part per table."""
+    """Read a chunk of files and write their rows as one Parquet part per table: in a worker of the
+    run's pool when it has one (its workers hold loaded_hashes already), else here."""
+    pool = parse_pool.current()
+    if pool is not None:
+        try:
+            return pool.submit(_read_chunk_in_worker, chunk_no, files, known, settings, run_id).result()
+        except BrokenProcessPool as exc:
+            # A worker died (out of memory, or a __main__ script without its guard): read the chunk here.
+            get_run_logger().warning("chunk %d: a parse worker died (%s); reading the chunk in-process", chunk_no, exc)
+    return _read_chunk(chunk_no, files, known, loaded_hashes, settings, run_id)
+
+
+def _read_chunk_in_worker(chunk_no: int, files: list[InputFile], known: dict[str, str], settings: RunSettings,
+                          run_id: str) -> ChunkResult:
+    return _read_chunk(chunk_no, files, known, parse_pool.shared(), settings, run_id)
+
+
+def _read_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
+                settings: RunSettings, run_id: str) -> ChunkResult:
     loaded_at = dt.datetime.now(dt.timezone.utc)
     rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
     outcomes = []
     read_here: dict[str, str] = {}  # filing_id -> file of this chunk it was read from
     for info in files:
-        outcome, filings = read_one(info, settings.max_file_bytes)
-        if outcome.sha256 and known.get(info.path) == outcome.sha256:
-            outcome.status, outcome.filing_ids = "unchanged", []
-            filings = []
-        elif outcome.sha256 and outcome.sha256 in loaded_hashes and loaded_hashes[outcome.sha256] != info.path:
-            outcome.status, outcome.filing_ids = "duplicate", []
-            outcome.detail = f"same bytes as {loaded_hashes[outcome.sha256]}"
-            filings = []
+        outcome, filings = read_one(info, settings.max_file_bytes, settings.max_file_seconds,
+                                    partial(_known_bytes, info.path, known, loaded_hashes))
         repeated = [f for f in filings if f.filing_id in read_here]
         if filings and len(repeated) == len(filings):
             outcome.status, outcome.filing_ids = "duplicate", []
@@ -159,6 +212,7 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
         filings = [f for f in filings if f.filing_id not in read_here]
         outcome.filing_ids = [f.filing_id for f in filings]
         outcomes.append(outcome)
+        faults.point("parse")  # in a pool worker it kills the run too (filingflow/faults.py)
         for parsed in filings:
             read_here[parsed.filing_id] = info.path
             parsed.filing.update(source_file=info.path, source_sha256=outcome.sha256, parser_version=PARSER_VERSION,
@@ -171,7 +225,18 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
         counts[name] = len(table_rows)
         if table_rows:
             lake.write_part(settings.lake, run_id, name, chunk_no, TABLES[name].to_arrow(table_rows))
+            faults.point("parquet_write")
     return ChunkResult(outcomes, counts)
+
+
+def _known_bytes(path: str, known: dict[str, str], loaded_hashes: dict[str, str], sha256: str
+                 ) -> tuple[str, str | None] | None:
+    """Same bytes as this path's last run (unchanged), or as another loaded file (duplicate)."""
+    if known.get(path) == sha256:
+        return "unchanged", None
+    if sha256 in loaded_hashes and loaded_hashes[sha256] != path:
+        return "duplicate", f"same bytes as {loaded_hashes[sha256]}"
+    return None
 
 
 @dataclass
@@ -239,7 +304,10 @@ def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str],
     with warehouse.open_warehouse(db) as con:
         tables["prior_positions"] = prior_positions(con, tables, sorted(set(replaced) | set(kept)))
     # GX's docs store wants an absolute folder.
-    return validate(tables, run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
+    validation = validate(tables, run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
+    del tables
+    pa.default_memory_pool().release_unused()  # the run's rows are checked: their pages go back before the load
+    return validation
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
@@ -247,8 +315,28 @@ def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) ->
     with warehouse.open_warehouse(db) as con:
         inserted = warehouse.load_run(con, settings.lake, plan)
     warehouse.promote(db, settings.warehouse)
+    faults.point("promote")
     lake.publish(settings.lake, plan.run_id)
     return inserted
+
+
+@task(name="write-report", cache_policy=NO_CACHE)
+def write_report(settings: RunSettings, run_id: str) -> str:
+    from filingflow.report import write_report as write
+
+    return str(write(settings.warehouse, run_id, settings.reports_dir))
+
+
+def _report(settings: RunSettings, run_id: str) -> str | None:
+    """The run's HTML report, from the promoted warehouse. A report that cannot be
+    written must not fail a run whose data loaded: warn and carry on."""
+    if settings.reports_dir is None:
+        return None
+    try:
+        return write_report(settings, run_id)
+    except Exception as exc:  # noqa: BLE001 - any report bug; the task run shows it Failed
+        get_run_logger().warning("run %s: report not written: %s: %s", run_id, type(exc).__name__, exc)
+        return None
 
 
 def _chunks(files: list[InputFile], size: int | None) -> list[list[InputFile]]:
@@ -274,24 +362,38 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         lake.recover(settings.lake, warehouse.committed_runs(con))
         ledger = warehouse.ledger(con)
         loaded_hashes = warehouse.loaded_hashes(con)
-    files = discover(settings.inputs)
+    files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes))
     # Same path, size and mtime as the ledger: unchanged without reading a byte.
     fresh = [f for f in files if not f.error and (e := ledger.get(f.path)) is not None
              and e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]
     fresh_paths = {f.path for f in fresh}
     candidates = [f for f in files if f.path not in fresh_paths]
-    known = {path: e.source_sha256 for path, e in ledger.items()}
+    known = {f.path: ledger[f.path].source_sha256 for f in candidates if f.path in ledger}
     logger.info("run %s: %d files seen, %d to read", run_id, len(files), len(candidates))
     chunks = _chunks(candidates, settings.chunk_size)
     chunk_of = {f.path: i for i, chunk in enumerate(chunks) for f in chunk}
-    futures = [parse_chunk.submit(i, chunk, known, loaded_hashes, settings, run_id) for i, chunk in enumerate(chunks)]
-    outcomes = [o for fut in futures for o in fut.result().outcomes]
+    progress.parse_started(len(candidates), len(fresh))
+    if candidates:  # the expectations will run: import them (seconds) while the files are parsed
+        from expectations.runner import import_rules
+
+        threading.Thread(target=import_rules, name="import-expectations", daemon=True).start()
+    # Workers elsewhere (Dask) must write into this lake, not into one relative to their own folder.
+    shipped = replace(settings, lake=lake.absolute(settings.lake))
+    workers = task_runners.local_parse_workers(settings)
+    if settings.parse_workers is None:  # a pool only when the run has files enough to pay for starting it
+        workers = min(workers, parse_pool.worker_count(None, len(candidates)))
+    with task_runners.parse_runner(settings) as submit, parse_pool.running(workers, len(chunks), loaded_hashes):
+        # quote(): Prefect would otherwise walk every element of these collections for every task.
+        futures = [submit(parse_chunk, {
+            "chunk_no": i, "files": quote(chunk), "known": quote({f.path: known[f.path] for f in chunk if f.path in known}),
+            "loaded_hashes": quote(loaded_hashes), "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
+        outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
-    plan_info = consolidate(settings, db, run_id, reread, chunk_of)
+    plan_info = consolidate(settings, db, run_id, quote(reread), quote(chunk_of))
     for o in outcomes:
         if o.path in plan_info.dropped_files and o.status == "loaded":
             o.status, o.detail, o.filing_ids = "duplicate", plan_info.dropped_files[o.path], []
-    validation = validate_rows(settings, db, run_id, plan_info.kept, plan_info.replaced)
+    validation = validate_rows(settings, db, run_id, quote(plan_info.kept), quote(plan_info.replaced))
 
     now = dt.datetime.now(dt.timezone.utc)
     by_status = {s: [o for o in outcomes if o.status == s] for s in ("loaded", "quarantined", "unchanged", "duplicate")}
@@ -324,7 +426,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         ledger_rows=ledger_rows, quarantine_rows=quarantine_rows, reprocessed_files=[r["source_file"] for r in ledger_rows],
         touched_files=touched,
         dq_results=validation.results, dq_flags=validation.flags, run_row=run_row)
-    inserted = load_warehouse(settings, db, plan)
+    inserted = load_warehouse(settings, db, quote(plan))
     failed = [(r["suite"], r["expectation"], r["column_name"], r["unexpected_count"])
               for r in validation.results.to_pylist() if not r["success"]]
     summary = RunSummary(
@@ -336,6 +438,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         suites=_per_suite(validation.results),
         quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
         dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
+    summary.report = _report(settings, run_id)
     over = [f"{r['suite']}: {r['expectation']} ({r['unexpected_count']} of {r['element_count']} rows)"
             for r in validation.results.to_pylist()
             if r["severity"] == "error" and not r["success"]

@@ -47,5 +47,5 @@ def prefect_api():
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is absent (expected next to the repo at ../shared/corpus)")
+        pytest.skip("the shared corpus is absent (expected next to the repo at ../shared/corpus)")
     return CORPUS

@@ -218,9 +218,13 @@ def test_buckle_inline_xbrl_golden():
                  "Exhibit 99.1 Press Release Dated November 22, 2024\n\n"
                  "Exhibit 104 Cover Page Interactive Data File (embedded within the Inline XBRL document)"),
         ],
+        # The index links 99.1 to its file (stored in the corpus as 8k/BuckleInc.8-K.EX99.1_edgartools.html);
+        # 104 is embedded in this document.
         "exhibits": [
-            {"exhibit_number": "99.1", "description": "Press Release Dated November 22, 2024"},
-            {"exhibit_number": "104", "description": "Cover Page Interactive Data File (embedded within the Inline XBRL document)"},
+            {"exhibit_number": "99.1", "description": "Press Release Dated November 22, 2024",
+             "document_filename": "bke20241122-8kexhibit.htm"},
+            {"exhibit_number": "104", "description": "Cover Page Interactive Data File (embedded within the Inline XBRL document)",
+             "document_filename": None},
         ],
         "signatures": [signer(0, "Thomas B. Heacock",
                               "Senior Vice President of Finance, Treasurer and Chief Financial Officer", D(2024, 11, 22))],
@@ -473,7 +477,7 @@ SMALL_HTML = """<html><head><title>8-K</title><style>p {margin:0}</style></head>
 <p>Sales rose.<!-- a comment --> See&#160;Item 9.01 below.</p>
 <p><b>Item 9.01</b> Financial Statements and Exhibits.</p>
 <table><tr><td>Exhibit No.</td><td>Description</td></tr>
-<tr><td>99.1</td><td>Press release<br>dated May 1, 2021</td></tr></table>
+<tr><td>99.1</td><td><a href="tiny-ex991.htm">Press release<br>dated May 1, 2021</a></td></tr></table>
 <p style="text-align:center">SIGNATURES</p>
 <table><tr><td>Date: May 3, 2021</td><td>By:</td><td>/s/ Ann Lee<br>Ann Lee<br>President and</td></tr>
 <tr><td></td><td></td><td>Chief Executive Officer</td></tr></table>
@@ -503,7 +507,9 @@ def test_small_inline_xbrl_amendment_golden():
             item(1, "9.01", "9.01", "Financial Statements and Exhibits", "Financial Statements and Exhibits",
                  "Exhibit No. | Description\n99.1 | Press release\ndated May 1, 2021"),
         ],
-        "exhibits": [{"exhibit_number": "99.1", "description": "Press release dated May 1, 2021"}],
+        # The link sits on the description: the row's first cell gives the number.
+        "exhibits": [{"exhibit_number": "99.1", "description": "Press release dated May 1, 2021",
+                      "document_filename": "tiny-ex991.htm"}],
         "signatures": [signer(0, "Ann Lee", "President and Chief Executive Officer", D(2021, 5, 3))],
     }
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import shlex
 import shutil
 from decimal import Decimal
 
 import duckdb
 import pytest
 
-from conftest import SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4
 from filingflow.search import connect, search
+from flows import cli
 from flows.pipeline import nightly
 from handmade import eight_k_text
 from test_pipeline import rows, run_cli, settings_for
@@ -58,6 +62,37 @@ def loaded(tmp_path_factory):
     summary = nightly(settings)
     assert summary.filings_loaded == 5 and summary.files_quarantined == 0
     return settings
+
+
+def readme_trades_around_events() -> tuple[list[str], str]:
+    """The README's `filingflow sql --query trades_around_events ...` command and the output it shows."""
+    text = (ROOT / "README.md").read_text()
+    m = re.search(r"```sh\n(\S*filingflow sql --query trades_around_events[^\n]*)\n```.*?```text\n(.*?)```", text, re.S)
+    return shlex.split(m.group(1))[2:], m.group(2)
+
+
+def test_readme_trades_around_events_on_the_samples(tmp_path, monkeypatch, capsys):
+    """The README shows this query's real output on the two samples alone."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FORM4, inputs)
+    shutil.copy(SEED_8K, inputs)
+    settings = settings_for(tmp_path, inputs)
+    nightly(settings)
+    for name in list(os.environ):
+        if name.startswith("FILINGFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no filingflow.toml of the checkout
+    argv, shown = readme_trades_around_events()
+    assert argv == ["--query", "trades_around_events", "--param", "item=8.01", "--param", "days=1826"]
+    capsys.readouterr()
+    assert cli.main(["sql", *argv, "--warehouse", str(settings.warehouse)]) == 0
+    assert capsys.readouterr().out == shown
+    assert shown.count("| HERZOG THOMAS M |") == 10 and shown.endswith("(10 rows)\n")
+    # A 30-day window around the same event finds nothing: the samples are five years apart.
+    assert cli.main(["sql", "--query", "trades_around_events", "--param", "item=8.01",
+                     "--warehouse", str(settings.warehouse)]) == 0
+    assert capsys.readouterr().out.endswith("(0 rows)\n")
 
 
 def test_company_events_one_row_per_item(loaded):

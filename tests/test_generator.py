@@ -63,7 +63,7 @@ def _mismatches(g: GeneratedFiling) -> list[str]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_round_trip_every_row_equals_truth(kind):
-    # 24 filings per kind; the last is "huge" (hundreds of transactions / many items).
+    # 24 filings per kind (Forms 3, 4, 5 and amendments); the last is "huge" (hundreds of transactions / many items).
     filings = list(generate(24, SEED, kinds=(kind,), huge_every=24))
     assert len(filings) == 24
     failures = {g.name: p for g in filings if (p := _mismatches(g))}
@@ -81,8 +81,9 @@ def test_same_seed_same_bytes_and_new_seed_new_bytes():
     c = [(g.name, g.data) for g in generate(9, 6)]
     assert a == b
     assert [d for _, d in a] != [d for _, d in c]
-    # filing i does not depend on n
+    # filing i does not depend on n, nor on where the stream starts
     assert [g.data for g in generate(4, 5)] == [d for _, d in a[:4]]
+    assert [(g.name, g.data) for g in generate(9, 5, start=6)] == a[6:]
 
 
 def test_sgml_submission_and_bare_xml_share_content_id():
@@ -140,6 +141,59 @@ def test_generator_covers_the_quirks():
     assert seen["huge"] == 2
 
 
+def test_text_rendering_covers_its_quirks():
+    seen: dict[str, int] = defaultdict(int)
+    for g in generate(60, SEED, kinds=("ownership_text_rendering",), huge_every=30):
+        text = g.data.decode()
+        lines = text.split("\n")
+        seen[g.filing["form_type"]] += 1
+        seen["markdown"] += "**FORM" in text
+        seen["plain"] += "\nFORM " in text
+        seen["owners>1"] += len(g.truth["reporting_owners"]) > 1
+        table_i, table_ii = text.index("Table I -"), text.index("Table II -")
+        seen["page header inside Table I"] += "Edgar Filing:" in text[table_i:table_ii]
+        # the page ends between '$' and its number: the number is alone on the next row
+        seen["price cut by a page break"] += any(cell.endswith("$") for ln in lines for cell in ln.split("\t")[1:])
+        seen["price beside A/D"] += " $ " in text or " \\$ " in text
+        seen["wrapped cell"] += any(ln.startswith("\t") and ln.strip() and not ln.strip()[0].isdigit()
+                                    and "Director" not in ln for ln in lines[text[:table_i].count("\n"):])
+        seen["voluntary V"] += any(r.get("is_voluntary") for r in g.truth.get("nonderiv_transactions", []))
+        seen["signer title"] += any(r["title"] for r in g.truth["signatures"])
+        seen["footnote-only exercise date"] += any(
+            r["field"] == "exercise_date" for r in g.truth.get("footnote_refs", []))
+        seen["huge"] += len(g.truth.get("nonderiv_transactions", [])) >= 150
+    for quirk in ("3", "4", "5", "markdown", "plain", "owners>1", "page header inside Table I",
+                  "price cut by a page break", "price beside A/D", "wrapped cell", "voluntary V", "signer title",
+                  "footnote-only exercise date"):
+        assert seen[quirk] > 0, quirk
+    assert seen["huge"] == 2
+
+
+def test_legacy_ascii_covers_its_quirks():
+    seen: dict[str, int] = defaultdict(int)
+    for g in generate(60, SEED, kinds=("legacy_ascii_ownership",), huge_every=30):
+        text = g.data.decode()
+        rows = [ln for ln in text.split("\n") if ln.endswith("|") and not ln.startswith("- ")]
+        f = g.filing
+        seen[f["form_type"]] += 1
+        assert dt.date(1996, 1, 1) <= f["period_of_report"] <= dt.date(2002, 12, 31)
+        seen["<TABLE> markup"] += "<TABLE>\n<CAPTION>\n- ---" in text
+        seen["cut mid-word"] += any(ln[:1].islower() for ln in rows)
+        seen["cut at a space"] += any(ln.startswith(" ") and ln.strip()[:1].isupper() for ln in rows)
+        seen["two-digit years"] += "/99 " in text or "/00 " in text or "/01 " in text or "/02 " in text
+        seen["month/year period"] += f["period_of_report"].day >= 28 and "Statement for" in text and \
+            f"{f['period_of_report']:%B} {f['period_of_report'].year}\n" in text
+        seen["(X) box"] += "(X) Director" in text or "(X) 10% Owner" in text
+        seen["form 5 boxes"] += "Form 3 Holdings Reported" in text
+        seen["signature under label"] += "SIGNATURE OF REPORTING PERSON\n" in text
+        seen["signature over label"] += "**Signature of Reporting Person   Date" in text
+        seen["huge"] += len(g.truth.get("nonderiv_transactions", [])) >= 150
+    for quirk in ("3", "4", "5", "<TABLE> markup", "cut mid-word", "cut at a space", "two-digit years",
+                  "month/year period", "(X) box", "form 5 boxes", "signature under label", "signature over label"):
+        assert seen[quirk] > 0, quirk
+    assert seen["huge"] == 2
+
+
 def test_eight_k_truth_uses_current_numbering():
     for g in generate(12, SEED, kinds=("ascii_8k",)):
         items = g.truth["report_items"]
@@ -154,6 +208,7 @@ def test_write_corpus(tmp_path):
     assert [p.name for p in paths] == [g.name for g in generate(6, 3)]
     assert [p.read_bytes() for p in paths] == [g.data for g in generate(6, 3)]
     assert {p.suffix for p in paths} == {".xml", ".txt"}
+    assert {g.kind for g in generate(6, 3)} == set(KINDS)
 
 
 def test_unknown_kind_is_refused():

@@ -25,6 +25,7 @@ _MAGIC = (
 # Bytes cp1252 leaves undefined: their presence means the file is not cp1252 either.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f])  # the same set, as bytes
 MAX_INVALID_SHARE = 0.02
 
 
@@ -51,7 +52,7 @@ def _decode_utf16(data: bytes) -> str:
 
 
 def decode(data: bytes) -> DecodedText:
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() would copy the whole file to say the same
         raise ParseError("empty_file", "the file is empty" if not data else "the file holds only white space",
                          stage="read")
     for magic, what in _MAGIC:
@@ -89,13 +90,20 @@ def decode(data: bytes) -> DecodedText:
                 text, encoding = data.decode("utf-8", errors="filingflow-cp1252"), "utf-8+cp1252"
     if text.startswith("\ufeff"):
         text = text[1:]
-    controls = len(_CONTROL.findall(text[:65536]))
+    controls = _count_controls(text[:65536])
     if controls > max(16, 0.01 * min(len(text), 65536)):
         raise ParseError("binary_content", f"{controls} control characters in the first 64 KiB: binary data, not text",
                          stage="read")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return DecodedText(text, encoding)
+
+
+def _count_controls(text: str) -> int:
+    if text.isascii():  # nearly always: bytes.translate counts 10x faster than the regex
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return len(_CONTROL.findall(text))
 
 
 def _count_invalid_utf8(data: bytes) -> int:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from transforms import eight_k
 from transforms.errors import ParseError
+from transforms.exhibit_links import exhibit_key
 from transforms.model import ParsedFiling
 
 FORMAT = "html_8k"
@@ -46,7 +47,12 @@ def read(text: str) -> list[ParsedFiling]:
     rendered = html_to_text(root)
     if not re.search(r"[A-Za-z]{3}", rendered):
         raise ParseError("malformed_html", "the HTML holds no readable text (only markup, or markup broken before the body)")
-    return [eight_k.read_eight_k(rendered, source_text=document, dei=dei_facts(root))]
+    parsed = eight_k.read_eight_k(rendered, source_text=document, dei=dei_facts(root))
+    if exhibits := parsed.rows.get("exhibits"):
+        links = exhibit_files(root)
+        for row in exhibits:
+            row["document_filename"] = links.get(exhibit_key(row["exhibit_number"]))
+    return [parsed]
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
@@ -87,6 +93,38 @@ def dei_facts(root: etree._Element) -> dict[str, str]:
         if name.startswith("dei:"):
             facts.setdefault(name[4:], _WS.sub(" ", "".join(element.itertext())).strip())
     return facts
+
+
+# --- exhibit links --------------------------------------------------------------------
+
+_LEADING_EXHIBIT = re.compile(r"^\s*(?:Exhibit|Ex\.?)?\s*(?:No\.?\s*)?(\d{1,3}(?:\.\d{1,3}){0,2}(?:\([a-z0-9]\))?)(?![\d.]\d)",
+                              re.I)
+_MAX_CONTEXT = 400
+
+
+def _leading_exhibit(text: str) -> str | None:
+    m = _LEADING_EXHIBIT.match(_WS.sub(" ", text))
+    return exhibit_key(m.group(1)) if m else None
+
+
+def exhibit_files(root: etree._Element) -> dict[str, str]:
+    """Exhibit key -> file of the same submission an anchor links it to: the anchor's own text
+    ("Exhibit 99.1"), else its table row or paragraph, starts with the exhibit number."""
+    links: dict[str, str] = {}
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#") or ":" in href or "/" in href:
+            continue  # in-page anchors and other filings' exhibits (URLs) are not files of this submission
+        key = _leading_exhibit(" ".join(anchor.itertext()))
+        if key is None:
+            context = next(anchor.iterancestors("tr"), None)  # a table row first: the number has its own cell
+            if context is None:
+                context = next(anchor.iterancestors("p", "li"), None)
+            text = " ".join(context.itertext()) if context is not None else ""
+            key = _leading_exhibit(text) if len(text) <= _MAX_CONTEXT else None
+        if key is not None:
+            links.setdefault(key, href)
+    return links
 
 
 # --- rendering ------------------------------------------------------------------------

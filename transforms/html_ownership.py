@@ -41,6 +41,8 @@ _TABLE_I_HTML = re.compile(r"TABLE" + _GAP + r"I" + _GAP + r"(?:-|&#45;|&#8211;|
 _CELL_MARKUP = re.compile(r"<t[dh]\b", re.I)
 _HTML_END = re.compile(r"</(?:html|body)\s*>", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
+# lxml refuses control characters in the text it is handed (the <br> and <sup> edits below).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
 
 
@@ -61,7 +63,7 @@ _CELLS = ("td", "th")
 
 
 def _parse(text: str) -> etree._Element:
-    source = _XML_DECLARATION.sub("", text, count=1)
+    source = _CONTROL_CHARS.sub(" ", _XML_DECLARATION.sub("", text, count=1))
     try:
         root = etree.fromstring(source, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:

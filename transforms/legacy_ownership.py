@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 from transforms import ownership_text as ot
 from transforms.errors import ParseError
@@ -39,9 +40,42 @@ _LEGACY_MARK = re.compile(
     re.M | re.I)
 
 
+# The same three tests for ASCII text (nearly all of it), on the lower-cased text and
+# without re.I or `^`: every file the readers before this one decline is sniffed here,
+# and these patterns skip ahead to their first letters instead of trying every position.
+_FOREIGN_LOWER = re.compile(
+    r"<(?:sec-document|sec-header|ims-document|ims-header|submission|ownershipdocument|html|body|\?xml)\b"
+    r"|-----begin privacy-enhanced message|&lt;sec-header&gt;")
+_TITLE_LOWER = re.compile(
+    r"statement\s+of\s+changes\s+in\s+beneficial\s+ownership|initial\s+statement\s+of\s+beneficial\s+ownership"
+    r"|annual\s+statement\s+of\s+changes")
+_MARK_LOWER = re.compile(r"irs\s+or\s+social\s+security\s+number|statement\s+for\s+month\s*/\s*(?:day\s*/\s*)?year")
+_MARK_TAGS = ("<table>", "<caption>", "<s>")
+
+
+def _document_tag_opens_line(low: str) -> bool:
+    """A <DOCUMENT> tag with nothing but white space between it and the start of a line."""
+    at = low.find("<document>")
+    while at != -1:
+        before = low[:at]
+        stripped = before.rstrip()
+        if not stripped or "\n" in before[len(stripped):]:
+            return True
+        at = low.find("<document>", at + 1)
+    return False
+
+
 def sniff(text: str) -> bool:
     head = text[:_SNIFF_CHARS]
-    return not _FOREIGN.search(head) and bool(_TITLE.search(head)) and bool(_LEGACY_MARK.search(head))
+    if not head.isascii():
+        return not _FOREIGN.search(head) and bool(_TITLE.search(head)) and bool(_LEGACY_MARK.search(head))
+    low = head.lower()
+    if "statement" not in low or not _TITLE_LOWER.search(low):  # every title says STATEMENT
+        return False
+    if _FOREIGN_LOWER.search(low) or _document_tag_opens_line(low):
+        return False
+    return (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS)
+            or _MARK_LOWER.search(low) is not None)
 
 
 # --- lines ---------------------------------------------------------------------------
@@ -57,7 +91,7 @@ def _lines(text: str) -> list[str]:
         line = line.rstrip()
         if line.startswith("- -"):
             line = line[2:]
-        if _MARKUP_LINE.match(line) or _PAGE_LINE.match(line):
+        if "<" in line and (_MARKUP_LINE.match(line) or _PAGE_LINE.match(line)):  # both are tags
             line = ""
         out.append(line)
     return out
@@ -229,6 +263,7 @@ def _data_rows(rows: list[TextRow]) -> list[TextRow]:
     return [r for r in rows[heading:] if r.block > block]
 
 
+@lru_cache(maxsize=4096)
 def _is_value(cell: str) -> bool:
     """A number, date, '$' amount or lone letter: something a record starts with, not a text fragment."""
     c = cell.strip()
@@ -238,6 +273,7 @@ def _is_value(cell: str) -> bool:
         or c.startswith("$")
 
 
+@lru_cache(maxsize=4096)
 def _complete(cell: str) -> bool:
     return parse_decimal(cell) is not None or parse_date(cell) is not None
 
@@ -272,9 +308,11 @@ def _starts_row(rows: list[TextRow]):
 
 
 def _clean_cell(cell: str) -> str:
+    if not cell:
+        return cell
     if _BOTH_AD.match(cell):
         return "-"  # 'A,D': both boxes, the direction is not stated
-    return _DASH_TAIL.sub("", cell) if cell != "-" and not cell.startswith("-") else cell
+    return _DASH_TAIL.sub("", cell) if cell[-1] == "-" and cell[0] != "-" else cell
 
 
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -283,7 +321,7 @@ _PIPE = re.compile(r"(?<!\\)\|")
 def _leading_space(line: str) -> tuple[bool, ...]:
     """For each pipe cell of the line (as `text_tables.split_cells` counts them):
     whether its text starts after a space, i.e. is not the tail of a cut word."""
-    raw = _PIPE.split(line)
+    raw = _PIPE.split(line) if "\\" in line else line.split("|")
     if len(raw) > 1 and len(raw[0]) <= 3 and not raw[0].strip():
         raw = raw[1:]
     if len(raw) > 1 and not raw[-1].strip() and line.rstrip()[-1:] == "|":

@@ -29,9 +29,20 @@ _TITLE = re.compile(
     r"|ANNUAL\s+STATEMENT\s+OF\s+CHANGES|Table\s+I\s*[-\u2013\u2014:]+\s*Non-Derivative\s+Securities", re.I)
 
 
+# _TITLE for ASCII text, lower-cased and without re.I: a literal start the search can skip to.
+_TITLE_LOWER = re.compile(
+    r"statement\s+of\s+changes\s+in\s+beneficial\s+ownership|initial\s+statement\s+of\s+beneficial\s+ownership"
+    r"|annual\s+statement\s+of\s+changes|table\s+i\s*[-\u2013\u2014:]+\s*non-derivative\s+securities")
+
+
 def sniff(text: str) -> bool:
     head = text[:_SNIFF_BYTES]
-    return not _FOREIGN.search(head) and bool(_TITLE.search(head))
+    if _FOREIGN.search(head):
+        return False
+    if head.isascii():
+        low = head.lower()
+        return ("statement" in low or "table" in low) and _TITLE_LOWER.search(low) is not None
+    return bool(_TITLE.search(head))
 
 
 # --- markdown clean-up -------------------------------------------------------
@@ -124,17 +135,27 @@ _COVER_LABELS = re.compile(
     r"|(?P<title>SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION|STATEMENT\s+OF\s+CHANGES|INITIAL\s+STATEMENT)",
     re.I)
 _CITY_STATE_ZIP = re.compile(r"^(?P<city>.*?),?\s+(?P<state>[A-Za-z]{2})\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?$")
-_SECOND_STREET_LINE = re.compile(r"\s(?=(?:SUITE|STE\.?|APT\.?|UNIT|ROOM|FLOOR|FL\.|#)\s*\S)", re.I)
+# Whole words only: 'C/O STERLING ENERGY' has no second line.
+_SECOND_STREET_LINE = re.compile(r"\s(?=(?:(?:SUITE|STE|APT|UNIT|ROOM|FLOOR)\b\.?|FL\.|#)\s*\S)", re.I)
 
 
 _VALUE_LOOKAHEAD = 6
+
+
+# A word every cover label holds: an ASCII line with none of them holds no label.
+_LABEL_WORDS = ("issuer", "reporting", "date", "statement", "amendment", "(last)", "(street)", "(city)", "securities")
 
 
 def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     """First (line, end of label) of each cover label."""
     found: dict[str, tuple[int, int]] = {}
     for i in range(min(stop, len(lines))):
-        for m in _COVER_LABELS.finditer(lines[i]):
+        line = lines[i]
+        if line.isascii():
+            low = line.lower()
+            if not any(word in low for word in _LABEL_WORDS):
+                continue
+        for m in _COVER_LABELS.finditer(line):
             found.setdefault(m.lastgroup, (i, m.end()))
     return found
 
@@ -302,7 +323,7 @@ _NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)
 _NULLISH = frozenset({"fn", "null"})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     kind: str  # date, price, dollar, number, letter, ad, fn, null, text
     value: str | None
@@ -605,14 +626,16 @@ def _table_rows(filing: ParsedFiling, records: list[_Record], layouts: tuple[str
         row["row_index"] = row_index
         row["security_title"] = record.title
         refs = [("security_title", fn) for fn in record.title_fns]
+        slots = _LAYOUTS[placed]
         for token, k in zip(record.tokens, alignment):
-            column = _LAYOUTS[placed][k].column
+            column = slots[k].column
             if column is None:
                 continue
             row[column] = _convert(column, token)
-            refs.extend((column, fn) for fn in token.fns)
+            if token.fns:
+                refs.extend((column, fn) for fn in token.fns)
         filing.add(table, row)
-        for column, fn in dict.fromkeys(refs):
+        for column, fn in dict.fromkeys(refs) if refs else ():
             filing.add("footnote_refs",
                        {"table_name": table, "row_index": row_index, "field": column, "footnote_id": fn})
 

@@ -48,9 +48,10 @@ def is_rule(line: str) -> bool:
 
 def line_style(line: str) -> str | None:
     """How the line separates its cells, or None when it has no separator."""
-    if ("│" in line or "┃" in line or "║" in line) and _BOX_SPLIT.search(line):
+    if "│" in line or "┃" in line or "║" in line:
         return "box"
-    if "|" in line and _PIPE_SPLIT.search(line):
+    # Only a backslash can make a bar no separator: without one, no regex is needed.
+    if "|" in line and ("\\" not in line or _PIPE_SPLIT.search(line)):
         return "pipe"
     if "\t" in line:
         return "tab"
@@ -69,14 +70,18 @@ def split_cells(line: str) -> tuple[tuple[str, ...], tuple[bool, ...], str] | No
     if style == "tab":
         # Tab columns have no width, so no cell can be cut mid-word: no `filled`.
         return tuple(map(str.strip, body.split("\t"))), (), style
-    raw = (_BOX_SPLIT if style == "box" else _PIPE_SPLIT).split(body)
+    escaped = "\\" in body
+    if style == "box":
+        raw = _BOX_SPLIT.split(body)
+    else:
+        raw = _PIPE_SPLIT.split(body) if escaped else body.split("|")
     # Only a bar at the start (after at most a markdown indent) or end of the line
     # is a border; a padded empty first cell before an inner bar is still a cell.
     if len(raw) > 1 and len(raw[0]) <= _MAX_INDENT and not raw[0].strip():
         raw = raw[1:]
     if len(raw) > 1 and not raw[-1].strip() and body.rstrip()[-1:] in _BARS:
         raw = raw[:-1]
-    cells = tuple(c.strip().replace("\\|", "|") for c in raw)
+    cells = tuple(c.strip().replace("\\|", "|") for c in raw) if escaped else tuple(map(str.strip, raw))
     filled = tuple(bool(c) and not c[-1].isspace() for c in raw)
     return cells, filled, style
 

@@ -1,8 +1,7 @@
-"""`filingflow export`: Parquet for analysts."""
+"""`filingflow export`: Parquet or CSV for analysts, with a data dictionary and a manifest."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,23 +9,33 @@ from flows.commands.common import add_warehouse
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from filingflow.export import export_tables
+    from filingflow.export import export, parse_since
+    from filingflow.runlock import RunLocked
 
-    since = dt.date.fromisoformat(args.since) if args.since else None
+    out = Path(args.out)
     try:
-        written = export_tables(Path(args.warehouse), Path(args.out), args.tables, since)
-    except (FileNotFoundError, ValueError) as exc:
+        since = parse_since(args.since, out) if args.since else None
+        result = export(Path(args.warehouse), out, args.tables, since, args.export_format)
+    except (FileNotFoundError, ValueError, RunLocked) as exc:
         print(f"filingflow export: {exc}", file=sys.stderr)
         return 2
-    for table, count in written.items():
-        print(f"{table}: {count} rows -> {Path(args.out) / table}")
+    for table, count in result.written.items():
+        print(f"{table}: {count} rows written, {result.totals[table]} in the export -> {out / table}")
+    print(f"export {result.export_id} ({result.mode}): {result.files_written} files written, "
+          f"{result.files_kept} kept; {out / 'README.md'}, {out / 'manifest.json'}")
     return 0
 
 
 def register(sub) -> None:
-    export = sub.add_parser("export", help="write Parquet for analysts (zstd, partitioned by filing year)")
-    export.add_argument("--out", required=True)
-    export.add_argument("--tables", nargs="+", help="tables to export (default: all filing and reference tables)")
-    export.add_argument("--since", help="only filings loaded on or after this date (YYYY-MM-DD)")
+    export = sub.add_parser("export", help="write Parquet or CSV for analysts, partitioned by filing year and form, "
+                                           "with README.md (data dictionary) and manifest.json")
+    export.add_argument("--out", required=True, help="export folder (replaced whole, or updated with --since)")
+    export.add_argument("--tables", nargs="+", help="tables to export (default: all filing, company and reference "
+                                                    "tables; with --since, the tables already in --out)")
+    export.add_argument("--since", help="incremental: add the filings loaded on or after this date (YYYY-MM-DD, "
+                                        "midnight UTC) or ISO datetime to the export in --out; 'previous': "
+                                        "everything loaded after the last run that export holds")
+    # Its own dest: `format` is the setting of query output (table, csv, json).
+    export.add_argument("--format", dest="export_format", choices=("parquet", "csv"), default="parquet")
     add_warehouse(export)
     export.set_defaults(func=cmd_export)

@@ -4,27 +4,67 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
+from dataclasses import fields
 
+from filingflow.config import Settings
+from filingflow.lake import location as lake_location
 from flows import prefect_env
-from flows.commands.common import DEFAULT_DQ, DEFAULT_INPUT, DEFAULT_LAKE, add_warehouse
+from flows.commands.common import add_settings
+from flows.commands.sources import add_source_flags, checked_source_options, input_paths
+
+
+def run_settings(settings: Settings):
+    """The flow's RunSettings: every setting named like a RunSettings field goes straight through
+    (unset ones keep the field's default), so a new field only needs its entry in filingflow/config.py."""
+    from flows.pipeline import RunSettings
+
+    values = {f.name: settings[f.name] for f in fields(RunSettings)
+              if f.name in settings and settings[f.name] is not None}
+    values.update(inputs=input_paths(settings.input), lake=lake_location(settings.lake))
+    return RunSettings(**values)
+
+
+def choose_reporter(args: argparse.Namespace):
+    """A progress bar on an interactive terminal; key=value log lines elsewhere (CI, cron, pipes);
+    nothing with --quiet."""
+    from filingflow import progress
+
+    if args.quiet:
+        return progress.Silent()
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        return progress.Bar(per_file=args.verbose)
+    return progress.LogLines(per_file=args.verbose)
+
+
+def _logging_env(args: argparse.Namespace, reporter) -> None:
+    """Prefect's log levels, set before Prefect is imported (it configures logging on import)."""
+    from filingflow import progress
+
+    if args.quiet:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "ERROR"
+        os.environ["PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL"] = "ERROR"
+        return
+    if args.verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    if isinstance(reporter, progress.LogLines):
+        # The progress lines go through the flow run's logger: let its INFO lines reach the console.
+        os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     prefect_env.apply_defaults()
-    if args.verbose:
-        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-    from flows.pipeline import DataQualityFailed, RunSettings, nightly
+    reporter = choose_reporter(args)
+    _logging_env(args, reporter)
+    from filingflow import progress
+    from flows.pipeline import DataQualityFailed, nightly
 
-    settings = RunSettings(
-        inputs=[Path(p) for p in (args.input or [DEFAULT_INPUT])],
-        warehouse=Path(args.warehouse), lake=Path(args.lake),
-        dq_dir=Path(args.dq_dir), max_file_bytes=args.max_file_bytes, lock_wait_seconds=args.wait,
-        max_error_rate=args.max_error_rate)
+    settings = run_settings(args.settings)
+    settings.sources = checked_source_options(args)
     try:
-        summary = nightly(settings)
+        with progress.reporting(reporter):
+            summary = nightly(settings)
     except DataQualityFailed as exc:
-        print(format_summary(exc.summary))
+        print(format_summary(exc.summary), file=sys.stderr if args.quiet else sys.stdout)
         print(f"filingflow run failed: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
@@ -58,21 +98,18 @@ def format_summary(s) -> str:
         lines.append(f"  quarantined {path}: {error}: {detail}")
     if s.dq_docs:
         lines.append(f"  data docs: {s.dq_docs}")
+    if s.report:
+        lines.append(f"  report: {s.report}")
     lines.append(f"  warehouse: {s.warehouse}   lake: {s.lake}")
     return "\n".join(lines)
 
 
 def register(sub) -> None:
     run = sub.add_parser("run", help="run the nightly flow now")
-    run.add_argument("--input", action="append", help="input folder, file or glob (repeatable; default: data/samples)")
-    add_warehouse(run)
-    run.add_argument("--lake", default=str(DEFAULT_LAKE), help="Parquet lake folder (default: %(default)s)")
-    run.add_argument("--dq-dir", default=str(DEFAULT_DQ), help="Great Expectations Data Docs folder (default: %(default)s)")
-    run.add_argument("--max-file-bytes", type=int, default=64 * 1024 * 1024, help="per-file size limit")
-    run.add_argument("--wait", type=float, default=0.0,
-                     help="seconds to wait for another run holding the warehouse (default: exit at once)")
-    run.add_argument("--max-error-rate", type=float, default=0.01,
-                     help="fail the run when an error expectation fails on more than this share of rows (default: %(default)s)")
-    run.add_argument("--quiet", action="store_true", help="print nothing on success")
-    run.add_argument("--verbose", action="store_true", help="show Prefect's log")
+    add_settings(run, "input", "warehouse", "lake", "dq_dir", "reports_dir", "max_file_bytes", "max_file_seconds",
+                 "lock_wait_seconds", "max_error_rate", "chunk_size", "parse_workers", "task_runner", "dask_address")
+    shown = run.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    shown.add_argument("--verbose", action="store_true", help="show Prefect's log and every file's decision")
+    add_source_flags(run)
     run.set_defaults(func=cmd_run)

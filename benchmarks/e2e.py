@@ -1,0 +1,116 @@
+"""End to end: `nightly` on a generated corpus into an empty warehouse, then a run
+with nothing new, then one with new files added; then `filingflow export`.
+
+Each run is a process of its own (benchmarks.e2e_run), so its CPU time and
+peak memory are its own; all of them use one Prefect API server, started
+once here and timed on its own (it is not part of any run)."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generator import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE_FILES = 5000
+
+
+def _prefect_env(home: Path) -> dict[str, str]:
+    return {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+            "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_LOGGING_TO_API_ENABLED": "false",
+            "GX_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+
+
+def _write_part(args: tuple[str, int, int, int]) -> None:
+    folder, start, stop, seed = args
+    for g in generate(stop, seed, start=start):
+        (Path(folder) / g.name).write_bytes(g.data)
+
+
+def write_generated(folder: Path, n: int, seed: int, start: int = 0) -> float:
+    """Filings start..n-1 of generate(n, seed) into folder, on every CPU; wall seconds taken.
+    Filing i never depends on n, so a later call with a larger n adds new files only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    workers = max(1, min(os.cpu_count() or 1, (n - start) // 2000))
+    bounds = [start + (n - start) * k // workers for k in range(workers + 1)]
+    parts = [(str(folder), a, b, seed) for a, b in zip(bounds, bounds[1:])]
+    if workers == 1:
+        _write_part(parts[0])
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            pool.map(_write_part, parts)
+    return time.perf_counter() - t0
+
+
+def _child_run(inputs: Path, root: Path, env: dict[str, str], profile: Path | None = None) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.e2e_run", "--inputs", str(inputs), "--root", str(root)]
+    if profile:
+        cmd += ["--profile", str(profile)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pipeline run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _export(warehouse: Path, out: Path) -> dict:
+    from filingflow.export import export
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    result = export(warehouse, out)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    rows = sum(result.written.values())
+    return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "rows": rows, "tables": len(result.written),
+            "files_written": result.files_written, "rows_per_s": round(rows / wall, 1) if wall else None,
+            "mb_written": round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6, 1)}
+
+
+def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool = True) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="filingflow-bench-"))
+    home = work / "prefect-home"
+    home.mkdir()
+    env_updates = _prefect_env(home)
+    os.environ.update(env_updates)
+    os.environ.pop("PREFECT_API_URL", None)
+    try:
+        inputs = work / "in"
+        generate_s = write_generated(inputs, n, seed)
+        from prefect.server.api.server import SubprocessASGIServer
+        t0 = time.perf_counter()
+        server = SubprocessASGIServer()
+        server.start(timeout=180)
+        startup = time.perf_counter() - t0
+        env = {**os.environ, **env_updates, "PREFECT_API_URL": server.api_url}
+        try:
+            first = _child_run(inputs, work / "run", env)
+            second = _child_run(inputs, work / "run", env)
+            write_generated(inputs, n + new_files, seed, start=n)
+            third = _child_run(inputs, work / "run", env)
+            export = _export(work / "run" / "wh.duckdb", work / "export")
+            profiled = None
+            if profile:  # a first run again, on at most PROFILE_FILES of the files: cProfile doubles run time
+                profile_path = out_dir / "profile_pipeline.txt"
+                subset = work / "profile-in"
+                subset.mkdir()
+                for path in sorted(inputs.iterdir())[:PROFILE_FILES]:
+                    os.link(path, subset / path.name)
+                profiled = _child_run(subset, work / "profiled", env, profile=profile_path)
+        finally:
+            server.stop()
+        result = {"n": n, "new_files": new_files, "generate_s": round(generate_s, 2),
+                  "input_mb": round(sum(p.stat().st_size for p in inputs.iterdir()) / 1e6, 1),
+                  "prefect_api_startup_s": round(startup, 2), "first": first, "nothing_new": second,
+                  "new": third, "export": export}
+        if profiled is not None:
+            from benchmarks.parse_speed import top_lines
+            result["profiled_run"] = {"files": min(n + new_files, PROFILE_FILES), "wall_s": profiled["wall_s"]}
+            result["profile_top"] = top_lines(profile_path.read_text(), 12)
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
