@@ -55,7 +55,7 @@ def frame_of(table: pa.Table) -> pd.DataFrame:
 
 
 def _table(tables: dict[str, pa.Table], name: str, columns: list[str] | None = None) -> pa.Table:
-    table = tables.get(name) if name in tables else TABLES[name].arrow_schema().empty_table()
+    table = tables[name] if name in tables else TABLES[name].arrow_schema().empty_table()
     return table.select(columns) if columns else table
 
 
@@ -312,8 +312,8 @@ def _detail(kwargs: dict, er, frame: pd.DataFrame, rows: np.ndarray) -> str:
     text = json.dumps(shown, default=str)
     if er.exception_info and er.exception_info.get("raised_exception"):
         return f"{text}; exception: {er.exception_info.get('exception_message')}"
-    if len(rows):
-        columns = [c for c in _columns(kwargs) if c in frame.columns]
+    columns = [c for c in _columns(kwargs) if c in frame.columns]
+    if len(rows) and columns:
         first = frame.iloc[rows[:3]]
         sample = ([_shown(v) for v in first[columns[0]]] if kwargs.get("column") else
                   [{c: _shown(v) for c, v in zip(columns, values)} for values in zip(*(first[c] for c in columns))])

@@ -124,7 +124,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dask_address", STR, None,
             "Dask scheduler address (with `task_runner = \"dask\"`; unset: a local cluster).", "runner",
             example="tcp://127.0.0.1:8786"),
-    Setting("parse_workers", INT, None, "Worker processes parsing files inside each parse task (unset: one per CPU).",
+    Setting("parse_workers", INT, None, "Worker processes parsing files inside each parse task (unset: one per CPU "
+            "when the run has 3,000 files or more, else the task's own thread).",
             "runner", minimum=1, example=2),
     Setting("chunk_size", INT, None, "Files per parse task (unset: tens of tasks per run).", "runner", minimum=1,
             example=500),

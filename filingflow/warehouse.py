@@ -21,7 +21,7 @@ from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES
 from filingflow.search import rebuild_search
 
 # DuckDB memory of a run's connections (loading 100,000 filings stays within it).
-RUN_MEMORY_LIMIT = "1GB"
+RUN_MEMORY_LIMIT = "512MB"
 # Which company a filing is "about", in order of preference.
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
@@ -279,6 +279,11 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPl
         con.register("_kept", pa.table({"filing_id": pa.array(plan.kept_filing_ids, pa.string())}))
         con.register("_replaced", pa.table({"filing_id": pa.array(
             sorted(set(plan.replaced_filing_ids) | set(plan.kept_filing_ids)), pa.string())}))
+        # Companies that lose mentions with the replaced filings: rebuilt with those the run resolves.
+        losing = {r[0] for r in con.execute(
+            "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
+            "UNION SELECT company_id FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM _replaced)"
+        ).fetchall() if r[0] is not None}
         for name in FILING_TABLES:
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
             # Read by pyarrow (the lake may be a remote URL, which DuckDB could only read with httpfs);
@@ -296,7 +301,7 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPl
             inserted[name] = count
         con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
         if plan.kept_filing_ids or plan.replaced_filing_ids:  # else no company mention or text changed
-            _resolve_companies(con)
+            _resolve_companies(con, losing)
             rebuild_search(con)  # derived like companies and keyed by their ids; rolls back with the load
         if plan.reprocessed_files:
             con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
@@ -331,10 +336,11 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPl
     return inserted
 
 
-def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
+def _resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> None:
     """Give every unresolved company mention a company_id, apply merges,
-    set filings.company_id and rebuild the derived tables (companies,
-    company_names, search_documents and its full-text index).
+    set filings.company_id and rebuild the companies and company_names rows
+    of the companies that changed: those mentions were resolved to, merged,
+    and `losing` (companies that lost mentions with the run's replaced filings).
 
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
@@ -382,7 +388,11 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection) -> None:
             SELECT filing_id, arg_min(company_id, (CASE role {order} END, company_index)) AS company_id
             FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
         ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
-    _rebuild_companies(con)
+    changed = losing | set(resolver.merges) | set(resolver.merges.values()) | {
+        u[2] for rows in updates.values() for u in rows}
+    # A warehouse whose companies table was never filled (written by an older version) is rebuilt whole.
+    whole = con.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
+    _rebuild_companies(con, None if whole else changed)
 
 
 def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:
@@ -414,59 +424,69 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
     yield from ((cid, m) for cid, m in mentions if cid in touched)
 
 
-def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:
+def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None) -> None:
+    """Recompute the companies and company_names rows of the `changed` companies (None: of all): each
+    row derives from its company's mentions alone."""
+    if changed is not None and not changed:
+        return
+    con.register("_changed", pa.table({"company_id": pa.array(sorted(changed or []), pa.string())}))
+    only = "" if changed is None else " AND company_id IN (SELECT company_id FROM _changed)"
     con.create_function("ff_normalize_name", normalize_name, ["VARCHAR"], "VARCHAR",
                         null_handling="special", side_effects=False)
     try:
-        con.execute("DELETE FROM companies")
+        con.execute("DELETE FROM companies WHERE true" + only)
         # The latest filing's facts win; every other spelling becomes other_names.
         con.execute("""
             INSERT INTO companies
             WITH mentions AS (
-                SELECT filing_id, company_id, cik, name, ticker, state_of_incorporation, sec_file_number,
-                       irs_number, street1, street2, city, state, zip, phone, former_names
-                FROM filing_companies WHERE company_id IS NOT NULL
+                SELECT filing_id, 0 AS src, company_index AS idx, company_id, cik, name, ticker,
+                       state_of_incorporation, sec_file_number, irs_number, street1, street2, city, state, zip,
+                       phone, former_names
+                FROM filing_companies WHERE company_id IS NOT NULL""" + only + """
                 UNION ALL
-                SELECT filing_id, company_id, owner_cik, owner_name, NULL, NULL, NULL, NULL, street1, street2,
-                       city, state, zip, NULL, NULL
-                FROM reporting_owners WHERE company_id IS NOT NULL
+                SELECT filing_id, 1, owner_index, company_id, owner_cik, owner_name, NULL, NULL, NULL, NULL, street1,
+                       street2, city, state, zip, NULL, NULL
+                FROM reporting_owners WHERE company_id IS NOT NULL""" + only + """
             ), m AS (
-                SELECT mentions.*, coalesce(f.filed_date, f.period_of_report) AS seen
+                -- last: the latest mention first, ties broken by filing and position so that any
+                -- rebuild (whole or of some companies) picks the same one.
+                SELECT mentions.*, coalesce(f.filed_date, f.period_of_report) AS seen,
+                       CASE WHEN seen IS NOT NULL THEN (seen, filing_id, src, idx) END AS last
                 FROM mentions JOIN filings f USING (filing_id)
             )
             SELECT company_id,
                    max(cik),
-                   arg_max(name, (seen, name IS NOT NULL)) FILTER (WHERE name IS NOT NULL),
-                   ff_normalize_name(arg_max(name, seen) FILTER (WHERE name IS NOT NULL)),
-                   arg_max(ticker, seen) FILTER (WHERE ticker IS NOT NULL),
-                   arg_max(state_of_incorporation, seen) FILTER (WHERE state_of_incorporation IS NOT NULL),
-                   arg_max(sec_file_number, seen) FILTER (WHERE sec_file_number IS NOT NULL),
-                   arg_max(irs_number, seen) FILTER (WHERE irs_number IS NOT NULL),
-                   arg_max(street1, seen) FILTER (WHERE street1 IS NOT NULL),
-                   arg_max(street2, seen) FILTER (WHERE street1 IS NOT NULL),
-                   arg_max(city, seen) FILTER (WHERE city IS NOT NULL),
-                   arg_max(state, seen) FILTER (WHERE state IS NOT NULL),
-                   arg_max(zip, seen) FILTER (WHERE zip IS NOT NULL),
-                   arg_max(phone, seen) FILTER (WHERE phone IS NOT NULL),
+                   arg_max(name, (seen, name IS NOT NULL, filing_id, src, idx)) FILTER (WHERE name IS NOT NULL),
+                   ff_normalize_name(arg_max(name, last) FILTER (WHERE name IS NOT NULL)),
+                   arg_max(ticker, last) FILTER (WHERE ticker IS NOT NULL),
+                   arg_max(state_of_incorporation, last) FILTER (WHERE state_of_incorporation IS NOT NULL),
+                   arg_max(sec_file_number, last) FILTER (WHERE sec_file_number IS NOT NULL),
+                   arg_max(irs_number, last) FILTER (WHERE irs_number IS NOT NULL),
+                   arg_max(street1, last) FILTER (WHERE street1 IS NOT NULL),
+                   arg_max(street2, last) FILTER (WHERE street1 IS NOT NULL),
+                   arg_max(city, last) FILTER (WHERE city IS NOT NULL),
+                   arg_max(state, last) FILTER (WHERE state IS NOT NULL),
+                   arg_max(zip, last) FILTER (WHERE zip IS NOT NULL),
+                   arg_max(phone, last) FILTER (WHERE phone IS NOT NULL),
                    list_sort(list_distinct(flatten(list(list_concat([name], coalesce(former_names, [])))))),
                    count(DISTINCT filing_id)
             FROM m GROUP BY company_id
         """)
         con.execute("""
             UPDATE companies SET other_names = list_filter(other_names, n -> n IS DISTINCT FROM name)
-        """)
-        con.execute("DELETE FROM company_names")
+            WHERE true""" + only)
+        con.execute("DELETE FROM company_names WHERE true" + only)
         con.execute("""
             INSERT INTO company_names
             WITH spellings AS (
                 SELECT company_id, trim(name) AS name, filing_id, false AS former
-                FROM filing_companies WHERE company_id IS NOT NULL
+                FROM filing_companies WHERE company_id IS NOT NULL""" + only + """
                 UNION ALL
                 SELECT company_id, trim(unnest(former_names)), filing_id, true
-                FROM filing_companies WHERE company_id IS NOT NULL AND len(former_names) > 0
+                FROM filing_companies WHERE company_id IS NOT NULL AND len(former_names) > 0""" + only + """
                 UNION ALL
                 SELECT company_id, trim(owner_name), filing_id, false
-                FROM reporting_owners WHERE company_id IS NOT NULL
+                FROM reporting_owners WHERE company_id IS NOT NULL""" + only + """
             ), dated AS (
                 SELECT s.*, coalesce(f.filed_date, f.period_of_report) AS seen
                 FROM spellings s JOIN filings f USING (filing_id)
@@ -479,3 +499,4 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection) -> None:
         """)
     finally:
         con.remove_function("ff_normalize_name")
+        con.unregister("_changed")

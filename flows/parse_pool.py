@@ -63,8 +63,11 @@ def running(workers: int, chunks: int, shared: Any) -> Iterator[None]:
     if in_process(workers, chunks):
         yield
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+    else:  # Windows: each worker imports the pipeline itself
+        context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=min(workers, chunks), mp_context=context,
                                initializer=_start_worker, initargs=(shared,))
     with _lock:

@@ -7,7 +7,8 @@ via setitimer: CPython checks for signals inside a regular-expression match
 and during blocking reads, so even a catastrophic backtrack is stopped.
 
 On any other thread (the in-process path: a Prefect or Dask worker thread,
-where signals cannot be used) one watchdog thread per process raises the
+where signals cannot be used), and where there is no setitimer (Windows),
+one watchdog thread per process raises the
 exception asynchronously in the working thread. That lands between two Python
 bytecodes: a single long call into C (one regex match, one lxml parse) is
 stopped only when it returns."""
@@ -31,7 +32,7 @@ def limit(seconds: float | None) -> Iterator[None]:
     """Raise TimeLimitExceeded in this thread when the block runs longer than `seconds` (None: no limit)."""
     if not seconds:
         yield
-    elif threading.current_thread() is threading.main_thread():
+    elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         with _alarm(seconds):
             yield
     else:
