@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from filingflow import config as configuration
@@ -41,7 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     except configuration.ConfigError as exc:
         print(f"filingflow: {exc}", file=sys.stderr)
         return 2
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # `filingflow sql ... | head`: the reader left; end quietly as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -55,6 +55,8 @@ class RunSettings:
     lock_wait_seconds: float = 0.0
     # The run ends Failed when an error-severity expectation fails on more than this share of its rows.
     max_error_rate: float = 0.01
+    # Read quarantined files again even when unchanged (after a reader fix, say).
+    retry_quarantined: bool = False
     # Folder of the per-run HTML report (<run_id>.html); None writes none.
     reports_dir: Path | None = None
     # EDGAR inputs (edgar+https://..., edgar:/mirror): user agent, forms, index dates, cache.
@@ -363,6 +365,8 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         lake.recover(settings.lake, warehouse.committed_runs(con))
         ledger = warehouse.ledger(con)
         loaded_hashes = warehouse.loaded_hashes(con)
+    if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
+        ledger = {path: e for path, e in ledger.items() if e.status != "quarantined"}
     files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes))
     # Same path, size and mtime as the ledger: unchanged without reading a byte.
     fresh = [f for f in files if not f.error and (e := ledger.get(f.path)) is not None

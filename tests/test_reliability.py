@@ -114,3 +114,23 @@ def test_the_threshold_is_configurable(tmp_path):
     settings.max_error_rate = 1.0
     summary = nightly(settings)
     assert summary.expectations_failed >= 1 and summary.filings_loaded == 1
+
+
+def test_quarantined_files_are_read_again_only_when_asked(tmp_path):
+    """An unchanged quarantined file stays quarantined run after run; --retry-quarantined reads it
+    again (after a reader fix or, here, a raised limit) and its rows replace the quarantine row."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FORM4, inputs / "form4.txt")
+    settings = _settings(tmp_path, inputs)
+    settings.max_file_bytes = 1000
+    assert nightly(settings).files_quarantined == 1
+    settings.max_file_bytes = 64 * 1024 * 1024
+    unchanged = nightly(settings)
+    assert (unchanged.files_new, unchanged.files_unchanged, unchanged.filings_loaded) == (0, 1, 0)
+    assert _count(settings.warehouse, "quarantine") == 1
+    settings.retry_quarantined = True
+    retried = nightly(settings)
+    assert (retried.files_new, retried.files_loaded, retried.files_quarantined) == (1, 1, 0)
+    assert _count(settings.warehouse, "quarantine") == 0
+    assert _count(settings.warehouse, "nonderiv_transactions") == 10

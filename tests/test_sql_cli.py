@@ -15,6 +15,7 @@ import re
 import select
 import shlex
 import shutil
+import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -310,3 +311,13 @@ def test_interactive_prompt_multiline_dot_commands_and_history(runs, tmp_path):
     # The next session starts with that history: three steps back (Ctrl-P) is the 'a;b' statement.
     again = interact(["sql", "--warehouse", str(runs.warehouse)], "\x10\x10\x10\n.quit\n", env, tmp_path)
     assert re.search(r"^s\n---\na;b\n\(1 row\)$", again, re.M)
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly(runs):
+    """`filingflow sql ... | head -1`: no traceback when the reader closes the pipe."""
+    command = [sys.executable, "-m", "flows.cli", "sql", "--warehouse", str(runs.warehouse),
+               "SELECT * FROM range(100000)"]
+    piped = subprocess.run(" ".join(shlex.quote(part) for part in command) + " | head -1",
+                           shell=True, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert piped.stdout == "range\n"
+    assert piped.stderr == ""

@@ -59,6 +59,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import DataQualityFailed, nightly
 
     settings = run_settings(args.settings)
+    settings.retry_quarantined = args.retry_quarantined
     settings.sources = checked_source_options(args)
     try:
         with progress.reporting(reporter):
@@ -108,6 +109,8 @@ def register(sub) -> None:
     run = sub.add_parser("run", help="run the nightly flow now")
     add_settings(run, "input", "warehouse", "lake", "dq_dir", "reports_dir", "max_file_bytes", "max_file_seconds",
                  "lock_wait_seconds", "max_error_rate", "chunk_size", "parse_workers", "task_runner", "dask_address")
+    run.add_argument("--retry-quarantined", action="store_true",
+                     help="read quarantined files again even when unchanged (after a reader fix)")
     shown = run.add_mutually_exclusive_group()
     shown.add_argument("--quiet", action="store_true", help="print nothing but errors")
     shown.add_argument("--verbose", action="store_true", help="show Prefect's log and every file's decision")
