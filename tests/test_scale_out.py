@@ -149,7 +149,8 @@ def test_dask_run_equals_thread_run(reference, cluster, tmp_path):
     # Dask workers are daemon processes: parse_chunk reads in the worker itself, never through a pool.
     assert set(client.run(lambda: multiprocessing.current_process().daemon).values()) == {True}
     with get_task_stream(client) as stream:
-        summary = nightly(settings_for(tmp_path, inputs, task_runner="dask",
+        # Chunks of 50: seven parse tasks to spread over the two workers.
+        summary = nightly(settings_for(tmp_path, inputs, task_runner="dask", chunk_size=50,
                                        dask_address=local_cluster.scheduler_address))
     assert summary.files_loaded == GENERATED + 2
     assert db_state(tmp_path / "wh.duckdb") == expected
