@@ -44,6 +44,17 @@ def prefect_api():
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
 
 
+def warehouse_rows(db: Path, sql: str) -> list[tuple]:
+    """Rows of a query on a warehouse file, opened read-only only while it runs."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

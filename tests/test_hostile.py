@@ -16,11 +16,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from benchmarks.generator import generate
-from conftest import CORPUS, ROOT, SEED_8K, SEED_FORM4
+from conftest import CORPUS, ROOT, SEED_8K, SEED_FORM4, warehouse_rows
 from flows import pipeline
 from flows.discover import discover
 from flows.pipeline import RunSettings, nightly, read_one
@@ -30,14 +29,6 @@ from transforms.registry import read_bytes
 
 OWNERSHIP_XML = ROOT / "tests" / "fixtures" / "ownership_xml" / "4A_amendment_handmade.xml"
 UNICODE_NAME = "Form 4 \u2013 M\u00fcller & S\u00f6hne \u6771\u4eac (copy).txt"
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _xml_body() -> str:
@@ -171,7 +162,7 @@ def hostile_run(prefect_api, tmp_path_factory):
 def test_every_hostile_file_is_quarantined_with_its_reason(hostile_run):
     settings, inputs, summary = hostile_run
     quarantined = {Path(p).relative_to(inputs).as_posix(): (stage, error, detail) for p, stage, error, detail in
-                   _rows(settings.warehouse, "SELECT source_file, stage, error, detail FROM quarantine")}
+                   warehouse_rows(settings.warehouse, "SELECT source_file, stage, error, detail FROM quarantine")}
     assert set(quarantined) == set(HOSTILE)
     for name, (stage, error, words) in HOSTILE.items():
         assert quarantined[name][:2] == (stage, error), (name, quarantined[name])
@@ -182,13 +173,13 @@ def test_the_good_files_load_beside_them(hostile_run):
     settings, inputs, summary = hostile_run
     assert (summary.files_seen, summary.files_loaded, summary.files_quarantined) == (4 + len(HOSTILE), 4, len(HOSTILE))
     assert summary.filings_loaded == 6  # the seed, the gzipped 8-K, two from the zip, two from the tar.gz
-    loaded = {Path(p).relative_to(inputs).as_posix(): n for p, n in _rows(
+    loaded = {Path(p).relative_to(inputs).as_posix(): n for p, n in warehouse_rows(
         settings.warehouse, "SELECT source_file, len(filing_ids) FROM ingest_ledger WHERE status = 'loaded'")}
     assert loaded == {UNICODE_NAME: 1, "8k.txt.gz": 1, "two.zip": 2, "two.tar.gz": 2}
     # The odd name is stored exactly, and the seed's rows are there under it.
-    assert _rows(settings.warehouse, "SELECT count(*) FROM nonderiv_transactions t JOIN filings f USING (filing_id) "
+    assert warehouse_rows(settings.warehouse, "SELECT count(*) FROM nonderiv_transactions t JOIN filings f USING (filing_id) "
                                      f"WHERE f.source_file = '{inputs / UNICODE_NAME}'") == [(10,)]
-    assert _rows(settings.warehouse, "SELECT count(*) FROM report_items r JOIN filings f USING (filing_id) "
+    assert warehouse_rows(settings.warehouse, "SELECT count(*) FROM report_items r JOIN filings f USING (filing_id) "
                                      f"WHERE f.source_file = '{inputs / '8k.txt.gz'}'") == [(2,)]
 
 
@@ -230,9 +221,9 @@ def test_a_file_changed_after_discovery_is_recorded_as_read(prefect_api, tmp_pat
     monkeypatch.undo()
     assert (summary.files_loaded, summary.filings_loaded) == (1, 1)
     stat = target.stat()
-    assert _rows(settings.warehouse, "SELECT size_bytes, mtime_ns, source_sha256 FROM ingest_ledger") == [
+    assert warehouse_rows(settings.warehouse, "SELECT size_bytes, mtime_ns, source_sha256 FROM ingest_ledger") == [
         (stat.st_size, stat.st_mtime_ns, hashlib.sha256(SEED_FORM4.read_bytes()).hexdigest())]
-    assert _rows(settings.warehouse, "SELECT form_type FROM filings") == [("4",)]
+    assert warehouse_rows(settings.warehouse, "SELECT form_type FROM filings") == [("4",)]
     again = nightly(settings)  # what the ledger holds is what is on disk: skipped unread
     assert (again.files_new, again.files_unchanged) == (0, 1)
 
@@ -286,10 +277,10 @@ def test_big_files_keep_the_run_under_1_gb(prefect_api, tmp_path):
     assert status == 0, (tmp_path / "run.log").read_text()[-3000:]
     print(f"peak RSS of the run: {peak_mb} MB")
     assert peak_mb < 1024
-    quarantined = {Path(p).name: e for p, e in _rows(wh, "SELECT source_file, error FROM quarantine")}
+    quarantined = {Path(p).name: e for p, e in warehouse_rows(wh, "SELECT source_file, error FROM quarantine")}
     assert quarantined == {"200mb.txt": "file_too_large", "one_50mb_line.txt": "unrecognized_format",
                            "60mb_form4_text.txt": "too_large", "60mb_8k.html": "too_large"}
-    assert sorted(Path(p).name for (p,) in _rows(wh, "SELECT source_file FROM filings")) == ["9mb_8k.html", "seed_8k.txt"]
+    assert sorted(Path(p).name for (p,) in warehouse_rows(wh, "SELECT source_file FROM filings")) == ["9mb_8k.html", "seed_8k.txt"]
 
 
 def test_archive_limits_without_a_run():

@@ -12,10 +12,10 @@ import resource
 import zlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from benchmarks.generator import write_corpus
+from conftest import warehouse_rows
 from flows.pipeline import RunSettings, nightly
 
 GOOD = 9_000
@@ -79,14 +79,6 @@ def _write_garbage(folder: Path) -> dict[str, str]:
     return expected
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.mark.slow
 def test_ten_thousand_files_with_ten_percent_garbage(prefect_api, tmp_path):
     inputs = tmp_path / "in"
@@ -101,13 +93,13 @@ def test_ten_thousand_files_with_ten_percent_garbage(prefect_api, tmp_path):
     assert (summary.files_loaded, summary.files_quarantined, summary.filings_loaded) == (GOOD, BAD, GOOD)
     # Every bad file is reported by the run and stored with its reason.
     assert {path: error for path, error, _ in summary.quarantined} == expected
-    stored = dict(_rows(settings.warehouse, "SELECT source_file, error FROM quarantine"))
+    stored = dict(warehouse_rows(settings.warehouse, "SELECT source_file, error FROM quarantine"))
     assert stored == expected
-    assert _rows(settings.warehouse, "SELECT status, count(*) FROM ingest_ledger GROUP BY 1 ORDER BY 1") == [
+    assert warehouse_rows(settings.warehouse, "SELECT status, count(*) FROM ingest_ledger GROUP BY 1 ORDER BY 1") == [
         ("loaded", GOOD), ("quarantined", BAD)]
-    assert _rows(settings.warehouse, "SELECT count(DISTINCT source_file) FROM filings") == [(GOOD,)]
+    assert warehouse_rows(settings.warehouse, "SELECT count(DISTINCT source_file) FROM filings") == [(GOOD,)]
     # The next night no file is read again, the bad ones included; only the dangling links,
     # which have no size or mtime to compare, are looked at again (and quarantined again).
     again = nightly(settings)
     assert (again.files_seen, again.files_unchanged, again.files_new, again.files_quarantined) == (10_000, 9_980, 20, 20)
-    assert _rows(settings.warehouse, "SELECT count(*) FROM quarantine") == [(BAD,)]
+    assert warehouse_rows(settings.warehouse, "SELECT count(*) FROM quarantine") == [(BAD,)]
