@@ -12,7 +12,9 @@ much as they do on new filings.
 from __future__ import annotations
 
 import cProfile
+import importlib
 import io
+import pkgutil
 import pstats
 import socket
 import statistics
@@ -26,12 +28,26 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 _MIN_ROUNDS = 3
 
 
+def forget_reader_caches() -> None:
+    """Empty what the readers remember from file to file (converted values, classified header
+    lines and cells), as in a parse worker that has just started."""
+    import transforms
+    from transforms import ownership_xml
+    ownership_xml.clear_caches()
+    for info in pkgutil.iter_modules(transforms.__path__):
+        module = importlib.import_module(f"transforms.{info.name}")
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
 def measure(fn: Callable[[list], object], items: list, min_seconds: float) -> dict:
     """Filings per CPU-second of fn(items), and MB per CPU-second when items are bytes."""
     fn(items)  # warm-up: imports, regex compilation, parser set-up
     rounds: list[float] = []
     wall0 = time.perf_counter()
     while sum(rounds) < min_seconds or len(rounds) < _MIN_ROUNDS:
+        forget_reader_caches()
         cpu0 = time.process_time()
         fn(items)
         rounds.append(max(time.process_time() - cpu0, 1e-9))
@@ -46,14 +62,16 @@ def measure(fn: Callable[[list], object], items: list, min_seconds: float) -> di
 
 def measure_side_by_side(fns: dict[str, Callable[[list], object]], items: list, min_seconds: float) -> dict:
     """The functions over the same items in alternating rounds, so that a busy moment of a
-    shared machine slows all of them alike; per function its figures as `measure` gives
-    them, and per function after the first the median over rounds of first / that one."""
+    shared machine slows all of them alike (each round starting with the readers' memos
+    empty); per function its figures as `measure` gives them, and per function after the
+    first the median over rounds of first / that one."""
     for fn in fns.values():
         fn(items)
     rounds: dict[str, list[float]] = {name: [] for name in fns}
     first = next(iter(fns))
     while sum(rounds[first]) < min_seconds or len(rounds[first]) < _MIN_ROUNDS:
         for name, fn in fns.items():
+            forget_reader_caches()
             cpu0 = time.process_time()
             fn(items)
             rounds[name].append(max(time.process_time() - cpu0, 1e-9))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -655,3 +655,67 @@ def test_mutated_corpus_xml_raises_only_parse_error(data):
         return
     for parsed in filings:
         assert_typed(parsed)
+
+
+# --- the one-pass row reader against the general walk -------------------------------------------
+
+_ROW_KIND = ownership_xml._ROW_KINDS["derivativeTransaction"]
+_ROW_FIELD_TAGS = sorted(_ROW_KIND.fields)
+_ROW_TEXTS = st.sampled_from(["", " ", "5", "1,000", "12.5", "0.123456789", "2005-11-10", "A", "D", "I", "1", "x"])
+
+
+def _xml_node(depth: int, messy: bool) -> st.SearchStrategy[str]:
+    """Row content as filers write it (fields with and without <value>, marks on fields, on
+    values and on groups, groups in groups) and, when messy, as they should not: unknown
+    elements, stray values, marks with children, fields in fields, processing instructions."""
+    mark = st.builds(lambda fid: f'<footnoteId id="{fid}"/>', st.sampled_from(["F1", "F2", "F3"]))
+    marks = st.lists(mark, max_size=2).map("".join)
+    field = st.one_of(
+        st.builds(lambda tag, text: f"<{tag}>{text}</{tag}>", st.sampled_from(_ROW_FIELD_TAGS), _ROW_TEXTS),
+        st.builds(lambda tag, text, before, after: f"<{tag}>{before}<value>{text}</value>{after}</{tag}>",
+                  st.sampled_from(_ROW_FIELD_TAGS), _ROW_TEXTS, marks, marks),
+    )
+    leaves = [field, mark]
+    if messy:
+        leaves += [st.builds(lambda text: f"<value>{text}</value>", _ROW_TEXTS), st.just("<?pi data?>"),
+                   st.just("<unknownThing/>")]
+    leaf = st.one_of(*leaves)
+    if depth == 0:
+        return leaf
+    inner = st.lists(_xml_node(depth - 1, messy), max_size=4).map("".join)
+    containers = sorted(ownership_xml._ROW_GROUPS)
+    if messy:
+        containers += [*_ROW_FIELD_TAGS, "value", "footnoteId", "other"]
+    return st.one_of(leaf, st.builds(lambda tag, body: f"<{tag}>{body}</{tag}>", st.sampled_from(containers), inner))
+
+
+_ROW_BODIES = st.booleans().flatmap(lambda messy: st.lists(_xml_node(3, messy), max_size=8).map("".join))
+
+
+def _outcome(read, row_el):
+    row, refs = dict(_ROW_KIND.template), []
+    try:
+        ok = read(row_el, _ROW_KIND.fields, ownership_xml._ROW_GROUPS, row, refs, "row", _ROW_KIND.container_fields)
+    except ParseError as error:
+        return ("error", error.code, error.detail), True
+    return (row, refs), ok is not False
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=_ROW_BODIES)
+@example(body='<transactionCoding><transactionCode>P</transactionCode><footnoteId id="F1"/></transactionCoding>')
+@example(body='<transactionShares>5<footnoteId id="F1"/></transactionShares>')
+@example(body='<transactionShares><value>5</value><value>6</value><footnoteId id="F2"/></transactionShares>')
+@example(body='<transactionAmounts><transactionShares><value>5</value></transactionShares><value>7</value></transactionAmounts>')
+def test_one_pass_row_reader_reads_what_the_general_walk_reads(body):
+    row_el = etree.fromstring(f'<derivativeTransaction><footnoteId id="F0"/>{body}</derivativeTransaction>')
+    general, _ = _outcome(ownership_xml._read_fields, row_el)
+    one_pass, finished = _outcome(ownership_xml._read_flat, row_el)
+    if finished:  # it either reads the row exactly as the general walk does, or hands it over
+        assert one_pass == general
+    record = ownership_xml._read_record
+    try:
+        assert record(row_el, _ROW_KIND.fields, ownership_xml._ROW_GROUPS, _ROW_KIND.template, "row",
+                      _ROW_KIND.container_fields) == general
+    except ParseError as error:
+        assert general == ("error", error.code, error.detail)

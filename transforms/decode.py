@@ -58,6 +58,12 @@ def decode(data: bytes) -> DecodedText:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ParseError("binary_content", f"the file is {what}, not filing text", stage="read")
+    if data.isascii():
+        # Nearly every EDGAR file: plain ASCII without control characters has nothing to detect
+        # or repair (the general path below would find the same in three passes over it).
+        head = data[:65536]
+        if len(head.translate(None, _CONTROL_BYTES)) == len(head):
+            return DecodedText(_unify_line_ends(data.decode("ascii")), "utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _decode_utf16(data), "utf-16"
     else:
@@ -94,9 +100,11 @@ def decode(data: bytes) -> DecodedText:
     if controls > max(16, 0.01 * min(len(text), 65536)):
         raise ParseError("binary_content", f"{controls} control characters in the first 64 KiB: binary data, not text",
                          stage="read")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return DecodedText(text, encoding)
+    return DecodedText(_unify_line_ends(text), encoding)
+
+
+def _unify_line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _count_controls(text: str) -> int:

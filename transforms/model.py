@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from filingflow.schema import FILING_TABLES
 
+_ROW_TABLES = frozenset(FILING_TABLES) - {"filings"}
+
 
 @dataclass
 class ParsedFiling:
@@ -15,9 +17,11 @@ class ParsedFiling:
 
     filing: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
+    # The reader held every decimal to DECIMAL(38, 8) as it read it; the registry need not check again.
+    decimals_checked: bool = False
 
     def add(self, table: str, row: dict) -> dict:
-        if table not in FILING_TABLES or table == "filings":
+        if table not in _ROW_TABLES:
             raise KeyError(f"not a per-filing table: {table}")
         self.rows.setdefault(table, []).append(row)
         return row

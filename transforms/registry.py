@@ -2,7 +2,8 @@
 
 A reader is a module with `FORMAT` (a name in schema.SOURCE_FORMATS),
 `sniff(text) -> bool` and `read(text) -> list[ParsedFiling]`. Readers are
-tried in order; more specific shapes come first."""
+tried in order; more specific shapes come first. Ownership XML goes first: its
+sniff is the cheapest, and no other shape has <ownershipDocument> as its root."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,8 +17,8 @@ from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 
 READERS: tuple[ModuleType, ...] = (
-    submission,
     ownership_xml,
+    submission,
     legacy_ownership,
     ownership_text,
     ascii_8k,
@@ -63,7 +64,8 @@ def read_text(text: str) -> tuple[str, list[ParsedFiling]]:
     for filing in filings:
         filing.filing.setdefault("source_format", reader.FORMAT)
         filing.stamp()
-        _check_decimals(filing)
+        if not filing.decimals_checked:
+            _check_decimals(filing)
     return reader.FORMAT, filings
 
 

@@ -345,7 +345,9 @@ def read(text: str) -> list[ParsedFiling]:
     first_document_type = documents[0].document_type if documents else None
     primary = _read_primary(documents, header.form_type or first_document_type)
     source_format = layout.source_format if documents or layout.is_index_page else HEADER_ONLY_FORMAT
-    filing = ParsedFiling(_filing_columns(text, header, primary, source_format, first_document_type))
+    # Only the primary document's rows hold decimals.
+    filing = ParsedFiling(_filing_columns(text, header, primary, source_format, first_document_type),
+                          decimals_checked=primary is None or primary.decimals_checked)
     for table, rows in (primary.rows if primary else {}).items():
         if table not in {"filing_companies", "documents"}:  # both come from this submission
             filing.rows[table] = list(rows)
