@@ -394,7 +394,7 @@ TABLE_LIST: tuple[Table, ...] = (
     Table(
         "search_documents",
         "Texts for full-text search (8-K item text, exhibit text, ownership footnotes), one row per text; "
-        "rebuilt with its FTS index (fts_main_search_documents) at the end of every load.",
+        "kept up to date with its FTS index (fts_main_search_documents) by every load.",
         (
             _c("doc_key", S, "filing_id + ':' + kind + ':' + item_index / document sequence / footnote_id.", required=True),
             FILING_ID,

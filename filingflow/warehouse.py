@@ -18,7 +18,7 @@ from filingflow.amendments import AMENDMENT_VIEWS
 from filingflow.companies import ENTITY_NAME_SQL_PATTERN, CompanyResolver, is_entity_name, normalize_name, pad_cik
 from filingflow.reference import reference_rows
 from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES
-from filingflow.search import rebuild_search
+from filingflow.search import update_search
 
 # DuckDB memory of a run's connections (loading 100,000 filings stays within it).
 RUN_MEMORY_LIMIT = "512MB"
@@ -302,7 +302,8 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPl
         con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
         if plan.kept_filing_ids or plan.replaced_filing_ids:  # else no company mention or text changed
             _resolve_companies(con, losing)
-            rebuild_search(con)  # derived like companies and keyed by their ids; rolls back with the load
+            # Derived like companies and keyed by their ids; rolls back with the load.
+            update_search(con, sorted(set(plan.replaced_filing_ids) | set(plan.kept_filing_ids)))
         if plan.reprocessed_files:
             con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
             con.execute("DELETE FROM ingest_ledger WHERE source_file IN (SELECT source_file FROM _files)")
