@@ -193,84 +193,119 @@ def import_rules() -> None:
     import expectations.position_rules  # noqa: F401
 
 
-def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) -> Validation:
-    import_rules()
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.validator.v1_validator import Validator
+class RunChecker:
+    """Every suite on a run's rows, given batch by batch (each batch whole filings, and whole
+    chains for the rules that follow a position from filing to filing); the results add up to
+    those of one batch holding all the rows, while only one batch is in memory at a time."""
 
-    from expectations.explain import EXPLAINERS
+    def __init__(self, run_id: str, docs_dir: Path | None):
+        import_rules()
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    _quiet_gx()
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    for site in context.get_site_names():  # GX's default site would render into a temporary folder
-        context.delete_data_docs_site(site)
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        context.add_data_docs_site(site_name="filingflow", site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
-    # One asset and batch definition for every frame: each added asset re-serialises GX's project config.
-    batches = context.data_sources.add_pandas("filingflow").add_dataframe_asset("run") \
-        .add_batch_definition_whole_dataframe("run")
-    # Unexpected rows by their _row index only: GX turning every unexpected value into JSON (Decimals via
-    # inspect.stack()) and looking each one up by column name costs far more than the checks themselves.
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW],
-                     "exclude_unexpected_values": True, "return_unexpected_index_query": False}
-    frames = Frames(tables)
-    specs = load_suite_files()
-    docs_run = RunIdentifier(run_name=run_id, run_time=dt.datetime.now(dt.timezone.utc))
-    result_rows: list[dict] = []
-    flag_parts: list[pa.Table] = []
-    for n, spec in enumerate(specs):
-        frame_name = spec["meta"]["frame"]
-        frame = frames[frame_name]
-        table_name = frame_name if frame_name in TABLES else None
-        suite = context.suites.add(gx.ExpectationSuite(**spec))
-        # A bare Validator keeps no copy of the result (a ValidationDefinition would store it, every
-        # unexpected row's position included); the Data Docs get a trimmed copy below.
-        validator = Validator(batch_definition=batches, batch_parameters={"dataframe": frame},
-                              result_format=result_format)
-        validation = validator.validate_expectation_suite(suite)
-        faults.point("expectations")
-        for er in validation.results:
-            config = er.expectation_config
-            severity = (config.meta or {}).get("severity", "error")
-            kwargs = config.kwargs
-            column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
-            result = er.result or {}
-            rows = _unexpected_rows(result)
-            result_rows.append({
-                "run_id": run_id, "suite": spec["name"], "expectation": config.type,
-                "table_name": table_name or frame_name, "column_name": column, "severity": severity,
-                "success": bool(er.success), "element_count": result.get("element_count", len(frame)),
-                "unexpected_count": result.get("unexpected_count", 0),
-                "detail": _detail(kwargs, er, frame, rows),
-            })
-            if len(rows):
-                explain = EXPLAINERS.get(config.type)
-                explained = explain(frame, kwargs) if explain else None
-                flag_parts.append(_flags(run_id, config.type, severity, table_name or frame_name, column, kwargs,
-                                         frame.iloc[rows], explained))
+        _quiet_gx()
+        self.run_id, self.docs_dir = run_id, docs_dir
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        for site in self.context.get_site_names():  # GX's default site would render into a temporary folder
+            self.context.delete_data_docs_site(site)
         if docs_dir is not None:
-            _keep_for_docs(context, validation, suite.name, docs_run, validator.active_batch_id)
-        del frame
-        frames.keep_only({later["meta"]["frame"] for later in specs[n + 1:]})
-    docs_index = None
-    if docs_dir is not None:
-        # Once per run, not per suite: rendering the site is the slow part of GX.
-        context.build_data_docs(site_names=["filingflow"])
-        docs_index = docs_dir / "index.html"
-    passed = sum(r["success"] for r in result_rows)
-    flags_schema = TABLES["dq_flags"].arrow_schema()
-    return Validation(
-        results=TABLES["dq_results"].to_arrow(result_rows),
-        flags=pa.concat_tables(flag_parts) if flag_parts else flags_schema.empty_table(),
-        passed=passed, failed=len(result_rows) - passed, docs_index=docs_index)
+            docs_dir.mkdir(parents=True, exist_ok=True)
+            self.context.add_data_docs_site(site_name="filingflow", site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            })
+        # One asset and batch definition for every frame: each added asset re-serialises GX's project config.
+        self.batches = self.context.data_sources.add_pandas("filingflow").add_dataframe_asset("run") \
+            .add_batch_definition_whole_dataframe("run")
+        self.specs = load_suite_files()
+        self.suites = [self.context.suites.add(gx.ExpectationSuite(**spec)) for spec in self.specs]
+        self.checked = 0
+        self.result_rows: list[list[dict]] = []  # per batch, in suite and expectation order
+        self.flag_parts: list[pa.Table] = []
+
+    def check(self, tables: dict[str, pa.Table]) -> None:
+        """One batch: every suite on its frames, frames dropped as soon as no later suite needs them."""
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.validator.v1_validator import Validator
+
+        from expectations.explain import EXPLAINERS
+
+        self.checked += 1
+        # Unexpected rows by their _row index only: GX turning every unexpected value into JSON (Decimals via
+        # inspect.stack()) and looking each one up by column name costs far more than the checks themselves.
+        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW],
+                         "exclude_unexpected_values": True, "return_unexpected_index_query": False}
+        frames = Frames(tables)
+        name = self.run_id if self.checked == 1 else f"{self.run_id} batch {self.checked}"
+        docs_run = RunIdentifier(run_name=name, run_time=dt.datetime.now(dt.timezone.utc))
+        rows_of_batch: list[dict] = []
+        for n, (spec, suite) in enumerate(zip(self.specs, self.suites)):
+            frame_name = spec["meta"]["frame"]
+            frame = frames[frame_name]
+            table_name = frame_name if frame_name in TABLES else None
+            # A bare Validator keeps no copy of the result (a ValidationDefinition would store it, every
+            # unexpected row's position included); the Data Docs get a trimmed copy below.
+            validator = Validator(batch_definition=self.batches, batch_parameters={"dataframe": frame},
+                                  result_format=result_format)
+            validation = validator.validate_expectation_suite(suite)
+            faults.point("expectations")
+            for er in validation.results:
+                config = er.expectation_config
+                severity = (config.meta or {}).get("severity", "error")
+                kwargs = config.kwargs
+                column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
+                result = er.result or {}
+                rows = _unexpected_rows(result)
+                rows_of_batch.append({
+                    "run_id": self.run_id, "suite": spec["name"], "expectation": config.type,
+                    "table_name": table_name or frame_name, "column_name": column, "severity": severity,
+                    "success": bool(er.success), "element_count": result.get("element_count", len(frame)),
+                    "unexpected_count": result.get("unexpected_count", 0),
+                    "detail": _detail(kwargs, er, frame, rows),
+                })
+                if len(rows):
+                    explain = EXPLAINERS.get(config.type)
+                    explained = explain(frame, kwargs) if explain else None
+                    self.flag_parts.append(_flags(self.run_id, config.type, severity, table_name or frame_name,
+                                                  column, kwargs, frame.iloc[rows], explained))
+            if self.docs_dir is not None:
+                _keep_for_docs(self.context, validation, suite.name, docs_run, validator.active_batch_id)
+            del frame
+            frames.keep_only({later["meta"]["frame"] for later in self.specs[n + 1:]})
+        self.result_rows.append(rows_of_batch)
+
+    def finish(self) -> Validation:
+        docs_index = None
+        if self.docs_dir is not None:
+            # Once per run, not per suite or batch: rendering the site is the slow part of GX.
+            self.context.build_data_docs(site_names=["filingflow"])
+            docs_index = self.docs_dir / "index.html"
+        result_rows = [_added_up(per_batch) for per_batch in zip(*self.result_rows)]
+        passed = sum(r["success"] for r in result_rows)
+        flags_schema = TABLES["dq_flags"].arrow_schema()
+        return Validation(
+            results=TABLES["dq_results"].to_arrow(result_rows),
+            flags=pa.concat_tables(self.flag_parts) if self.flag_parts else flags_schema.empty_table(),
+            passed=passed, failed=len(result_rows) - passed, docs_index=docs_index)
+
+
+def _added_up(per_batch: tuple[dict, ...]) -> dict:
+    """One expectation's result over all batches: the counts summed, the detail of the first batch
+    that found something (its examples), else of the first."""
+    first = per_batch[0]
+    shown = next((r for r in per_batch if not r["success"] or r["unexpected_count"]), first)
+    return {**first, "success": all(r["success"] for r in per_batch),
+            "element_count": sum(r["element_count"] for r in per_batch),
+            "unexpected_count": sum(r["unexpected_count"] for r in per_batch), "detail": shown["detail"]}
+
+
+def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) -> Validation:
+    """Every suite on one batch of rows."""
+    checker = RunChecker(run_id, docs_dir)
+    checker.check(tables)
+    return checker.finish()
 
 
 def _keep_for_docs(context, validation, suite_name: str, run, batch_id: str) -> None:

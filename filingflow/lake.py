@@ -123,9 +123,12 @@ def staged_dataset(lake: Path | str, run_id: str, table: str) -> ds.Dataset | No
     return ds.dataset(files, schema=TABLES[table].arrow_schema(), format="parquet", filesystem=folder.fs)
 
 
-def read_staged(lake: Path | str, run_id: str, table: str) -> pa.Table:
+def read_staged(lake: Path | str, run_id: str, table: str, filing_ids: pa.Array | None = None) -> pa.Table:
+    """A run's staged rows of a table; only those of `filing_ids` when given (filtered while scanning)."""
     staged = staged_dataset(lake, run_id, table)
-    return staged.to_table() if staged is not None else TABLES[table].arrow_schema().empty_table()
+    if staged is None:
+        return TABLES[table].arrow_schema().empty_table()
+    return staged.to_table(filter=None if filing_ids is None else ds.field("filing_id").isin(filing_ids))
 
 
 def drop_filings(lake: Path | str, run_id: str, chunk: int, filing_ids: set[str]) -> None:

@@ -292,24 +292,50 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
     return Consolidated(kept, sorted(replaced - set(kept)), dropped)
 
 
+# Filings checked at a time: the expectations hold a batch's rows (as pandas, several times their
+# Parquet size), so a run of any size validates in bounded memory.
+VALIDATION_BATCH_FILINGS = 20_000
+
+
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str], replaced: list[str]):
-    from expectations.runner import skipped, validate
+    from expectations.runner import RunChecker, skipped
 
     if not kept:
         return skipped()
-    keep = pa.array(kept, pa.string())
-    tables = {}
-    for name in FILING_TABLES:
-        staged = lake.read_staged(settings.lake, run_id, name)
-        tables[name] = staged.filter(pc.is_in(staged["filing_id"], value_set=keep))
-    with warehouse.open_warehouse(db) as con:
-        tables["prior_positions"] = prior_positions(con, tables, sorted(set(replaced) | set(kept)))
     # GX's docs store wants an absolute folder.
-    validation = validate(tables, run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    del tables
-    pa.default_memory_pool().release_unused()  # the run's rows are checked: their pages go back before the load
-    return validation
+    checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
+    with warehouse.open_warehouse(db) as con:
+        filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
+        for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
+            ids = pa.array(batch, pa.string())
+            tables = {name: lake.read_staged(settings.lake, run_id, name, ids) for name in FILING_TABLES}
+            tables["prior_positions"] = prior_positions(con, tables, sorted(set(replaced) | set(kept)))
+            checker.check(tables)
+            del tables
+            pa.default_memory_pool().release_unused()  # a batch's pages go back before the next one
+    return checker.finish()
+
+
+def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
+    """The filings (filing_id, issuer_cik, issuer_name) in batches of about VALIDATION_BATCH_FILINGS,
+    all filings of an issuer in one batch: a position chain (issuer, owners, security) never spans two."""
+    if filings.num_rows <= VALIDATION_BATCH_FILINGS:
+        return [filings["filing_id"].to_pylist()]
+    con.register("_batch_filings", filings)
+    try:
+        # The issuer key of filingflow.positions; a filing without an issuer is a group of its own.
+        groups = con.execute("""
+            SELECT list(filing_id ORDER BY filing_id) FROM _batch_filings
+            GROUP BY coalesce(issuer_cik, upper(issuer_name), filing_id) ORDER BY min(filing_id)""").fetchall()
+    finally:
+        con.unregister("_batch_filings")
+    batches: list[list[str]] = [[]]
+    for (group,) in groups:
+        if batches[-1] and len(batches[-1]) + len(group) > VALIDATION_BATCH_FILINGS:
+            batches.append([])
+        batches[-1].extend(group)
+    return batches
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
