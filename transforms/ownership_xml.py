@@ -120,6 +120,14 @@ def _drop_namespaces(root: etree._Element) -> None:
 
 # --- values --------------------------------------------------------------------
 
+# Where a value sits, for error messages: a name, or (element, index) spelled only when an error needs it.
+Place = str | tuple[str, int]
+
+
+def _place(where: Place) -> str:
+    return where if isinstance(where, str) else f"{where[0]} #{where[1] + 1}"
+
+
 class _BadValue(Exception):
     """A value that does not fit its column; turned into ParseError with its location."""
 
@@ -223,11 +231,11 @@ def _with_caches(fields: dict[str, tuple[str, Converter]]) -> FieldSpec:
     return {tag: (column, convert, _CACHES.setdefault(convert, {})) for tag, (column, convert) in fields.items()}
 
 
-def _convert(convert: Converter, cache: dict, text: str, tag: str, where: str) -> object:
+def _convert(convert: Converter, cache: dict, text: str, tag: str, where: Place) -> object:
     try:
         value = convert(text)
     except _BadValue as exc:
-        raise ParseError("invalid_value", f"{where} <{tag}>: {exc}") from None
+        raise ParseError("invalid_value", f"{_place(where)} <{tag}>: {exc}") from None
     if len(text) <= _CACHED_TEXT_CHARS:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
@@ -330,14 +338,14 @@ _NO_GROUPS: frozenset[str] = frozenset()
 
 # --- walking the tree --------------------------------------------------------------
 
-def _footnote_id(el: etree._Element, where: str) -> str:
+def _footnote_id(el: etree._Element, where: Place) -> str:
     fid = (el.get("id") or "").strip()
     if not fid:
-        raise ParseError("invalid_value", f"{where}: a <footnoteId> has no id")
+        raise ParseError("invalid_value", f"{_place(where)}: a <footnoteId> has no id")
     return fid
 
 
-def _field_text(el: etree._Element, column: str, refs: list[tuple[str, str]], where: str) -> str | None:
+def _field_text(el: etree._Element, column: str, refs: list[tuple[str, str]], where: Place) -> str | None:
     """A field with children: its value is in a <value> child (else its own text), its marks
     are the <footnoteId>s in it at any depth."""
     text = None
@@ -356,7 +364,7 @@ def _field_text(el: etree._Element, column: str, refs: list[tuple[str, str]], wh
 
 
 def _read_field(el: etree._Element, spec: tuple[str, Converter, dict], out: dict,
-                refs: list[tuple[str, str]], where: str) -> None:
+                refs: list[tuple[str, str]], where: Place) -> None:
     # Nearly every field is a plain leaf or holds one <value> leaf; anything else
     # (marks, stray children) takes _field_text.
     children = len(el)
@@ -373,7 +381,7 @@ def _read_field(el: etree._Element, spec: tuple[str, Converter, dict], out: dict
 
 
 def _read_fields(el: etree._Element, fields: FieldSpec, groups: frozenset[str], out: dict,
-                 refs: list[tuple[str, str]], where: str,
+                 refs: list[tuple[str, str]], where: Place,
                  container_fields: dict[str, str] | None = None) -> None:
     """Children of `el` into `out` (column -> value) and `refs` ((column, footnote id)).
 
@@ -394,7 +402,7 @@ def _read_fields(el: etree._Element, fields: FieldSpec, groups: frozenset[str], 
 
 
 def _read_flat(el: etree._Element, fields: FieldSpec, groups: frozenset[str], out: dict,
-               refs: list[tuple[str, str]], where: str, container_fields: dict[str, str] | None = None) -> bool:
+               refs: list[tuple[str, str]], where: Place, container_fields: dict[str, str] | None = None) -> bool:
     """What _read_fields reads, in one pass over the descendants of `el` (a quarter faster on
     table rows, which are most of a filing); False, with `out` and `refs` part-filled, at
     anything but known fields, groups and marks, for _read_fields to read instead.
@@ -440,7 +448,7 @@ def _read_flat(el: etree._Element, fields: FieldSpec, groups: frozenset[str], ou
     return True
 
 
-def _read_record(el: etree._Element, fields: FieldSpec, groups: frozenset[str], template: dict, where: str,
+def _read_record(el: etree._Element, fields: FieldSpec, groups: frozenset[str], template: dict, where: Place,
                  container_fields: dict[str, str] | None = None) -> tuple[dict, list[tuple[str, str]]]:
     """One row (a transaction, a holding, an owner): its columns and its marks."""
     row: dict = dict(template)
@@ -464,12 +472,14 @@ class _Document:
         self.footnote_texts: dict[str, str | None] = {}
 
     def add_refs(self, table: str, row_index: int, refs: list[tuple[str, str]]) -> None:
+        if not refs:
+            return
+        rows = self.parsed.rows.setdefault("footnote_refs", [])
         for field, footnote_id in refs:
             key = (table, row_index, field, footnote_id)
             if key not in self.seen_refs:  # the same mark twice on one field is one ref
                 self.seen_refs.add(key)
-                self.parsed.add("footnote_refs", {"table_name": table, "row_index": row_index,
-                                                  "field": field, "footnote_id": footnote_id})
+                rows.append({"table_name": table, "row_index": row_index, "field": field, "footnote_id": footnote_id})
 
     def read_root(self, root: etree._Element) -> None:
         filing, refs = self.parsed.filing, self.filing_refs
@@ -494,17 +504,18 @@ class _Document:
                 refs.extend((tag, _footnote_id(f, tag)) for f in child.iter("footnoteId"))
 
     def read_table(self, table_el: etree._Element) -> None:
-        allowed = _TABLE_ROWS[table_el.tag]
+        table_tag = table_el.tag
+        allowed = _TABLE_ROWS[table_tag]
         for row_el in table_el:
             tag = row_el.tag
             if tag in allowed:
                 kind = _ROW_KINDS[tag]
-                row_index = self.row_counts[table_el.tag]
-                self.row_counts[table_el.tag] = row_index + 1
-                row, refs = _read_record(row_el, kind.fields, _ROW_GROUPS, kind.template, f"{tag} #{row_index + 1}",
+                row_index = self.row_counts[table_tag]
+                self.row_counts[table_tag] = row_index + 1
+                row, refs = _read_record(row_el, kind.fields, _ROW_GROUPS, kind.template, (tag, row_index),
                                          kind.container_fields)
                 row["row_index"] = row_index
-                self.parsed.add(kind.table, row)
+                self.parsed.rows.setdefault(kind.table, []).append(row)
                 self.add_refs(kind.table, row_index, refs)
             elif isinstance(tag, str):
                 field = table_el.tag if tag == "footnoteId" else tag
@@ -514,7 +525,7 @@ class _Document:
         rows = self.parsed.rows.setdefault("reporting_owners", [])
         owner_index = len(rows)
         row, refs = _read_record(owner_el, _OWNER_FIELDS, _OWNER_GROUPS, _OWNER_TEMPLATE,
-                                 f"reportingOwner #{owner_index + 1}")
+                                 ("reportingOwner", owner_index))
         row["owner_index"] = owner_index
         rows.append(row)
         self.add_refs("reporting_owners", owner_index, refs)
@@ -571,10 +582,21 @@ class _Document:
 
 
 def read(text: str) -> list[ParsedFiling]:
-    _reject_entity_declarations(text)
-    start, end = _locate(text)
+    # Only the span from the root element on is parsed, so no declaration before it takes effect;
+    # a document declaring entities is still named hostile, before any other error.
+    try:
+        start, end = _locate(text)
+    except ParseError:
+        _reject_entity_declarations(text)
+        raise
+    if "<!DOCTYPE" in text[:start]:  # where a DOCTYPE stands: no need to scan the whole text otherwise
+        _reject_entity_declarations(text)
     span = text[start:end]
-    root = _parse(span, text.count("\n", 0, start) + 1)
+    try:
+        root = _parse(span, text.count("\n", 0, start) + 1)
+    except ParseError:
+        _reject_entity_declarations(text)
+        raise
     document = _Document(content_filing_id(span))
     document.read_root(root)
     return [document.finish()]
