@@ -294,7 +294,7 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
 
 # Filings checked at a time: the expectations hold a batch's rows (as pandas, several times their
 # Parquet size), so a run of any size validates in bounded memory.
-VALIDATION_BATCH_FILINGS = 20_000
+VALIDATION_BATCH_FILINGS = 50_000
 
 
 @task(name="validate", cache_policy=NO_CACHE)
