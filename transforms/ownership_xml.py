@@ -223,6 +223,7 @@ _MISS = object()
 
 
 def clear_caches() -> None:
+    """Forget every memoised value (for measurements that repeat the same files)."""
     for cache in _CACHES.values():
         cache.clear()
 
