@@ -105,9 +105,13 @@ def rebuild_search(con: duckdb.DuckDBPyConnection) -> None:
                         documents=con.execute(f"SELECT count(*) FROM {SEARCH_TABLE}").fetchone()[0])
 
 
-def _build_index(con: duckdb.DuckDBPyConnection) -> None:
+def _require_fts(con: duckdb.DuckDBPyConnection) -> None:
     if not load_fts(con):
         raise RuntimeError("the duckdb-extension-fts package is not installed: cannot build the search index")
+
+
+def _build_index(con: duckdb.DuckDBPyConnection) -> None:
+    _require_fts(con)
     con.execute(_INDEX_PRAGMA)
 
 
@@ -147,7 +151,7 @@ def update_search(con: duckdb.DuckDBPyConnection, changed_filing_ids: list[str])
             _build_index(con)
             mode = "rebuilt"
         else:
-            load_fts(con)  # stem() comes from the extension
+            _require_fts(con)  # stem() comes from the extension
             _remove_from_index(con)
             _add_to_index(con)
             mode = "updated"
