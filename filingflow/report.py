@@ -215,6 +215,15 @@ def _breakable(name: str) -> str:
     return e(name).replace("_", "_<wbr>")
 
 
+def _count_bars(chart_id: str, title: str, counts: list[tuple[str, int]], noun: str, color: str,
+                empty: str) -> str:
+    """One bar per (label, count), each titled "label: N nouns"; the empty message without counts."""
+    if not counts:
+        return _empty(empty)
+    bars = [Bar(label, n, f"{label}: {n:,} {noun}{'s' if n != 1 else ''}", color) for label, n in counts]
+    return horizontal_bars(chart_id, title, bars, fmt=lambda v: f"{v:,.0f}", width=500, label_chars=26)
+
+
 def _empty(message: str) -> str:
     return f'<p class="empty">{e(message)}</p>'
 
@@ -257,18 +266,10 @@ def _files(run: dict, per_table: dict[str, int], formats: list[tuple[str, int]],
                  f'</thead><tbody>{rows}</tbody></table>')
     else:
         table = _empty("No rows: this run loaded no filing.")
-    if formats:
-        bars = [Bar(name, n, f"{name}: {n:,} filing{'s' if n != 1 else ''}", FORMAT_COLOR) for name, n in formats]
-        read = horizontal_bars("source-formats", "Filings loaded by the reader that read them", bars,
-                               fmt=lambda v: f"{v:,.0f}", width=500, label_chars=26)
-    else:
-        read = _empty("No filing read.")
-    if errors:
-        bars = [Bar(error, n, f"{error}: {n:,} file{'s' if n != 1 else ''}", SELL_COLOR) for error, n in errors]
-        bad = horizontal_bars("quarantine-errors", "Files quarantined by error", bars,
-                              fmt=lambda v: f"{v:,.0f}", width=500, label_chars=26)
-    else:
-        bad = _empty("No file quarantined in this run.")
+    read = _count_bars("source-formats", "Filings loaded by the reader that read them", formats, "filing",
+                       FORMAT_COLOR, "No filing read.")
+    bad = _count_bars("quarantine-errors", "Files quarantined by error", errors, "file", SELL_COLOR,
+                      "No file quarantined in this run.")
     return (f'<section><h2>Files and rows</h2><div class="kpis">{kpis}</div><div class="two">'
             f'<div class="card"><h3>Rows per table <span class="sub">from the filings this run loaded</span></h3>'
             f'{table}</div><div class="card"><h3>Formats read <span class="sub">filings by reader '

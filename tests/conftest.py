@@ -44,6 +44,15 @@ def prefect_api():
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
 
 
+def input_folder(root: Path, *files: Path) -> Path:
+    """root/in holding copies of `files`: the input folder of a test run."""
+    inputs = root / "in"
+    inputs.mkdir()
+    for path in files:
+        shutil.copy(path, inputs)
+    return inputs
+
+
 def warehouse_rows(db: Path, sql: str) -> list[tuple]:
     """Rows of a query on a warehouse file, opened read-only only while it runs."""
     import duckdb

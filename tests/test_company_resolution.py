@@ -3,12 +3,11 @@ apart, entity reporting owners resolved, every spelling in company_names."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 from filingflow.companies import is_entity_name
 from flows.pipeline import nightly
 from handmade import eight_k_text, submission
@@ -87,10 +86,7 @@ def test_look_alike_holdings_with_different_ciks_stay_apart(prefect_api, tmp_pat
 
 
 def test_entity_owners_get_company_ids_people_do_not(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(TWO_OWNERS, inputs)
-    shutil.copy(SEED_FORM4, inputs)
+    inputs = input_folder(tmp_path, TWO_OWNERS, SEED_FORM4)
     settings = settings_for(tmp_path, inputs)
     nightly(settings)
     owners = rows(settings.warehouse, "SELECT owner_name, company_id FROM reporting_owners ORDER BY owner_name")
@@ -103,10 +99,7 @@ def test_entity_owners_get_company_ids_people_do_not(prefect_api, tmp_path):
 
 
 def test_seed_spellings_are_company_names(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4, SEED_8K)
     settings = settings_for(tmp_path, inputs)
     nightly(settings)
     assert rows(settings.warehouse, "SELECT DISTINCT company_id FROM filings") == [

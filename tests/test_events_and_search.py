@@ -7,13 +7,12 @@ import json
 import os
 import re
 import shlex
-import shutil
 from decimal import Decimal
 
 import duckdb
 import pytest
 
-from conftest import ROOT, SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 from filingflow.search import connect, search
 from flows import cli
 from flows.pipeline import nightly
@@ -42,10 +41,7 @@ ORDER BY e.event_date, t.transaction_date, t.row_index
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     root = tmp_path_factory.mktemp("events")
-    inputs = root / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(root, SEED_FORM4, SEED_8K)
     # A week after the seed Form 4's sales (2007-05-10 and 11): all nine sales fall in the window.
     (inputs / "earnings_may.txt").write_text(eight_k_text(AIV, dt.date(2007, 5, 18), [
         ("2.02", "Results of Operations and Financial Condition",
@@ -73,10 +69,7 @@ def readme_trades_around_events() -> tuple[list[str], str]:
 
 def test_readme_trades_around_events_on_the_samples(tmp_path, monkeypatch, capsys):
     """The README shows this query's real output on the two samples alone."""
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4, SEED_8K)
     settings = settings_for(tmp_path, inputs)
     nightly(settings)
     for name in list(os.environ):

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 
 from filingflow import __version__
 from filingflow.export import EXPORTABLE, ExportResult, export, parse_since
@@ -50,10 +50,7 @@ class Built:
 @pytest.fixture(scope="module")
 def built(prefect_api, tmp_path_factory) -> Built:
     root = tmp_path_factory.mktemp("export")
-    inputs = root / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(root, SEED_FORM4, SEED_8K)
     settings = RunSettings(inputs=[inputs], warehouse=root / "wh.duckdb", lake=root / "lake", dq_dir=None)
     nightly(settings)
     first_wh = root / "first.duckdb"

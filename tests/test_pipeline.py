@@ -14,7 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import SEED_8K, SEED_FORM4
+from conftest import SEED_8K, SEED_FORM4, input_folder
 from expectations.runner import load_suite_files
 from flows.pipeline import RunSettings, nightly
 
@@ -36,10 +36,7 @@ def rows(db: Path, sql: str, params=None) -> list[tuple]:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     root = tmp_path_factory.mktemp("seeded")
-    inputs = root / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(root, SEED_FORM4, SEED_8K)
     settings = settings_for(root, inputs)
     first = nightly(settings)
     second = nightly(settings)
@@ -174,10 +171,7 @@ BAD_INPUTS = {
 
 
 def test_bad_input_is_quarantined_and_the_rest_loads(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4, SEED_8K)
     for name, (data, _, _) in BAD_INPUTS.items():
         (inputs / name).write_bytes(data)
     text = SEED_FORM4.read_text()
@@ -204,9 +198,7 @@ def test_bad_input_is_quarantined_and_the_rest_loads(prefect_api, tmp_path):
 
 
 def test_a_50_mb_file_is_quarantined_and_the_run_goes_on(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_8K)
     with open(inputs / "huge.txt", "wb") as handle:
         for _ in range(50):
             handle.write(b"0123456789abcdef" * 65536)  # one 50 MB line
@@ -259,10 +251,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_cli_run_sql_status_export(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4, SEED_8K)
     (inputs / "empty.txt").write_bytes(b"")
     wh = str(tmp_path / "wh.duckdb")
     common = ["--warehouse", wh]

@@ -6,7 +6,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import SEED_8K, SEED_FORM4
+from conftest import SEED_8K, SEED_FORM4, input_folder
 from filingflow import runlock, warehouse
 from flows.pipeline import RunSettings, nightly
 
@@ -26,9 +26,7 @@ def _count(db, table) -> int:
 
 
 def test_a_second_run_names_the_running_one(tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_8K)
     settings = _settings(tmp_path, inputs)
     with runlock.exclusive_run(settings.warehouse, "20260101T020000Z-abcdef"):
         with pytest.raises(runlock.RunLocked) as info:
@@ -41,9 +39,7 @@ def test_a_second_run_names_the_running_one(tmp_path):
 
 
 def test_readers_keep_their_snapshot_while_a_run_loads(tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_8K)
     settings = _settings(tmp_path, inputs)
     nightly(settings)
     reader = duckdb.connect(str(settings.warehouse), read_only=True)  # an analyst's open session
@@ -58,9 +54,7 @@ def test_readers_keep_their_snapshot_while_a_run_loads(tmp_path):
 
 
 def test_a_run_failing_in_the_load_changes_nothing(tmp_path, monkeypatch):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_8K)
     settings = _settings(tmp_path, inputs)
     nightly(settings)
     before = sorted(p.relative_to(settings.lake).as_posix() for p in settings.lake.rglob("*.parquet"))

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.generator import write_corpus
-from conftest import ROOT, SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 from filingflow import lake
 from filingflow.schema import TABLES
 from flows.pipeline import RunSettings, nightly
@@ -92,10 +92,7 @@ def test_lake_on_an_object_store_url():
 
 
 def test_pipeline_with_a_memory_lake(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4, SEED_8K)
     url = "memory://scale-out-pipeline/lake"
     summary = nightly(settings_for(tmp_path, inputs, lake=url))
     assert (summary.files_loaded, summary.filings_loaded, summary.lake) == (2, 2, url)
@@ -109,9 +106,7 @@ def test_pipeline_with_a_memory_lake(prefect_api, tmp_path):
 
 
 def test_dask_with_a_memory_lake_is_refused(prefect_api, tmp_path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4)
     with pytest.raises(ValueError, match="memory:// lake lives in one process"):
         nightly(settings_for(tmp_path, inputs, lake="memory://scale-out-refused", task_runner="dask"))
 

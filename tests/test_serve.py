@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from conftest import ROOT, SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 
 from filingflow import config
 from filingflow.sources.resolver import SourceOptions
@@ -154,10 +153,7 @@ def test_serve_runs_the_deployment(prefect_api, tmp_path):
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
     from prefect.client.schemas.sorting import FlowRunSort
 
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(tmp_path, SEED_FORM4, SEED_8K)
     warehouse = tmp_path / "wh.duckdb"
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
     serve = subprocess.Popen(_cli("serve", "--run-now", "--name", "run-now", "--input", str(inputs),

@@ -14,7 +14,6 @@ import pty
 import re
 import select
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, SEED_8K, SEED_FORM4
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 from flows import cli, saved_queries
 from flows.sql_prompt import split_statements
 from handmade import eight_k_text
@@ -40,10 +39,7 @@ SALES = [(D10, "5500", "54"), (D10, "800", "54.01"), (D10, "100", "54.02"), (D10
 @pytest.fixture(scope="module")
 def runs(prefect_api, tmp_path_factory):
     root = tmp_path_factory.mktemp("sql_cli")
-    inputs = root / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs)
-    shutil.copy(SEED_8K, inputs)
+    inputs = input_folder(root, SEED_FORM4, SEED_8K)
     (inputs / "earnings.txt").write_text(eight_k_text(AIV, dt.date(2007, 5, 18), [
         ("2.02", "Results of Operations and Financial Condition", "The company announced its first quarter results."),
         ("9.01", "Financial Statements and Exhibits", "(d) Exhibit 99.1 Press release dated May 18, 2007.")]))
