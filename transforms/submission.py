@@ -13,11 +13,9 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-import lxml.html
-from lxml import etree
-
 from transforms.errors import ParseError
 from transforms.exhibit_links import link_documents
+from transforms.html_text import html_text
 from transforms.model import ParsedFiling, content_filing_id
 from transforms.sgml_header import HeaderCompany, SubmissionHeader, pad_cik, parse_header
 from transforms.values import clean_text
@@ -41,10 +39,6 @@ _WRAPPER_OPEN = re.compile(r"\s*<(XML|XBRL)>[ \t]*\n")
 _PAGE_MARK = re.compile(r"^<PAGE>[ \t]*\d*[ \t]*\n", re.M)
 _BINARY_BODY = re.compile(r"\A\s*(?:<PDF>|begin [0-7]{3} )")
 _HTML_HINT = re.compile(r"<(?:html|body|div|p|table|font|br)\b", re.I)
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,300}\?>")
-_BLOCK_TAGS = frozenset({"p", "div", "br", "tr", "td", "th", "li", "table", "center", "h1", "h2", "h3", "h4", "h5",
-                         "h6"})
 
 # Forms some reader turns into rows: an error reading their primary document fails the submission.
 _FORMS_WITH_READERS = frozenset({"3", "4", "5", "8-K"})
@@ -204,24 +198,16 @@ def _document(text: str, start: int, end: int, ordinal: int, is_index_page: bool
 
 
 def exhibit_text(body: str) -> str | None:
-    """Plain text of an exhibit: HTML reduced to its text, one line per block."""
+    """Plain text of an exhibit: HTML rendered as the 8-K documents are (transforms.html_text)."""
     if _BINARY_BODY.match(body):
         return None
     payload = _payload(body)
     if not _HTML_HINT.search(payload[:SNIFF_CHARS]):
         return _PAGE_MARK.sub("", payload).strip() or None
-    # lxml refuses control characters anywhere in a tree; filers leave stray ones in HTML.
-    markup = _CONTROL_CHARS.sub(" ", _XML_DECLARATION.sub("", payload, count=1))
     try:
-        root = lxml.html.fromstring(markup)
-    except (etree.ParserError, ValueError):
+        return html_text(payload) or None
+    except ParseError:
         return None
-    for element in root.iter("script", "style"):
-        element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    return "\n".join(line for line in lines if line) or None
 
 
 def _payload(body: str) -> str:
