@@ -602,14 +602,18 @@ def us_state(text: str) -> str | None:
 
 
 _ZIP_TAIL = re.compile(r"\b(?P<zip>\d{5}(?:-\d{4})?)$")
+_ZIP_CELL = re.compile(r"^\d{5}(?:-\d{4})?$")
 _SUITE_PREFIX = re.compile(r"^(?P<suite>(?:Suite|Ste\.?|Floor|Room|Unit|#)\s*[\w-]+,?)\s+(?P<city>.+)$", re.I)
 
 
 def parse_address(address_lines: list[str]) -> dict:
     """Street lines, then "City, State Zip" (ZIP may sit in its own column)."""
     logical: list[str] = []
-    for line in address_lines:
-        text = ", ".join(columns(line)).strip()
+    cells = [columns(line) for line in address_lines]
+    zip_cells = [c for row in cells for c in row if _ZIP_CELL.match(c)]
+    lone_zip = zip_cells[0] if len(zip_cells) == 1 else None
+    for row in cells:
+        text = ", ".join(c for c in row if c != lone_zip).strip()
         if not text:
             continue
         if logical and logical[-1].endswith(","):
@@ -617,6 +621,12 @@ def parse_address(address_lines: list[str]) -> dict:
         else:
             logical.append(text)
     result = {"street1": None, "street2": None, "city": None, "state": None, "zip": None}
+    if lone_zip:
+        # "1258 Prospect Street | 92037" over "La Jolla, CA": the ZIP ends the address whatever row it shares
+        if logical:
+            logical[-1] = logical[-1].rstrip(" ,") + " " + lone_zip
+        else:
+            logical.append(lone_zip)
     if not logical:
         return result
     last = logical[-1]
@@ -764,23 +774,15 @@ def _single_registrant(lines: list[str], end: int) -> Registrant:
     if name_label is not None:
         reg.name, former = _name_and_former(lines, name_label, 0)
     start = name_label + 1 if name_label is not None else 0
-    ids_label = next((i for i in range(start, end) if _IDS_LABEL_LINE.search(lines[i]) and _is_label(lines[i])), None)
-    address_floor = start
-    if ids_label is not None:
-        value = _value_line(lines, ids_label, -1, start, end)
-        if value is not None:
-            _ids_from_columns(columns(lines[value]), reg)
-        # the label may wrap over several lines: the address starts after the last of them
-        address_floor = ids_label + 1
-        while address_floor < end and (_is_label(lines[address_floor]) or not lines[address_floor].strip(" |")
-                                       or is_rule(lines[address_floor]) or _continues_label(lines[address_floor])):
-            address_floor += 1
     address_label = _first(lines, _ADDRESS_LABEL_LINE, start, end, "PRINCIPAL")
+    phone_label = _first(lines, _PHONE_LABEL_LINE, start, end, "TELEPHONE")
+    ids_end = min((i for i in (address_label, phone_label) if i is not None), default=end)
+    address_floor = _read_ids(lines, start, ids_end, reg)
     if address_label is not None:
-        address_lines = [ln for ln in lines[address_floor:address_label] if ln.strip(" |") and not is_rule(ln)]
+        address_lines = [ln for ln in lines[address_floor:address_label]
+                         if ln.strip(" |") and not is_rule(ln) and not _is_label(ln)]
         # the ZIP code may be printed after the label: "(Address ...)  (Zip Code)" below "Street | 10001"
         _apply_address(reg, parse_address(address_lines[-4:]))
-    phone_label = _first(lines, _PHONE_LABEL_LINE, start, end, "TELEPHONE")
     if phone_label is not None:
         reg.phone = _phone_in(lines[phone_label])
         for step in (-1, 1):
@@ -794,10 +796,33 @@ def _single_registrant(lines: list[str], end: int) -> Registrant:
         j = _value_line(lines, former_label, -1, (phone_label if phone_label is not None else start) + 1, end)
         if j is not None:
             value = clean_text(lines[j].strip(" |"))
-            if value and not _NONE_VALUES.match(value) and not _phone_in(value):
+            # a name or address has words: a line of digits is a piece of the phone number
+            if value and not _NONE_VALUES.match(value) and not _phone_in(value) and _WORD.search(value):
                 former.append(value)
     reg.former_names = [clean_text(f) for f in former] or None
     return reg
+
+
+_WORD = re.compile(r"[A-Za-z]{2}")
+
+
+def _read_ids(lines: list[str], start: int, end: int, reg: Registrant) -> int:
+    """State of incorporation, file number and IRS number: the values over their captions, which
+    may share one row or stand in rows of their own. Returns the first line after the last of
+    them (where the address starts)."""
+    floor = start
+    for i in range(start, end):
+        if not (_IDS_LABEL_LINE.search(lines[i]) and _is_label(lines[i])):
+            continue
+        value = _value_line(lines, i, -1, start, end)
+        if value is not None and value >= floor:
+            _ids_from_columns(columns(lines[value]), reg)
+        # the caption may wrap over several lines: the address starts after the last of them
+        floor = i + 1
+        while floor < end and (_is_label(lines[floor]) or not lines[floor].strip(" |")
+                               or is_rule(lines[floor]) or _continues_label(lines[floor])):
+            floor += 1
+    return floor
 
 
 def _continues_label(line: str) -> bool:
@@ -828,6 +853,11 @@ def _dei_phone(area: str | None, local: str | None) -> str | None:
     return f"{area if area.startswith('(') or area.startswith('+') else '(' + area + ')'} {local.strip()}"
 
 
+def _dei_part(dei: dict[str, str], fact: str) -> str | None:
+    """An address fact without the comma the cover prints after it ("270 Park Avenue,")."""
+    return clean_text((dei.get(fact) or "").strip(" ,;")) or None
+
+
 def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
     """Tagged cover facts win over what the text layout gave."""
     if not dei:
@@ -847,14 +877,14 @@ def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
     if clean_text(dei.get("EntityIncorporationStateCountryCode")):
         reg.state_of_incorporation = _state_of(dei["EntityIncorporationStateCountryCode"])
     if any(k.startswith("EntityAddress") for k in dei):
-        streets = [clean_text(dei.get(f"EntityAddressAddressLine{n}")) for n in (1, 2, 3)]
+        streets = [_dei_part(dei, f"EntityAddressAddressLine{n}") for n in (1, 2, 3)]
         streets = [s for s in streets if s]
         reg.street1 = streets[0] if streets else None
         reg.street2 = ", ".join(streets[1:]) or None
-        reg.city = clean_text(dei.get("EntityAddressCityOrTown"))
-        province = clean_text(dei.get("EntityAddressStateOrProvince"))
+        reg.city = _dei_part(dei, "EntityAddressCityOrTown")
+        province = _dei_part(dei, "EntityAddressStateOrProvince")
         reg.state = (us_state(province) or province) if province else None
-        reg.zip = clean_text(dei.get("EntityAddressPostalZipCode"))
+        reg.zip = _dei_part(dei, "EntityAddressPostalZipCode")
     if phone := _dei_phone(dei.get("CityAreaCode"), dei.get("LocalPhoneNumber")):
         reg.phone = phone
     if (period := find_date(clean_text(dei.get("DocumentPeriodEndDate")) or "")) or \
