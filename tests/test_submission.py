@@ -71,7 +71,7 @@ def filing_columns(text, *, accession, form_type, filed, period, issuer_cik, iss
             "form_type": form_type, "is_amendment": form_type.endswith("/A"), "filed_date": filed,
             "period_of_report": period, "date_of_original_submission": None, "acceptance_datetime": acceptance,
             "issuer_name": issuer_name, "issuer_cik": issuer_cik, "header_items": items,
-            "source_format": source_format}
+            "source_format": source_format, "filed_date_source": "header" if filed else "header_without_date"}
 
 
 # --- golden files -------------------------------------------------------------
@@ -302,7 +302,7 @@ def test_document_cut_out_of_its_submission_is_stored_under_its_own_type(no_docu
     content_id = content_filing_id(text)
     assert parsed.filing == {**filing_columns(
         text, accession=None, form_type="EX-99.1", filed=None, period=None, issuer_cik=None, issuer_name=None,
-        source_format="sgml_submission"), "filing_id": content_id}
+        source_format="sgml_submission"), "filing_id": content_id, "filed_date_source": "no_header"}
     [exhibit] = parsed.rows.pop("documents")
     assert parsed.rows == {}  # no header: no companies
     body = text[text.index("<html>"):text.index("</TEXT>")]

@@ -17,6 +17,7 @@ from itertools import accumulate
 from filingflow.reference import CURRENT_ITEM_TITLES, PRE_2004_ITEMS
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling, content_filing_id
+from transforms.signatures import read_signer
 from transforms.values import US_STATES, clean_text, state_code
 
 # --- sniffing ------------------------------------------------------------------
@@ -437,19 +438,19 @@ def _title_stop(line: str) -> bool:
             or _PURSUANT.match(line) is not None or len(stripped) > 100 or bool(_NAME_LABEL.match(line)))
 
 
-def _anchors(lines: Lines, pattern: re.Pattern, word: str, group: str) -> list[tuple[int, str]]:
-    return [(i, m.group(group)) for i in lines.containing(word) for m in [pattern.search(lines[i])] if m]
+def _anchors(lines: Lines, pattern: re.Pattern, word: str) -> list[tuple[int, str]]:
+    """(line, the signature as filed on it) for each line that signs."""
+    return [(i, m.group(0)) for i in lines.containing(word) for m in [pattern.search(lines[i])] if m]
 
 
 def signature_rows(lines: list[str]) -> list[dict]:
     lines = lines if isinstance(lines, Lines) else Lines(lines)
-    anchors = (_anchors(lines, _SIGNER, "S/", "name") or _anchors(lines, _BY, "BY", "name")
-               or _anchors(lines, _NAME_LABEL, "NAME", "value"))
+    anchors = (_anchors(lines, _SIGNER, "S/") or _anchors(lines, _BY, "BY") or _anchors(lines, _NAME_LABEL, "NAME"))
     dates = _signature_dates(lines)
     rows: list[dict] = []
-    for n, (i, signed_name) in enumerate(anchors):
+    for n, (i, as_filed) in enumerate(anchors):
         stop = anchors[n + 1][0] if n + 1 < len(anchors) else len(lines)
-        name = clean_text(signed_name.strip(" ."))
+        name = read_signer(as_filed).name
         title_parts: list[str] = []
         j = i + 1
         # "Name:" and "Title:" labels, else the printed name under the rule, then the title lines.
@@ -476,10 +477,13 @@ def signature_rows(lines: list[str]) -> list[dict]:
                     and stripped.isupper() and not title_parts[-1].isupper():
                 break  # a company name in capitals after a title in mixed case
             title_parts.append(stripped)
+        # one rule for every reader: the title printed apart wins over one split off the signature
+        signer = read_signer(as_filed, " ".join(p.replace(" | ", " ") for p in title_parts))
         rows.append({
             "signature_index": len(rows),
             "name": name,
-            "title": clean_text(" ".join(p.replace(" | ", " ") for p in title_parts)),
+            "title": signer.title,
+            "as_filed": signer.as_filed,
             "signed_date": _date_for(i, stop, dates),
         })
     return rows
@@ -842,6 +846,51 @@ def parse_cover(lines: list[str], end: int) -> Cover:
     return cover
 
 
+# --- securities registered under Section 12(b) ---------------------------------------
+
+_SECURITIES_HEADER = re.compile(r"title\s+of\s+each\s+class", re.I)
+_SECURITIES_HEADER_REST = re.compile(r"symbol|on\s+which|registered", re.I)
+_SECURITIES_END = re.compile(r"check\s+mark|emerging\s+growth|section\s+12\s*\(g\)|^[\s|]*item\b", re.I)
+_EXCHANGE = re.compile(r"exchange|market|nasdaq|nyse|\bcboe\b|\barca\b|\bbats\b|bourse", re.I)
+# NREF, BRK.A, NREF-PRA, BLK25, "BRK.A, BRK.B"
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9.\-/]{0,11}(?:\s?[,/]\s?[A-Z][A-Z0-9.\-/]{0,11}){0,5}")
+_NO_SECURITY = re.compile(r"^(?:n/?a|none|not\s+applicable|-+|—|–)\.?$", re.I)
+_MAX_SECURITY_LINES = 60
+
+
+def registered_securities(lines: Lines, end: int) -> list[dict]:
+    """The cover's table of securities registered under Section 12(b) (since 2019): a row per class
+    and exchange, with the class's title (wrapped lines joined) and trading symbol."""
+    header = lines.first(_SECURITIES_HEADER, ("TITLE",), 0, end)
+    if header is None:
+        return []
+    rows: list[dict] = []
+    for j in range(header + 1, min(end, header + _MAX_SECURITY_LINES)):
+        line = lines[j]
+        text = line.strip(" |")
+        if not text or is_rule(line):
+            continue
+        if _SECURITIES_END.search(line) or len(text) > 200 or _is_label(line):
+            break
+        if not rows and _SECURITIES_HEADER_REST.search(line):
+            continue  # the header wraps: "Symbol(s) | on which registered"
+        cells = [c for c in columns(line) if not _NO_SECURITY.match(c)]
+        if not cells:
+            continue
+        symbol = next((c for c in cells if _SYMBOL.fullmatch(c) and not _EXCHANGE.search(c)), None)
+        exchanges = [c for c in cells if c != symbol and _EXCHANGE.search(c)]
+        titles = [c for c in cells if c != symbol and c not in exchanges]
+        if symbol is None and len(cells) == 1 and rows:
+            if exchanges:  # one class listed on a second exchange, printed below the first
+                rows.append({**rows[-1], "exchange": clean_text(exchanges[0])})
+            else:  # the title wraps
+                rows[-1]["title"] = clean_text(f"{rows[-1]['title'] or ''} {cells[0]}")
+            continue
+        rows.append({"title": clean_text(" ".join(titles)) or None, "trading_symbol": symbol,
+                     "exchange": clean_text(" ".join(exchanges)) or None})
+    return [{"security_index": n, **row} for n, row in enumerate(rows)]
+
+
 # --- inline XBRL cover facts ---------------------------------------------------------
 
 def _dei_phone(area: str | None, local: str | None) -> str | None:
@@ -932,7 +981,10 @@ def read_eight_k(text: str, *, source_text: str, dei: dict[str, str] | None = No
         "content_id": content_id,
         "form_type": cover.form_type,
         "is_amendment": cover.is_amendment,
+        # The document states when the event happened, never when EDGAR accepted it: the
+        # SEC header of its submission gives that (transforms/submission.py).
         "filed_date": None,
+        "filed_date_source": "no_header",
         "period_of_report": cover.period_of_report,
         "issuer_name": first.name,
         "issuer_cik": first.cik,
@@ -945,6 +997,8 @@ def read_eight_k(text: str, *, source_text: str, dei: dict[str, str] | None = No
             "irs_number": reg.irs_number, "street1": reg.street1, "street2": reg.street2, "city": reg.city,
             "state": reg.state, "zip": reg.zip, "phone": reg.phone, "former_names": reg.former_names,
         })
+    for row in registered_securities(lines, sections.cover_end):
+        filing.add("registered_securities", row)
     items = item_rows(lines, sections.headings, sections.signature_start)
     for row in items:
         filing.add("report_items", row)

@@ -310,6 +310,8 @@ def _filing_columns(text: str, header: SubmissionHeader, primary: ParsedFiling |
         "is_amendment": form_type.upper().endswith("/A"),
         # The header's filing date is EDGAR's own; a document only knows when it was signed.
         "filed_date": header.filed_date or document.get("filed_date"),
+        "filed_date_source": ("header" if header.filed_date else "signature_date" if document.get("filed_date")
+                              else "header_without_date" if header.accession_number or header.form_type else "no_header"),
         "period_of_report": document.get("period_of_report") or header.period_of_report,
         "date_of_original_submission": (document.get("date_of_original_submission")
                                         or header.date_of_original_submission),
