@@ -891,6 +891,79 @@ def registered_securities(lines: Lines, end: int) -> list[dict]:
     return [{"security_index": n, **row} for n, row in enumerate(rows)]
 
 
+# --- the cover against the SEC header -------------------------------------------------
+
+# Spellings the SEC header and covers use for the same word (the header abbreviates).
+_ABBREVIATIONS = {
+    "CORPORATION": "CORP", "INCORPORATED": "INC", "COMPANY": "CO", "LIMITED": "LTD", "STREET": "ST",
+    "AVENUE": "AVE", "ROAD": "RD", "DRIVE": "DR", "BOULEVARD": "BLVD", "BLVD": "BLVD", "PLACE": "PL",
+    "SUITE": "STE", "FLOOR": "FLR", "FL": "FLR", "PARKWAY": "PKWY", "HIGHWAY": "HWY", "LANE": "LN",
+    "COURT": "CT", "CENTER": "CTR", "CENTRE": "CTR", "SQUARE": "SQ", "PLAZA": "PLZ", "NORTH": "N", "SOUTH": "S",
+    "EAST": "E", "WEST": "W", "BUILDING": "BLDG", "ONE": "1", "TWO": "2", "THREE": "3", "AND": "&",
+}
+_TOKEN = re.compile(r"[A-Z0-9&]+")
+_STATE_SUFFIX = re.compile(r"\s*/[A-Z]{2,3}/?\s*$")  # EDGAR's "/MD/" after a conformed name
+_NAME_NOISE = frozenset({"THE", "&"})
+
+
+def _tokens(text: str) -> list[str]:
+    text = (text or "").upper().replace("P.O.", "PO").replace("C/O", "CO")
+    return [_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text.replace(".", "").replace("'", ""))]
+
+
+def _name_key(name: str | None) -> str:
+    return " ".join(t for t in _tokens(_STATE_SUFFIX.sub("", (name or "").upper())) if t not in _NAME_NOISE)
+
+
+def _street_agrees(document: list[str], header: list[str]) -> bool:
+    """The same street when the words of one are all in the other, house number first (the header often
+    adds a floor or "c/o" line the cover leaves out)."""
+    short, long_ = sorted((document, header), key=len)
+    return short[:1] == long_[:1] and set(short) <= set(long_)
+
+
+def _digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _file_number_key(text: str | None) -> str:
+    return "-".join(part.lstrip("0") or "0" for part in re.findall(r"\d+", text or ""))
+
+
+def same_registrant(document: dict, header: dict) -> bool:
+    """One company: the same CIK where both give one, else the same name (normalised)."""
+    ciks = [_digits(row.get("cik")).lstrip("0") for row in (document, header)]
+    if all(ciks):
+        return ciks[0] == ciks[1]
+    return bool(_name_key(document.get("name"))) and _name_key(document.get("name")) == _name_key(header.get("name"))
+
+
+def registrant_differences(document: dict, header: dict) -> dict[str, tuple[str, str]]:
+    """Fields of a registrant (a `filing_companies` row read from an 8-K's cover) that the SEC
+    header's filer block (a row of the same shape) gives differently, with both values as given.
+    Only fields both give are compared; names, numbers, addresses and phones in one spelling."""
+    keys = {
+        "name": _name_key,
+        "cik": lambda v: _digits(v).lstrip("0"),
+        "state_of_incorporation": lambda v: (state_code(v) or "").upper(),
+        "sec_file_number": _file_number_key,
+        "irs_number": lambda v: "" if not _digits(v).strip("0") else _digits(v),
+        "city": lambda v: " ".join(_tokens(v)),
+        "state": lambda v: (us_state(v or "") or (v or "")).upper(),
+        "zip": lambda v: _digits(v)[:5],
+        "phone": lambda v: _digits(v)[-10:],
+    }
+    differ: dict[str, tuple[str, str]] = {}
+    for field_name, key in keys.items():
+        ours, theirs = key(document.get(field_name)), key(header.get(field_name))
+        if ours and theirs and ours != theirs:
+            differ[field_name] = (document.get(field_name), header.get(field_name))
+    streets = [", ".join(s for s in (row.get("street1"), row.get("street2")) if s) for row in (document, header)]
+    if all(streets) and not _street_agrees(_tokens(streets[0]), _tokens(streets[1])):
+        differ["street"] = (streets[0], streets[1])
+    return differ
+
+
 # --- inline XBRL cover facts ---------------------------------------------------------
 
 def _dei_phone(area: str | None, local: str | None) -> str | None:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
+from transforms.eight_k import registrant_differences
 from transforms.errors import ParseError
 from transforms.exhibit_links import link_documents
 from transforms.html_text import html_text
@@ -279,7 +280,8 @@ def _merge_companies(header_rows: list[dict], document_rows: list[dict]) -> list
     merged = [dict(row) for row in header_rows]
     for doc_row in document_rows:
         match = next((row for row in merged if _same_company(row, doc_row)), None)
-        if match is None:
+        # A cover that disagrees with the header (a company that moved) is kept beside it, and flagged.
+        if match is None or (doc_row.get("role") == "registrant" and registrant_differences(doc_row, match)):
             merged.append({**doc_row, "company_index": len(merged)})
             continue
         for key, value in doc_row.items():
