@@ -111,8 +111,8 @@ def test_seed_ascii_8k_golden():
         "exhibits": [{"exhibit_number": "99.1",
                       "description": "Press Release of Apartment Investment and Management Company, dated July 29, 2002."}],
         "signatures": [
-            signer(0, "Paul J. McAuliffe", "Executive Vice President and Chief Financial Officer", D(2002, 7, 30)),
-            signer(1, "Thomas C. Novosel", "Senior Vice President and Chief Accounting Officer", D(2002, 7, 30)),
+            signer(0, "Paul J. McAuliffe", "Executive Vice President and Chief Financial Officer", D(2002, 7, 30), "By: /s/ Paul J. McAuliffe"),
+            signer(1, "Thomas C. Novosel", "Senior Vice President and Chief Accounting Officer", D(2002, 7, 30), "By: /s/ Thomas C. Novosel"),
         ],
     }
 
@@ -136,7 +136,7 @@ def test_1998_submission_text_body_golden():
         ],
         "exhibits": [{"exhibit_number": "20.1", "description": "Aames Capital Corporation, Mortgage Pass-Through "
                                                               "Certificates, Series 1998-C - Statement to Certificateholders"}],
-        "signatures": [signer(0, "Barbara S. Polsky", "Executive Vice President", D(1998, 12, 31), "/S/ BARBARA S. POLSKY")],
+        "signatures": [signer(0, "Barbara S. Polsky", "Executive Vice President", D(1998, 12, 31), "By: /S/ BARBARA S. POLSKY")],
     }
 
 
@@ -159,7 +159,7 @@ def test_2000_submission_text_body_golden():
                  "(c) Exhibits\n\n99.1. Text of press release dated January 19, 2000."),
         ],
         "exhibits": [{"exhibit_number": "99.1", "description": "Text of press release dated January 19, 2000."}],
-        "signatures": [signer(0, "Fred Anderson", "Executive Vice President and Chief Financial Officer", D(2000, 1, 21))],
+        "signatures": [signer(0, "Fred Anderson", "Executive Vice President and Chief Financial Officer", D(2000, 1, 21), "By: /s/ Fred Anderson")],
     }
 
 
@@ -234,7 +234,7 @@ def test_buckle_inline_xbrl_golden():
         ],
         "signatures": [signer(0, "Thomas B. Heacock",
                               "Senior Vice President of Finance, Treasurer and Chief Financial Officer", D(2024, 11, 22),
-                              "/s/ THOMAS B. HEACOCK")],
+                              "By: /s/ THOMAS B. HEACOCK")],
         "registered_securities": [security(0, "Common Stock, $0.01 par value", "BKE", "New York Stock Exchange")],
     }
 
@@ -294,7 +294,7 @@ def test_text_in_pre_golden():
             "strategic cooperation with entities in China.Concurrently, the following personnel will be incorporated "
             "as shareholder of the company.\n\nList of shareholder:\nRu Fan")],
         "signatures": [signer(0, "Baobin He", "Chief Executive Officer and Director (Principal Executive Officer)",
-                              D(2024, 12, 20), "/s/Baobin He")],
+                              D(2024, 12, 20), "By: /s/Baobin He")],
     }
 
 
@@ -322,7 +322,7 @@ def test_hand_made_amendment_with_shared_heading_golden():
             {"exhibit_number": "10.1", "description": "Employment Agreement between the Company and Jane Roe, dated March 3, 2006."},
             {"exhibit_number": "99", "description": "Press release dated March 6, 2006."},
         ],
-        "signatures": [signer(0, "Jane Roe", "Chief Financial Officer", D(2006, 3, 6))],
+        "signatures": [signer(0, "Jane Roe", "Chief Financial Officer", D(2006, 3, 6), "By: /s/ Jane Roe")],
     }
 
 

@@ -438,9 +438,18 @@ def _title_stop(line: str) -> bool:
             or _PURSUANT.match(line) is not None or len(stripped) > 100 or bool(_NAME_LABEL.match(line)))
 
 
+_BY_BEFORE = re.compile(r"\bby\s{0,3}:?\s{0,3}$", re.I)
+
+
 def _anchors(lines: Lines, pattern: re.Pattern, word: str) -> list[tuple[int, str]]:
-    """(line, the signature as filed on it) for each line that signs."""
-    return [(i, m.group(0)) for i in lines.containing(word) for m in [pattern.search(lines[i])] if m]
+    """(line, the signature as filed on it, with the "By:" before it) for each line that signs."""
+    anchors = []
+    for i in lines.containing(word):
+        if m := pattern.search(lines[i]):
+            before = lines[i][max(0, m.start() - 8):m.start()]
+            by = _BY_BEFORE.search(before)
+            anchors.append((i, (before[by.start():] if by else "") + m.group(0)))
+    return anchors
 
 
 def signature_rows(lines: list[str]) -> list[dict]:
@@ -880,11 +889,13 @@ def registered_securities(lines: Lines, end: int) -> list[dict]:
         symbol = next((c for c in cells if _SYMBOL.fullmatch(c) and not _EXCHANGE.search(c)), None)
         exchanges = [c for c in cells if c != symbol and _EXCHANGE.search(c)]
         titles = [c for c in cells if c != symbol and c not in exchanges]
-        if symbol is None and len(cells) == 1 and rows:
-            if exchanges:  # one class listed on a second exchange, printed below the first
-                rows.append({**rows[-1], "exchange": clean_text(exchanges[0])})
-            else:  # the title wraps
-                rows[-1]["title"] = clean_text(f"{rows[-1]['title'] or ''} {cells[0]}")
+        # A line without a symbol carries on the row above: the rest of a wrapped title (a lone cell,
+        # or one in lower case: "par value $0.01 per share") and a second exchange of the same class.
+        if symbol is None and rows and (len(cells) == 1 or not titles or titles[0][:1].islower()):
+            if titles:
+                rows[-1]["title"] = clean_text(f"{rows[-1]['title'] or ''} {' '.join(titles)}")
+            for exchange in exchanges:
+                rows.append({**rows[-1], "exchange": clean_text(exchange)})
             continue
         rows.append({"title": clean_text(" ".join(titles)) or None, "trading_symbol": symbol,
                      "exchange": clean_text(" ".join(exchanges)) or None})
