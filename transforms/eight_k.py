@@ -823,9 +823,10 @@ def _read_ids(lines: list[str], start: int, end: int, reg: Registrant) -> int:
     """State of incorporation, file number and IRS number: the values over their captions, which
     may share one row or stand in rows of their own. Returns the first line after the last of
     them (where the address starts)."""
-    floor = start
-    for i in range(start, end):
+    floor = i = start
+    while i < end:
         if not (_IDS_LABEL_LINE.search(lines[i]) and _is_label(lines[i])):
+            i += 1
             continue
         value = _value_line(lines, i, -1, start, end)
         if value is not None and value >= floor:
@@ -835,6 +836,7 @@ def _read_ids(lines: list[str], start: int, end: int, reg: Registrant) -> int:
         while floor < end and (_is_label(lines[floor]) or not lines[floor].strip(" |")
                                or is_rule(lines[floor]) or _continues_label(lines[floor])):
             floor += 1
+        i = floor
     return floor
 
 
