@@ -4,6 +4,11 @@ Both 8-K readers end here: the ASCII reader hands over the text as filed, the
 HTML reader the text it rendered (table cells separated by " | ", one row per
 line) plus the `dei:` facts of inline XBRL, which win over what the text says.
 Everything works on lines; a line is a heading only where it starts one.
+
+The cover gives the registrant (values over their captions, in one row or in
+rows of their own), the event date and the Section 12(b) securities table;
+`registrant_differences` compares a registrant with the SEC header's filer
+block (submission.py keeps both when they differ, eight_k_rules flags it).
 """
 from __future__ import annotations
 
@@ -909,7 +914,7 @@ def registered_securities(lines: Lines, end: int) -> list[dict]:
 # Spellings the SEC header and covers use for the same word (the header abbreviates).
 _ABBREVIATIONS = {
     "CORPORATION": "CORP", "INCORPORATED": "INC", "COMPANY": "CO", "LIMITED": "LTD", "STREET": "ST",
-    "AVENUE": "AVE", "ROAD": "RD", "DRIVE": "DR", "BOULEVARD": "BLVD", "BLVD": "BLVD", "PLACE": "PL",
+    "AVENUE": "AVE", "ROAD": "RD", "DRIVE": "DR", "BOULEVARD": "BLVD", "PLACE": "PL",
     "SUITE": "STE", "FLOOR": "FLR", "FL": "FLR", "PARKWAY": "PKWY", "HIGHWAY": "HWY", "LANE": "LN",
     "COURT": "CT", "CENTER": "CTR", "CENTRE": "CTR", "SQUARE": "SQ", "PLAZA": "PLZ", "NORTH": "N", "SOUTH": "S",
     "EAST": "E", "WEST": "W", "BUILDING": "BLDG", "ONE": "1", "TWO": "2", "THREE": "3", "AND": "&",

@@ -335,3 +335,26 @@ def test_eight_k_rules_live_in_one_module():
     sections = eight_k.split_sections(lines)
     cover = eight_k.parse_cover(lines, sections.cover_end)
     assert cover.registrants[0].sec_file_number == "1-3950"
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+def test_filed_date_comes_from_the_header_or_says_why_it_is_null():
+    from transforms import registry
+
+    text = corpus_text("full_submission/8-K_0000912057-00-002128_secedgar.txt")
+    filing = registry.read_text(text)[1][0].filing
+    assert (filing["period_of_report"], filing["filed_date"], filing["filed_date_source"]) == (
+        dt.date(2000, 1, 19), dt.date(2000, 1, 24), "header")
+    no_date = registry.read_text(text.replace("FILED AS OF DATE:\t\t20000124\n", ""))[1][0].filing
+    assert (no_date["filed_date"], no_date["filed_date_source"]) == (None, "header_without_date")
+    alone = registry.read_text(html_8k_doc(FORD_STACKED))[1][0].filing
+    assert (alone["period_of_report"], alone["filed_date"], alone["filed_date_source"]) == (
+        dt.date(2024, 3, 3), None, "no_header")
+
+
+def test_a_form_read_without_its_header_is_dated_by_its_signature():
+    from transforms import registry
+
+    filing = registry.read_text(corpus_text("ownership_xml/3_0000721371-20-000061_edgar2data_extracted.xml"))[1][0].filing
+    assert filing["filed_date"] is not None and filing["filed_date_source"] == "signature_date"
