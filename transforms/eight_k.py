@@ -774,6 +774,9 @@ def _name_and_former(lines: list[str], label: int, floor: int) -> tuple[str | No
         j -= 1
     block: list[str] = []
     while j >= floor and lines[j].strip(" |") and not is_rule(lines[j]) and not _is_label(lines[j]) and len(block) < 3:
+        if _CIK.search(lines[j]):
+            j -= 1
+            continue  # a CIK printed with the name is not part of it
         if find_date(lines[j]) or _FORM_8K.search(lines[j]) or _COVER_MARK.search(lines[j]):
             break
         block.insert(0, lines[j].strip(" |"))
@@ -818,10 +821,16 @@ def _single_registrant(lines: list[str], end: int) -> Registrant:
             if value and not _NONE_VALUES.match(value) and not _phone_in(value) and _WORD.search(value):
                 former.append(value)
     reg.former_names = [clean_text(f) for f in former] or None
+    cik_line = _first(lines, _CIK, 0, end, "CIK", "CENTRAL INDEX")
+    if cik_line is not None:
+        reg.cik = _CIK.search(lines[cik_line]).group("cik").zfill(10)
     return reg
 
 
 _WORD = re.compile(r"[A-Za-z]{2}")
+# A CIK some covers print: "CIK No. 0000320193", "(Central Index Key: 320193)". Bounded gaps: linear on long runs.
+_CIK = re.compile(r"\b(?:central\s{1,3}index\s{1,3}key|cik)(?:\s{1,3}(?:no\.?|number|#))?\s{0,3}[:#]?\s{0,3}"
+                  r"(?P<cik>\d{4,10})\b", re.I)
 
 
 def _read_ids(lines: list[str], start: int, end: int, reg: Registrant) -> int:
@@ -920,7 +929,7 @@ _ABBREVIATIONS = {
     "EAST": "E", "WEST": "W", "BUILDING": "BLDG", "ONE": "1", "TWO": "2", "THREE": "3", "AND": "&",
 }
 _TOKEN = re.compile(r"[A-Z0-9&]+")
-_STATE_SUFFIX = re.compile(r"\s*/[A-Z]{2,3}/?\s*$")  # EDGAR's "/MD/" after a conformed name
+_STATE_SUFFIX = re.compile(r"/[A-Z]{2,3}/?$")  # EDGAR's "/MD/" after a conformed name (matched on stripped text)
 _NAME_NOISE = frozenset({"THE", "&"})
 
 
@@ -930,7 +939,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _name_key(name: str | None) -> str:
-    return " ".join(t for t in _tokens(_STATE_SUFFIX.sub("", (name or "").upper())) if t not in _NAME_NOISE)
+    return " ".join(t for t in _tokens(_STATE_SUFFIX.sub("", (name or "").upper().strip())) if t not in _NAME_NOISE)
 
 
 def _street_agrees(document: list[str], header: list[str]) -> bool:

@@ -358,3 +358,10 @@ def test_a_form_read_without_its_header_is_dated_by_its_signature():
 
     filing = registry.read_text(corpus_text("ownership_xml/3_0000721371-20-000061_edgar2data_extracted.xml"))[1][0].filing
     assert filing["filed_date"] is not None and filing["filed_date_source"] == "signature_date"
+
+
+@pytest.mark.parametrize("line, cik", [("CIK No. 320193", "0000320193"), ("(Central Index Key: 0000320193)", "0000320193"),
+                                       ("CIK#1234567", "0001234567")])
+def test_a_cik_the_cover_prints(line, cik):
+    text = ASCII_ONE_ROW.replace("            (Exact name of registrant", f"   {line}\n            (Exact name of registrant")
+    assert registrant(ascii_8k.read(text)[0]) == {**FORD_ASCII, "cik": cik}
