@@ -150,3 +150,27 @@ def test_spellings_of_one_value_agree(document, header):
 ])
 def test_different_values_are_found(document, header, field):
     assert list(registrant_differences(document, header)) == [field]
+
+
+def test_every_corpus_8k_document_swapped_into_every_other_header_is_kept_apart():
+    """Submissions made from the corpus: each 8-K document under each other .txt submission's header.
+    The cover names another company: it never merges into the header's filer row."""
+    paths = corpus_submissions()
+    texts = {p.name.split("_")[1]: decode(p.read_bytes()).text for p in paths}
+    bodies = {accession: primary_body(text) for accession, text in texts.items()}
+    same_company = {frozenset({"0000912057-00-002128", "0001193125-19-292676"})}  # Apple in 2000 and 2019
+    made = 0
+    for host, text in texts.items():
+        if "<SUBMISSION>" in text[:200]:
+            continue  # the .nc keeps its document inside <XBRL>: an ASCII body there is not a real shape
+        for guest, body in bodies.items():
+            if guest == host or frozenset({guest, host}) in same_company:
+                continue
+            swapped = text.replace(bodies[host], body)
+            companies = submission.read(swapped)[0].rows["filing_companies"]
+            document = read_document(body)
+            [filer] = [row for row in companies if row["role"] == "filer"]
+            assert registrant_differences(document, filer), (guest, host)
+            assert [row["name"] for row in companies if row["role"] == "registrant"] == [document["name"]], (guest, host)
+            made += 1
+    assert made >= 30
