@@ -164,6 +164,11 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("form_type", TEXT, "Form type as filed (4, 4/A, 8-K, 13F-HR, ...).", required=True),
             _c("is_amendment", BOOL, "True for amendments (/A forms).", required=True),
             _c("filed_date", DATE, "Date the filing was filed (or dated, when no filing date is stated)."),
+            _c("filed_date_source", TEXT, "Where filed_date comes from: 'header' (the SEC header's filing date), "
+               "'signature_date' (no header: the document's signature date stands in); when it is null, why: "
+               "'no_header' (a document read on its own, which states no filing date), 'header_without_date' "
+               "(the submission header gives none).",
+               allowed=("header", "signature_date", "no_header", "header_without_date")),
             _c("period_of_report", DATE, "Period of report: earliest transaction (Forms 3/4/5) or event date (8-K)."),
             _c("date_of_original_submission", DATE, "For amendments: date the amended filing was originally filed."),
             _c("acceptance_datetime", TIMESTAMP, "EDGAR acceptance timestamp when the header gives it."),
@@ -378,6 +383,19 @@ TABLE_LIST: tuple[Table, ...] = (
                "of the submission carries it (embedded, incorporated by reference, or the 8-K read on its own)."),
         ),
         ("filing_id", "exhibit_number"),
+    ),
+    Table(
+        "registered_securities",
+        "Securities an 8-K cover lists as registered under Section 12(b) of the Exchange Act (the table on covers "
+        "since 2019): one row per class and exchange.",
+        (
+            FILING_ID,
+            _c("security_index", INT, "Position of the row in the cover's table.", required=True),
+            _c("title", TEXT, "Title of the class as printed (wrapped lines joined)."),
+            _c("trading_symbol", TEXT, "Trading symbol as printed (null when the cover prints none)."),
+            _c("exchange", TEXT, "Name of the exchange on which the class is registered, as printed."),
+        ),
+        ("filing_id", "security_index"),
     ),
     Table(
         "documents",

@@ -53,14 +53,20 @@ def item(index: int, code: str, current: str, title: str, title_as_filed: str | 
             "title": title, "title_as_filed": title_as_filed, "text": text}
 
 
-def signer(index: int, name: str, title: str | None, signed: dt.date | None) -> dict:
-    return {"signature_index": index, "name": name, "title": title, "signed_date": signed}
+def signer(index: int, name: str, title: str | None, signed: dt.date | None, as_filed: str | None = None) -> dict:
+    return {"signature_index": index, "name": name, "title": title,
+            "as_filed": as_filed or f"/s/ {name}", "signed_date": signed}
+
+
+def security(index: int, title: str, symbol: str | None, exchange: str | None) -> dict:
+    return {"security_index": index, "title": title, "trading_symbol": symbol, "exchange": exchange}
 
 
 def filing_row(source: str, **values) -> dict:
     content_id = content_filing_id(source)
     row = {"filing_id": content_id, "accession_number": None, "content_id": content_id, "form_type": "8-K",
-           "is_amendment": False, "filed_date": None, "period_of_report": None, "issuer_name": None,
+           "is_amendment": False, "filed_date": None, "filed_date_source": "no_header", "period_of_report": None,
+           "issuer_name": None,
            "issuer_cik": None, "issuer_ticker": None}
     row.update(values)
     return row
@@ -105,8 +111,8 @@ def test_seed_ascii_8k_golden():
         "exhibits": [{"exhibit_number": "99.1",
                       "description": "Press Release of Apartment Investment and Management Company, dated July 29, 2002."}],
         "signatures": [
-            signer(0, "Paul J. McAuliffe", "Executive Vice President and Chief Financial Officer", D(2002, 7, 30)),
-            signer(1, "Thomas C. Novosel", "Senior Vice President and Chief Accounting Officer", D(2002, 7, 30)),
+            signer(0, "Paul J. McAuliffe", "Executive Vice President and Chief Financial Officer", D(2002, 7, 30), "By: /s/ Paul J. McAuliffe"),
+            signer(1, "Thomas C. Novosel", "Senior Vice President and Chief Accounting Officer", D(2002, 7, 30), "By: /s/ Thomas C. Novosel"),
         ],
     }
 
@@ -130,7 +136,7 @@ def test_1998_submission_text_body_golden():
         ],
         "exhibits": [{"exhibit_number": "20.1", "description": "Aames Capital Corporation, Mortgage Pass-Through "
                                                               "Certificates, Series 1998-C - Statement to Certificateholders"}],
-        "signatures": [signer(0, "Barbara S. Polsky", "Executive Vice President", D(1998, 12, 31))],
+        "signatures": [signer(0, "Barbara S. Polsky", "Executive Vice President", D(1998, 12, 31), "By: /S/ BARBARA S. POLSKY")],
     }
 
 
@@ -153,7 +159,7 @@ def test_2000_submission_text_body_golden():
                  "(c) Exhibits\n\n99.1. Text of press release dated January 19, 2000."),
         ],
         "exhibits": [{"exhibit_number": "99.1", "description": "Text of press release dated January 19, 2000."}],
-        "signatures": [signer(0, "Fred Anderson", "Executive Vice President and Chief Financial Officer", D(2000, 1, 21))],
+        "signatures": [signer(0, "Fred Anderson", "Executive Vice President and Chief Financial Officer", D(2000, 1, 21), "By: /s/ Fred Anderson")],
     }
 
 
@@ -227,7 +233,9 @@ def test_buckle_inline_xbrl_golden():
              "document_filename": None},
         ],
         "signatures": [signer(0, "Thomas B. Heacock",
-                              "Senior Vice President of Finance, Treasurer and Chief Financial Officer", D(2024, 11, 22))],
+                              "Senior Vice President of Finance, Treasurer and Chief Financial Officer", D(2024, 11, 22),
+                              "By: /s/ THOMAS B. HEACOCK")],
+        "registered_securities": [security(0, "Common Stock, $0.01 par value", "BKE", "New York Stock Exchange")],
     }
 
 
@@ -245,6 +253,8 @@ BLACKROCK_ROWS = {
         "role of Chief Financial Officer to Vice Chairman and (ii) Martin Small became Chief Financial Officer of the "
         "Company.")],
     "signatures": [signer(0, "R. Andrew Dickson III", "Managing Director and Corporate Secretary", D(2023, 2, 24))],
+    "registered_securities": [security(0, "Common Stock, $.01 par value", "BLK", "New York Stock Exchange"),
+                              security(1, "1.250% Notes due 2025", "BLK25", "New York Stock Exchange")],
 }
 
 
@@ -284,7 +294,7 @@ def test_text_in_pre_golden():
             "strategic cooperation with entities in China.Concurrently, the following personnel will be incorporated "
             "as shareholder of the company.\n\nList of shareholder:\nRu Fan")],
         "signatures": [signer(0, "Baobin He", "Chief Executive Officer and Director (Principal Executive Officer)",
-                              D(2024, 12, 20))],
+                              D(2024, 12, 20), "By: /s/Baobin He")],
     }
 
 
@@ -312,7 +322,7 @@ def test_hand_made_amendment_with_shared_heading_golden():
             {"exhibit_number": "10.1", "description": "Employment Agreement between the Company and Jane Roe, dated March 3, 2006."},
             {"exhibit_number": "99", "description": "Press release dated March 6, 2006."},
         ],
-        "signatures": [signer(0, "Jane Roe", "Chief Financial Officer", D(2006, 3, 6))],
+        "signatures": [signer(0, "Jane Roe", "Chief Financial Officer", D(2006, 3, 6), "By: /s/ Jane Roe")],
     }
 
 

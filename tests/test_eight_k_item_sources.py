@@ -18,6 +18,8 @@ from test_pipeline import rows, settings_for
 SQL = ("SELECT filing_id, items_in_document, items_in_header, header_items_unmapped, agree "
        "FROM eight_k_item_sources ORDER BY filing_id")
 DISAGREE = "expect_eight_k_header_items_to_match_document"
+# Acorn's cover prints a phone number its SEC header does not give (tests/unit/expectations/test_eight_k_registrant_rule.py)
+ACORN_PHONE = ("expect_eight_k_registrant_to_match_header", "filing_companies", None, "warn")
 NC_8K = CORPUS / "full_submission" / "8-K_0001493152-25-001317_edgartools.nc"
 BUCKLE_8K, BUCKLE_EX99 = CORPUS / "8k" / "BuckleInc.8-K_edgartools.html", CORPUS / "8k" / "BuckleInc.8-K.EX99.1_edgartools.html"
 
@@ -34,7 +36,7 @@ def nc_rows():
 def test_header_codes_matching_the_document_pass(nc_rows):
     assert nc_rows["filings"][0]["header_items"] == ["5.02", "9.01"]
     v = run(nc_rows)
-    assert flags(v) == []
+    assert flags(v) == [ACORN_PHONE]
     result = v.results.to_pandas().set_index("expectation").loc[DISAGREE]
     assert (result["success"], result["element_count"], result["severity"]) == (True, 1, "warn")
 
@@ -43,8 +45,8 @@ def test_header_item_missing_from_the_document_is_flagged(nc_rows):
     broken = copy.deepcopy(nc_rows)
     broken["filings"][0]["header_items"] = ["5.02", "7.01", "9.01"]
     v = run(broken)
-    assert flags(v) == [(DISAGREE, "filings", None, "warn")]
-    assert v.flags.to_pandas()["filing_id"].tolist() == ["0001493152-25-001317"]
+    assert sorted(flags(v)) == sorted([(DISAGREE, "filings", None, "warn"), ACORN_PHONE])
+    assert set(v.flags.to_pandas()["filing_id"]) == {"0001493152-25-001317"}
     assert details(v, DISAGREE) == ["header lists items 5.02, 7.01, 9.01, the document reports 5.02, 9.01 "
                                     "(7.01 missing from the document); report_items keeps the document's"]
 
@@ -54,7 +56,7 @@ def test_document_item_missing_from_the_header_is_flagged(nc_rows):
     broken["filings"][0]["header_items"] = ["Departure of Directors or Certain Officers; Election of Directors; "
                                             "Appointment of Certain Officers: Compensatory Arrangements of Certain Officers"]
     v = run(broken)
-    assert flags(v) == [(DISAGREE, "filings", None, "warn")]
+    assert sorted(flags(v)) == sorted([(DISAGREE, "filings", None, "warn"), ACORN_PHONE])
     assert details(v, DISAGREE) == ["header lists items 5.02, the document reports 5.02, 9.01 "
                                     "(9.01 missing from the header); report_items keeps the document's"]
 

@@ -71,7 +71,7 @@ def filing_columns(text, *, accession, form_type, filed, period, issuer_cik, iss
             "form_type": form_type, "is_amendment": form_type.endswith("/A"), "filed_date": filed,
             "period_of_report": period, "date_of_original_submission": None, "acceptance_datetime": acceptance,
             "issuer_name": issuer_name, "issuer_cik": issuer_cik, "header_items": items,
-            "source_format": source_format}
+            "source_format": source_format, "filed_date_source": "header" if filed else "header_without_date"}
 
 
 # --- golden files -------------------------------------------------------------
@@ -276,7 +276,7 @@ def test_handmade_amendment_with_exhibit_text_and_graphic(no_document_readers):
     assert parsed.rows["documents"] == [
         document(1, "8-K/A", "example8k.htm", "FORM 8-K/A", 96),
         document(2, "EX-99.1", "ex991.htm", "PRESS RELEASE", 174,
-                 text="Example Holdings announces results\nVotes for\n1,000"),
+                 text="Example Holdings announces results\n\nVotes for | 1,000"),
         document(3, "GRAPHIC", "logo.jpg", None, 85),
     ]
     assert parsed.rows["filing_companies"] == [
@@ -302,13 +302,13 @@ def test_document_cut_out_of_its_submission_is_stored_under_its_own_type(no_docu
     content_id = content_filing_id(text)
     assert parsed.filing == {**filing_columns(
         text, accession=None, form_type="EX-99.1", filed=None, period=None, issuer_cik=None, issuer_name=None,
-        source_format="sgml_submission"), "filing_id": content_id}
+        source_format="sgml_submission"), "filing_id": content_id, "filed_date_source": "no_header"}
     [exhibit] = parsed.rows.pop("documents")
     assert parsed.rows == {}  # no header: no companies
     body = text[text.index("<html>"):text.index("</TEXT>")]
     assert exhibit == document(2, "EX-99.1", "bke20241122-8kexhibit.htm", "EX-99.1", len(body.encode()),
                                text=exhibit["text"])
-    assert exhibit["text"].startswith("Document\nExhibit 99.1\nThe Buckle, Inc.\n")
+    assert exhibit["text"].startswith("Exhibit 99.1\n\nThe Buckle, Inc.\n2407 W. 24th St. Kearney, NE 68845\n")
     assert "THE BUCKLE, INC. REPORTS THIRD QUARTER NET INCOME" in exhibit["text"]
 
 

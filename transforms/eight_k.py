@@ -4,6 +4,11 @@ Both 8-K readers end here: the ASCII reader hands over the text as filed, the
 HTML reader the text it rendered (table cells separated by " | ", one row per
 line) plus the `dei:` facts of inline XBRL, which win over what the text says.
 Everything works on lines; a line is a heading only where it starts one.
+
+The cover gives the registrant (values over their captions, in one row or in
+rows of their own), the event date and the Section 12(b) securities table;
+`registrant_differences` compares a registrant with the SEC header's filer
+block (submission.py keeps both when they differ, eight_k_rules flags it).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from itertools import accumulate
 from filingflow.reference import CURRENT_ITEM_TITLES, PRE_2004_ITEMS
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling, content_filing_id
+from transforms.signatures import read_signer
 from transforms.values import US_STATES, clean_text, state_code
 
 # --- sniffing ------------------------------------------------------------------
@@ -437,19 +443,28 @@ def _title_stop(line: str) -> bool:
             or _PURSUANT.match(line) is not None or len(stripped) > 100 or bool(_NAME_LABEL.match(line)))
 
 
-def _anchors(lines: Lines, pattern: re.Pattern, word: str, group: str) -> list[tuple[int, str]]:
-    return [(i, m.group(group)) for i in lines.containing(word) for m in [pattern.search(lines[i])] if m]
+_BY_BEFORE = re.compile(r"\bby\s{0,3}:?\s{0,3}$", re.I)
+
+
+def _anchors(lines: Lines, pattern: re.Pattern, word: str) -> list[tuple[int, str]]:
+    """(line, the signature as filed on it, with the "By:" before it) for each line that signs."""
+    anchors = []
+    for i in lines.containing(word):
+        if m := pattern.search(lines[i]):
+            before = lines[i][max(0, m.start() - 8):m.start()]
+            by = _BY_BEFORE.search(before)
+            anchors.append((i, (before[by.start():] if by else "") + m.group(0)))
+    return anchors
 
 
 def signature_rows(lines: list[str]) -> list[dict]:
     lines = lines if isinstance(lines, Lines) else Lines(lines)
-    anchors = (_anchors(lines, _SIGNER, "S/", "name") or _anchors(lines, _BY, "BY", "name")
-               or _anchors(lines, _NAME_LABEL, "NAME", "value"))
+    anchors = (_anchors(lines, _SIGNER, "S/") or _anchors(lines, _BY, "BY") or _anchors(lines, _NAME_LABEL, "NAME"))
     dates = _signature_dates(lines)
     rows: list[dict] = []
-    for n, (i, signed_name) in enumerate(anchors):
+    for n, (i, as_filed) in enumerate(anchors):
         stop = anchors[n + 1][0] if n + 1 < len(anchors) else len(lines)
-        name = clean_text(signed_name.strip(" ."))
+        name = read_signer(as_filed).name
         title_parts: list[str] = []
         j = i + 1
         # "Name:" and "Title:" labels, else the printed name under the rule, then the title lines.
@@ -476,10 +491,13 @@ def signature_rows(lines: list[str]) -> list[dict]:
                     and stripped.isupper() and not title_parts[-1].isupper():
                 break  # a company name in capitals after a title in mixed case
             title_parts.append(stripped)
+        # one rule for every reader: the title printed apart wins over one split off the signature
+        signer = read_signer(as_filed, " ".join(p.replace(" | ", " ") for p in title_parts))
         rows.append({
             "signature_index": len(rows),
             "name": name,
-            "title": clean_text(" ".join(p.replace(" | ", " ") for p in title_parts)),
+            "title": signer.title,
+            "as_filed": signer.as_filed,
             "signed_date": _date_for(i, stop, dates),
         })
     return rows
@@ -602,14 +620,18 @@ def us_state(text: str) -> str | None:
 
 
 _ZIP_TAIL = re.compile(r"\b(?P<zip>\d{5}(?:-\d{4})?)$")
+_ZIP_CELL = re.compile(r"^\d{5}(?:-\d{4})?$")
 _SUITE_PREFIX = re.compile(r"^(?P<suite>(?:Suite|Ste\.?|Floor|Room|Unit|#)\s*[\w-]+,?)\s+(?P<city>.+)$", re.I)
 
 
 def parse_address(address_lines: list[str]) -> dict:
     """Street lines, then "City, State Zip" (ZIP may sit in its own column)."""
     logical: list[str] = []
-    for line in address_lines:
-        text = ", ".join(columns(line)).strip()
+    cells = [columns(line) for line in address_lines]
+    zip_cells = [c for row in cells for c in row if _ZIP_CELL.match(c)]
+    lone_zip = zip_cells[0] if len(zip_cells) == 1 else None
+    for row in cells:
+        text = ", ".join(c for c in row if c != lone_zip).strip()
         if not text:
             continue
         if logical and logical[-1].endswith(","):
@@ -617,6 +639,12 @@ def parse_address(address_lines: list[str]) -> dict:
         else:
             logical.append(text)
     result = {"street1": None, "street2": None, "city": None, "state": None, "zip": None}
+    if lone_zip:
+        # "1258 Prospect Street | 92037" over "La Jolla, CA": the ZIP ends the address whatever row it shares
+        if logical:
+            logical[-1] = logical[-1].rstrip(" ,") + " " + lone_zip
+        else:
+            logical.append(lone_zip)
     if not logical:
         return result
     last = logical[-1]
@@ -746,6 +774,9 @@ def _name_and_former(lines: list[str], label: int, floor: int) -> tuple[str | No
         j -= 1
     block: list[str] = []
     while j >= floor and lines[j].strip(" |") and not is_rule(lines[j]) and not _is_label(lines[j]) and len(block) < 3:
+        if _CIK.search(lines[j]):
+            j -= 1
+            continue  # a CIK printed with the name is not part of it
         if find_date(lines[j]) or _FORM_8K.search(lines[j]) or _COVER_MARK.search(lines[j]):
             break
         block.insert(0, lines[j].strip(" |"))
@@ -764,23 +795,15 @@ def _single_registrant(lines: list[str], end: int) -> Registrant:
     if name_label is not None:
         reg.name, former = _name_and_former(lines, name_label, 0)
     start = name_label + 1 if name_label is not None else 0
-    ids_label = next((i for i in range(start, end) if _IDS_LABEL_LINE.search(lines[i]) and _is_label(lines[i])), None)
-    address_floor = start
-    if ids_label is not None:
-        value = _value_line(lines, ids_label, -1, start, end)
-        if value is not None:
-            _ids_from_columns(columns(lines[value]), reg)
-        # the label may wrap over several lines: the address starts after the last of them
-        address_floor = ids_label + 1
-        while address_floor < end and (_is_label(lines[address_floor]) or not lines[address_floor].strip(" |")
-                                       or is_rule(lines[address_floor]) or _continues_label(lines[address_floor])):
-            address_floor += 1
     address_label = _first(lines, _ADDRESS_LABEL_LINE, start, end, "PRINCIPAL")
+    phone_label = _first(lines, _PHONE_LABEL_LINE, start, end, "TELEPHONE")
+    ids_end = min((i for i in (address_label, phone_label) if i is not None), default=end)
+    address_floor = _read_ids(lines, start, ids_end, reg)
     if address_label is not None:
-        address_lines = [ln for ln in lines[address_floor:address_label] if ln.strip(" |") and not is_rule(ln)]
+        address_lines = [ln for ln in lines[address_floor:address_label]
+                         if ln.strip(" |") and not is_rule(ln) and not _is_label(ln)]
         # the ZIP code may be printed after the label: "(Address ...)  (Zip Code)" below "Street | 10001"
         _apply_address(reg, parse_address(address_lines[-4:]))
-    phone_label = _first(lines, _PHONE_LABEL_LINE, start, end, "TELEPHONE")
     if phone_label is not None:
         reg.phone = _phone_in(lines[phone_label])
         for step in (-1, 1):
@@ -794,10 +817,41 @@ def _single_registrant(lines: list[str], end: int) -> Registrant:
         j = _value_line(lines, former_label, -1, (phone_label if phone_label is not None else start) + 1, end)
         if j is not None:
             value = clean_text(lines[j].strip(" |"))
-            if value and not _NONE_VALUES.match(value) and not _phone_in(value):
+            # a name or address has words: a line of digits is a piece of the phone number
+            if value and not _NONE_VALUES.match(value) and not _phone_in(value) and _WORD.search(value):
                 former.append(value)
     reg.former_names = [clean_text(f) for f in former] or None
+    cik_line = _first(lines, _CIK, 0, end, "CIK", "CENTRAL INDEX")
+    if cik_line is not None:
+        reg.cik = _CIK.search(lines[cik_line]).group("cik").zfill(10)
     return reg
+
+
+_WORD = re.compile(r"[A-Za-z]{2}")
+# A CIK some covers print: "CIK No. 0000320193", "(Central Index Key: 320193)". Bounded gaps: linear on long runs.
+_CIK = re.compile(r"\b(?:central\s{1,3}index\s{1,3}key|cik)(?:\s{1,3}(?:no\.?|number|#))?\s{0,3}[:#]?\s{0,3}"
+                  r"(?P<cik>\d{4,10})\b", re.I)
+
+
+def _read_ids(lines: list[str], start: int, end: int, reg: Registrant) -> int:
+    """State of incorporation, file number and IRS number: the values over their captions, which
+    may share one row or stand in rows of their own. Returns the first line after the last of
+    them (where the address starts)."""
+    floor = i = start
+    while i < end:
+        if not (_IDS_LABEL_LINE.search(lines[i]) and _is_label(lines[i])):
+            i += 1
+            continue
+        value = _value_line(lines, i, -1, start, end)
+        if value is not None and value >= floor:
+            _ids_from_columns(columns(lines[value]), reg)
+        # the caption may wrap over several lines: the address starts after the last of them
+        floor = i + 1
+        while floor < end and (_is_label(lines[floor]) or not lines[floor].strip(" |")
+                               or is_rule(lines[floor]) or _continues_label(lines[floor])):
+            floor += 1
+        i = floor
+    return floor
 
 
 def _continues_label(line: str) -> bool:
@@ -817,6 +871,126 @@ def parse_cover(lines: list[str], end: int) -> Cover:
     return cover
 
 
+# --- securities registered under Section 12(b) ---------------------------------------
+
+_SECURITIES_HEADER = re.compile(r"title\s+of\s+each\s+class", re.I)
+_SECURITIES_HEADER_REST = re.compile(r"symbol|on\s+which|registered", re.I)
+_SECURITIES_END = re.compile(r"check\s+mark|emerging\s+growth|section\s+12\s*\(g\)|^[\s|]*item\b", re.I)
+_EXCHANGE = re.compile(r"exchange|market|nasdaq|nyse|\bcboe\b|\barca\b|\bbats\b|bourse", re.I)
+# NREF, BRK.A, NREF-PRA, BLK25, "BRK.A, BRK.B"
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9.\-/]{0,11}(?:\s?[,/]\s?[A-Z][A-Z0-9.\-/]{0,11}){0,5}")
+_NO_SECURITY = re.compile(r"^(?:n/?a|none|not\s+applicable|-+|—|–)\.?$", re.I)
+_MAX_SECURITY_LINES = 60
+
+
+def registered_securities(lines: Lines, end: int) -> list[dict]:
+    """The cover's table of securities registered under Section 12(b) (since 2019): a row per class
+    and exchange, with the class's title (wrapped lines joined) and trading symbol."""
+    header = lines.first(_SECURITIES_HEADER, ("TITLE",), 0, end)
+    if header is None:
+        return []
+    rows: list[dict] = []
+    for j in range(header + 1, min(end, header + _MAX_SECURITY_LINES)):
+        line = lines[j]
+        text = line.strip(" |")
+        if not text or is_rule(line):
+            continue
+        if _SECURITIES_END.search(line) or len(text) > 200 or _is_label(line):
+            break
+        if not rows and _SECURITIES_HEADER_REST.search(line):
+            continue  # the header wraps: "Symbol(s) | on which registered"
+        cells = [c for c in columns(line) if not _NO_SECURITY.match(c)]
+        if not cells:
+            continue
+        symbol = next((c for c in cells if _SYMBOL.fullmatch(c) and not _EXCHANGE.search(c)), None)
+        exchanges = [c for c in cells if c != symbol and _EXCHANGE.search(c)]
+        titles = [c for c in cells if c != symbol and c not in exchanges]
+        # A line without a symbol carries on the row above: the rest of a wrapped title (a lone cell,
+        # or one in lower case: "par value $0.01 per share") and a second exchange of the same class.
+        if symbol is None and rows and (len(cells) == 1 or not titles or titles[0][:1].islower()):
+            if titles:
+                rows[-1]["title"] = clean_text(f"{rows[-1]['title'] or ''} {' '.join(titles)}")
+            for exchange in exchanges:
+                rows.append({**rows[-1], "exchange": clean_text(exchange)})
+            continue
+        rows.append({"title": clean_text(" ".join(titles)) or None, "trading_symbol": symbol,
+                     "exchange": clean_text(" ".join(exchanges)) or None})
+    return [{"security_index": n, **row} for n, row in enumerate(rows)]
+
+
+# --- the cover against the SEC header -------------------------------------------------
+
+# Spellings the SEC header and covers use for the same word (the header abbreviates).
+_ABBREVIATIONS = {
+    "CORPORATION": "CORP", "INCORPORATED": "INC", "COMPANY": "CO", "LIMITED": "LTD", "STREET": "ST",
+    "AVENUE": "AVE", "ROAD": "RD", "DRIVE": "DR", "BOULEVARD": "BLVD", "PLACE": "PL",
+    "SUITE": "STE", "FLOOR": "FLR", "FL": "FLR", "PARKWAY": "PKWY", "HIGHWAY": "HWY", "LANE": "LN",
+    "COURT": "CT", "CENTER": "CTR", "CENTRE": "CTR", "SQUARE": "SQ", "PLAZA": "PLZ", "NORTH": "N", "SOUTH": "S",
+    "EAST": "E", "WEST": "W", "BUILDING": "BLDG", "ONE": "1", "TWO": "2", "THREE": "3", "AND": "&",
+}
+_TOKEN = re.compile(r"[A-Z0-9&]+")
+_STATE_SUFFIX = re.compile(r"/[A-Z]{2,3}/?$")  # EDGAR's "/MD/" after a conformed name (matched on stripped text)
+_NAME_NOISE = frozenset({"THE", "&"})
+
+
+def _tokens(text: str) -> list[str]:
+    text = (text or "").upper().replace("P.O.", "PO").replace("C/O", "CO")
+    return [_ABBREVIATIONS.get(t, t) for t in _TOKEN.findall(text.replace(".", "").replace("'", ""))]
+
+
+def _name_key(name: str | None) -> str:
+    return " ".join(t for t in _tokens(_STATE_SUFFIX.sub("", (name or "").upper().strip())) if t not in _NAME_NOISE)
+
+
+def _street_agrees(document: list[str], header: list[str]) -> bool:
+    """The same street when the words of one are all in the other, house number first (the header often
+    adds a floor or "c/o" line the cover leaves out)."""
+    short, long_ = sorted((document, header), key=len)
+    return short[:1] == long_[:1] and set(short) <= set(long_)
+
+
+def _digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _file_number_key(text: str | None) -> str:
+    return "-".join(part.lstrip("0") or "0" for part in re.findall(r"\d+", text or ""))
+
+
+def same_registrant(document: dict, header: dict) -> bool:
+    """One company: the same CIK where both give one, else the same name (normalised)."""
+    ciks = [_digits(row.get("cik")).lstrip("0") for row in (document, header)]
+    if all(ciks):
+        return ciks[0] == ciks[1]
+    return bool(_name_key(document.get("name"))) and _name_key(document.get("name")) == _name_key(header.get("name"))
+
+
+def registrant_differences(document: dict, header: dict) -> dict[str, tuple[str, str]]:
+    """Fields of a registrant (a `filing_companies` row read from an 8-K's cover) that the SEC
+    header's filer block (a row of the same shape) gives differently, with both values as given.
+    Only fields both give are compared; names, numbers, addresses and phones in one spelling."""
+    keys = {
+        "name": _name_key,
+        "cik": lambda v: _digits(v).lstrip("0"),
+        "state_of_incorporation": lambda v: (state_code(v) or "").upper(),
+        "sec_file_number": _file_number_key,
+        "irs_number": lambda v: "" if not _digits(v).strip("0") else _digits(v),
+        "city": lambda v: " ".join(_tokens(v)),
+        "state": lambda v: (us_state(v or "") or (v or "")).upper(),
+        "zip": lambda v: _digits(v)[:5],
+        "phone": lambda v: _digits(v)[-10:],
+    }
+    differ: dict[str, tuple[str, str]] = {}
+    for field_name, key in keys.items():
+        ours, theirs = key(document.get(field_name)), key(header.get(field_name))
+        if ours and theirs and ours != theirs:
+            differ[field_name] = (document.get(field_name), header.get(field_name))
+    streets = [", ".join(s for s in (row.get("street1"), row.get("street2")) if s) for row in (document, header)]
+    if all(streets) and not _street_agrees(_tokens(streets[0]), _tokens(streets[1])):
+        differ["street"] = (streets[0], streets[1])
+    return differ
+
+
 # --- inline XBRL cover facts ---------------------------------------------------------
 
 def _dei_phone(area: str | None, local: str | None) -> str | None:
@@ -826,6 +1000,11 @@ def _dei_phone(area: str | None, local: str | None) -> str | None:
         return clean_text(local)
     area = area.strip()
     return f"{area if area.startswith('(') or area.startswith('+') else '(' + area + ')'} {local.strip()}"
+
+
+def _dei_part(dei: dict[str, str], fact: str) -> str | None:
+    """An address fact without the comma the cover prints after it ("270 Park Avenue,")."""
+    return clean_text((dei.get(fact) or "").strip(" ,;")) or None
 
 
 def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
@@ -847,14 +1026,14 @@ def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
     if clean_text(dei.get("EntityIncorporationStateCountryCode")):
         reg.state_of_incorporation = _state_of(dei["EntityIncorporationStateCountryCode"])
     if any(k.startswith("EntityAddress") for k in dei):
-        streets = [clean_text(dei.get(f"EntityAddressAddressLine{n}")) for n in (1, 2, 3)]
+        streets = [_dei_part(dei, f"EntityAddressAddressLine{n}") for n in (1, 2, 3)]
         streets = [s for s in streets if s]
         reg.street1 = streets[0] if streets else None
         reg.street2 = ", ".join(streets[1:]) or None
-        reg.city = clean_text(dei.get("EntityAddressCityOrTown"))
-        province = clean_text(dei.get("EntityAddressStateOrProvince"))
+        reg.city = _dei_part(dei, "EntityAddressCityOrTown")
+        province = _dei_part(dei, "EntityAddressStateOrProvince")
         reg.state = (us_state(province) or province) if province else None
-        reg.zip = clean_text(dei.get("EntityAddressPostalZipCode"))
+        reg.zip = _dei_part(dei, "EntityAddressPostalZipCode")
     if phone := _dei_phone(dei.get("CityAreaCode"), dei.get("LocalPhoneNumber")):
         reg.phone = phone
     if (period := find_date(clean_text(dei.get("DocumentPeriodEndDate")) or "")) or \
@@ -902,7 +1081,10 @@ def read_eight_k(text: str, *, source_text: str, dei: dict[str, str] | None = No
         "content_id": content_id,
         "form_type": cover.form_type,
         "is_amendment": cover.is_amendment,
+        # The document states when the event happened, never when EDGAR accepted it: the
+        # SEC header of its submission gives that (transforms/submission.py).
         "filed_date": None,
+        "filed_date_source": "no_header",
         "period_of_report": cover.period_of_report,
         "issuer_name": first.name,
         "issuer_cik": first.cik,
@@ -915,6 +1097,8 @@ def read_eight_k(text: str, *, source_text: str, dei: dict[str, str] | None = No
             "irs_number": reg.irs_number, "street1": reg.street1, "street2": reg.street2, "city": reg.city,
             "state": reg.state, "zip": reg.zip, "phone": reg.phone, "former_names": reg.former_names,
         })
+    for row in registered_securities(lines, sections.cover_end):
+        filing.add("registered_securities", row)
     items = item_rows(lines, sections.headings, sections.signature_start)
     for row in items:
         filing.add("report_items", row)

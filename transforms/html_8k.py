@@ -1,19 +1,20 @@
 """8-K primary documents in HTML and inline XBRL.
 
-The HTML becomes text the way a browser lays it out (blocks on their own
-lines, table rows one per line with cells separated by " | ", <pre> kept as
-is), then eight_k reads it; `dei:` cover facts of inline XBRL win over the
-text."""
+The HTML becomes text the way a browser lays it out (transforms.html_text:
+blocks on their own lines, inline elements inside their sentence, table rows
+one per line with cells separated by " | ", <pre> kept as is), then eight_k
+reads it; `dei:` cover facts of inline XBRL win over the text."""
 from __future__ import annotations
 
 import re
-from itertools import zip_longest
 
 from lxml import etree
 
 from transforms import eight_k
 from transforms.errors import ParseError
 from transforms.exhibit_links import exhibit_key
+from transforms.html_text import WHITESPACE as _WS
+from transforms.html_text import html_to_text, parse_html
 from transforms.model import ParsedFiling
 
 FORMAT = "html_8k"
@@ -55,9 +56,6 @@ def read(text: str) -> list[ParsedFiling]:
     return [parsed]
 
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
-
-
 def unwrap(text: str) -> str:
     """The document itself, without the <XBRL> wrapper a submission adds, so
     that it hashes to the same content_id as the document on its own."""
@@ -66,21 +64,6 @@ def unwrap(text: str) -> str:
     if inner[:6].upper() == "<XBRL>" and inner[-7:].upper() == "</XBRL>":
         return inner[6:-7].strip()
     return text
-
-
-def parse_html(text: str) -> etree._Element:
-    # lxml refuses str input that declares its own encoding; the text is decoded already.
-    source = _XML_DECLARATION.sub("", text, count=1)
-    # Plain etree elements: lxml.html's element classes cost a lookup per element.
-    # huge_tree: long text nodes (big filings) are kept whole instead of cut off
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        root = etree.fromstring(source, parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise ParseError("malformed_html", f"the HTML cannot be parsed: {exc}") from exc
-    if root is None:
-        raise ParseError("malformed_html", "the HTML parser found no document element")
-    return root
 
 
 # --- inline XBRL facts --------------------------------------------------------------
@@ -125,83 +108,3 @@ def exhibit_files(root: etree._Element) -> dict[str, str]:
         if key is not None:
             links.setdefault(key, href)
     return links
-
-
-# --- rendering ------------------------------------------------------------------------
-
-_PARAGRAPH_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 table pre ul ol blockquote center hr address dl section article".split())
-_LINE_TAGS = frozenset("li dt dd br caption".split())
-_SKIP_TAGS = frozenset("head script style title noscript ix:header xml".split())
-_TABLE_STRUCTURE = frozenset("table thead tbody tfoot tr colgroup col".split())
-_WS = re.compile(r"[ \t\r\n\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]+")
-_BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
-
-
-def _hidden(element: etree._Element) -> bool:
-    style = element.get("style")
-    return bool(style) and "none" in style and "display:none" in style.replace(" ", "").lower()
-
-
-def html_to_text(root: etree._Element) -> str:
-    """Text of the document: paragraphs separated by a blank line, a table row
-    per line (cells joined by ' | '; a cell's own lines go below, as drawn)."""
-    buffers: list[list[str]] = [[]]  # a new buffer per open table cell
-    rows: list[list[list[str]]] = []  # cells of the open table rows
-    skipped: list[etree._Element] = []
-    pre_depth = 0
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag
-        if event == "start":
-            if tag in _SKIP_TAGS or _hidden(element):
-                walker.skip_subtree()
-                skipped.append(element)
-                continue
-            if tag == "pre":
-                pre_depth += 1
-            if tag == "tr":
-                rows.append([])
-            elif tag in ("td", "th"):
-                buffers.append([])
-            elif tag in _PARAGRAPH_TAGS:
-                buffers[-1].append("\n\n")
-            elif tag in _LINE_TAGS:
-                buffers[-1].append("\n")
-            if element.text and tag not in _TABLE_STRUCTURE:
-                buffers[-1].append(element.text if pre_depth else _WS.sub(" ", element.text))
-            continue
-        if skipped and skipped[-1] is element:
-            skipped.pop()
-        elif tag in ("td", "th") and len(buffers) > 1:
-            cell = _cell_lines(buffers.pop())
-            if rows:
-                rows[-1].append(cell)
-            elif cell:
-                _append_lines(buffers[-1], cell)
-        elif tag == "tr" and rows:
-            cells = [cell for cell in rows.pop() if cell]
-            _append_lines(buffers[-1], [" | ".join(part for part in parts if part)
-                                        for parts in zip_longest(*cells, fillvalue="")])
-        elif tag in _PARAGRAPH_TAGS:
-            pre_depth -= tag == "pre"
-            buffers[-1].append("\n\n")
-        if element.tail and tag not in ("td", "th", "tr"):
-            buffers[-1].append(element.tail if pre_depth else _WS.sub(" ", element.tail))
-    text = "".join(part for buffer in buffers for part in buffer)
-    # soft hyphens only mark where a browser may break a word
-    text = "\n".join(line.rstrip() for line in text.replace("\xa0", " ").replace("\xad", "").split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip("\n")
-
-
-def _append_lines(buffer: list[str], lines: list[str]) -> None:
-    """Lines on their own, directly below what precedes (table rows: no blank line between)."""
-    if not lines:
-        return
-    if buffer and not "".join(buffer[-2:]).rstrip(" ").endswith("\n"):
-        buffer.append("\n")
-    buffer.append("\n".join(lines) + "\n")
-
-
-def _cell_lines(parts: list[str]) -> list[str]:
-    """Non-empty lines of a table cell, stripped."""
-    return [line for line in (raw.strip() for raw in "".join(parts).replace("\xa0", " ").split("\n")) if line]

@@ -63,6 +63,8 @@ def read_text(text: str) -> tuple[str, list[ParsedFiling]]:
         raise ParseError("no_filing", f"the {reader.FORMAT} reader found no filing in the file")
     for filing in filings:
         filing.filing.setdefault("source_format", reader.FORMAT)
+        # Readers of documents without a header date a filing by its signature, if at all.
+        filing.filing.setdefault("filed_date_source", "signature_date" if filing.filing.get("filed_date") else "no_header")
         filing.stamp()
         if not filing.decimals_checked:
             _check_decimals(filing)

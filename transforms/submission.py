@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-import lxml.html
-from lxml import etree
-
+from transforms.eight_k import registrant_differences
 from transforms.errors import ParseError
 from transforms.exhibit_links import link_documents
+from transforms.html_text import html_text
 from transforms.model import ParsedFiling, content_filing_id
 from transforms.sgml_header import HeaderCompany, SubmissionHeader, pad_cik, parse_header
 from transforms.values import clean_text
@@ -41,10 +40,6 @@ _WRAPPER_OPEN = re.compile(r"\s*<(XML|XBRL)>[ \t]*\n")
 _PAGE_MARK = re.compile(r"^<PAGE>[ \t]*\d*[ \t]*\n", re.M)
 _BINARY_BODY = re.compile(r"\A\s*(?:<PDF>|begin [0-7]{3} )")
 _HTML_HINT = re.compile(r"<(?:html|body|div|p|table|font|br)\b", re.I)
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,300}\?>")
-_BLOCK_TAGS = frozenset({"p", "div", "br", "tr", "td", "th", "li", "table", "center", "h1", "h2", "h3", "h4", "h5",
-                         "h6"})
 
 # Forms some reader turns into rows: an error reading their primary document fails the submission.
 _FORMS_WITH_READERS = frozenset({"3", "4", "5", "8-K"})
@@ -204,24 +199,16 @@ def _document(text: str, start: int, end: int, ordinal: int, is_index_page: bool
 
 
 def exhibit_text(body: str) -> str | None:
-    """Plain text of an exhibit: HTML reduced to its text, one line per block."""
+    """Plain text of an exhibit: HTML rendered as the 8-K documents are (transforms.html_text)."""
     if _BINARY_BODY.match(body):
         return None
     payload = _payload(body)
     if not _HTML_HINT.search(payload[:SNIFF_CHARS]):
         return _PAGE_MARK.sub("", payload).strip() or None
-    # lxml refuses control characters anywhere in a tree; filers leave stray ones in HTML.
-    markup = _CONTROL_CHARS.sub(" ", _XML_DECLARATION.sub("", payload, count=1))
     try:
-        root = lxml.html.fromstring(markup)
-    except (etree.ParserError, ValueError):
+        return html_text(payload) or None
+    except ParseError:
         return None
-    for element in root.iter("script", "style"):
-        element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    return "\n".join(line for line in lines if line) or None
 
 
 def _payload(body: str) -> str:
@@ -293,7 +280,8 @@ def _merge_companies(header_rows: list[dict], document_rows: list[dict]) -> list
     merged = [dict(row) for row in header_rows]
     for doc_row in document_rows:
         match = next((row for row in merged if _same_company(row, doc_row)), None)
-        if match is None:
+        # A cover that disagrees with the header (a company that moved) is kept beside it, and flagged.
+        if match is None or (doc_row.get("role") == "registrant" and registrant_differences(doc_row, match)):
             merged.append({**doc_row, "company_index": len(merged)})
             continue
         for key, value in doc_row.items():
@@ -324,6 +312,8 @@ def _filing_columns(text: str, header: SubmissionHeader, primary: ParsedFiling |
         "is_amendment": form_type.upper().endswith("/A"),
         # The header's filing date is EDGAR's own; a document only knows when it was signed.
         "filed_date": header.filed_date or document.get("filed_date"),
+        "filed_date_source": ("header" if header.filed_date else "signature_date" if document.get("filed_date")
+                              else "header_without_date" if header.accession_number or header.form_type else "no_header"),
         "period_of_report": document.get("period_of_report") or header.period_of_report,
         "date_of_original_submission": (document.get("date_of_original_submission")
                                         or header.date_of_original_submission),
