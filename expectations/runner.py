@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from expectations.offline_docs import make_offline
 from filingflow import faults
 from filingflow.item_sources import item_sources_frame
 from filingflow.positions import POSITION_COLUMNS
@@ -281,6 +282,7 @@ class RunChecker:
         if self.docs_dir is not None:
             # Once per run, not per suite or batch: rendering the site is the slow part of GX.
             self.context.build_data_docs(site_names=["filingflow"])
+            make_offline(self.docs_dir)
             docs_index = self.docs_dir / "index.html"
         result_rows = [_added_up(per_batch) for per_batch in zip(*self.result_rows)]
         passed = sum(r["success"] for r in result_rows)
