@@ -17,16 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filingflow.errors import ConfigError
+
 CONFIG_FILE = "filingflow.toml"
 CONFIG_ENV = "FILINGFLOW_CONFIG"
 ENV_PREFIX = "FILINGFLOW_"
 
 # Kinds of value: how each layer's text becomes a value.
 STR, INT, FLOAT, PATH, LOCATION, LOCATIONS, WORDS = "str", "int", "float", "path", "location", "locations", "words"
-
-
-class ConfigError(ValueError):
-    """A setting could not be read: the message names the setting and where it came from."""
 
 
 def _local_timezone() -> str:

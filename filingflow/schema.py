@@ -184,6 +184,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("parser_version", TEXT, "filingflow parser version that produced the rows.", required=True),
             _c("run_id", TEXT, "Run that loaded the filing.", required=True),
             _c("loaded_at", TIMESTAMP, "When the filing was loaded.", required=True),
+            _c("source_member", TEXT, "For a filing read from inside a zip or tar archive: the member's path in the "
+               "archive (source_file is the archive's). Null for a plain file or a gzip file."),
         ),
         ("filing_id",),
     ),

@@ -114,6 +114,7 @@ def read_bytes(data: bytes, max_expanded_bytes: int = compressed.DEFAULT_MAX_EXP
             raise ParseError(exc.code, f"{where}: {exc.detail}", stage=exc.stage) from exc
         formats.append(source_format)
         for filing in found:
+            filing.filing.setdefault("source_member", member.name or None)  # a plain .gz has no member name
             filings.setdefault(filing.filing_id, filing)
     if not formats:
         raise ParseError("empty_archive", "the archive holds no files", stage="decode")
