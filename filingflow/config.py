@@ -130,7 +130,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", STR, None, "User-Agent of HTTP requests to EDGAR (the SEC requires a name and an e-mail).",
             "sources", example="Example Corp data@example.com"),
     Setting("forms", WORDS, ["3", "3/A", "4", "4/A", "5", "5/A", "8-K", "8-K/A"],
-            "Form types fetched from EDGAR index files.", "sources"),
+            "Form types fetched from EDGAR sources (daily index files, or one company's filing list with `--cik` / "
+            "`--ticker`); comma-separated in a flag or the environment.", "sources"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
@@ -207,6 +208,8 @@ def _convert(setting: Setting, raw: Any, where: str, base: Path | None, from_tex
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             raise wrong("a list of strings")
+        if kind == WORDS:  # `--forms 4,8-K` as well as `--forms 4 --forms 8-K`
+            raw = [word for v in raw for word in v.split(",")]
         value = [v.strip() for v in raw if v.strip()]
         if not value:
             raise wrong("a non-empty list")
