@@ -68,9 +68,14 @@ def _ownership_frame(tables: dict[str, pa.Table], transactions: str, holdings: s
     for column in ("shares", "acquired_disposed"):
         if column not in frame:
             frame[column] = None
-    # The filing's form_type and filed_date joined on (row order kept).
+    # The filing's form_type and filed_date joined on (row order kept), and its number of reporting
+    # owners: a joint filing's rows are not attributed to one owner (expectations/balance.py).
     filings = frame_of(_table(tables, "filings", ["filing_id", "form_type", "filed_date"])).drop_duplicates("filing_id")
-    return frame.merge(filings, on="filing_id", how="left")
+    owners = _table(tables, "reporting_owners", ["filing_id"]).group_by("filing_id").aggregate([([], "count_all")])
+    owners = owners.rename_columns(["filing_id", "owner_count"]).to_pandas()
+    frame = frame.merge(filings, on="filing_id", how="left").merge(owners, on="filing_id", how="left")
+    frame["owner_count"] = frame["owner_count"].fillna(0).astype("int64")
+    return frame
 
 
 PAIR_COLUMNS = ["filing_id", "row_index", "table_name", "security_title", "transaction_code", "transaction_date",
