@@ -95,11 +95,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input", LOCATIONS, ["data/samples"], "Input folders, files or globs the run reads.", "paths"),
     Setting("warehouse", PATH, "data/warehouse.duckdb", "DuckDB warehouse file.", "paths"),
     Setting("lake", LOCATION, "data/lake", "Parquet lake folder.", "paths"),
-    Setting("dq_dir", PATH, "data/dq", "Great Expectations Data Docs folder.", "paths"),
-    Setting("reports_dir", PATH, "data/reports", "Folder of the run reports.", "paths"),
+    Setting("dq_dir", PATH, "data/dq", "Great Expectations Data Docs folder.", "paths",
+            default_doc="`dq` beside the warehouse when the warehouse is set, else `data/dq`"),
+    Setting("reports_dir", PATH, "data/reports", "Folder of the run reports.", "paths",
+            default_doc="`reports` beside the warehouse when the warehouse is set, else `data/reports`"),
     Setting("queries_dir", PATH, None, "Your own saved queries (NAME.sql), used before the bundled `queries/`.",
             "sql", example="~/filingflow-queries"),
-    Setting("format", STR, "table", "Output format of `sql`, `search` and `dq`.", "sql",
+    Setting("format", STR, "table", "Output format of `sql`, `search`, `status` and `dq`.", "sql",
             choices=("table", "csv", "json")),
     Setting("history_file", PATH, _history_file, "History of the interactive SQL prompt.", "sql",
             default_doc="`$XDG_STATE_HOME/filingflow/sql_history` (`~/.local/state/filingflow/sql_history`)",
@@ -134,6 +136,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`--ticker`); comma-separated in a flag or the environment.", "sources"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
+# Folders that default to the warehouse's folder when the warehouse is set.
+BESIDE_WAREHOUSE = {"dq_dir": "dq", "reports_dir": "reports"}
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 
 
@@ -297,4 +301,10 @@ def resolve(flags: dict[str, Any] | None = None, config: str | os.PathLike | Non
             default = s.default_value()
             values[s.key] = None if default is None else _convert(s, default, "default", None, from_text=False)
             origins[s.key] = "default"
+    if origins["warehouse"] != "default":
+        # A warehouse of one's own keeps its Data Docs and reports beside it, not in the checkout's data/.
+        for key, name in BESIDE_WAREHOUSE.items():
+            if origins[key] == "default":
+                values[key] = values["warehouse"].parent / name
+                origins[key] = f"beside the warehouse ({origins['warehouse']})"
     return Settings(values, origins, path)
