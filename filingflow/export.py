@@ -47,8 +47,8 @@ from filingflow.export_format import (
 )
 from filingflow.export_readme import render_readme
 from filingflow.runlock import exclusive_run
+from filingflow.connections import connect
 from filingflow.schema import DESCRIBED, FILING_TABLES, TABLE_LIST, VIEW_LIST, Table
-from filingflow.warehouse import connect
 
 # Views are exported as tables: with the columns and meanings the schema gives them, partitioned
 # like the filing tables, and written whole by every export (a later filing can change rows of
