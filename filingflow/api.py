@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from filingflow.version import PARSER_VERSION
 from filingflow.config import resolve
+from filingflow.connections import connect_with_fts
 from filingflow.errors import InvalidArgument, SeveralFilings, UnknownTable, UnreadableFiling, WarehouseNotFound
 from filingflow.schema import FILING_TABLES, TABLES
 from transforms.errors import ParseError
@@ -104,12 +105,10 @@ def connect(warehouse: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnec
     """A read-only DuckDB connection to the warehouse: `warehouse`, else the configured one
     (`--config` file, `FILINGFLOW_WAREHOUSE`, `./filingflow.toml`, default `data/warehouse.duckdb`).
     Close it when done: it keeps the version of the warehouse it opened (a run swaps in a new file)."""
-    from filingflow.search import connect as connect_with_search
-
     path = warehouse_path(warehouse)
     if not path.is_file():
         raise WarehouseNotFound(f"no warehouse at {path}: run `filingflow run` first, or pass warehouse=")
-    return connect_with_search(path, read_only=True)
+    return connect_with_fts(path, read_only=True)
 
 
 def warehouse_path(warehouse: str | os.PathLike | None = None) -> Path:

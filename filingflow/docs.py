@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from filingflow.schema import TABLE_LIST, Table
+from filingflow.schema import TABLE_LIST, VIEW_TABLES, Table
 from filingflow.views import VIEWS
 from filingflow.warehouse import ensure_schema
 
@@ -15,12 +15,6 @@ SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operational": "Operational tables",
                 "reference": "Reference tables"}
 VIEW_DOCS = {
-    "insider_trades": "One row per Table I transaction with company, owner, relationship, signed shares, value and "
-                      "data-quality flags. Amended filings show their current version (see amended_sections): "
-                      "original_filing_id is the filing first filed, replaces_filing_id the earlier filing whose rows "
-                      "of the section this row's filing replaced.",
-    "company_events": "One row per 8-K item (current version: an 8-K/A replaces the items it restates) with the "
-                      "company and the event date; joins insider_trades on company_id.",
     "eight_k_item_sources": "Per 8-K: its items as the EDGAR header lists them (codes, or ITEM INFORMATION titles "
                             "mapped to codes) and as the document reports them; agree false is flagged in dq_flags "
                             "(expect_eight_k_header_items_to_match_document).",
@@ -48,12 +42,16 @@ def render_schema_markdown() -> str:
 
 
 def views_markdown() -> list[str]:
-    """Each view with its columns as DuckDB binds them (filingflow/views.py, filingflow/amendments.py)."""
+    """Each view: the analyst views as the schema describes them, the others with their columns as
+    DuckDB binds them (filingflow/views.py, filingflow/amendments.py)."""
     con = duckdb.connect()
     try:
         ensure_schema(con)
         out = ["## Views", ""]
         for name in VIEWS:
+            if name in VIEW_TABLES:  # described in the schema, column by column
+                out += table_markdown(VIEW_TABLES[name])
+                continue
             columns = con.execute(f'DESCRIBE "{name}"').fetchall()
             out += [f"### `{name}`", "", VIEW_DOCS.get(name, ""), "",
                     "Columns: " + ", ".join(f"`{c[0]}` {c[1]}" for c in columns) + ".", ""]

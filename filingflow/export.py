@@ -55,6 +55,8 @@ from filingflow.schema import DESCRIBED, FILING_TABLES, TABLE_LIST, VIEW_LIST, T
 # earlier ones: an amendment makes them not current, a merge of companies renames them).
 EXPORTABLE: tuple[str, ...] = FILING_TABLES + ("companies", "company_names") + tuple(
     t.name for t in TABLE_LIST if t.kind == "reference") + ("dq_flags", "quarantine") + tuple(v.name for v in VIEW_LIST)
+# Where the one file of a partitioned table without rows goes.
+EMPTY_PARTITION = (0, "unknown")
 MANIFEST = "manifest.json"
 README = "README.md"
 MANIFEST_VERSION = 1
@@ -301,8 +303,11 @@ class _Export:
         return self._write(table, sql, {(): [self.last_run_id] if self.last_run_id else []})
 
     def _write_empty(self, table: Table) -> dict:
-        """A table without rows: one file at the table's root with its columns."""
-        empty = _PartFile(self, table, (), [])
+        """A table without rows: one file with its columns. A partitioned table's is in a partition
+        (year 0, form unknown: no filing's), so that the hive-partitioned reads of the README work."""
+        partitioned = _partitioned(table)
+        empty = _PartFile(self, table, EMPTY_PARTITION if partitioned else (),
+                          [] if partitioned or not self.last_run_id else [self.last_run_id])
         empty.write_empty()
         return empty.close()
 

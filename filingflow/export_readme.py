@@ -38,8 +38,8 @@ def render_readme(manifest: dict) -> str:
                    f"{', '.join(table['partitioned_by']) or '(one file)'} |")
     out += [
         "",
-        "A table without rows is one file with its columns and no rows, at the table's root",
-        "(`<table>/part-<export id>.<format>`), so that reading the folder works the same.",
+        "A table without rows is one file with its columns and no rows (for a partitioned table, in the",
+        "partition `filing_year=0/form=unknown`), so that the reads below work on it the same.",
         "",
         "The views `insider_trades`, `derivative_trades` and `company_events` are exported like the tables:",
         "their rows as the warehouse's views give them, partitioned like the filing tables, and written whole",

@@ -143,14 +143,16 @@ def insider_net(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     shares (acquired A minus disposed D), largest absolute net value first."""
     return _rows(con, f"""
         SELECT coalesce(t.company_id, 'issuer:' || f.issuer_name) AS company_key,
-               coalesce(any_value(t.company_name), any_value(f.issuer_name), '(unnamed issuer)') AS company,
+               coalesce(any_value(t.issuer_name), '(unnamed issuer)') AS company,
                any_value(t.ticker) AS ticker,
-               sum(CASE t.acquired_disposed WHEN 'A' THEN t.value WHEN 'D' THEN -t.value END) AS net_value,
-               sum(t.signed_shares) AS net_shares,
-               count(*) AS trades,
-               count(*) FILTER (WHERE t.acquired_disposed = 'A') AS acquisitions,
-               count(*) FILTER (WHERE t.acquired_disposed = 'D') AS disposals,
-               count(*) FILTER (WHERE t.value IS NULL) AS unpriced,
+               -- one row per transaction and owner: each transaction counted once (its first owner's row)
+               sum(CASE t.acquired_disposed WHEN 'A' THEN t.value WHEN 'D' THEN -t.value END)
+                   FILTER (WHERE t.is_first_owner) AS net_value,
+               sum(t.signed_shares) FILTER (WHERE t.is_first_owner) AS net_shares,
+               count(*) FILTER (WHERE t.is_first_owner) AS trades,
+               count(*) FILTER (WHERE t.is_first_owner AND t.acquired_disposed = 'A') AS acquisitions,
+               count(*) FILTER (WHERE t.is_first_owner AND t.acquired_disposed = 'D') AS disposals,
+               count(*) FILTER (WHERE t.is_first_owner AND t.value IS NULL) AS unpriced,
                count(DISTINCT t.owner_name) AS owners
         FROM insider_trades t JOIN filings f USING (filing_id)
         WHERE f.run_id = ?

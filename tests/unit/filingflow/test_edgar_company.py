@@ -3,13 +3,10 @@ fetched from a 127.0.0.1 server laid out like EDGAR, without reading any daily i
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from edgar_site import EdgarSite, build_site, submissions_columns
 
 from filingflow.sources.edgar_company import company_filings, older_pages, sync_company, ticker_cik
 from filingflow.sources.edgar_sync import SourceError
@@ -29,61 +26,19 @@ def corpus_path(corpus: Path, accession: str) -> Path:
 
 
 def columns(rows):
-    return {"accessionNumber": [r[0] for r in rows], "form": [r[1] for r in rows], "filingDate": [r[2] for r in rows],
-            "primaryDocument": ["doc.xml"] * len(rows)}
+    return submissions_columns(rows)
 
 
 def edgar_site(root: Path, corpus: Path) -> Path:
-    """The SEC's layout on one host: /Archives/edgar/data/..., /submissions/..., /files/company_tickers.json."""
-    for accession, _, _ in RECENT + OLDER:
-        dest = root / "Archives" / "edgar" / "data" / str(int(CIK)) / f"{accession}.txt"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(corpus_path(corpus, accession), dest)
-    (root / "submissions").mkdir(parents=True)
-    (root / "submissions" / f"CIK{CIK}.json").write_text(json.dumps({
-        "cik": "320193", "name": "Apple Inc.", "tickers": ["AAPL"],
-        "filings": {"recent": columns(RECENT + [("0000320193-20-000001", "10-K", "2020-03-01")]),
-                    "files": [{"name": f"CIK{CIK}-submissions-001.json", "filingCount": 1,
-                               "filingFrom": "2019-01-01", "filingTo": "2019-12-31"}]}}))
-    (root / "submissions" / f"CIK{CIK}-submissions-001.json").write_text(json.dumps(columns(OLDER)))
-    (root / "files").mkdir()
-    (root / "files" / "company_tickers.json").write_text(json.dumps({
-        "0": {"cik_str": 789019, "ticker": "MSFT", "title": "MICROSOFT CORP"},
-        "1": {"cik_str": 320193, "ticker": "AAPL", "title": "Apple Inc."}}))
-    return root
+    return build_site(root, CIK, {a: corpus_path(corpus, a) for a, _, _ in RECENT + OLDER},
+                      RECENT + [("0000320193-20-000001", "10-K", "2020-03-01")], OLDER,
+                      tickers={"MSFT": "0000789019", "AAPL": CIK})
 
 
-class Site:
+class Site(EdgarSite):
     def __init__(self, root: Path):
-        self.paths: list[str] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                site.paths.append(self.path)
-                path = root / self.path.lstrip("/")
-                if not path.is_file():
-                    self.send_error(404)
-                    return
-                body = path.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.source = parse_source(f"edgar+http://127.0.0.1:{self.httpd.server_address[1]}/Archives")
-
-    def __enter__(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(root)
+        self.source = parse_source(self.archives)
 
 
 def options(cache: Path, **changes) -> SourceOptions:
