@@ -139,6 +139,24 @@ def test_every_table_is_exported_with_its_partitions(built):
     assert built.parquet.totals["transaction_codes"] == len(warehouse_rows(built.first_wh, "transaction_codes"))
 
 
+def test_views_and_empty_tables_are_exported(built):
+    out, totals = built.parquet.out, built.parquet.totals
+    assert (totals["insider_trades"], totals["derivative_trades"], totals["company_events"]) == (10, 1, 2)
+    assert [p.name for p in (out / "insider_trades" / "filing_year=2007").iterdir()] == ["form=4"]
+    assert manifest(built.parquet)["tables"]["insider_trades"]["kind"] == "view"
+    empty = [t for t in EXPORTABLE if totals[t] == 0]
+    assert "quarantine" in empty and "deriv_holdings" in empty
+    for table in empty:  # one file, its columns, no rows: the folder reads like any other
+        files = manifest(built.parquet)["tables"][table]["files"]
+        assert [(f["rows"], f["partition"]) for f in files] == [
+            (0, {"filing_year": 0, "form": "unknown"} if DESCRIBED[table].kind in ("filing", "view") else {})]
+        frame = pd.read_parquet(out / table)
+        assert frame.empty and set(DESCRIBED[table].column_names) <= set(frame.columns), table
+    for table in empty:  # in CSV too: the header
+        (path,) = (built.csv.out / table).rglob("*.csv")
+        assert path.read_text().splitlines() == [",".join(f'"{c}"' for c in DESCRIBED[table].column_names)]
+
+
 def test_pyarrow_reads_back_the_warehouse_rows_and_types(built):
     for table in EXPORTABLE:
         spec = DESCRIBED[table]
@@ -317,7 +335,8 @@ def test_incremental_export_writes_only_the_new_filings(built):
     before = {e["path"]: e["sha256"] for t in manifest(built.parquet)["tables"].values() for e in t["files"]}
     after = {e["path"]: e["sha256"] for t in manifest(built.incremental)["tables"].values() for e in t["files"]}
     # The Form 4 of the first run is untouched; the 8-K it replaced is gone with its files.
-    kept = {p: h for p, h in before.items() if "/filing_year=2007/form=4/" in p}
+    kept = {p: h for p, h in before.items()
+            if "/filing_year=2007/form=4/" in p and DESCRIBED[p.split("/")[0]].kind == "filing"}  # views: rewritten
     assert kept and all(after.get(p) == h for p, h in kept.items())
     assert not any("/filing_year=2002/form=8-K/" in p for p in set(after) & set(before))
     inc_id = built.incremental.export_id
