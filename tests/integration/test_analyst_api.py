@@ -178,3 +178,26 @@ def test_data_docs_open_offline_in_chromium(built, tmp_path):
     on_disk = list((place / "dq" / "validations").rglob("*.html"))
     assert len(validations) == min(10, len(on_disk)) and len(suites) == 10
     assert all((place / "dq" / href).is_file() for href in validations + suites)
+
+
+def test_archive_members_are_recorded_in_the_warehouse(prefect_api, tmp_path):
+    import tarfile
+    import zipfile
+
+    from conftest import SEED_8K, SEED_FORM4, warehouse_rows
+    from flows.pipeline import RunSettings, nightly
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with zipfile.ZipFile(inputs / "batch.zip", "w") as archive:
+        archive.write(SEED_FORM4, "2007/q2/form4.txt")
+    with tarfile.open(inputs / "batch.tar.gz", "w:gz") as archive:
+        archive.add(SEED_8K, arcname="eight-k/report.txt")
+    (inputs / "plain.txt").write_text("not a filing\n")
+    settings = RunSettings(inputs=[inputs], warehouse=tmp_path / "w.duckdb", lake=tmp_path / "lake",
+                           dq_dir=tmp_path / "dq")
+    nightly(settings)
+    assert warehouse_rows(settings.warehouse, "SELECT form_type, source_file, source_member FROM filings "
+                                              "ORDER BY form_type") == [
+        ("4", str(inputs / "batch.zip"), "2007/q2/form4.txt"),
+        ("8-K", str(inputs / "batch.tar.gz"), "eight-k/report.txt")]
