@@ -47,7 +47,7 @@ def reader_for(text: str) -> ModuleType:
         if reader.sniff(text):
             limit = MAX_CHARS.get(reader)
             if limit is not None and len(text) > limit:
-                raise ParseError("too_large", f"{len(text):,} characters of {reader.FORMAT}: far beyond any real document "
+                raise ParseError("file_too_large", f"{len(text):,} characters of {reader.FORMAT}: far beyond any real document "
                                               f"of that shape (limit {limit:,}); refused unread to bound memory")
             return reader
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")[:80]

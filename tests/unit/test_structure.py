@@ -146,6 +146,38 @@ def test_no_import_cycle():
     assert cycles(graph) == []
 
 
+# What each package may import besides itself: the core imports no reader, flow or suite.
+PACKAGE_LAYERS = {"filingflow": set(), "transforms": {"filingflow"}, "expectations": {"filingflow"},
+                  "flows": {"filingflow", "transforms", "expectations"}}
+# The Python API (filingflow/api.py) reads a single file with the readers, as the flow does.
+LAYER_EXCEPTIONS = {"filingflow.api": {"transforms"}}
+# Storage modules and the only filingflow modules each may import (docs/architecture.md, "Storage").
+STORAGE_LAYERS = {
+    "filingflow.connections": set(),
+    "filingflow.views": {"filingflow.amendments"},
+    "filingflow.ingest_ledger": set(),
+    "filingflow.companies": set(),
+    "filingflow.search": {"filingflow.connections"},
+    "filingflow.item_sources": {"filingflow.views", "filingflow.schema", "filingflow.reference"},
+}
+
+
+def test_packages_import_downwards_only():
+    """filingflow imports nothing from transforms, flows or expectations; readers and suites only the core."""
+    graph, _ = analyse()
+    upward = sorted((m, d) for m, deps in graph.items() for d in deps
+                    if d.split(".")[0] != m.split(".")[0]
+                    and d.split(".")[0] not in PACKAGE_LAYERS[m.split(".")[0]] | LAYER_EXCEPTIONS.get(m, set()))
+    assert upward == []
+
+
+def test_storage_modules_import_one_way():
+    """Connections, views, the ledger, companies and search import none of the storage above them."""
+    graph, _ = analyse()
+    assert {m: sorted(d for d in graph[m] if d.startswith("filingflow.") and d not in allowed)
+            for m, allowed in STORAGE_LAYERS.items()} == {m: [] for m in STORAGE_LAYERS}
+
+
 def test_no_private_name_used_from_another_module():
     """A module reaches another only through its public names."""
     _, private = analyse()
