@@ -54,7 +54,7 @@ def make_offline(docs_dir: Path) -> int:
     """Copy the assets into `docs_dir` and point every page at them; returns the pages changed.
     A page naming a remote asset this module does not know keeps it (a new GX version):
     the Data Docs test lists such assets."""
-    shutil.copytree(ASSETS_DIR, docs_dir / VENDOR, dirs_exist_ok=True,
+    shutil.copytree(ASSETS_DIR, docs_dir / VENDOR, dirs_exist_ok=True, copy_function=_copy_if_changed,
                     ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     changed = 0
     for page in docs_dir.rglob("*.html"):
@@ -69,6 +69,13 @@ def make_offline(docs_dir: Path) -> int:
             page.write_text(new, encoding="utf-8")
             changed += 1
     return changed
+
+
+def _copy_if_changed(source: str, target: str) -> str:
+    """A run rebuilds the Data Docs: the 3 MB of assets are copied once, not every run."""
+    if not os.path.exists(target) or os.path.getsize(target) != os.path.getsize(source):
+        shutil.copy2(source, target)
+    return target
 
 
 def _localize_tag(tag: str, to_vendor: str) -> str:
