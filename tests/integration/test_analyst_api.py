@@ -201,3 +201,20 @@ def test_archive_members_are_recorded_in_the_warehouse(prefect_api, tmp_path):
                                               "ORDER BY form_type") == [
         ("4", str(inputs / "batch.zip"), "2007/q2/form4.txt"),
         ("8-K", str(inputs / "batch.tar.gz"), "eight-k/report.txt")]
+
+
+def test_readme_python_example_runs_on_the_samples(prefect_api, tmp_path, monkeypatch):
+    from conftest import ROOT, SAMPLES
+    from flows.pipeline import RunSettings, nightly
+
+    settings = RunSettings(inputs=[SAMPLES], warehouse=tmp_path / "w.duckdb", lake=tmp_path / "lake",
+                           dq_dir=tmp_path / "dq", reports_dir=tmp_path / "reports")
+    nightly(settings)
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## First ten minutes", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)  # the example names the samples from the checkout
+    monkeypatch.setenv("FILINGFLOW_WAREHOUSE", str(settings.warehouse))
+    names: dict = {}
+    exec(compile(block, "README.md", "exec"), names)
+    assert len(names["trades"]) == 10 and set(names["trades"]["ticker"]) == {"AIV"}
+    assert len(names["events"]) >= 1 and names["filing"].filing["form_type"] == "4"
