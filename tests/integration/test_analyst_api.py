@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd

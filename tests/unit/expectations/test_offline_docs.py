@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
 
 from conftest import SEED_FORM4
 from expectations.offline_docs import ASSETS_DIR, REMOTE_ASSETS, VENDOR, make_offline, remote_assets
