@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from conftest import SEED_FORM4
 from expectations.offline_docs import ASSETS_DIR, REMOTE_ASSETS, VENDOR, make_offline, remote_assets
 from expectations.runner import validate
