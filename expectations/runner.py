@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from expectations.offline_docs import make_offline
 from filingflow import faults
 from filingflow.item_sources import item_sources_frame
 from filingflow.positions import POSITION_COLUMNS
@@ -67,9 +68,14 @@ def _ownership_frame(tables: dict[str, pa.Table], transactions: str, holdings: s
     for column in ("shares", "acquired_disposed"):
         if column not in frame:
             frame[column] = None
-    # The filing's form_type and filed_date joined on (row order kept).
+    # The filing's form_type and filed_date joined on (row order kept), and its number of reporting
+    # owners: a joint filing's rows are not attributed to one owner (expectations/balance.py).
     filings = frame_of(_table(tables, "filings", ["filing_id", "form_type", "filed_date"])).drop_duplicates("filing_id")
-    return frame.merge(filings, on="filing_id", how="left")
+    owners = _table(tables, "reporting_owners", ["filing_id"]).group_by("filing_id").aggregate([([], "count_all")])
+    owners = owners.rename_columns(["filing_id", "owner_count"]).to_pandas()
+    frame = frame.merge(filings, on="filing_id", how="left").merge(owners, on="filing_id", how="left")
+    frame["owner_count"] = frame["owner_count"].fillna(0).astype("int64")
+    return frame
 
 
 PAIR_COLUMNS = ["filing_id", "row_index", "table_name", "security_title", "transaction_code", "transaction_date",
@@ -258,13 +264,13 @@ class RunChecker:
                 column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
                 result = er.result or {}
                 rows = _unexpected_rows(result)
-                rows_of_batch.append({
-                    "run_id": self.run_id, "suite": spec["name"], "expectation": config.type,
-                    "table_name": table_name or frame_name, "column_name": column, "severity": severity,
-                    "success": bool(er.success), "element_count": result.get("element_count", len(frame)),
-                    "unexpected_count": result.get("unexpected_count", 0),
-                    "detail": _detail(kwargs, er, frame, rows),
-                })
+                rows_of_batch.append(TABLES["dq_results"].row(
+                    run_id=self.run_id, suite=spec["name"], expectation=config.type,
+                    table_name=table_name or frame_name, column_name=column, severity=severity,
+                    success=bool(er.success), element_count=result.get("element_count", len(frame)),
+                    unexpected_count=result.get("unexpected_count", 0),
+                    detail=_detail(kwargs, er, frame, rows),
+                ))
                 if len(rows):
                     explain = EXPLAINERS.get(config.type)
                     explained = explain(frame, kwargs) if explain else None
@@ -281,6 +287,7 @@ class RunChecker:
         if self.docs_dir is not None:
             # Once per run, not per suite or batch: rendering the site is the slow part of GX.
             self.context.build_data_docs(site_names=["filingflow"])
+            make_offline(self.docs_dir)
             docs_index = self.docs_dir / "index.html"
         result_rows = [_added_up(per_batch) for per_batch in zip(*self.result_rows)]
         passed = sum(r["success"] for r in result_rows)
@@ -296,9 +303,10 @@ def _added_up(per_batch: tuple[dict, ...]) -> dict:
     that found something (its examples), else of the first."""
     first = per_batch[0]
     shown = next((r for r in per_batch if not r["success"] or r["unexpected_count"]), first)
-    return {**first, "success": all(r["success"] for r in per_batch),
-            "element_count": sum(r["element_count"] for r in per_batch),
-            "unexpected_count": sum(r["unexpected_count"] for r in per_batch), "detail": shown["detail"]}
+    return TABLES["dq_results"].row(first, success=all(r["success"] for r in per_batch),
+                                    element_count=sum(r["element_count"] for r in per_batch),
+                                    unexpected_count=sum(r["unexpected_count"] for r in per_batch),
+                                    detail=shown["detail"])
 
 
 def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) -> Validation:

@@ -17,16 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filingflow.errors import ConfigError
+
 CONFIG_FILE = "filingflow.toml"
 CONFIG_ENV = "FILINGFLOW_CONFIG"
 ENV_PREFIX = "FILINGFLOW_"
 
 # Kinds of value: how each layer's text becomes a value.
 STR, INT, FLOAT, PATH, LOCATION, LOCATIONS, WORDS = "str", "int", "float", "path", "location", "locations", "words"
-
-
-class ConfigError(ValueError):
-    """A setting could not be read: the message names the setting and where it came from."""
 
 
 def _local_timezone() -> str:
@@ -97,11 +95,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input", LOCATIONS, ["data/samples"], "Input folders, files or globs the run reads.", "paths"),
     Setting("warehouse", PATH, "data/warehouse.duckdb", "DuckDB warehouse file.", "paths"),
     Setting("lake", LOCATION, "data/lake", "Parquet lake folder.", "paths"),
-    Setting("dq_dir", PATH, "data/dq", "Great Expectations Data Docs folder.", "paths"),
-    Setting("reports_dir", PATH, "data/reports", "Folder of the run reports.", "paths"),
+    Setting("dq_dir", PATH, "data/dq", "Great Expectations Data Docs folder.", "paths",
+            default_doc="`dq` beside the warehouse when the warehouse is set, else `data/dq`"),
+    Setting("reports_dir", PATH, "data/reports", "Folder of the run reports.", "paths",
+            default_doc="`reports` beside the warehouse when the warehouse is set, else `data/reports`"),
     Setting("queries_dir", PATH, None, "Your own saved queries (NAME.sql), used before the bundled `queries/`.",
             "sql", example="~/filingflow-queries"),
-    Setting("format", STR, "table", "Output format of `sql`, `search` and `dq`.", "sql",
+    Setting("format", STR, "table", "Output format of `sql`, `search`, `status` and `dq`.", "sql",
             choices=("table", "csv", "json")),
     Setting("history_file", PATH, _history_file, "History of the interactive SQL prompt.", "sql",
             default_doc="`$XDG_STATE_HOME/filingflow/sql_history` (`~/.local/state/filingflow/sql_history`)",
@@ -132,9 +132,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", STR, None, "User-Agent of HTTP requests to EDGAR (the SEC requires a name and an e-mail).",
             "sources", example="Example Corp data@example.com"),
     Setting("forms", WORDS, ["3", "3/A", "4", "4/A", "5", "5/A", "8-K", "8-K/A"],
-            "Form types fetched from EDGAR index files.", "sources"),
+            "Form types fetched from EDGAR sources (daily index files, or one company's filing list with `--cik` / "
+            "`--ticker`); comma-separated in a flag or the environment.", "sources"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
+# Folders that default to the warehouse's folder when the warehouse is set.
+BESIDE_WAREHOUSE = {"dq_dir": "dq", "reports_dir": "reports"}
 SECTIONS = tuple(dict.fromkeys(s.section for s in SETTINGS))
 
 
@@ -166,7 +169,7 @@ def _is_url(text: str) -> bool:
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", text) is not None
 
 
-def _place(text: str, base: Path | None) -> str:
+def _resolve_location(text: str, base: Path | None) -> str:
     """~ expanded; a relative path in the config file is relative to the file's folder."""
     if _is_url(text):
         return text
@@ -201,7 +204,8 @@ def _convert(setting: Setting, raw: Any, where: str, base: Path | None, from_tex
     elif kind in (STR, PATH, LOCATION):
         if not isinstance(raw, str) or not raw.strip():
             raise wrong("a non-empty string")
-        value = raw if kind == STR else (_place(raw, base) if kind == LOCATION else Path(_place(raw, base)))
+        value = (raw if kind == STR else _resolve_location(raw, base) if kind == LOCATION
+                 else Path(_resolve_location(raw, base)))
     else:  # LOCATIONS, WORDS
         if from_text:
             raw = [p for p in raw.split(os.pathsep if kind == LOCATIONS else ",")]
@@ -209,11 +213,13 @@ def _convert(setting: Setting, raw: Any, where: str, base: Path | None, from_tex
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             raise wrong("a list of strings")
+        if kind == WORDS:  # `--forms 4,8-K` as well as `--forms 4 --forms 8-K`
+            raw = [word for v in raw for word in v.split(",")]
         value = [v.strip() for v in raw if v.strip()]
         if not value:
             raise wrong("a non-empty list")
         if kind == LOCATIONS:
-            value = [_place(v, base) for v in value]
+            value = [_resolve_location(v, base) for v in value]
     if setting.choices and value not in setting.choices:
         raise ConfigError(f"{where}: {setting.key} must be one of {', '.join(setting.choices)}, got {raw!r}")
     if setting.minimum is not None and value < setting.minimum:
@@ -296,4 +302,10 @@ def resolve(flags: dict[str, Any] | None = None, config: str | os.PathLike | Non
             default = s.default_value()
             values[s.key] = None if default is None else _convert(s, default, "default", None, from_text=False)
             origins[s.key] = "default"
+    if origins["warehouse"] != "default":
+        # A warehouse of one's own keeps its Data Docs and reports beside it, not in the checkout's data/.
+        for key, name in BESIDE_WAREHOUSE.items():
+            if origins[key] == "default":
+                values[key] = values["warehouse"].parent / name
+                origins[key] = f"beside the warehouse ({origins['warehouse']})"
     return Settings(values, origins, path)

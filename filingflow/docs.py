@@ -1,25 +1,23 @@
-"""Render the data dictionary (docs/schema.md) from the schema.
+"""Render the data dictionary (docs/schema.md) from the schema and the quarantine
+error codes (docs/errors.md) from their catalogue.
 
-`python -m filingflow.docs` rewrites it; a test fails when it is stale."""
+`python -m filingflow.docs` rewrites both; a test fails when either is stale."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
 
-from filingflow.schema import TABLE_LIST, Table
-from filingflow.warehouse import VIEWS, ensure_schema
+from filingflow.error_codes import ERROR_CODE_LIST
+from filingflow.schema import TABLE_LIST, VIEW_TABLES, Table
+from filingflow.views import VIEWS
+from filingflow.warehouse import ensure_schema
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
+ERRORS_DOC = SCHEMA_DOC.with_name("errors.md")
 _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operational": "Operational tables",
                 "reference": "Reference tables"}
 VIEW_DOCS = {
-    "insider_trades": "One row per Table I transaction with company, owner, relationship, signed shares, value and "
-                      "data-quality flags. Amended filings show their current version (see amended_sections): "
-                      "original_filing_id is the filing first filed, replaces_filing_id the earlier filing whose rows "
-                      "of the section this row's filing replaced.",
-    "company_events": "One row per 8-K item (current version: an 8-K/A replaces the items it restates) with the "
-                      "company and the event date; joins insider_trades on company_id.",
     "eight_k_item_sources": "Per 8-K: its items as the EDGAR header lists them (codes, or ITEM INFORMATION titles "
                             "mapped to codes) and as the document reports them; agree false is flagged in dq_flags "
                             "(expect_eight_k_header_items_to_match_document).",
@@ -47,12 +45,16 @@ def render_schema_markdown() -> str:
 
 
 def views_markdown() -> list[str]:
-    """Each view with its columns as DuckDB binds them (filingflow/warehouse.py, filingflow/amendments.py)."""
+    """Each view: the analyst views as the schema describes them, the others with their columns as
+    DuckDB binds them (filingflow/views.py, filingflow/amendments.py)."""
     con = duckdb.connect()
     try:
         ensure_schema(con)
         out = ["## Views", ""]
         for name in VIEWS:
+            if name in VIEW_TABLES:  # described in the schema, column by column
+                out += table_markdown(VIEW_TABLES[name])
+                continue
             columns = con.execute(f'DESCRIBE "{name}"').fetchall()
             out += [f"### `{name}`", "", VIEW_DOCS.get(name, ""), "",
                     "Columns: " + ", ".join(f"`{c[0]}` {c[1]}" for c in columns) + ".", ""]
@@ -75,7 +77,20 @@ def table_markdown(table: Table, heading: str = "###") -> list[str]:
     return out
 
 
+def render_errors_markdown() -> str:
+    out = ["# Quarantine error codes", "",
+           "Generated from `filingflow/error_codes.py` by `python -m filingflow.docs`; do not edit by hand.",
+           "A file that cannot be read into rows gets a `quarantine` row: `stage` is the step that failed, `error` "
+           "one of the codes below, `detail` what exactly was wrong with this file.", ""]
+    for where in dict.fromkeys(e.where for e in ERROR_CODE_LIST):
+        out += [f"## {where[0].upper()}{where[1:]}", "", "| code | meaning |", "|---|---|"]
+        out += [f"| `{e.code}` | {e.meaning.replace('|', chr(92) + '|')} |" for e in ERROR_CODE_LIST if e.where == where]
+        out.append("")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
     SCHEMA_DOC.parent.mkdir(exist_ok=True)
-    SCHEMA_DOC.write_text(render_schema_markdown())
-    print(f"wrote {SCHEMA_DOC}")
+    for path, text in ((SCHEMA_DOC, render_schema_markdown()), (ERRORS_DOC, render_errors_markdown())):
+        path.write_text(text)
+        print(f"wrote {path}")

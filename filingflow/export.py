@@ -47,11 +47,16 @@ from filingflow.export_format import (
 )
 from filingflow.export_readme import render_readme
 from filingflow.runlock import exclusive_run
-from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES, Table
-from filingflow.warehouse import connect
+from filingflow.connections import connect
+from filingflow.schema import DESCRIBED, FILING_TABLES, TABLE_LIST, VIEW_LIST, Table
 
+# Views are exported as tables: with the columns and meanings the schema gives them, partitioned
+# like the filing tables, and written whole by every export (a later filing can change rows of
+# earlier ones: an amendment makes them not current, a merge of companies renames them).
 EXPORTABLE: tuple[str, ...] = FILING_TABLES + ("companies", "company_names") + tuple(
-    t.name for t in TABLE_LIST if t.kind == "reference")
+    t.name for t in TABLE_LIST if t.kind == "reference") + ("dq_flags", "quarantine") + tuple(v.name for v in VIEW_LIST)
+# Where the one file of a partitioned table without rows goes.
+EMPTY_PARTITION = (0, "unknown")
 MANIFEST = "manifest.json"
 README = "README.md"
 MANIFEST_VERSION = 1
@@ -180,15 +185,17 @@ class _Export:
         if since is not None:
             fresh = self.keys.filter(pc.greater_equal(self.keys["loaded_at"], pa.scalar(since, self.keys["loaded_at"].type)))
         for name in chosen:
-            table = TABLES[name]
+            table = DESCRIBED[name]
             carried: list[dict] = []
-            if not is_partitioned(table):
+            if not _partitioned(table):
                 new = self._write_whole(table)
-            elif fresh is not None and (base is None or name in base["tables"]):
+            elif fresh is not None and table.kind != "view" and (base is None or name in base["tables"]):
                 carried, again = self._carry(table, base["tables"][name]["files"] if base else [], fresh["filing_id"])
                 new = self._write_filings(table, pa.concat_arrays([fresh["filing_id"].combine_chunks(), again]))
             else:  # a full export, or a table new to the folder: every filing
                 new = self._write_filings(table, self.keys["filing_id"].combine_chunks())
+            if not carried and not new:  # no rows: one file with the columns, so readers of the folder work
+                new = [self._write_empty(table)]
             entries[name] = carried + new
             written[name] = sum(e["rows"] for e in new)
             kept += len(carried)
@@ -211,10 +218,10 @@ class _Export:
                                   for c in PARTITION_COLUMNS],
             "tables": {
                 name: {
-                    "kind": TABLES[name].kind,
-                    "description": TABLES[name].description,
-                    "primary_key": list(TABLES[name].primary_key),
-                    "partitioned_by": [c.name for c in PARTITION_COLUMNS] if is_partitioned(TABLES[name]) else [],
+                    "kind": DESCRIBED[name].kind,
+                    "description": DESCRIBED[name].description,
+                    "primary_key": list(DESCRIBED[name].primary_key),
+                    "partitioned_by": [c.name for c in PARTITION_COLUMNS] if _partitioned(DESCRIBED[name]) else [],
                     "rows": sum(e["rows"] for e in files),
                     "files": sorted(files, key=lambda e: e["path"]),
                 }
@@ -228,6 +235,7 @@ class _Export:
     def _carry(self, table: Table, previous: list[dict], fresh_ids: pa.ChunkedArray) -> tuple[list[dict], pa.Array]:
         """Keep the previous export's files of `table` whose filings are all unchanged;
         return their entries and the filings of the other files, to be written again."""
+        previous = [e for e in previous if e["rows"]]  # the empty file of a table that had no rows goes
         if not previous:
             return [], pa.array([], pa.string())
         by_path = {(self.out / e["path"]).as_posix(): e for e in previous}
@@ -294,13 +302,22 @@ class _Export:
         sql = f'SELECT {select_list(table, self.fmt)} FROM "{table.name}" t ORDER BY {order}'
         return self._write(table, sql, {(): [self.last_run_id] if self.last_run_id else []})
 
+    def _write_empty(self, table: Table) -> dict:
+        """A table without rows: one file with its columns. A partitioned table's is in a partition
+        (year 0, form unknown: no filing's), so that the hive-partitioned reads of the README work."""
+        partitioned = _partitioned(table)
+        empty = _PartFile(self, table, EMPTY_PARTITION if partitioned else (),
+                          [] if partitioned or not self.last_run_id else [self.last_run_id])
+        empty.write_empty()
+        return empty.close()
+
     def _write(self, table: Table, sql: str, run_ids: dict[tuple, list[str]]) -> list[dict]:
         """Stream the query's rows (sorted by partition) into one file per partition."""
         entries: list[dict] = []
         current: _PartFile | None = None
-        partitioned = is_partitioned(table)
+        partitioned = _partitioned(table)
         for batch in self.con.execute(sql).to_arrow_reader(BATCH_ROWS):
-            if batch.num_rows == 0:  # a table without rows gets no file
+            if batch.num_rows == 0:
                 continue
             for key, piece in _runs(batch, partitioned):
                 if current is None or current.key != key:
@@ -343,6 +360,9 @@ class _PartFile:
         self.writer.write_table(data)
         self.rows += data.num_rows
 
+    def write_empty(self) -> None:
+        self.writer.write_table(self.schema.empty_table())
+
     def close(self) -> dict:
         self.writer.close()
         digest = hashlib.sha256()
@@ -353,6 +373,11 @@ class _PartFile:
                 "sha256": digest.hexdigest(),
                 "partition": dict(zip((c.name for c in PARTITION_COLUMNS), self.key)),
                 "export_id": self.job.export_id, "run_ids": self.run_ids}
+
+
+def _partitioned(table: Table) -> bool:
+    """Filing tables, and the views of filing rows: by filing year and form."""
+    return is_partitioned(table) or (table.kind == "view" and "filing_id" in table.column_index)
 
 
 def _runs(batch: pa.RecordBatch, partitioned: bool):

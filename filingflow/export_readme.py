@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from filingflow.docs import table_markdown
 from filingflow.export_format import HIVE_TYPES, duckdb_read_sql
-from filingflow.schema import TABLES
+from filingflow.schema import DESCRIBED
 
 _CSV_RULES = """\
 CSV files are UTF-8, comma-separated, with a header row. Text is always in double quotes
@@ -38,7 +38,13 @@ def render_readme(manifest: dict) -> str:
                    f"{', '.join(table['partitioned_by']) or '(one file)'} |")
     out += [
         "",
-        "A table without rows has no files; its columns are in the dictionary below.",
+        "A table without rows is one file with its columns and no rows (for a partitioned table, in the",
+        "partition `filing_year=0/form=unknown`), so that the reads below work on it the same.",
+        "",
+        "The views `insider_trades`, `derivative_trades` and `company_events` are exported like the tables:",
+        "their rows as the warehouse's views give them, partitioned like the filing tables, and written whole",
+        "by every export, incremental or not (a later filing changes rows of earlier ones: an amendment",
+        "replaces them, a company's name changes).",
         "",
         "## Layout and partitions",
         "",
@@ -90,7 +96,7 @@ def render_readme(manifest: dict) -> str:
     if fmt == "csv":
         out += [_CSV_RULES, ""]
     for name, table in tables.items():
-        out += table_markdown(TABLES[name])
+        out += table_markdown(DESCRIBED[name])
         out += [f"Rows: {table['rows']}. " + (f"Partitioned by {', '.join(table['partitioned_by'])}."
                                                if table["partitioned_by"] else "One file."), ""]
         if fmt == "csv":
@@ -100,7 +106,7 @@ def render_readme(manifest: dict) -> str:
 
 def _duckdb_query(fmt: str, name: str, partitioned: bool) -> str:
     pattern = f"'{name}/**/*.{fmt}'" if partitioned else f"'{name}/*.{fmt}'"
-    return duckdb_read_sql(TABLES[name], fmt, pattern, hive=partitioned)
+    return duckdb_read_sql(DESCRIBED[name], fmt, pattern, hive=partitioned)
 
 
 def _reading(fmt: str, name: str) -> list[str]:

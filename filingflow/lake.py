@@ -43,23 +43,23 @@ def is_url(lake: Path | str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Place:
+class _LakeFolder:
     """A folder of the lake on its filesystem."""
 
     fs: fsspec.AbstractFileSystem
     path: str
 
-    def __truediv__(self, name: str) -> _Place:
-        return _Place(self.fs, f"{self.path}/{name}")
+    def __truediv__(self, name: str) -> _LakeFolder:
+        return _LakeFolder(self.fs, f"{self.path}/{name}")
 
     @property
     def renames(self) -> bool:
         return isinstance(self.fs, LocalFileSystem)
 
-    def folders(self) -> list[_Place]:
+    def folders(self) -> list[_LakeFolder]:
         if not self.fs.isdir(self.path):
             return []
-        return [_Place(self.fs, e["name"].rstrip("/")) for e in sorted(self.fs.ls(self.path, detail=True),
+        return [_LakeFolder(self.fs, e["name"].rstrip("/")) for e in sorted(self.fs.ls(self.path, detail=True),
                                                                        key=lambda e: e["name"])
                 if e["type"] == "directory"]
 
@@ -72,11 +72,11 @@ class _Place:
             self.fs.rm(self.path, recursive=True)
 
 
-def _root(lake: Path | str) -> _Place:
+def _root(lake: Path | str) -> _LakeFolder:
     if is_url(lake):
         fs, path = fsspec.core.url_to_fs(lake)
-        return _Place(fs, path.rstrip("/"))
-    return _Place(LocalFileSystem(), os.path.abspath(lake))
+        return _LakeFolder(fs, path.rstrip("/"))
+    return _LakeFolder(LocalFileSystem(), os.path.abspath(lake))
 
 
 def location(text: Path | str) -> Path | str:
@@ -110,7 +110,7 @@ def write_part(lake: Path | str, run_id: str, table: str, chunk: int, data: pa.T
     os.replace(tmp, final)
 
 
-def _parts(folder: _Place) -> list[str]:
+def _parts(folder: _LakeFolder) -> list[str]:
     return sorted(folder.fs.glob(f"{folder.path}/part-*.parquet"))
 
 

@@ -6,10 +6,13 @@ allowed sets) are all derived from the definitions below.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pyarrow as pa
 
+from filingflow.error_codes import ERROR_CODES
 from filingflow.reference import TRANSACTION_CODE_SET
 
 # Shares and prices are exact: balances must add up to the last digit.
@@ -27,6 +30,10 @@ _DUCKDB_TYPES = {
     pa.list_(pa.string()): "VARCHAR[]",
     DECIMAL: "DECIMAL(38, 8)",
 }
+
+
+class UnknownColumns(ValueError):
+    """A row names a column its table does not have (a misspelling would otherwise load as null)."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,29 @@ class Table:
         )
         return f'CREATE TABLE IF NOT EXISTS "{self.name}" (\n  {cols}\n)'
 
+    def blank_row(self) -> dict:
+        """A fresh row of this table: every column, each None."""
+        return dict.fromkeys(self.column_index)
+
+    def row(self, values: Mapping[str, object] = MappingProxyType({}), /, **more: object) -> dict:
+        """A row of this table: the columns given (as a mapping and/or by name), every other one None.
+        A name the table does not have raises, so a misspelled column fails where the row is made."""
+        row = self.blank_row()
+        row.update(values, **more)
+        if len(row) != len(self.column_index):
+            self.check_keys([row])
+        return row
+
+    def check_keys(self, rows: Iterable[dict]) -> None:
+        """Raise UnknownColumns when a row has a key this table has no column for."""
+        unknown = set().union(*rows) - self.column_index.keys()  # one pass in C, not a key check per row
+        if unknown:
+            raise UnknownColumns(f"rows for table {self.name} have keys it has no column for: "
+                                 f"{', '.join(sorted(map(str, unknown)))}")
+
     def to_arrow(self, rows: list[dict]) -> pa.Table:
-        """Column-wise conversion of row dicts; absent keys become nulls."""
+        """Column-wise conversion of row dicts; absent keys become nulls, unknown keys raise UnknownColumns."""
+        self.check_keys(rows)
         arrays = [pa.array([r.get(c.name) for r in rows], type=c.type) for c in self.columns]
         return pa.Table.from_arrays(arrays, schema=self.arrow_schema())
 
@@ -189,6 +217,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("parser_version", TEXT, "filingflow parser version that produced the rows.", required=True),
             _c("run_id", TEXT, "Run that loaded the filing.", required=True),
             _c("loaded_at", TIMESTAMP, "When the filing was loaded.", required=True),
+            _c("source_member", TEXT, "For a filing read from inside a zip or tar archive: the member's path in the "
+               "archive (source_file is the archive's). Null for a plain file or a gzip file."),
         ),
         ("filing_id",),
     ),
@@ -452,7 +482,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("source_file", TEXT, "Path of the input file.", required=True),
             _c("source_sha256", TEXT, "SHA-256 of the file's bytes (null when unreadable)."),
             _c("stage", TEXT, "Step that failed.", required=True, allowed=QUARANTINE_STAGES),
-            _c("error", TEXT, "Error class: empty_file, binary_content, undecodable_text, truncated, unrecognized_format...", required=True),
+            _c("error", TEXT, "Error code; docs/errors.md says what each means.", required=True,
+               allowed=tuple(ERROR_CODES)),
             _c("detail", TEXT, "What exactly was wrong.", required=True),
             _c("run_id", TEXT, "Run that quarantined the file.", required=True),
             _c("quarantined_at", TIMESTAMP, "When.", required=True),
@@ -547,3 +578,114 @@ TABLE_LIST: tuple[Table, ...] = (
 
 TABLES: dict[str, Table] = {t.name: t for t in TABLE_LIST}
 FILING_TABLES: tuple[str, ...] = tuple(t.name for t in TABLE_LIST if t.kind == "filing")
+
+# --- views -------------------------------------------------------------------
+# The analyst views of the warehouse (their SQL: the views module), described as tables are, so that
+# `.schema`, docs/schema.md and export READMEs give their columns' meanings and exports write them
+# with these types. A test checks that each view gives exactly these columns and types.
+VALUE = pa.decimal128(38, 2)  # money: shares x price, to the cent
+_DUCKDB_TYPES[VALUE] = "DECIMAL(38, 2)"
+
+_TRADE_HEAD = (
+    FILING_ID,
+    _c("accession_number", TEXT, "EDGAR accession number when the source states it."),
+    _c("form_type", TEXT, "Form type as filed (4, 4/A, 5, ...)."),
+    _c("filed_date", DATE, "Date the filing was filed."),
+    _c("company_id", TEXT, "The issuer (see companies)."),
+    _c("issuer_cik", TEXT, "Issuer CIK (10 digits): as filed, else the resolved company's."),
+    _c("issuer_name", TEXT, "Issuer name: the resolved company's current name, else as filed."),
+    _c("ticker", TEXT, "Issuer trading symbol as filed, else the company's latest."),
+    _c("owner_index", INT, "Position of the reporting owner in the filing (null when the filing names none)."),
+    _c("owner_count", INT, "Reporting owners on the filing: above 1 on a joint filing, where every owner reports "
+       "the same transactions."),
+    _c("is_first_owner", BOOL, "True on the row of the filing's first reporting owner (or when it names none): "
+       "keep these rows to count or sum each transaction once."),
+    _c("owner_cik", TEXT, "This reporting owner's CIK (10 digits)."),
+    _c("owner_name", TEXT, "This reporting owner's name as filed."),
+    _c("is_director", BOOL, "This owner is a director of the issuer (its own box, not any owner's)."),
+    _c("is_officer", BOOL, "This owner is an officer of the issuer."),
+    _c("officer_title", TEXT, "This owner's officer title as filed."),
+    _c("is_ten_percent_owner", BOOL, "This owner holds 10% or more."),
+    _c("is_other", BOOL, "This owner has another relationship."),
+    _c("other_text", TEXT, "Description of that other relationship."),
+    ROW_INDEX,
+    _c("security_title", TEXT, "Title of the security as filed."),
+    _c("transaction_date", DATE, "Date of the transaction."),
+    _c("deemed_execution_date", DATE, "Deemed execution date, if any."),
+    _c("transaction_code", TEXT, "SEC transaction code (P purchase, S sale, A grant, M exercise, ...)."),
+    _c("transaction_meaning", TEXT, "What the code means (transaction_codes)."),
+    _c("acquired_disposed", TEXT, "A acquired, D disposed of.", allowed=ACQUIRED_DISPOSED),
+    _c("shares", DECIMAL, "Number of securities acquired or disposed of."),
+    _c("signed_shares", DECIMAL, "shares, negative when disposed of (D), positive when acquired (A)."),
+    _c("price_per_share", DECIMAL, "Price per security; null when not given."),
+    _c("value", VALUE, "shares x price_per_share, to the cent; null without both."),
+    _c("shares_owned_after", DECIMAL, "Securities beneficially owned following the reported transaction(s)."),
+    _c("direct_indirect", TEXT, "Ownership form: D direct, I indirect.", allowed=DIRECT_INDIRECT),
+    _c("nature_of_ownership", TEXT, "Nature of indirect beneficial ownership as filed (By LLC, By Trust, ...)."),
+)
+_TRADE_TAIL = (
+    _c("is_10b5_1", BOOL, "Made under a Rule 10b5-1(c) trading plan: the form's box (aff10b5One) where the form "
+       "has it, else true when one of the row's footnotes cites Rule 10b5-1; null when neither tells."),
+    _c("is_10b5_1_source", TEXT, "Where is_10b5_1 comes from: aff10b5One (the form's box) or footnote; null when "
+       "is_10b5_1 is null.", allowed=("aff10b5One", "footnote")),
+    _c("footnotes", TEXT_LIST, "Texts of the footnotes marked on any field of the row, in footnote order."),
+    _c("dq_flags", TEXT_LIST, "Expectations that flagged the row (see dq_flags)."),
+    _c("is_amendment", BOOL, "The row's filing is an amendment (a /A form)."),
+    _c("amendment_version", INT, "0 for an original filing's rows, n for the n-th amendment restating them."),
+    _c("original_filing_id", TEXT, "The filing first filed of the row's amendment family (the filing itself when "
+       "never amended). Only the current version of each table is in the view."),
+    _c("replaces_filing_id", TEXT, "The earlier filing whose rows of this table the row's filing replaced."),
+)
+_TRADE_KEY = ("filing_id", "row_index", "owner_index")
+
+VIEW_LIST: tuple[Table, ...] = (
+    Table(
+        "insider_trades",
+        "Table I transactions, one row per transaction and reporting owner, with the issuer, that owner and its own "
+        "relationship to the issuer, signed shares, value, the 10b5-1 plan flag, the row's footnotes and "
+        "data-quality flags. Amended filings show their current version.",
+        _TRADE_HEAD + _TRADE_TAIL,
+        _TRADE_KEY,
+        kind="view",
+    ),
+    Table(
+        "derivative_trades",
+        "Table II transactions (options, warrants, convertibles: grants, exercises, conversions), one row per "
+        "transaction and reporting owner, as insider_trades, with the exercise price and dates and the underlying.",
+        _TRADE_HEAD + (
+            _c("exercise_price", DECIMAL, "Conversion or exercise price of the derivative security."),
+            _c("exercise_date", DATE, "Date exercisable."),
+            _c("expiration_date", DATE, "Expiration date."),
+            _c("underlying_title", TEXT, "Title of the underlying security."),
+            _c("underlying_shares", DECIMAL, "Amount or number of underlying shares."),
+        ) + _TRADE_TAIL,
+        _TRADE_KEY,
+        kind="view",
+    ),
+    Table(
+        "company_events",
+        "One row per 8-K item (current version: an 8-K/A replaces the items it restates) with the company and the "
+        "event date; joins insider_trades on company_id.",
+        (
+            FILING_ID,
+            _c("item_index", INT, "Position of the item in the filing.", required=True),
+            _c("company_id", TEXT, "The registrant (see companies)."),
+            _c("company_name", TEXT, "The registrant's current name."),
+            _c("cik", TEXT, "Registrant CIK (10 digits)."),
+            _c("ticker", TEXT, "Trading symbol as filed, else the company's latest."),
+            _c("event_date", DATE, "Date of the earliest event reported (period of report)."),
+            _c("filed_date", DATE, "Date the 8-K was filed."),
+            _c("form_type", TEXT, "8-K or 8-K/A."),
+            _c("item_code", TEXT, "Item number as filed (5, 2.02, ...)."),
+            _c("item_code_current", TEXT, "The item under the numbering in force since 2004-08-23."),
+            _c("title", TEXT, "Official title of the item."),
+            _c("original_filing_id", TEXT, "The 8-K first filed of the item's amendment family."),
+            _c("replaces_filing_id", TEXT, "The earlier filing whose version of this item this row replaced."),
+        ),
+        ("filing_id", "item_index"),
+        kind="view",
+    ),
+)
+VIEW_TABLES: dict[str, Table] = {v.name: v for v in VIEW_LIST}
+# Every described relation, tables and views: what `.schema` and exports look up.
+DESCRIBED: dict[str, Table] = {**TABLES, **VIEW_TABLES}

@@ -15,6 +15,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from filingflow.sources.edgar_company import sync_company
 from filingflow.sources.edgar_sync import sync
 from filingflow.sources.resolver import SourceOptions, parse_source
 
@@ -101,7 +102,7 @@ def fetch_sources(inputs: list[Path | str], options: SourceOptions, max_bytes: i
         if source is None:
             resolved.append(item)
             continue
-        report = sync(source, options, max_bytes)
+        report = (sync_company if options.company else sync)(source, options, max_bytes)
         logger.info("%s: %d index files read, %d filings fetched, %d already cached, %d failed",
                     source.spec, len(report.indexes_read), report.fetched, report.already_cached,
                     len(report.failures))

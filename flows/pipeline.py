@@ -23,7 +23,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from filingflow import PARSER_VERSION, faults, lake, progress, warehouse
+from filingflow import PARSER_VERSION, faults, ingest_ledger, lake, progress, warehouse
+from filingflow.connections import open_warehouse
 from filingflow.positions import prior_positions
 from filingflow.runlock import exclusive_run
 from filingflow.schema import FILING_TABLES, TABLES
@@ -258,9 +259,9 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
     if staged.num_rows == 0:
         existing, previous = {}, []
     else:
-        with warehouse.open_warehouse(db) as con:
-            existing = warehouse.existing_by_content(con, pc.unique(staged["content_id"]).to_pylist())
-            previous = warehouse.previous_filing_ids(con, reread_files)
+        with open_warehouse(db) as con:
+            existing = ingest_ledger.existing_by_content(con, pc.unique(staged["content_id"]).to_pylist())
+            previous = ingest_ledger.previous_filing_ids(con, reread_files)
     best: dict[str, dict] = {}
     seen_ids: set[str] = set()
     dropped: dict[str, str] = {}
@@ -305,7 +306,7 @@ def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str],
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    with warehouse.open_warehouse(db) as con:
+    with open_warehouse(db) as con:
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
         for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
             ids = pa.array(batch, pa.string())
@@ -340,7 +341,7 @@ def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
 def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) -> dict[str, int]:
-    with warehouse.open_warehouse(db) as con:
+    with open_warehouse(db) as con:
         inserted = warehouse.load_run(con, settings.lake, plan)
     warehouse.promote(db, settings.warehouse)
     faults.point("promote")
@@ -387,10 +388,10 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     db = warehouse.begin_run(settings.warehouse)
-    with warehouse.open_warehouse(db) as con:
-        lake.recover(settings.lake, warehouse.committed_runs(con))
-        ledger = warehouse.ledger(con)
-        loaded_hashes = warehouse.loaded_hashes(con)
+    with open_warehouse(db) as con:
+        lake.recover(settings.lake, ingest_ledger.committed_runs(con))
+        ledger = ingest_ledger.ledger(con)
+        loaded_hashes = ingest_ledger.loaded_hashes(con)
     if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
         ledger = {path: e for path, e in ledger.items() if e.status != "quarantined"}
     files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes))

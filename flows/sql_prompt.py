@@ -148,7 +148,7 @@ class Session:
     def schema(self, words: list[str]) -> None:
         import duckdb
 
-        from filingflow.schema import TABLES
+        from filingflow.schema import DESCRIBED
 
         if len(words) != 1:
             self.fail("usage: .schema TABLE (.tables lists them)")
@@ -164,7 +164,7 @@ class Session:
         if not columns:
             self.fail(f"no table or view named {name} (.tables lists them)")
             return
-        described = TABLES[name].column_index if name in TABLES else {}
+        described = DESCRIBED[name].column_index if name in DESCRIBED else {}
         rows = [(column, type_, "yes" if nullable == "NO" else "",
                  described[column].description if column in described else "")
                 for column, type_, nullable in columns]

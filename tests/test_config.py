@@ -77,7 +77,8 @@ timezone = "Europe/Paris"
     # flag over environment over file
     assert s.max_error_rate == 0.4 and s.origin("max_error_rate") == "flag --max-error-rate"
     assert s.warehouse == Path("flag.duckdb") and s.origin("warehouse") == "flag --warehouse"
-    assert s.dq_dir == Path("data/dq") and s.origin("dq_dir") == "default"
+    # a warehouse of one's own keeps its Data Docs beside it
+    assert s.dq_dir == Path("dq") and s.origin("dq_dir") == "beside the warehouse (flag --warehouse)"
     without_env = resolve({}, toml, environ={}, cwd=tmp_path)
     assert without_env.input == [str(folder / "in"), "/abs/other"]
     assert without_env.warehouse == folder / "wh" / "warehouse.duckdb"

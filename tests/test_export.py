@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
@@ -25,7 +26,7 @@ from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 
 from filingflow import __version__
 from filingflow.export import EXPORTABLE, ExportResult, export, parse_since
-from filingflow.schema import TABLES
+from filingflow.schema import DESCRIBED
 from flows.cli import main as cli_main
 from flows.pipeline import RunSettings, nightly
 
@@ -75,7 +76,7 @@ def built(prefect_api, tmp_path_factory) -> Built:
 # --- helpers -------------------------------------------------------------------
 
 def warehouse_rows(db: Path, table: str) -> list[dict]:
-    spec = TABLES[table]
+    spec = DESCRIBED[table]
     with contextlib.closing(duckdb.connect(str(db), read_only=True)) as con:
         con.execute("SET TimeZone = 'UTC'")
         return con.execute(f'SELECT * FROM "{table}"').to_arrow_table().select(spec.column_names) \
@@ -89,13 +90,13 @@ def manifest(result: ExportResult) -> dict:
 def duckdb_source(export_dir: Path, table: str) -> str:
     """How an analyst reads a table's files: hive partitions with their types for filing tables."""
     folder = (export_dir / table).as_posix()
-    if TABLES[table].kind == "filing":
+    if DESCRIBED[table].kind in ("filing", "view"):  # the views are partitioned as the filing tables
         return f"read_parquet('{folder}/**/*.parquet', {HIVE})"
     return f"read_parquet('{folder}/*.parquet')"
 
 
 def pk_duplicates(con: duckdb.DuckDBPyConnection, source: str, table: str) -> int:
-    pk = ", ".join(TABLES[table].primary_key)
+    pk = ", ".join(DESCRIBED[table].primary_key)
     return con.execute(f"SELECT count(*) FROM (SELECT {pk} FROM {source} GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
 
 
@@ -104,12 +105,9 @@ def assert_duckdb_equals_warehouse(export_dir: Path, db: Path, tables) -> None:
     con = duckdb.connect()
     con.execute(f"ATTACH '{db.as_posix()}' AS wh (READ_ONLY)")
     for table in tables:
-        spec = TABLES[table]
+        spec = DESCRIBED[table]
         cols = ", ".join(f'"{c}"' for c in spec.column_names)
         expected = con.execute(f'SELECT count(*) FROM wh."{table}"').fetchone()[0]
-        if not expected:
-            assert not (export_dir / table).exists(), table
-            continue
         source = duckdb_source(export_dir, table)
         got_types = con.execute(f"DESCRIBE SELECT {cols} FROM {source}").fetchall()
         want_types = con.execute(f'DESCRIBE SELECT {cols} FROM wh."{table}"').fetchall()
@@ -119,7 +117,7 @@ def assert_duckdb_equals_warehouse(export_dir: Path, db: Path, tables) -> None:
             assert con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {a} EXCEPT ALL "
                                f"SELECT {cols} FROM {b})").fetchone()[0] == 0, table
         assert pk_duplicates(con, source, table) == 0, table
-        if spec.kind == "filing":  # every row sits in its filing's partition
+        if spec.kind in ("filing", "view"):  # every row sits in its filing's partition
             assert con.execute(
                 f"SELECT count(*) FROM {source} e JOIN wh.filings f USING (filing_id) "
                 "WHERE e.filing_year <> coalesce(year(f.filed_date), year(f.period_of_report), 0) "
@@ -141,19 +139,39 @@ def test_every_table_is_exported_with_its_partitions(built):
     assert built.parquet.totals["transaction_codes"] == len(warehouse_rows(built.first_wh, "transaction_codes"))
 
 
+def test_views_and_empty_tables_are_exported(built):
+    out, totals = built.parquet.out, built.parquet.totals
+    assert (totals["insider_trades"], totals["derivative_trades"], totals["company_events"]) == (10, 1, 2)
+    assert [p.name for p in (out / "insider_trades" / "filing_year=2007").iterdir()] == ["form=4"]
+    assert manifest(built.parquet)["tables"]["insider_trades"]["kind"] == "view"
+    empty = [t for t in EXPORTABLE if totals[t] == 0]
+    assert "quarantine" in empty and "deriv_holdings" in empty
+    for table in empty:  # one file, its columns, no rows: the folder reads like any other
+        files = manifest(built.parquet)["tables"][table]["files"]
+        assert [(f["rows"], f["partition"]) for f in files] == [
+            (0, {"filing_year": 0, "form": "unknown"} if DESCRIBED[table].kind in ("filing", "view") else {})]
+        frame = pd.read_parquet(out / table)
+        assert frame.empty and set(DESCRIBED[table].column_names) <= set(frame.columns), table
+    for table in empty:  # in CSV too: the header
+        (path,) = (built.csv.out / table).rglob("*.csv")
+        assert path.read_text().splitlines() == [",".join(f'"{c}"' for c in DESCRIBED[table].column_names)]
+
+
 def test_pyarrow_reads_back_the_warehouse_rows_and_types(built):
     for table in EXPORTABLE:
-        spec = TABLES[table]
+        spec = DESCRIBED[table]
         expected = warehouse_rows(built.first_wh, table)
-        if not expected:
-            assert built.parquet.totals[table] == 0 and not (built.parquet.out / table).exists()
+        if not expected:  # one file with the columns and no rows: pandas reads the folder
+            assert built.parquet.totals[table] == 0
+            frame = pd.read_parquet(built.parquet.out / table)
+            assert len(frame) == 0 and set(spec.column_names) <= set(frame.columns), table
             continue
         data = ds.dataset(built.parquet.out / table, format="parquet", partitioning="hive").to_table()
         for column in spec.columns:
             assert data.schema.field(column.name).type == column.type, (table, column.name)
         rows = data.select(spec.column_names).sort_by([(c, "ascending") for c in spec.primary_key]).to_pylist()
         assert rows == expected, table
-        if spec.kind == "filing":
+        if spec.kind in ("filing", "view"):
             # Inferred from folder names, form=4 alone would be a number: the README declares the types.
             declared = ds.partitioning(pa.schema(list(PARTITION_TYPES.items())), flavor="hive")
             data = ds.dataset(built.parquet.out / table, format="parquet", partitioning=declared).to_table()
@@ -170,7 +188,7 @@ def test_parquet_metadata_carries_the_schema_descriptions_and_the_source_runs(bu
         run_of = dict(con.execute("SELECT filing_id, run_id FROM filings").fetchall())
         last_run = con.execute("SELECT max(run_id) FROM runs").fetchone()[0]
     for table, info in manifest(built.parquet)["tables"].items():
-        spec = TABLES[table]
+        spec = DESCRIBED[table]
         for entry in info["files"]:
             path = built.parquet.out / entry["path"]
             schema = pq.read_schema(path)
@@ -182,7 +200,9 @@ def test_parquet_metadata_carries_the_schema_descriptions_and_the_source_runs(bu
             assert meta["filingflow_version"] == __version__
             assert meta["export_id"] == built.parquet.export_id
             assert dt.datetime.fromisoformat(meta["exported_at"]).tzinfo is not None
-            if spec.kind == "filing":
+            if spec.kind in ("filing", "view") and not entry["rows"]:  # a table without rows: one empty file
+                assert meta["run_ids"] == "" and meta["partition"] == "filing_year=0/form=unknown"
+            elif spec.kind in ("filing", "view"):
                 filing_ids = set(pq.read_table(path, columns=["filing_id"])["filing_id"].to_pylist())
                 assert meta["run_ids"].split(",") == sorted({run_of[f] for f in filing_ids})
                 assert meta["partition"] == "filing_year={filing_year}/form={form}".format(**entry["partition"])
@@ -230,8 +250,8 @@ def test_readme_is_the_data_dictionary_of_the_export(built):
     readme = (built.parquet.out / "README.md").read_text()
     for table in EXPORTABLE:
         section = readme.split(f"### `{table}`\n", 1)[1].split("\n### ", 1)[0]
-        assert TABLES[table].description in section
-        for column in TABLES[table].columns:
+        assert DESCRIBED[table].description in section
+        for column in DESCRIBED[table].columns:
             assert f"| `{column.name}` | {column.duckdb_type} |" in section, (table, column.name)
     assert "| `nonderiv_transactions` | 10 | 1 | filing_year, form |" in readme
     assert "hive_types = {'filing_year': INTEGER, 'form': VARCHAR}" in readme
@@ -242,7 +262,7 @@ def test_readme_is_the_data_dictionary_of_the_export(built):
 
 def read_csv_export(out: Path, table: str) -> list[dict]:
     """An independent reader: pyarrow's CSV parser with the schema's types, lists as JSON."""
-    spec = TABLES[table]
+    spec = DESCRIBED[table]
     types = {c.name: pa.string() if pa.types.is_list(c.type) else c.type for c in spec.columns}
     options = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False)
     parts = [pacsv.read_csv(p, convert_options=options) for p in sorted((out / table).rglob("*.csv"))]
@@ -280,7 +300,7 @@ def test_csv_reads_back_with_the_readme_duckdb_query(built, monkeypatch):
     for table in ("filings", "nonderiv_transactions", "filing_companies", "companies"):
         section = readme.split(f"### `{table}`\n", 1)[1]
         query = section.split("```sql\n", 1)[1].split(";\n```", 1)[0]
-        cols = ", ".join(f'"{c}"' for c in TABLES[table].column_names)
+        cols = ", ".join(f'"{c}"' for c in DESCRIBED[table].column_names)
         types = con.execute(f"DESCRIBE SELECT {cols} FROM ({query})").fetchall()
         assert [r[:2] for r in types] == [r[:2] for r in con.execute(f'DESCRIBE SELECT {cols} FROM wh."{table}"').fetchall()]
         assert con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM ({query}) EXCEPT ALL "
@@ -306,7 +326,7 @@ def test_incremental_export_writes_only_the_new_filings(built):
                                [built.second_run_id]).fetchall())
         assert set(new) == {"4/A", "8-K"}  # the new Form 4/A and the changed 8-K
         for table in EXPORTABLE:
-            if TABLES[table].kind == "filing":
+            if DESCRIBED[table].kind == "filing":
                 count = con.execute(f'SELECT count(*) FROM "{table}" WHERE filing_id IN (SELECT filing_id '
                                     "FROM filings WHERE run_id = ?)", [built.second_run_id]).fetchone()[0]
                 assert built.incremental.written[table] == count, table
@@ -315,7 +335,8 @@ def test_incremental_export_writes_only_the_new_filings(built):
     before = {e["path"]: e["sha256"] for t in manifest(built.parquet)["tables"].values() for e in t["files"]}
     after = {e["path"]: e["sha256"] for t in manifest(built.incremental)["tables"].values() for e in t["files"]}
     # The Form 4 of the first run is untouched; the 8-K it replaced is gone with its files.
-    kept = {p: h for p, h in before.items() if "/filing_year=2007/form=4/" in p}
+    kept = {p: h for p, h in before.items()
+            if "/filing_year=2007/form=4/" in p and DESCRIBED[p.split("/")[0]].kind == "filing"}  # views: rewritten
     assert kept and all(after.get(p) == h for p, h in kept.items())
     assert not any("/filing_year=2002/form=8-K/" in p for p in set(after) & set(before))
     inc_id = built.incremental.export_id
@@ -345,7 +366,7 @@ def test_incremental_export_follows_company_merges_and_removed_filings(built, tm
         for table in ("filings", "filing_companies"):
             con.execute(f"UPDATE {table} SET company_id = 'cik:0000000001' "
                         "WHERE filing_id = (SELECT filing_id FROM filings WHERE form_type = '4')")
-        for table in [t for t in EXPORTABLE if TABLES[t].kind == "filing"]:
+        for table in [t for t in EXPORTABLE if DESCRIBED[t].kind == "filing"]:
             con.execute(f'DELETE FROM "{table}" WHERE filing_id = ?', [form4a])
     result = export(db, out, since=parse_since("2999-01-01"))
     assert_duckdb_equals_warehouse(out, db, EXPORTABLE)

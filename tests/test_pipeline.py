@@ -144,7 +144,7 @@ def test_broken_balance_is_flagged_on_that_row_only(prefect_api, tmp_path):
     summary = nightly(settings)
     assert summary.filings_loaded == 1 and summary.rows_per_table["nonderiv_transactions"] == 10
     assert ("ownership_balance", "expect_balance_continuity_within_filing", "filing_id,row_index,security_title,"
-            "direct_indirect,nature_of_ownership,shares,acquired_disposed,shares_owned_after,is_holding", 1) in summary.failed_expectations
+            "direct_indirect,nature_of_ownership,shares,acquired_disposed,shares_owned_after,is_holding,owner_count", 1) in summary.failed_expectations
     flags = rows(settings.warehouse, "SELECT expectation, table_name, row_index, severity, detail FROM dq_flags "
                                      "ORDER BY expectation")
     # The 7,548 acquired no longer pairs with the exercise of 7,547 options: Table II row 0 is flagged too.

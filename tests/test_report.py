@@ -313,10 +313,11 @@ def test_insider_chart_is_net_value_per_company(built):
     _, settings, first, _, _, page = built
     bars = page.bars["insider-net"]
     expected = sql(settings.warehouse, """
-        SELECT CASE WHEN any_value(ticker) IS NULL THEN any_value(company_name)
-                    ELSE any_value(company_name) || ' (' || any_value(ticker) || ')' END,
+        SELECT CASE WHEN any_value(ticker) IS NULL THEN any_value(issuer_name)
+                    ELSE any_value(issuer_name) || ' (' || any_value(ticker) || ')' END,
                sum(CASE acquired_disposed WHEN 'A' THEN value WHEN 'D' THEN -value END) AS net
         FROM insider_trades WHERE filing_id IN (SELECT filing_id FROM filings WHERE run_id = ?)
+          AND is_first_owner  -- a joint filing's transaction once, not once per owner
         GROUP BY company_id HAVING net IS NOT NULL ORDER BY abs(net) DESC LIMIT 15""", [first.run_id])
     assert [(b["data-label"], float(b["data-value"])) for b in bars] == [(name, float(net)) for name, net in expected]
     values = page.values("insider-net")

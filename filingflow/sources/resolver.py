@@ -35,6 +35,13 @@ class SourceOptions:
     max_attempts: int = 5
     backoff_seconds: float = 1.0
     timeout_seconds: float = 30.0
+    # One company (filingflow/sources/edgar_company.py): its filing list instead of the daily indexes.
+    cik: str | None = None  # 10 digits
+    ticker: str | None = None  # looked up in the SEC's company tickers file
+
+    @property
+    def company(self) -> bool:
+        return bool(self.cik or self.ticker)
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,11 @@ def check_sources(inputs: list[str | Path], options: SourceOptions) -> list[Edga
     for source in sources:
         if source.kind == "mirror" and not Path(source.location).is_dir():
             raise ValueError(f"{source.spec}: the mirror folder {source.location} does not exist")
+    if options.company and not sources:
+        raise ValueError("--cik / --ticker read one company's filings from an EDGAR source: add one, e.g. "
+                         "--input edgar+https://www.sec.gov/Archives")
+    if options.cik and options.ticker:
+        raise ValueError("give --cik or --ticker, not both")
     if options.since_date and options.until_date and options.since_date > options.until_date:
         raise ValueError(f"since date {options.since_date} is after until date {options.until_date}")
     return sources

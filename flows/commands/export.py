@@ -31,7 +31,9 @@ def register(sub) -> None:
                                            "with README.md (data dictionary) and manifest.json")
     export.add_argument("--out", required=True, help="export folder (replaced whole, or updated with --since)")
     export.add_argument("--tables", nargs="+", help="tables to export (default: all filing, company and reference "
-                                                    "tables; with --since, the tables already in --out)")
+                                                    "tables, dq_flags, quarantine and the views insider_trades, "
+                                                    "derivative_trades, company_events; with --since, the tables "
+                                                    "already in --out)")
     export.add_argument("--since", help="incremental: add the filings loaded on or after this date (YYYY-MM-DD, "
                                         "midnight UTC) or ISO datetime to the export in --out; 'previous': "
                                         "everything loaded after the last run that export holds")

@@ -27,6 +27,16 @@ def add_source_flags(parser: argparse.ArgumentParser, dates: bool = True) -> Non
                             help="EDGAR sources: first index day to read, YYYY-MM-DD (default: days not read yet)")
         parser.add_argument("--until-date", type=dt.date.fromisoformat,
                             help="EDGAR sources: last index day to read, YYYY-MM-DD (default: today)")
+    company = parser.add_mutually_exclusive_group()
+    company.add_argument("--cik", type=_cik, help="EDGAR sources: only this company's filings, from its filing list "
+                         "(the submissions file) instead of the daily indexes; with --forms and the date window")
+    company.add_argument("--ticker", help="as --cik, the company found by its ticker in the SEC's company tickers file")
+
+
+def _cik(text: str) -> str:
+    if not text.strip().isdigit() or len(text.strip()) > 10 or not int(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a CIK (up to 10 digits)")
+    return f"{int(text):010d}"
 
 
 def source_options(settings: Settings, args: argparse.Namespace | None = None) -> SourceOptions:
@@ -34,6 +44,7 @@ def source_options(settings: Settings, args: argparse.Namespace | None = None) -
     if args is not None:
         options.since_date = getattr(args, "since_date", None)
         options.until_date = getattr(args, "until_date", None)
+        options.cik, options.ticker = getattr(args, "cik", None), getattr(args, "ticker", None)
         if getattr(args, "edgar_cache", None):
             options.cache_dir = Path(args.edgar_cache)
     return options

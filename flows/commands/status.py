@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import sys
 from pathlib import Path
 
@@ -20,17 +22,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"filingflow status: {exc}", file=sys.stderr)
         return 2
-    print("Last runs")
-    print_result(columns, rows, "table")
+    sections = [("runs", "Last runs", columns, rows)]
     columns, rows = query(warehouse, """
         SELECT (SELECT count(*) FROM filings) AS filings, (SELECT count(*) FROM companies) AS companies,
                (SELECT count(*) FROM nonderiv_transactions) + (SELECT count(*) FROM deriv_transactions) AS transactions,
                (SELECT count(*) FROM ingest_ledger) AS files_in_ledger, (SELECT count(*) FROM quarantine) AS quarantined""")
-    print("\nWarehouse")
-    print_result(columns, rows, "table")
+    sections.append(("warehouse", "Warehouse", columns, rows))
     columns, rows = query(warehouse, "SELECT source_file, stage, error, detail, run_id FROM quarantine ORDER BY source_file")
-    print("\nQuarantined files")
-    print_result(columns, rows, "table")
+    sections.append(("quarantined_files", "Quarantined files", columns, rows))
+    print_sections(sections, args.format)
     return 0
 
 
@@ -44,19 +44,36 @@ def cmd_dq(args: argparse.Namespace) -> int:
     columns, rows = query(warehouse, """
         SELECT suite, expectation, column_name, severity, success, element_count, unexpected_count
         FROM dq_results WHERE run_id = ? ORDER BY success, severity, suite, expectation""", [run])
-    print(f"Expectations of run {run}")
-    print_result(columns, rows, args.format)
+    sections = [("expectations", f"Expectations of run {run}", columns, rows)]
     columns, rows = query(warehouse, """
         SELECT severity, expectation, table_name, filing_id, row_index, detail FROM dq_flags
         WHERE run_id = ? ORDER BY severity, expectation, filing_id, row_index""", [run])
-    print("\nFindings")
-    print_result(columns, rows, args.format)
+    sections.append(("findings", "Findings", columns, rows))
+    print_sections(sections, args.format, {"run_id": run})
     return 0
+
+
+def print_sections(sections: list[tuple[str, str, list[str], list[tuple]]], fmt: str, head: dict | None = None) -> None:
+    """Several results as one output: titled tables; one JSON object with a key per section;
+    CSV tables, each after a `# <section>` line and separated by a blank line."""
+    if fmt == "json":
+        document = dict(head or {})
+        for key, _, columns, rows in sections:
+            buffer = io.StringIO()
+            print_result(columns, rows, "json", out=buffer)
+            document[key] = json.loads(buffer.getvalue())
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    for n, (key, title, columns, rows) in enumerate(sections):
+        print(("\n" if n else "") + (f"# {key}" if fmt == "csv" else title))
+        print_result(columns, rows, fmt)
 
 
 def register(sub) -> None:
     status = sub.add_parser("status", help="last runs, counts, quarantined files")
     add_warehouse(status)
+    add_format(status)
     status.add_argument("--limit", type=int, default=10)
     status.set_defaults(func=cmd_status)
 

@@ -1,0 +1,143 @@
+"""The analyst views, created in the warehouse by `ensure_schema` and run by
+`item_sources` over a run's rows before they load: one SQL text for both.
+
+insider_trades (Table I) and derivative_trades (Table II) give one row per transaction and
+reporting owner; their columns and meanings are in filingflow/schema.py (VIEW_TABLES), and
+the SQL here gives exactly those. Each owner keeps its own relationship: on a joint filing
+(a fund and its general partner, a director and the fund he manages) every owner reports the
+same transactions, and combining their boxes would show a fund as a director;
+`is_first_owner` picks one row per transaction for sums. `is_10b5_1` is the form's box
+(aff10b5One, on forms since 2023) where the filing has it, else true when a footnote marked on
+the row cites Rule 10b5-1 ("10b5-1", "10b-5-1", "10b5-1(c)")."""
+from __future__ import annotations
+
+from filingflow.amendments import AMENDMENT_VIEWS
+
+# Rule 10b5-1 as footnotes write it; RE2 (DuckDB) runs it in linear time.
+RULE_10B5_1 = r"(?i)10b\s*-?\s*5\s*-?\s*\(?\s*1"
+
+_COMMON_HEAD = """
+    t.filing_id, f.accession_number, f.form_type, f.filed_date, f.company_id,
+    coalesce(f.issuer_cik, c.cik) AS issuer_cik, coalesce(c.name, f.issuer_name) AS issuer_name,
+    coalesce(f.issuer_ticker, c.ticker) AS ticker,
+    o.owner_index, coalesce(o.owner_count, 0) AS owner_count, coalesce(o.is_first_owner, true) AS is_first_owner,
+    o.owner_cik, o.owner_name, o.is_director, o.is_officer, o.officer_title, o.is_ten_percent_owner,
+    o.is_other, o.other_text,
+    t.row_index, t.security_title, t.transaction_date, t.deemed_execution_date, t.transaction_code,
+    tc.meaning AS transaction_meaning, t.acquired_disposed, t.shares,
+    CASE t.acquired_disposed WHEN 'A' THEN t.shares WHEN 'D' THEN -t.shares END AS signed_shares,
+    t.price_per_share,
+    CAST(CAST(t.shares AS DECIMAL(38, 4)) * CAST(t.price_per_share AS DECIMAL(38, 6)) AS DECIMAL(38, 2)) AS value,
+    t.shares_owned_after, t.direct_indirect, t.nature_of_ownership,"""
+_DERIVATIVE = """
+    t.conversion_or_exercise_price AS exercise_price, t.exercise_date, t.expiration_date, t.underlying_title,
+    t.underlying_shares,"""
+_COMMON_TAIL = """
+    CASE WHEN f.aff10b5_one IS NOT NULL THEN f.aff10b5_one WHEN n.cites_10b5_1 THEN true END AS is_10b5_1,
+    CASE WHEN f.aff10b5_one IS NOT NULL THEN 'aff10b5One' WHEN n.cites_10b5_1 THEN 'footnote' END AS is_10b5_1_source,
+    coalesce(n.texts, []) AS footnotes, coalesce(fl.dq_flags, []) AS dq_flags,
+    f.is_amendment, CAST(coalesce(s.version, 0) AS INTEGER) AS amendment_version,
+    coalesce(s.original_filing_id, t.filing_id) AS original_filing_id, s.replaces_filing_id"""
+
+
+def _trades_view(name: str, table: str, extra: str) -> str:
+    return f"""
+CREATE OR REPLACE VIEW {name} AS
+WITH owners AS (
+    SELECT filing_id, owner_index, owner_cik, owner_name, is_director, is_officer, officer_title,
+           is_ten_percent_owner, is_other, other_text,
+           CAST(count(*) OVER (PARTITION BY filing_id) AS INTEGER) AS owner_count,
+           owner_index = min(owner_index) OVER (PARTITION BY filing_id) AS is_first_owner
+    FROM reporting_owners
+), marks AS (
+    SELECT DISTINCT filing_id, row_index, footnote_id FROM footnote_refs WHERE table_name = '{table}'
+), notes AS (
+    SELECT m.filing_id, m.row_index,
+           list(fn.text ORDER BY length(m.footnote_id), m.footnote_id) FILTER (WHERE fn.text IS NOT NULL) AS texts,
+           bool_or(regexp_matches(fn.text, '{RULE_10B5_1}')) AS cites_10b5_1
+    FROM marks m JOIN footnotes fn USING (filing_id, footnote_id)
+    GROUP BY m.filing_id, m.row_index
+), flags AS (
+    SELECT filing_id, row_index, list(DISTINCT expectation ORDER BY expectation) AS dq_flags
+    FROM dq_flags WHERE table_name = '{table}' GROUP BY filing_id, row_index
+)
+SELECT {_COMMON_HEAD}{extra}{_COMMON_TAIL}
+FROM {table} t
+JOIN filings f USING (filing_id)
+LEFT JOIN amended_sections s ON s.filing_id = t.filing_id AND s.section = '{table}'
+LEFT JOIN companies c ON c.company_id = f.company_id
+LEFT JOIN owners o ON o.filing_id = t.filing_id
+LEFT JOIN transaction_codes tc ON tc.code = t.transaction_code
+LEFT JOIN notes n ON n.filing_id = t.filing_id AND n.row_index = t.row_index
+LEFT JOIN flags fl ON fl.filing_id = t.filing_id AND fl.row_index = t.row_index
+WHERE coalesce(s.is_current, true)
+"""
+
+
+VIEWS = {
+    **AMENDMENT_VIEWS,  # first: the analyst views keep the current version of each amended section
+    "insider_trades": _trades_view("insider_trades", "nonderiv_transactions", ""),
+    "derivative_trades": _trades_view("derivative_trades", "deriv_transactions", _DERIVATIVE),
+    # One row per 8-K item, with the company and the dates: joins insider_trades on company_id.
+    "company_events": """
+CREATE OR REPLACE VIEW company_events AS
+SELECT r.filing_id, r.item_index, f.company_id, c.name AS company_name, coalesce(c.cik, f.issuer_cik) AS cik,
+       coalesce(f.issuer_ticker, c.ticker) AS ticker, f.period_of_report AS event_date, f.filed_date, f.form_type,
+       r.item_code, r.item_code_current, r.title, coalesce(s.original_filing_id, r.filing_id) AS original_filing_id,
+       s.replaces_filing_id
+FROM report_items r
+JOIN filings f USING (filing_id)
+LEFT JOIN amended_sections s
+       ON s.filing_id = r.filing_id AND s.section = 'item ' || coalesce(r.item_code_current, r.item_code)
+LEFT JOIN companies c ON c.company_id = f.company_id
+WHERE coalesce(s.is_current, true)
+""",
+    # 8-K items as the EDGAR header lists them (codes, or ITEM INFORMATION titles matched to the
+    # reference titles of both numberings) against the items the document itself has; the
+    # document's reading is the one kept in report_items. agree is null when a side is empty
+    # or a header title matches no reference title (header_items_unmapped).
+    "eight_k_item_sources": r"""
+CREATE OR REPLACE VIEW eight_k_item_sources AS
+WITH eight_k AS (
+    SELECT filing_id, form_type, header_items FROM filings WHERE form_type LIKE '8-K%'
+), ref AS (
+    SELECT code, numbering_era, current_code, regexp_replace(lower(title), '[^a-z0-9]+', '', 'g') AS norm
+    FROM eight_k_items
+), header AS (
+    SELECT filing_id, trim(item) AS item, regexp_replace(lower(item), '[^a-z0-9]+', '', 'g') AS norm
+    FROM (SELECT filing_id, unnest(header_items) AS item FROM eight_k)
+    WHERE nullif(trim(item), '') IS NOT NULL
+), mapped AS (
+    SELECT h.filing_id, h.item,
+           CASE WHEN regexp_full_match(h.item, '\d+\.\d+')
+                    THEN (SELECT min(current_code) FROM ref WHERE ref.code = h.item AND numbering_era = 'current')
+                WHEN regexp_full_match(h.item, '\d+')
+                    THEN (SELECT min(current_code) FROM ref WHERE ref.code = h.item AND numbering_era = 'pre_2004')
+                ELSE coalesce(
+                    (SELECT CASE WHEN count(DISTINCT current_code) = 1 THEN min(current_code) END
+                     FROM ref WHERE ref.norm = h.norm),
+                    -- older wordings of a title ("...Principal Officers") share its first 20 letters
+                    (SELECT CASE WHEN count(DISTINCT current_code) = 1 THEN min(current_code) END
+                     FROM ref WHERE length(h.norm) >= 20 AND left(ref.norm, 20) = left(h.norm, 20)))
+           END AS code
+    FROM header h
+), header_items AS (
+    SELECT filing_id,
+           coalesce(list(DISTINCT code ORDER BY code) FILTER (WHERE code IS NOT NULL), []) AS items,
+           coalesce(list(item ORDER BY item) FILTER (WHERE code IS NULL), []) AS unmapped
+    FROM mapped GROUP BY filing_id
+), document_items AS (
+    SELECT filing_id, list(DISTINCT coalesce(item_code_current, item_code) ORDER BY coalesce(item_code_current, item_code)) AS items
+    FROM report_items GROUP BY filing_id
+)
+SELECT e.filing_id, e.form_type,
+       coalesce(d.items, []) AS items_in_document,
+       coalesce(h.items, []) AS items_in_header,
+       coalesce(h.unmapped, []) AS header_items_unmapped,
+       CASE WHEN len(coalesce(d.items, [])) = 0 OR h.filing_id IS NULL OR len(h.unmapped) > 0 THEN NULL
+            ELSE d.items = h.items END AS agree
+FROM eight_k e
+LEFT JOIN document_items d USING (filing_id)
+LEFT JOIN header_items h USING (filing_id)
+""",
+}
