@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms import ascii_8k, html_8k, submission
+from transforms import ascii_8k, html_8k, registry, submission
 from transforms.decode import decode
 from transforms.eight_k import registrant_differences, same_registrant
 
@@ -49,7 +49,7 @@ def read_document(body: str) -> dict:
 
 
 def header_filer(text: str) -> dict:
-    [filer] = [row for row in submission.read(text)[0].rows["filing_companies"] if row["role"] == "filer"]
+    [filer] = [row for row in submission.read(text, registry.reader_for)[0].rows["filing_companies"] if row["role"] == "filer"]
     return filer
 
 
@@ -81,14 +81,14 @@ def test_every_corpus_8k_cover_agrees_with_its_header():
 def test_an_agreeing_cover_is_merged_into_the_header_row():
     text = decode((CORPUS / "full_submission" / "8-K_0001193125-19-292676_secedgardownloader.txt").read_bytes()
                   if (CORPUS / "full_submission").is_dir() else pytest.skip("no corpus")).text
-    companies = submission.read(text)[0].rows["filing_companies"]
+    companies = submission.read(text, registry.reader_for)[0].rows["filing_companies"]
     assert [(row["role"], row["name"]) for row in companies] == [("filer", "Apple Inc.")]
 
 
 def test_a_disagreeing_cover_is_kept_beside_the_header_row():
     text = decode((CORPUS / "full_submission" / "8-K_0001493152-25-001317_edgartools.nc").read_bytes()
                   if (CORPUS / "full_submission").is_dir() else pytest.skip("no corpus")).text
-    companies = submission.read(text)[0].rows["filing_companies"]
+    companies = submission.read(text, registry.reader_for)[0].rows["filing_companies"]
     assert [(row["role"], row["cik"], row["phone"]) for row in companies] == [
         ("filer", "0000880984", "302-656-1708"), ("registrant", "0000880984", "(410) 654-3315")]
 
@@ -105,7 +105,7 @@ def test_a_cover_edited_after_the_header_shows_each_edited_field():
     differ = registrant_differences(read_document(moved), header_filer(text))
     assert differ == {"street": ("20525 Mariani Avenue", "1 INFINITE LOOP"),
                       "phone": ("(408) 974-2020", "4089961010")}
-    filing = submission.read(text.replace(body, moved))[0]
+    filing = submission.read(text.replace(body, moved), registry.reader_for)[0]
     assert [row["role"] for row in filing.rows["filing_companies"]] == ["filer", "registrant"]
 
 
@@ -167,7 +167,7 @@ def test_every_corpus_8k_document_swapped_into_every_other_header_is_kept_apart(
             if guest == host or frozenset({guest, host}) in same_company:
                 continue
             swapped = text.replace(bodies[host], body)
-            companies = submission.read(swapped)[0].rows["filing_companies"]
+            companies = submission.read(swapped, registry.reader_for)[0].rows["filing_companies"]
             document = read_document(body)
             [filer] = [row for row in companies if row["role"] == "filer"]
             assert registrant_differences(document, filer), (guest, host)
