@@ -171,7 +171,7 @@ def read_month_date(text: str | None) -> dt.date | None:
 
 # --- check marks, booleans -----------------------------------------------------------------------
 _CHECKED = frozenset({"x", "[x]", "(x)", "\u2612", "\u2611", "\u2713", "\u2714", "\u2717", "\u2718", "yes", "true", "1"})
-_UNCHECKED = frozenset({"", "[]", "()", "[ ]", "( )", "\u2610", "no", "false", "0"})
+_UNCHECKED = frozenset({"", "[]", "()", "\u2610", "no", "false", "0"})
 
 
 def check_mark(text: str | None) -> bool | None:
@@ -179,7 +179,7 @@ def check_mark(text: str | None) -> bool | None:
     anything else (a word, a title) -> None."""
     if text is None:
         return False
-    t = " ".join(text.split()).lower()
+    t = "".join(text.split()).lower()
     if t in _CHECKED:
         return True
     if t in _UNCHECKED:
