@@ -29,7 +29,7 @@ FORMAT = "legacy_ascii_ownership"
 _SNIFF_CHARS = 8192
 _FOREIGN = re.compile(
     r"<(?:SEC-DOCUMENT|SEC-HEADER|IMS-DOCUMENT|IMS-HEADER|SUBMISSION|ownershipDocument|html|body|\?xml)\b"
-    r"|-----BEGIN PRIVACY-ENHANCED MESSAGE|&lt;SEC-HEADER&gt;|^\s*<DOCUMENT>", re.I | re.M)
+    r"|-----BEGIN PRIVACY-ENHANCED MESSAGE|&lt;SEC-HEADER&gt;|^[ \t]*<DOCUMENT>", re.I | re.M)
 _TITLE = re.compile(
     r"STATEMENT\s+OF\s+CHANGES\s+IN\s+BENEFICIAL\s+OWNERSHIP|INITIAL\s+STATEMENT\s+OF\s+BENEFICIAL\s+OWNERSHIP"
     r"|ANNUAL\s+STATEMENT\s+OF\s+CHANGES", re.I)
@@ -100,7 +100,7 @@ def _lines(text: str) -> list[str]:
 _TABLE_I = re.compile(r"Table\s+I\s*[-\u2013\u2014:]+\s*Non-?\s*Derivative", re.I)
 _TABLE_II = re.compile(r"Table\s+II\s*[-\u2013\u2014:]+\s*Derivative", re.I)
 _EXPLANATION = re.compile(r"^\s*Explanation\s+of\s+Responses", re.I)
-_SIGNATURE_LABEL = re.compile(r"^\s*\**\s*Signature\s+of\s+Reporting\s+Person", re.I)
+_SIGNATURE_LABEL = re.compile(r"^\s*(?:\*+\s*)?Signature\s+of\s+Reporting\s+Person", re.I)
 
 
 def _find(lines: list[str], pattern: re.Pattern, start: int = 0) -> int | None:
@@ -120,16 +120,16 @@ _COVER_LABELS = (
     ("joint", re.compile(r"^Individual\s+or\s+Joint", re.I)),
 )
 _TRAILING_PARENS = re.compile(r"^(?:\s*\([^()]{0,60}\))+")
-_FIELD_LABEL_LINE = re.compile(r"^(?:\s*\((?:Last|First|Middle|Street|City|State|Zip)\)\s*)+$", re.I)
+_FIELD_LABEL_LINE = re.compile(r"^\s*(?:\((?:Last|First|Middle|Street|City|State|Zip)\)\s*)+$", re.I)
 _FORM_LINE = re.compile(r"^\s*FORM\s+([345])\s*(/\s*A)?(?:\s|$)", re.I)
 _COUNTRY_LINE = re.compile(r"^(?:USA|U\.S\.A\.?|U\.S\.|UNITED\s+STATES(?:\s+OF\s+AMERICA)?)$", re.I)
 _CITY_STATE_ZIP = re.compile(r"^(?P<city>[^,]{1,60}),\s*(?P<state>[A-Za-z][A-Za-z. ]{1,20}?)\.?\s+(?P<zip>\d{5}(?:-\d{4})?)$")
 _TICKER = re.compile(r"^\(?\[?\s*(?:Ticker\s*(?:Symbol)?\s*:?\s*)?([A-Z][A-Z.]{0,7})\s*\]?\)?$")
 _NAME_TICKER = re.compile(r"^(?P<name>.{1,200}?)\s*(?:\(|\[|\s-\s|/\s*)(?P<ticker>[A-Z][A-Z.]{0,7})[)\]]?$")
-_BOX = re.compile(r"[(\[]\s*([Xx]?)\s*[)\]]")
+_BOX = re.compile(r"[(\[]\s{0,3}([Xx]?)\s{0,3}[)\]]")
 _ROLE_BOX = re.compile(
-    r"[(\[]\s*([Xx]?)\s*[)\]]\s*(Director|10\s*%\s*Owner|Officer|Other)"
-    r"(?:\s*\((?:give|specify)\s+(?:title\s+)?below\))?", re.I)
+    r"[(\[]\s{0,3}([Xx]?)\s{0,3}[)\]]\s{0,40}(Director|10\s{0,3}%\s{0,3}Owner|Officer|Other)"
+    r"(?:\s{0,40}\((?:give|specify)\s{1,3}(?:title\s{1,3})?below\))?", re.I)
 _ROLE_NOTES = re.compile(r"\((?:give\s+title\s+below|specify\s+below|Check\s+all\s+applicable)\)", re.I)
 
 
@@ -234,7 +234,6 @@ def _form_type(lines: list[str]) -> tuple[str, bool]:
 
 # --- tables ------------------------------------------------------------------------------------
 _COLUMN_NUMBER = re.compile(r"^\d{1,2}\s*\.")
-_DASH_TAIL = re.compile(r"\s+-+$")
 _BOTH_AD = re.compile(r"^\(?\s*A\s*[,/&]\s*D\s*\)?$", re.I)
 
 
@@ -297,7 +296,12 @@ def _clean_cell(cell: str) -> str:
         return cell
     if _BOTH_AD.match(cell):
         return "-"  # 'A,D': both boxes, the direction is not stated
-    return _DASH_TAIL.sub("", cell) if cell[-1] == "-" and cell[0] != "-" else cell
+    if cell[-1] == "-" and cell[0] != "-":
+        # '12,000 -': a dash-filled tail after a space (string ops: no regex backtracking on long runs)
+        body = cell.rstrip("-")
+        if body[-1:].isspace():
+            return body.rstrip()
+    return cell
 
 
 _PIPE = re.compile(r"(?<!\\)\|")
