@@ -42,7 +42,7 @@ from transforms.model import ParsedFiling, content_filing_id
 from transforms.signatures import read_signer
 from transforms.text_tables import TextRow, ends_with_words, join_fragment
 from transforms.values import (
-    ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, parse_date, read_date, state_code,
+    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, parse_date, read_date, state_code,
     strip_footnotes)
 
 FORM_NUMBERS = ("3", "4", "5")
@@ -266,6 +266,7 @@ _ATOM = re.compile(r"""\s*(?:
   | (?P<null>N/A|-{1,2})
 )""", re.X)
 _ATOM_END = frozenset(" \t([$")
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
 _NULLISH = frozenset({"fn", "null"})
 
@@ -334,7 +335,36 @@ def _parse_cell(cell: str) -> list[_Token]:
         return [_Token("date", text, fns)]
     if _NULL_WORDS.match(text):
         return [_Token("null", None, fns)]
+    if (peeled := _peel(cell)) is not None:
+        return peeled
     return [_Token("text", text, fns)]
+
+
+def _peel(cell: str) -> list[_Token] | None:
+    """Neighbouring columns printed one space apart read as one cell ('05/19/2024 Common Stock
+    3,344'): dates before the words and a number after them are values of their own."""
+    words = cell.split()
+    start, end = 0, len(words)
+    while start < end and (is_date_shaped(words[start]) or FOOTNOTE_MARK.fullmatch(words[start])):
+        start += 1
+    while end - start > 1 and FOOTNOTE_MARK.fullmatch(words[end - 1]):
+        end -= 1
+    # '..., Dated December 24, 2015' ends in a year, not a value
+    if end - start > 1 and _PLAIN_NUMBER.fullmatch(words[end - 1]) and not words[end - 2].endswith(","):
+        end -= 1
+    elif end < len(words) and not start:
+        end = len(words)  # only marks after the words: they stay with them
+    if (start == 0 and end == len(words)) or start >= end or not any(ch.isalpha() for ch in words[start]):
+        return None
+    head = _atoms(" ".join(words[:start])) if start else []
+    tail = _atoms(" ".join(words[end:])) if end < len(words) else []
+    if head is None or tail is None:
+        return None
+    middle = " ".join(words[start:end])
+    text = _Token("text", clean_text(strip_footnotes(middle)), footnote_ids(middle), joined=bool(head))
+    for token in tail:
+        token.joined = True
+    return head + [text] + tail
 
 
 # --- aligning tokens to the form's columns -----------------------------------------------
@@ -550,7 +580,7 @@ def _date(text: str) -> dt.date | None:
     return read_date(text)
 
 
-def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str]:
+def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str, Record]:
     """Alignment and layout of a Table I/II record: a transaction when a
     transaction code is found, else a holding."""
     transaction_layout, holding_layout = layouts
@@ -559,20 +589,41 @@ def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[
     if transaction is not None:
         slots = _LAYOUTS[transaction_layout]
         if any(slots[k].column == "transaction_code" and sig[0] == "L" for k, sig in zip(transaction, signatures)):
-            return transaction, transaction_layout
+            return transaction, transaction_layout, record
     holding = _align(holding_layout, signatures)
     if holding is not None:
-        return holding, holding_layout
+        return holding, holding_layout, record
     if transaction is not None:
-        return transaction, transaction_layout
+        return transaction, transaction_layout, record
+    if any(t.kind == "fn" for t in record.tokens[1:]) or (record.tokens and record.tokens[0].kind == "fn"):
+        # A mark printed apart from its value ('11,727,113' then '(1)' a gap later) belongs to the value before it.
+        merged = _merge_lone_marks(record)
+        if merged is not record:
+            return _place(merged, layouts, part)
     cells = " | ".join([record.title or ""] + [t.value or "(" + ",".join(t.fns) + ")" for t in record.tokens])
     raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} does not fit the form's columns "
                                        f"in any order: {cells[:200]!r}")
 
 
+def _merge_lone_marks(record: Record) -> Record:
+    tokens: list[_Token] = []
+    title_fns = list(record.title_fns)
+    for token in record.tokens:
+        if token.kind == "fn":
+            if tokens:
+                tokens[-1] = _Token(tokens[-1].kind, tokens[-1].value, tokens[-1].fns + token.fns, tokens[-1].joined)
+            else:
+                title_fns.extend(token.fns)
+            continue
+        tokens.append(token)
+    if len(tokens) == len(record.tokens):
+        return record
+    return Record(record.title, title_fns, tokens, record.line_number)
+
+
 def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | None, str], part: str) -> None:
     for row_index, record in enumerate(records):
-        alignment, placed = _place(record, layouts, part)
+        alignment, placed, record = _place(record, layouts, part)
         table = _TABLE_OF[placed]
         row = blank_row(table)
         row["row_index"] = row_index

@@ -81,11 +81,12 @@ def _unmark(line: str) -> str:
     if "](" in line:
         line = _LINK.sub(lambda m: m[1], line)
     if "*" in line:
-        line = line.replace("\\*", _ESCAPED_STAR).replace("*", "").replace(_ESCAPED_STAR, "\\*")
+        # Emphasis marks go; outside markdown tables they become spaces, so columns keep their places.
+        line = line.replace("\\*", _ESCAPED_STAR).replace("*", "" if "|" in line else " ").replace(_ESCAPED_STAR, "\\*")
     if "\\" in line:
         line = _MD_ESCAPE.sub(lambda m: m[1], line)
     if "^" in line:
-        line = line.replace("^", " ")  # w3m prints a superscript '(1)' as '^(1)'
+        line = line.replace("^", " ")  # w3m prints a superscript '(1)' as '^(1)'; columns keep their places
     if "&" in line:
         line = html.unescape(line)
     if line[:1] == "#":
