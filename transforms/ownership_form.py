@@ -322,6 +322,7 @@ def _cell_token_parts(cell: str) -> tuple[tuple[str, str | None, tuple[str, ...]
 
 
 def _parse_cell(cell: str) -> list[_Token]:
+    cell = " ".join(cell.split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
     if not cell:
         return []
     atoms = _atoms(cell)
@@ -498,9 +499,54 @@ def _title(cell: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 def read_record(row: TextRow) -> Record:
-    title, fns = _title(row.cells[0] if row.cells else "")
-    tokens = [tok for cell in row.cells[1:] if cell for tok in _cell_tokens(cell)]
+    """A table row's title (its first cell) and values. A first cell that runs on into the
+    values (text set one space apart: 'Common Stock 01/24/2020 F 100 D $ 64.73') is cut
+    where the values start (`split_title`)."""
+    first = row.cells[0] if row.cells else ""
+    rest = [cell for cell in row.cells[1:] if cell]
+    title_text, values = split_title(first, " ".join(rest[:3]))
+    if values:
+        rest.insert(0, values)
+    title, fns = _title(title_text)
+    tokens = [tok for cell in rest for tok in _cell_tokens(cell)]
     return Record(title, list(fns), tokens, row.line_number)
+
+
+_VALUE_WORD = re.compile(r"\$|\$?\d[\d,]*(?:\.\d+)?(?:\([0-9]{1,3}\))*|\d{1,2}/\d{1,2}/\d{2,4}(?:\([0-9]{1,3}\))*")
+
+
+def is_value_word(word: str) -> bool:
+    """A word that is a value of a table row: a date, a number, '$' or a price, a lone capital
+    letter (a code, A/D, D/I), with or without footnote marks."""
+    core = FOOTNOTE_MARK.sub("", word)
+    return bool(core) and (bool(_VALUE_WORD.fullmatch(core)) or is_date_shaped(core)
+                           or (len(core) == 1 and core.isupper()))
+
+
+@lru_cache(maxsize=4096)
+def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
+    """'Common Stock 01/24/2020 F 100 D $ 64.73' -> ('Common Stock', '01/24/2020 F 100 D $ 64.73').
+
+    The title ends at the first date, '$' or number that at least one more value follows;
+    a number followed by a word ('Series 2018 Notes', '$0.01 par value') stays in the title."""
+    words = cell.split()
+    if len(words) < 2 or not any(ch.isdigit() for ch in cell):
+        return cell, ""
+    following = after_cell.split()
+    for i in range(1, len(words)):
+        word = words[i]
+        if not _VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"):
+            continue
+        if i + 1 >= len(words) and not following:
+            break
+        after = FOOTNOTE_MARK.sub("", words[i + 1] if i + 1 < len(words) else following[0])
+        if "/" not in word and (after[:1].isalpha() and len(after) > 1 and not is_date_shaped(after)) or (word[0] == "$" and len(word) > 1):
+            continue  # a number inside the title ('Series 2018 Notes', 'par value $0.01')
+        values = [w for w in words[i:] + following if _VALUE_WORD.fullmatch(w) or is_date_shaped(w)
+                  or (len(w) == 1 and w.isupper())]
+        if len(values) >= 2:
+            return " ".join(words[:i]), " ".join(words[i:])
+    return cell, ""
 
 
 def continues(record: Record, previous: Record | None) -> bool:

@@ -168,8 +168,9 @@ def _heading_at(line: str) -> list[tuple[int, str]]:
         for m in pattern.finditer(squashed):
             at = places[m.start()]
             before = line[:at].rstrip(" *_#" + CELL_BREAK)
+            # The table headings are phrases no caption or value holds: found after any space.
             if not before or before.endswith("|") or line[len(before):at].count(" ") >= 2 or \
-                    line[len(before):at].count(CELL_BREAK):
+                    line[len(before):at].count(CELL_BREAK) or (name.startswith("table") and at > len(before)):
                 found.append((at, name))
                 break
     return sorted(found)
@@ -405,22 +406,65 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
-    """Rows of fixed-width text: blocks of lines between blank lines, each cut into cells
-    by where its text stands (a cell printed over several lines is one cell)."""
-    rows: list[TextRow] = []
-    block: list = []
-    start = 0
-    for offset, line in enumerate(lines + [""]):
-        if line.strip() and not is_rule(line):
-            if not block:
-                start = offset
-            block.append(segments(line, offset))
+    """Rows of fixed-width text, each cut into cells by where its text stands (a cell printed
+    over several lines is one cell). Blank lines part rows; where they do not (one row per
+    line, or rows printed over several lines with their title centred on the values), a row
+    is a line starting with a title and holding values, with the lines around it up to half
+    way to the next such line."""
+    # Column headings above the first row, however the renderer wrapped them: everything up to
+    # the last heading line above the first line holding a row's values.
+    first_core = next((i for i, line in enumerate(lines) if line.strip()
+                       and _is_core(line, len(line) - len(line.lstrip()))), len(lines))
+    skip = max((i + 1 for i, line in enumerate(lines[:first_core]) if line.strip() and (
+        _NUMBERED_HEADING.match(line) or of.is_column_heading(TextRow((line.strip(),), i, 0, "fixed")))), default=0)
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for offset, line in enumerate(lines):
+        if offset < skip:
             continue
-        if block:
-            cells = tuple(text for _, _, text in column_cells(block))
-            rows.append(TextRow(cells, first_line + start, 0, "fixed"))
-            block = []
+        if line.strip() and not is_rule(line):
+            blocks[-1].append((offset, line))
+        elif blocks[-1]:
+            blocks.append([])
+    present = [line for block in blocks for _, line in block]
+    margin = min((len(line) - len(line.lstrip()) for line in present), default=0)
+    rows: list[TextRow] = []
+    for block in blocks:
+        for group in _split_block(block, margin):
+            cells = tuple(text for _, _, text in column_cells([segments(line, at) for at, line in group]))
+            rows.append(TextRow(cells, first_line + group[0][0], 0, "fixed"))
     return rows
+
+
+_NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
+
+
+def _is_core(line: str, margin: int) -> bool:
+    """A line that starts with a title at the left margin and holds at least two values."""
+    if len(line) - len(line.lstrip()) > margin + 1 or "(Instr" in line or _NUMBERED_HEADING.match(line):
+        return False
+    title, values = of.split_title(" ".join(line.split()))
+    if not values:
+        words = line.split()
+        first = segments(line)[0].text.split() if line.strip() else []
+        values = " ".join(words[len(first):])
+    # '$' alone is a price column waiting for its number: not a value of its own
+    return sum(of.is_value_word(w) and w != "$" for w in values.split()) >= 2
+
+
+def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
+    if not block:
+        return []
+    cores = [i for i, (_, line) in enumerate(block) if _is_core(line, margin)]
+    if len(cores) <= 1:
+        return [block]
+    groups: list[list[tuple[int, str]]] = [[] for _ in cores]
+    for i, item in enumerate(block):
+        # the core at or before the line, unless the next core is nearer (titles centred on their values)
+        k = max((n for n, c in enumerate(cores) if c <= i), default=0)
+        if k + 1 < len(cores) and cores[k + 1] - i < i - cores[k]:
+            k += 1
+        groups[k].append(item)
+    return [g for g in groups if g]
 
 
 def _table_rows(lines: list[str], first_line: int) -> list[TextRow]:
