@@ -343,29 +343,36 @@ def _parse_cell(cell: str) -> list[_Token]:
 
 def _peel(cell: str) -> list[_Token] | None:
     """Neighbouring columns printed one space apart read as one cell ('05/19/2024 Common Stock
-    3,344'): dates before the words and a number after them are values of their own."""
+    3,344 $ 0 3,344 D'): dates before the words, and the values after them from the first
+    number or '$' on, are values of their own."""
     words = cell.split()
     start, end = 0, len(words)
     while start < end and (is_date_shaped(words[start]) or FOOTNOTE_MARK.fullmatch(words[start])):
         start += 1
-    while end - start > 1 and FOOTNOTE_MARK.fullmatch(words[end - 1]):
-        end -= 1
-    # '..., Dated December 24, 2015' ends in a year, not a value
-    if end - start > 1 and _PLAIN_NUMBER.fullmatch(words[end - 1]) and not words[end - 2].endswith(","):
-        end -= 1
-    elif end < len(words) and not start:
-        end = len(words)  # only marks after the words: they stay with them
+    # the run of value words at the end, from its first number or '$'
+    tail = end
+    while tail > start + 1 and (is_value_word(words[tail - 1]) or FOOTNOTE_MARK.fullmatch(words[tail - 1])
+                                or words[tail - 1] in ("-", "--")):
+        tail -= 1
+    while tail < end and not any(ch.isdigit() or ch == "$" for ch in FOOTNOTE_MARK.sub("", words[tail])):
+        tail += 1
+    # '..., Dated December 24, 2015' ends in a date of words, '... par value $0.01' in a price of
+    # the title (the form prints a price as '$ 0.01'): neither is a value
+    if any(w.endswith(",") for w in words[tail - 1:end]) or (tail == end - 1 and words[tail][:1] == "$"
+                                                              and len(words[tail]) > 1):
+        tail = end
+    end = tail
     if (start == 0 and end == len(words)) or start >= end or not any(ch.isalpha() for ch in words[start]):
         return None
     head = _atoms(" ".join(words[:start])) if start else []
-    tail = _atoms(" ".join(words[end:])) if end < len(words) else []
-    if head is None or tail is None:
+    tail_tokens = _atoms(" ".join(words[end:])) if end < len(words) else []
+    if head is None or tail_tokens is None:
         return None
     middle = " ".join(words[start:end])
     text = _Token("text", clean_text(strip_footnotes(middle)), footnote_ids(middle), joined=bool(head))
-    for token in tail:
+    for token in tail_tokens:
         token.joined = True
-    return head + [text] + tail
+    return head + [text] + tail_tokens
 
 
 # --- aligning tokens to the form's columns -----------------------------------------------
