@@ -511,7 +511,7 @@ def read_record(row: TextRow) -> Record:
     where the values start (`split_title`)."""
     first = row.cells[0] if row.cells else ""
     rest = [cell for cell in row.cells[1:] if cell]
-    title_text, values = split_title(first, " ".join(rest[:3]))
+    title_text, values = split_title(first, " ".join(rest[:3])) if first and _DIGIT.search(first) else (first, "")
     if values:
         rest.insert(0, values)
     title, fns = _title(title_text)
@@ -519,6 +519,7 @@ def read_record(row: TextRow) -> Record:
     return Record(title, list(fns), tokens, row.line_number)
 
 
+_DIGIT = re.compile(r"\d")
 _VALUE_WORD = re.compile(r"\$|\$?\d[\d,]*(?:\.\d+)?(?:\([0-9]{1,3}\))*|\d{1,2}/\d{1,2}/\d{2,4}(?:\([0-9]{1,3}\))*")
 
 

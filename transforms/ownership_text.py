@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from transforms import ownership_form as of
@@ -99,6 +100,8 @@ def _print_furniture(lines: list[str]) -> set[int]:
     titles = set()
     drop = set()
     for i, line in enumerate(lines):
+        if "/" not in line:
+            continue  # every header and footer line holds a date, an address or a page number
         text = line.strip(" |" + CELL_BREAK)
         if not text:
             continue
@@ -142,31 +145,35 @@ _SQUASHED_HEADINGS = (
     ("explanation", re.compile(r"explanationofresponses")),
     ("remarks", re.compile(r"remarks:|remarks$")),
 )
-_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-:\u2013\u2014")
+_DROPPED = re.compile(r"[^a-z0-9\-:\u2013\u2014]+")
+_KEPT = re.compile(r"[a-z0-9\-:\u2013\u2014]")
+# On lower-cased text, without re.I: a literal alternation the search skips along quickly.
+_HEADING_HINT = re.compile(r"table\W{0,20}ii?\W|reporting\W{0,20}owners|signatures|explanation\W{0,20}of|remarks")
 
 
-def _squash(line: str) -> tuple[str, list[int]]:
-    """The line's letters, digits and dashes, lower-cased, with each one's place in the line."""
-    chars, places = [], []
-    for i, ch in enumerate(line):
-        low = ch.lower()
-        if low in _KEEP:
-            chars.append(low)
-            places.append(i)
-    return "".join(chars), places
+def _squash(line: str) -> str:
+    """The line's letters, digits and dashes, lower-cased ('Non' | '-Derivativ' -> 'non-derivativ')."""
+    return _DROPPED.sub("", line.lower())
+
+
+def _place(line: str, kept_index: int) -> int:
+    """Where in the line the kept_index-th letter, digit or dash of its squashed form stands."""
+    for n, m in enumerate(_KEPT.finditer(line.lower())):
+        if n == kept_index:
+            return m.start()
+    return len(line)
 
 
 def _heading_at(line: str) -> list[tuple[int, str]]:
     """Headings on a line: (place in the line, name). A heading counts where it starts the line
     or a cell, or stands after a wide gap; never inside running text."""
-    low = line.lower()
-    if not any(word in low for word in ("table", "reporting", "signature", "explanation", "remarks")):
+    if not _HEADING_HINT.search(line.lower() + " "):
         return []
-    squashed, places = _squash(line)
+    squashed = _squash(line)
     found = []
     for name, pattern in _SQUASHED_HEADINGS:
         for m in pattern.finditer(squashed):
-            at = places[m.start()]
+            at = _place(line, m.start())
             before = line[:at].rstrip(" *_#" + CELL_BREAK)
             # The table headings are phrases no caption or value holds: found after any space.
             if not before or before.endswith("|") or line[len(before):at].count(" ") >= 2 or \
@@ -176,18 +183,31 @@ def _heading_at(line: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _split_headings(lines: list[str]) -> list[str]:
+def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
     """Each heading starts a line of its own: the text before it on its line stays on a line
-    before it (a heading inside a box row, or sharing a line with other captions)."""
+    before it (a heading inside a box row, or sharing a line with other captions). Returns
+    the lines and the (line, heading) of each line a heading starts."""
     out: list[str] = []
+    starts: list[tuple[int, str]] = []
+    # Lines holding a heading word, found in one search of the whole text.
+    low = "\n".join(lines).lower() + " "
+    line_starts = [0]
     for line in lines:
-        cuts = [at for at, _ in _heading_at(line) if at > 0 and line[:at].strip(" |*_#" + CELL_BREAK)]
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    hinted = {bisect_right(line_starts, m.start()) - 1 for m in _HEADING_HINT.finditer(low)}
+    for i, line in enumerate(lines):
+        headings = _heading_at(line) if i in hinted else []
+        if not headings:
+            out.append(line)
+            continue
         start = 0
-        for at in cuts:
-            out.append(line[start:at].rstrip())
-            start = at
+        for at, name in headings:
+            if at > 0 and line[start:at].strip(" |*_#" + CELL_BREAK):
+                out.append(line[start:at].rstrip())
+                start = at
+            starts.append((len(out), name))
         out.append(line[start:])
-    return out
+    return out, starts
 
 
 @dataclass
@@ -206,15 +226,14 @@ class _Sections:
         return min(later, default=total)
 
 
-def _sections(lines: list[str]) -> _Sections:
+def _sections(lines: list[str], starts: list[tuple[int, str]]) -> _Sections:
     found: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        for at, name in _heading_at(line):
-            if at > 0 and line[:at].strip(" |*_#" + CELL_BREAK) or name in found:
-                continue
-            # Table II comes after Table I; everything else after Table II.
-            if name == "table_i" or ("table_i" in found and (name == "table_ii" or "table_ii" in found)):
-                found[name] = i
+    for i, name in starts:
+        if name in found:
+            continue
+        # Table II comes after Table I; everything else after Table II.
+        if name == "table_i" or ("table_i" in found and (name == "table_ii" or "table_ii" in found)):
+            found[name] = i
     table_i = found.get("table_i")
     if table_i is None:
         raise ParseError("truncated", "the rendering has a Form 3/4/5 title but no 'Table I - Non-Derivative "
@@ -366,14 +385,17 @@ _MD_RULE_CELL = re.compile(r":?-{3,}:?")
 
 
 def _region(lines: list[str]) -> list[str]:
-    """A table's lines up to the form's furniture below it (reminder, OMB notice)."""
-    out: list[str] = []
-    for line in lines:
-        if _FURNITURE.search(line):
-            if any(_HAS_DIGIT.search(kept) for kept in out):
-                break
-            continue  # a subtitle under the heading ('(e.g., puts, calls, ...)')
-        out.append(line)
+    """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
+    above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
+    text = "\n".join(lines)
+    out = lines
+    for m in _FURNITURE.finditer(text):
+        at = text.count("\n", 0, m.start())
+        if _HAS_DIGIT.search(text, 0, m.start()) and any(_HAS_DIGIT.search(line) for line in out[:at]
+                                                          if not _FURNITURE.search(line)):
+            return [line for line in out[:at]]
+        out = out[:at] + [""] + out[at + 1:]
+        text = "\n".join(out)
     return out
 
 
@@ -399,7 +421,7 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
         cut = split_cells(line)
         if cut is None:
             continue
-        cells = tuple(c for c in cut[0] if not _MD_RULE_CELL.fullmatch(c))
+        cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c))
         if any(cells):
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
     return rows
@@ -512,7 +534,7 @@ def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
 def _role_columns(rows: list[list[str]]) -> tuple[dict[str, int], int]:
     """Cell index of each relationship column, from the heading row that names them."""
     for at, cells in enumerate(rows):
-        squashed = [_squash(c)[0] for c in cells]
+        squashed = [_squash(c) for c in cells]
         positions = {}
         for name, word in _ROLE_HEADINGS:
             hit = next((i for i, c in enumerate(squashed) if c == word), None)
@@ -566,7 +588,7 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     heading_at = None
     columns: list[tuple[str, int]] = []
     for i, line in enumerate(lines):
-        squashed = _squash(line)[0]
+        squashed = _squash(line)
         if "director" in squashed and "officer" in squashed:
             heading_at = i
             low = line.lower()
@@ -684,8 +706,8 @@ def read(text: str) -> list[ParsedFiling]:
     if not sniff(text):
         raise ParseError("unrecognized_format", "not a text rendering of Form 3, 4 or 5 (no form title or Table I "
                                                 "heading in the first 8 KB, or an SGML/XML/HTML document)")
-    lines = _split_headings(_plain_lines(text))
-    sections = _sections(lines)
+    lines, starts = _split_headings(_plain_lines(text))
+    sections = _sections(lines, starts)
     cover_lines = _pieces(lines[:sections.table_i]) if any("|" in line for line in lines[:sections.table_i]) \
         else lines[:sections.table_i]
     cover = _cover(cover_lines, len(cover_lines), text)
