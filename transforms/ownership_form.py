@@ -266,6 +266,7 @@ _ATOM = re.compile(r"""\s*(?:
   | (?P<null>N/A|-{1,2})
 )""", re.X)
 _ATOM_END = frozenset(" \t([$")
+_SEPARATED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
 _NULLISH = frozenset({"fn", "null"})
@@ -311,17 +312,19 @@ def _atoms(cell: str) -> list[_Token] | None:
     return tokens
 
 
-def _cell_tokens(cell: str) -> list[_Token]:
-    return [_Token(kind, value, list(fns), joined) for kind, value, fns, joined in _cell_token_parts(cell)]
+def _cell_tokens(cell: str, stacked: bool = False) -> list[_Token]:
+    return [_Token(kind, value, list(fns), joined) for kind, value, fns, joined in _cell_token_parts(cell, stacked)]
 
 
 @lru_cache(maxsize=8192)
-def _cell_token_parts(cell: str) -> tuple[tuple[str, str | None, tuple[str, ...], bool], ...]:
+def _cell_token_parts(cell: str, stacked: bool) -> tuple[tuple[str, str | None, tuple[str, ...], bool], ...]:
     """Tokens of a cell as immutable parts: cells repeat across rows and filings."""
-    return tuple((t.kind, t.value, tuple(t.fns), t.joined) for t in _parse_cell(cell))
+    return tuple((t.kind, t.value, tuple(t.fns), t.joined) for t in _parse_cell(cell, stacked))
 
 
-def _parse_cell(cell: str) -> list[_Token]:
+def _parse_cell(cell: str, stacked: bool = False) -> list[_Token]:
+    """Tokens of a cell; `stacked`: the cell was put together from fixed-width lines, so its
+    words may interleave with values printed beside them."""
     cell = " ".join(cell.split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
     if not cell:
         return []
@@ -336,12 +339,12 @@ def _parse_cell(cell: str) -> list[_Token]:
         return [_Token("date", text, fns)]
     if _NULL_WORDS.match(text):
         return [_Token("null", None, fns)]
-    if (peeled := _peel(cell)) is not None:
+    if (peeled := _peel(cell, stacked)) is not None:
         return peeled
     return [_Token("text", text, fns)]
 
 
-def _peel(cell: str) -> list[_Token] | None:
+def _peel(cell: str, stacked: bool = False) -> list[_Token] | None:
     """Neighbouring columns printed one space apart read as one cell ('05/19/2024 Common Stock
     3,344 $ 0 3,344 D'): dates before the words, and the values after them from the first
     number or '$' on, are values of their own."""
@@ -362,6 +365,17 @@ def _peel(cell: str) -> list[_Token] | None:
                                                               and len(words[tail]) > 1):
         tail = end
     end = tail
+    # (only dates and numbers written with separators: '401(k) Plan', 'Trust dtd 4/15/...' stay words)
+    inner = [w for w in words[start:end] if is_date_shaped(w) or _SEPARATED_NUMBER.fullmatch(w)] if stacked else []
+    if inner and start < end and any(ch.isalpha() for ch in words[start]):
+        # Values inside the words: a cell printed over several lines beside its neighbours'
+        # values ('Class A' / '02/19/2030 Common 151,578' / 'Stock'): dates come before the
+        # words in the form's columns, numbers after.
+        text_words = [w for w in words[start:end] if w not in inner]
+        dates = [w for w in inner if is_date_shaped(w)]
+        numbers = [w for w in inner if w not in dates]
+        words = words[:start] + dates + text_words + numbers + words[end:]
+        start, end = start + len(dates), start + len(dates) + len(text_words)
     if (start == 0 and end == len(words)) or start >= end or not any(ch.isalpha() for ch in words[start]):
         return None
     head = _atoms(" ".join(words[:start])) if start else []
@@ -515,7 +529,8 @@ def read_record(row: TextRow) -> Record:
     if values:
         rest.insert(0, values)
     title, fns = _title(title_text)
-    tokens = [tok for cell in rest for tok in _cell_tokens(cell)]
+    stacked = row.style == "fixed"
+    tokens = [tok for cell in rest for tok in _cell_tokens(cell, stacked)]
     return Record(title, list(fns), tokens, row.line_number)
 
 

@@ -122,6 +122,8 @@ def _print_furniture(lines: list[str]) -> set[int]:
 def _plain_lines(text: str) -> list[str]:
     """Lines without markup or print furniture (a dropped line leaves an empty line)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" in text:
+        text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = [_unmark(line) for line in text.split("\n")]
     for i in _print_furniture(lines):
         lines[i] = ""
@@ -461,16 +463,24 @@ _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
 def _is_core(line: str, margin: int) -> bool:
-    """A line that starts with a title at the left margin and holds at least two values."""
-    if len(line) - len(line.lstrip()) > margin + 1 or "(Instr" in line or _NUMBERED_HEADING.match(line):
+    """A line holding a row's values: a title at the left margin and two values, or (the title
+    printed above and below, centred on its values) three values."""
+    if "(Instr" in line or _NUMBERED_HEADING.match(line):
         return False
-    title, values = of.split_title(" ".join(line.split()))
-    if not values:
+    titled = len(line) - len(line.lstrip()) <= margin + 1
+    title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
+    if titled and not values:
         words = line.split()
         first = segments(line)[0].text.split() if line.strip() else []
         values = " ".join(words[len(first):])
     # '$' alone is a price column waiting for its number: not a value of its own
-    return sum(of.is_value_word(w) and w != "$" for w in values.split()) >= 2
+    count = sum(of.is_value_word(w) and w != "$" for w in values.split())
+    return count >= (2 if titled else 3)
+
+
+def _overlaps(line: str, other: str) -> int:
+    spans = [(s.start, s.end) for s in segments(other)]
+    return sum(1 for s in segments(line) for a, b in spans if s.start < b and a < s.end)
 
 
 def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
@@ -481,10 +491,14 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
         return [block]
     groups: list[list[tuple[int, str]]] = [[] for _ in cores]
     for i, item in enumerate(block):
-        # the core at or before the line, unless the next core is nearer (titles centred on their values)
+        # the nearest core (titles and wrapped cells are centred on their row's values); between
+        # two equally near, the one whose cells this line does not already fill
         k = max((n for n, c in enumerate(cores) if c <= i), default=0)
-        if k + 1 < len(cores) and cores[k + 1] - i < i - cores[k]:
-            k += 1
+        if k + 1 < len(cores) and i != cores[k]:
+            before, after = i - cores[k], cores[k + 1] - i
+            if after < before or (after == before and _overlaps(item[1], block[cores[k]][1])
+                                  > _overlaps(item[1], block[cores[k + 1]][1])):
+                k += 1
         groups[k].append(item)
     return [g for g in groups if g]
 
