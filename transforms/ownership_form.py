@@ -491,6 +491,7 @@ _HEADER_WORDS = re.compile(
     r"|Acquired|Disposed|Following|Reported|Derivative|Deemed|Execution|Conversion|Exercise|if|any"
     r"|\(Month/Day/Year\))$",
     re.I)
+_INSTRUCTION_NUMBERS = re.compile(r"(?<![\d(,])\d{1,2}[,)](?![\d,])")
 _COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr\.", re.I)
 _HAS_VALUE = re.compile(r"[\d$]")
 
@@ -500,6 +501,8 @@ def is_column_heading(row: TextRow) -> bool:
     joined = "\t".join(c for c in row.cells if c)
     if _COLUMN_HEADING.search(joined):
         return True
+    if ")" in joined or "," in joined:
+        joined = _INSTRUCTION_NUMBERS.sub(" ", joined)  # '(Instr. 3, 4 and 5)' wrapped: 'and 4)'
     return not _HAS_VALUE.search(joined) and all(_HEADER_WORDS.match(word) for word in joined.split())
 
 
@@ -576,9 +579,12 @@ def continues(record: Record, previous: Record | None) -> bool:
     """A line that only finishes the row above: no date or letter of its own, and
     only a title, or a title that is missing, lower-case, a repeat of the title
     above, or the row above still waits for a price ('$' with the number on the next line)."""
-    if previous is None or any(t.kind in ("date", "letter", "ad") for t in record.tokens):
+    if previous is None:
         return False
     title = record.title
+    if any(t.kind in ("letter", "ad") for t in record.tokens) or (
+            any(t.kind == "date" for t in record.tokens) and not (title and title[:1].islower())):
+        return False  # a date may end a wrapped text ('... Dated' / 'December 24, 2015'), a code may not
     return (title is None or not record.tokens or title[:1].islower() or previous.has_pending_price()
             or (previous.title is not None and ends_with_words(previous.title, title)))
 
@@ -669,9 +675,32 @@ def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[
         merged = _merge_lone_marks(record)
         if merged is not record:
             return _place(merged, layouts, part)
+    for candidate in _text_moves(record):
+        # A wrapped cell read as two ('Common' | '311' | 'Stock'; '$ 195.255' over '(Right to Buy)').
+        try:
+            return _place(candidate, layouts, part)
+        except ParseError:
+            continue
     cells = " | ".join([record.title or ""] + [t.value or "(" + ",".join(t.fns) + ")" for t in record.tokens])
     raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} does not fit the form's columns "
                                        f"in any order: {cells[:200]!r}")
+
+
+def _text_moves(record: Record):
+    """Records with one text token moved: into the title, or joined to the text before it
+    (the values between follow the joined text)."""
+    texts = [i for i, t in enumerate(record.tokens) if t.kind == "text"]
+    for i in texts:
+        token = record.tokens[i]
+        rest = record.tokens[:i] + record.tokens[i + 1:]
+        yield Record(join_fragment(record.title, token.value), record.title_fns + token.fns, rest, record.line_number)
+        before = [j for j in texts if j < i]
+        if before:
+            j = before[-1]
+            joined = _Token("text", join_fragment(record.tokens[j].value, token.value),
+                            record.tokens[j].fns + token.fns, record.tokens[j].joined)
+            moved = record.tokens[:j] + [joined] + record.tokens[j + 1:i] + record.tokens[i + 1:]
+            yield Record(record.title, record.title_fns, moved, record.line_number)
 
 
 def _merge_lone_marks(record: Record) -> Record:
