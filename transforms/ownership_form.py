@@ -655,32 +655,42 @@ def _date(text: str) -> dt.date | None:
     return read_date(text)
 
 
-def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str, Record]:
+def _fit(record: Record, layouts: tuple[str | None, str]) -> tuple[tuple[int, ...], str] | None:
     """Alignment and layout of a Table I/II record: a transaction when a
-    transaction code is found, else a holding."""
+    transaction code is found, else a holding; None when it fits neither."""
     transaction_layout, holding_layout = layouts
     signatures = tuple(t.signature for t in record.tokens)
     transaction = _align(transaction_layout, signatures) if transaction_layout else None
     if transaction is not None:
         slots = _LAYOUTS[transaction_layout]
         if any(slots[k].column == "transaction_code" and sig[0] == "L" for k, sig in zip(transaction, signatures)):
-            return transaction, transaction_layout, record
+            return transaction, transaction_layout
     holding = _align(holding_layout, signatures)
     if holding is not None:
-        return holding, holding_layout, record
+        return holding, holding_layout
     if transaction is not None:
-        return transaction, transaction_layout, record
-    if any(t.kind == "fn" for t in record.tokens[1:]) or (record.tokens and record.tokens[0].kind == "fn"):
-        # A mark printed apart from its value ('11,727,113' then '(1)' a gap later) belongs to the value before it.
+        return transaction, transaction_layout
+    return None
+
+
+def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str, Record]:
+    """The record placed in the form's columns. A record that fits no order gets one second
+    reading: a mark printed apart from its value ('11,727,113' then '(1)' a gap later) joins
+    the value before it, and one wrapped text read as a cell of its own ('Common' | '311' |
+    'Stock'; '$ 195.255' over '(Right to Buy)') joins the title or the text before it."""
+    if (found := _fit(record, layouts)) is not None:
+        return found[0], found[1], record
+    attempts = [record]
+    if any(t.kind == "fn" for t in record.tokens):
         merged = _merge_lone_marks(record)
         if merged is not record:
-            return _place(merged, layouts, part)
-    for candidate in _text_moves(record):
-        # A wrapped cell read as two ('Common' | '311' | 'Stock'; '$ 195.255' over '(Right to Buy)').
-        try:
-            return _place(candidate, layouts, part)
-        except ParseError:
-            continue
+            if (found := _fit(merged, layouts)) is not None:
+                return found[0], found[1], merged
+            attempts.append(merged)
+    for attempt in attempts:
+        for candidate in _text_moves(attempt):
+            if (found := _fit(candidate, layouts)) is not None:
+                return found[0], found[1], candidate
     cells = " | ".join([record.title or ""] + [t.value or "(" + ",".join(t.fns) + ")" for t in record.tokens])
     raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} does not fit the form's columns "
                                        f"in any order: {cells[:200]!r}")
