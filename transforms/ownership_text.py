@@ -596,6 +596,10 @@ def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
     return rows
 
 
+# 'DENVER, CO 80237' or a foreign 'CH-1800, VEVEY, V8'
+_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z]{2}\.?\s{1,3}\d{5}(?:-\d{4})?$|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
+
+
 def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]], bool]:
     """Owners of fixed-width text: the heading row gives where each relationship column
     stands; each block of lines is one owner, its first segment per line the name and address."""
@@ -615,12 +619,8 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     columns.sort(key=lambda c: c[1])
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
-    for offset, line in enumerate(lines[heading_at + 1:] + [""]):
-        if line.strip():
-            block.append(segments(line, offset))
-            continue
-        if not block:
-            continue
+
+    def flush() -> None:
         names: list[str] = []
         marks: dict[str, str] = {}
         for segs in block:
@@ -628,11 +628,23 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
                 if s.start < columns[0][1] - 2:
                     names.append(s.text)
                     continue
-                column = max((c for c in columns if c[1] <= s.start + 2), key=lambda c: c[1], default=columns[0])
+                # a mark is centred in its column, a title starts where the column does
+                at = s.start + 1 if len(s.text) > 2 else s.start
+                column = max((c for c in columns if c[1] <= at), key=lambda c: c[1], default=columns[0])
                 marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
         if names:
             owners.append((CELL_BREAK.join(names), marks))
-        block = []
+        block.clear()
+
+    for offset, line in enumerate(lines[heading_at + 1:] + [""]):
+        if line.strip():
+            # Owners printed without a blank line between them: an address ends with its
+            # city line ('DENVER, CO 80237', 'CH-1800, VEVEY, V8'); the next line is a name.
+            if len(block) > 1 and _CITY_LINE.search(" ".join(s.text for s in block[-1] if s.start < columns[0][1] - 2)):
+                flush()
+            block.append(segments(line, offset))
+        elif block:
+            flush()
     return owners, True
 
 
