@@ -479,8 +479,12 @@ def _is_core(line: str, margin: int) -> bool:
 
 
 def _overlaps(line: str, other: str) -> int:
-    spans = [(s.start, s.end) for s in segments(other)]
-    return sum(1 for s in segments(line) for a, b in spans if s.start < b and a < s.end)
+    """Cells of `line` that `other` already fills: a '$' under a price that has its '$', a
+    number under a number."""
+    def kinds(text: str) -> set[str]:
+        return {k for k, hit in (("$", "$" in text), ("digit", _HAS_DIGIT.search(text))) if hit}
+    spans = [(s.start, s.end, kinds(s.text)) for s in segments(other)]
+    return sum(1 for s in segments(line) for a, b, k in spans if s.start < b and a < s.end and k & kinds(s.text))
 
 
 def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
