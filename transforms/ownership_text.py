@@ -120,13 +120,14 @@ def _print_furniture(lines: list[str]) -> set[int]:
 
 
 def _plain_lines(text: str) -> list[str]:
-    """Lines without markup or print furniture (a dropped line leaves an empty line)."""
+    """Lines without markup or print furniture."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = [_unmark(line) for line in text.split("\n")]
-    for i in _print_furniture(lines):
-        lines[i] = ""
+    if furniture := _print_furniture(lines):
+        # dropped, not blanked: a page break may fall inside a row or an owner's address
+        lines = [line for i, line in enumerate(lines) if i not in furniture]
     out: list[str] = []
     for line in lines:
         if CELL_BREAK in line and "|" not in line:
@@ -632,9 +633,13 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
                 if s.start < columns[0][1] - 2:
                     names.append(s.text)
                     continue
-                # a mark is centred in its column, a title starts where the column does
-                at = s.start + 1 if len(s.text) > 2 else s.start
-                column = max((c for c in columns if c[1] <= at), key=lambda c: c[1], default=columns[0])
+                if check_mark(s.text):
+                    # The page marks only Director and 10% Owner with an X (the Officer and Other
+                    # columns print text); PDF text squeezes the headings, so the nearer one.
+                    marked = [c for c in columns if c[0] in ("director", "ten")] or columns
+                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))
+                else:
+                    column = max((c for c in columns if c[1] <= s.start + 1), key=lambda c: c[1], default=columns[0])
                 marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
         if names:
             owners.append((CELL_BREAK.join(names), marks))
