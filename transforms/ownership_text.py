@@ -142,7 +142,7 @@ def _plain_lines(text: str) -> list[str]:
 # heading split across cells or wrapped ('Non' | '-Derivativ' | 'e Securities') is found.
 _SQUASHED_HEADINGS = (
     ("table_i", re.compile(r"tablei[-\u2013\u2014:]{1,3}non-?derivative")),
-    ("table_ii", re.compile(r"tableii[-\u2013\u2014:]{1,3}derivative")),
+    ("table_ii", re.compile(r"tableii[-\u2013\u2014:]{1,3}deriv")),
     ("owners", re.compile(r"reportingowners(?!name)")),
     ("signatures", re.compile(r"signatures:?(?![a-z])")),
     ("explanation", re.compile(r"explanationofresponses")),
@@ -566,15 +566,17 @@ def _role_columns(rows: list[list[str]]) -> tuple[dict[str, int], int]:
     return {}, 0
 
 
-def _relationship(marks: dict[str, str]) -> of.Relationship:
+def _relationship(marks: dict[str, str | None]) -> of.Relationship:
     """The Reporting Owners table marks Director and 10% Owner with an X and prints the
     officer's title and the 'other' text: an empty Officer or Other cell cannot tell a
     non-officer from an officer without a title, so it stays None."""
+    if marks and all(value is None for value in marks.values()):
+        return of.Relationship()  # the layout lost which column a mark stood in
     officer = clean_text(marks.get("officer"))
     other = clean_text(marks.get("other"))
     return of.Relationship(
-        is_director=check_mark(marks.get("director", "")) is True,
-        is_ten_percent_owner=check_mark(marks.get("ten", "")) is True,
+        is_director=check_mark(marks.get("director") or "") is True,
+        is_ten_percent_owner=check_mark(marks.get("ten") or "") is True,
         is_officer=True if officer else None, officer_title=officer if officer and officer.upper() != "X" else None,
         is_other=True if other else None, other_text=other if other and other.upper() != "X" else None)
 
@@ -624,6 +626,24 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     columns.sort(key=lambda c: c[1])
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
+    if columns[0][1] <= 2:
+        # The headings stand at the left margin: the text lost where its columns were. Names and
+        # addresses are the lines at the margin; where a mark or title stood cannot be told.
+        unknown = dict.fromkeys(("director", "ten", "officer", "other"))
+        names: list[str] = []
+        for line in lines[heading_at + 1:]:
+            if not line.strip() or line[:1].isspace():
+                continue
+            text = line.strip()
+            if text.endswith(" X"):
+                text = text[:-2].rstrip()
+            if len(names) > 1 and _CITY_LINE.search(names[-1]):
+                owners.append((CELL_BREAK.join(names), unknown))
+                names = []
+            names.append(text)
+        if names:
+            owners.append((CELL_BREAK.join(names), unknown))
+        return owners, True
 
     def flush() -> None:
         names: list[str] = []
