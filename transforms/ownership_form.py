@@ -582,6 +582,8 @@ def continues(record: Record, previous: Record | None) -> bool:
     if previous is None:
         return False
     title = record.title
+    if title is None:
+        return True  # every row of the form has a title: a line without one finishes the row above
     if any(t.kind in ("letter", "ad") for t in record.tokens) or (
             any(t.kind == "date" for t in record.tokens) and not (title and title[:1].islower())):
         return False  # a date may end a wrapped text ('... Dated' / 'December 24, 2015'), a code may not

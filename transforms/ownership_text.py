@@ -455,11 +455,15 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     rows: list[TextRow] = []
     for block in blocks:
         for group in _split_block(block, margin):
-            cells = tuple(text for _, _, text in column_cells([segments(line, at) for at, line in group]))
+            found = column_cells([segments(line, at) for at, line in group])
+            cells = tuple(text for _, _, text in found)
+            if found and found[0][0] > margin + _TITLE_COLUMN:
+                cells = ("",) + cells  # nothing in the title column: values left over from the row above
             rows.append(TextRow(cells, first_line + group[0][0], 0, "fixed"))
     return rows
 
 
+_TITLE_COLUMN = 12  # characters: text starting further right is not in the title column
 _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
