@@ -663,7 +663,11 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
                     marked = [c for c in columns if c[0] in ("director", "ten")] or columns
                     column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))
                 else:
-                    column = max((c for c in columns if c[1] <= s.start + 1), key=lambda c: c[1], default=columns[0])
+                    # A title stands where its column starts, or (a renderer that centres cells)
+                    # nearest the middle of the Officer or Other heading.
+                    column = next((c for c in columns if abs(c[1] - s.start) <= 1), None) or min(
+                        [c for c in columns if c[0] in ("officer", "other")] or columns,
+                        key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
                 marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
         if names:
             owners.append((CELL_BREAK.join(names), marks))
