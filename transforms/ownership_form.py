@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -371,9 +372,10 @@ def _peel(cell: str, stacked: bool = False) -> list[_Token] | None:
         # Values inside the words: a cell printed over several lines beside its neighbours'
         # values ('Class A' / '02/19/2030 Common 151,578' / 'Stock'): dates come before the
         # words in the form's columns, numbers after.
-        text_words = [w for w in words[start:end] if w not in inner]
+        inner_set = set(inner)
+        text_words = [w for w in words[start:end] if w not in inner_set]
         dates = [w for w in inner if is_date_shaped(w)]
-        numbers = [w for w in inner if w not in dates]
+        numbers = [w for w in inner if not is_date_shaped(w)]
         words = words[:start] + dates + text_words + numbers + words[end:]
         start, end = start + len(dates), start + len(dates) + len(text_words)
     if (start == 0 and end == len(words)) or start >= end or not any(ch.isalpha() for ch in words[start]):
@@ -429,6 +431,7 @@ _DERIV_HOLDING_FORM3 = _DERIVATIVE_TERMS + (_CONVERSION, _DIRECT, _NATURE)
 _LAYOUTS = {"NT": _NONDERIV_TRANSACTION, "NH": _NONDERIV_HOLDING, "DT": _DERIV_TRANSACTION,
             "DH": _DERIV_HOLDING, "DH3": _DERIV_HOLDING_FORM3}
 _SPLIT_CELL_COST = 0.05
+_MAX_SLOTS = max(len(slots) for slots in _LAYOUTS.values())
 _TABLE_OF = {"NT": "nonderiv_transactions", "NH": "nonderiv_holdings",
              "DT": "deriv_transactions", "DH": "deriv_holdings", "DH3": "deriv_holdings"}
 
@@ -559,6 +562,12 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
     if len(words) < 2 or not any(ch.isdigit() for ch in cell):
         return cell, ""
     following = after_cell.split()
+    # values from each word to the end, counted once (the search below stays linear)
+    later = sum(1 for w in following if _is_row_value(w))
+    remaining = [0] * (len(words) + 1)
+    remaining[len(words)] = later
+    for i in range(len(words) - 1, -1, -1):
+        remaining[i] = remaining[i + 1] + _is_row_value(words[i])
     for i in range(1, len(words)):
         word = words[i]
         if not _VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"):
@@ -566,13 +575,16 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
         if i + 1 >= len(words) and not following:
             break
         after = FOOTNOTE_MARK.sub("", words[i + 1] if i + 1 < len(words) else following[0])
-        if "/" not in word and (after[:1].isalpha() and len(after) > 1 and not is_date_shaped(after)) or (word[0] == "$" and len(word) > 1):
+        if "/" not in word and (after[:1].isalpha() and len(after) > 1 and not is_date_shaped(after)) or (
+                word[0] == "$" and len(word) > 1):
             continue  # a number inside the title ('Series 2018 Notes', 'par value $0.01')
-        values = [w for w in words[i:] + following if _VALUE_WORD.fullmatch(w) or is_date_shaped(w)
-                  or (len(w) == 1 and w.isupper())]
-        if len(values) >= 2:
+        if remaining[i] >= 2:
             return " ".join(words[:i]), " ".join(words[i:])
     return cell, ""
+
+
+def _is_row_value(word: str) -> bool:
+    return bool(_VALUE_WORD.fullmatch(word)) or is_date_shaped(word) or (len(word) == 1 and word.isupper())
 
 
 def continues(record: Record, previous: Record | None) -> bool:
@@ -594,17 +606,24 @@ def continues(record: Record, previous: Record | None) -> bool:
 def merge_into(previous: Record, record: Record) -> None:
     previous.title = join_fragment(previous.title, record.title)
     previous.title_fns.extend(record.title_fns)
+    # the first '$' still waiting for its number and the last text, found once and kept up to date
+    tokens = previous.tokens
+    waiting = deque(t for t in tokens if t.kind == "dollar")
+    text = next((t for t in reversed(tokens) if t.kind == "text"), None)
     for token in record.tokens:
-        pending = next((t for t in previous.tokens if t.kind == "dollar"), None)
-        text = next((t for t in reversed(previous.tokens) if t.kind == "text"), None)
-        if pending is not None and token.kind in ("number", "price"):
+        if waiting and token.kind in ("number", "price"):
+            pending = waiting.popleft()
             pending.kind, pending.value = "price", token.value
             pending.fns.extend(token.fns)
         elif text is not None and token.kind == "text":
             text.value = join_fragment(text.value, token.value)
             text.fns.extend(token.fns)
         else:
-            previous.tokens.append(token)
+            tokens.append(token)
+            if token.kind == "text":
+                text = token
+            elif token.kind == "dollar":
+                waiting.append(token)
 
 
 def is_leading_heading(row: TextRow) -> bool:
@@ -690,6 +709,8 @@ def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[
                 return found[0], found[1], merged
             attempts.append(merged)
     for attempt in attempts:
+        if len(attempt.tokens) > _MAX_SLOTS + 1:
+            continue  # moving one text cannot make so many values fit
         for candidate in _text_moves(attempt):
             if (found := _fit(candidate, layouts)) is not None:
                 return found[0], found[1], candidate

@@ -391,14 +391,22 @@ def _region(lines: list[str]) -> list[str]:
     """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
     above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
     text = "\n".join(lines)
-    out = lines
-    for m in _FURNITURE.finditer(text):
-        at = text.count("\n", 0, m.start())
-        if _HAS_DIGIT.search(text, 0, m.start()) and any(_HAS_DIGIT.search(line) for line in out[:at]
-                                                          if not _FURNITURE.search(line)):
-            return [line for line in out[:at]]
-        out = out[:at] + [""] + out[at + 1:]
-        text = "\n".join(out)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    furniture = sorted({bisect_right(starts, m.start()) - 1 for m in _FURNITURE.finditer(text)})
+    if not furniture:
+        return lines
+    out = list(lines)
+    blanked = set(furniture)
+    seen_value = False
+    at = 0
+    for index in furniture:
+        seen_value = seen_value or any(i not in blanked and _HAS_DIGIT.search(out[i]) for i in range(at, index))
+        at = index
+        if seen_value:
+            return out[:index]
+        out[index] = ""
     return out
 
 
