@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 
 class ImpossibleValue(ValueError):
@@ -100,6 +101,7 @@ def _month(word: str) -> int | None:
     return month
 
 
+@lru_cache(maxsize=8192)
 def _date_parts(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) of a date-shaped text, valid or not; None when not date-shaped."""
     t = strip_footnotes(text).strip().rstrip(".") if ("(" in text or "[" in text) else text.strip().rstrip(".")
