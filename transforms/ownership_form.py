@@ -754,6 +754,10 @@ def _merge_lone_marks(record: Record) -> Record:
 
 def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | None, str], part: str) -> None:
     for row_index, record in enumerate(records):
+        if record.title and (is_date_shaped(record.title) or _PLAIN_NUMBER.fullmatch(record.title.replace("$", "").strip())):
+            raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} starts with a value "
+                                               f"({record.title[:40]!r}), not a security title: its cells are out "
+                                               "of the form's order")
         alignment, placed, record = _place(record, layouts, part)
         table = _TABLE_OF[placed]
         row = blank_row(table)

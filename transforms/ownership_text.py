@@ -797,13 +797,17 @@ def read(text: str) -> list[ParsedFiling]:
         period_of_report=cover.period, date_of_original_submission=cover.original_date,
         issuer_name=cover.issuer_name, issuer_cik=None, issuer_ticker=cover.issuer_ticker, remarks=None)
     total = len(lines)
-    table_i = lines[sections.table_i + 1:sections.table_ii]
-    of.add_table_rows(filing, of.records(_table_rows(table_i, sections.table_i + 1)), of.TABLE_I,
-                      cover.form_number)
     table_ii_end = sections.end_of(sections.table_ii, total)
-    table_ii = lines[sections.table_ii + 1:table_ii_end]
-    of.add_table_rows(filing, of.records(_table_rows(table_ii, sections.table_ii + 1)), of.TABLE_II,
-                      cover.form_number)
+    for part, first, end in ((of.TABLE_I, sections.table_i + 1, sections.table_ii),
+                             (of.TABLE_II, sections.table_ii + 1, table_ii_end)):
+        rows = _table_rows(lines[first:end], first)
+        found = of.records(rows)
+        if not found and any(is_date_shaped(w) or of.is_value_word(w) and _HAS_DIGIT.search(w) and len(w) > 2
+                             for row in rows for cell in row.cells for w in cell.split()):
+            # values printed, no row read: never load the table as empty
+            raise ParseError("unreadable_row", f"{part} prints values (line {rows[0].line_number + 1}) but no row "
+                                               "of the form could be read from its layout")
+        of.add_table_rows(filing, found, part, cover.form_number)
     if sections.owners is not None:
         _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover)
     if not filing.rows.get("reporting_owners"):
