@@ -60,7 +60,7 @@ def test_converter_meets_the_targets(converter):
 @pytest.mark.parametrize("converter", sorted(BELOW_TARGETS))
 def test_converter_keeps_its_accuracy(converter):
     result = _result(converter)
-    assert result.fields > 1000
+    assert len(result.files) >= 100 and result.fields > 0
     assert result.accuracy >= BELOW_TARGETS[converter]
 
 
