@@ -72,8 +72,11 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 # The form's own furniture ends a table: the reminder, the OMB notice and the form number.
 # Notes at the foot of the form: a rendering that shows them was not cut off.
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
-_FURNITURE_WORDS = ("reminder", "persons", "sec", "e.g", "e. g")
+_FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
+
+
+_MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
 
 
 def _unmark(line: str) -> str:
@@ -125,7 +128,11 @@ def _plain_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
-    lines = [_unmark(line) for line in text.split("\n")]
+    lines = text.split("\n")
+    if any(mark in text for mark in _MARKUP):  # plain text needs no per-line clean-up
+        lines = [_unmark(line) for line in lines]
+    else:
+        lines = [line.rstrip(" ") for line in lines]
     if furniture := _print_furniture(lines):
         # dropped, not blanked: a page break may fall inside a row or an owner's address
         lines = [line for i, line in enumerate(lines) if i not in furniture]
