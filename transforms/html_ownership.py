@@ -8,7 +8,7 @@ Table II, "Explanation of Responses:" with the footnotes, remarks and the
 signature block.
 
 Cells come from the markup, so there is no layout to guess; which value of a
-row goes to which column of the form is decided by `ownership_text`'s token
+row goes to which column of the form is decided by `ownership_form`'s token
 alignment, as for every other rendering. Table II prints the number of
 securities under an "(A)" or a "(D)" column: the column says which."""
 from __future__ import annotations

@@ -10,7 +10,7 @@ markup, with values cut at the column border and finished on the next line
 '-' are dash-escaped by EDGAR ("- ----").
 
 Layout is `text_tables`' job; which value of a row goes to which column of
-the form is decided by `ownership_text`'s token alignment, so shifted, merged
+the form is decided by `ownership_form`'s token alignment, so shifted, merged
 or missing columns are read the same way as in modern renderings."""
 from __future__ import annotations
 

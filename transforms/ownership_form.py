@@ -43,7 +43,7 @@ from transforms.model import ParsedFiling, content_filing_id
 from transforms.signatures import read_signer
 from transforms.text_tables import TextRow, ends_with_words, join_fragment
 from transforms.values import (
-    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, parse_date, read_date, state_code,
+    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, read_date, state_code,
     strip_footnotes)
 
 FORM_NUMBERS = ("3", "4", "5")

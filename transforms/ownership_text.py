@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import TextRow, column_cells, is_rule, line_style, read_rows, segments, split_cells
+from transforms.text_tables import TextRow, column_cells, is_rule, line_style, segments, split_cells
 from transforms.values import check_mark, clean_text, find_accession, is_date_shaped
 
 FORMAT = "ownership_text_rendering"
