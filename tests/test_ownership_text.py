@@ -527,3 +527,14 @@ def test_registry_routes_renderings_here(name):
 
     text = seed_text() if name == "seed" else (FIXTURES / name).read_text(encoding="utf-8")
     assert registry.reader_for(text) is ownership_text
+
+
+@pytest.mark.parametrize("where, old", [("transaction date", "Class A Common Stock\t05/10/2007"),
+                                        ("signature date", "05/14/2007")])
+def test_impossible_date_is_invalid_value_never_null(where, old):
+    text = seed_text()
+    assert old in text
+    with pytest.raises(ParseError) as err:
+        ownership_text.read(text.replace(old, old.replace(old[-10:], "99/99/9999"), 1))
+    assert err.value.code == "invalid_value"
+    assert "99/99/9999" in err.value.detail
