@@ -72,7 +72,7 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
                        "direct_indirect", "nature_of_ownership"),
     "footnotes": ("filing_id", "footnote_id", "text"),
     "footnote_refs": ("filing_id", "table_name", "row_index", "field", "footnote_id"),
-    "signatures": ("filing_id", "signature_index", "name", "title", "signed_date"),
+    "signatures": ("filing_id", "signature_index", "name", "title", "as_filed", "signed_date"),
     "filing_companies": ("filing_id", "company_index", "role", "cik", "name", "ticker", "state_of_incorporation",
                          "sec_file_number", "irs_number", "sic", "fiscal_year_end", "street1", "street2", "city",
                          "state", "zip", "phone", "former_names"),
@@ -734,7 +734,9 @@ class _OwnershipBuilder:
             w.leaf(2, "signatureName", name)
             w.leaf(2, "signatureDate", signed.isoformat())
             w.line(1, "</ownerSignature>")
-            self.truth["signatures"].append({"signature_index": i, "name": name, "title": None, "signed_date": signed})
+            # The signature rule (transforms/signatures.py): '/s/' goes, the rest is the name.
+            self.truth["signatures"].append({"signature_index": i, "name": name.removeprefix("/s/ "), "title": None,
+                                             "as_filed": name, "signed_date": signed})
         w.line(0, "</ownershipDocument>")
         text = "\n".join(w.parts) + "\n"
         span = text[text.index("<ownershipDocument>"):text.index("</ownershipDocument>") + len("</ownershipDocument>")]

@@ -407,10 +407,13 @@ class _TextRendering:
                 o["street1"] = f"{self.rng.randint(1, 9999)} {self.rng.choice(g._STREETS)}"
                 o["street2"] = f"{self.rng.choice(('SUITE', 'FLOOR'))} {self.rng.randint(2, 2999)}"
             address = " ".join(filter(None, (o["street1"], o["street2"], f"{o['city']}, {o['state']} {o['zip']}")))
+            officer = o["officer_title"] or ("X" if o["is_officer"] else "")
+            other = o["other_text"] or ("X" if o["is_other"] else "")
             self.lines.append("\t".join([f"{o['owner_name']} {address}", "X" if o["is_director"] else "",
-                                         "X" if o["is_ten_percent_owner"] else "",
-                                         o["officer_title"] or ("X" if o["is_officer"] else ""),
-                                         o["other_text"] or ("X" if o["is_other"] else "")]))
+                                         "X" if o["is_ten_percent_owner"] else "", officer, other]))
+            # An empty Officer or Other cell cannot tell "no" from "no title": the reader leaves it null.
+            o["is_officer"] = True if officer else None
+            o["is_other"] = True if other else None
         self.lines.append("")
 
     def signatures(self) -> None:
@@ -422,15 +425,18 @@ class _TextRendering:
             name, title = owner["owner_name"], None
             style = rng.random()
             if style < 0.5:
-                self.lines += [f"/s/ {name}", ""]
+                as_filed = f"/s/ {name}"
+                self.lines += [as_filed, ""]
             elif style < 0.8:
                 title = rng.choice(("Attorney-in-Fact", "Attorney-in-fact for the Reporting Person"))
-                self.lines += [f"By: /s/ {name}, {title}", ""]
+                as_filed = f"By: /s/ {name}, {title}"
+                self.lines += [as_filed, ""]
             else:
                 words = name.split()
+                as_filed = name
                 self.lines += [" ".join(words[:-1]) + "  ", words[-1], ""] if len(words) > 1 else [name, ""]
             self.lines += [_mdy(row["signed_date"]), ""]
-            row.update(name=name, title=title)
+            row.update(name=name, title=title, as_filed=as_filed)
         self.lines += ["\\*\\*Signature of  " if self.markdown else "**Signature of  ", "Reporting Person", "", "Date", ""]
 
     def explanation(self) -> None:

@@ -176,7 +176,7 @@ def _view(name: str, date_column: str, *, cik, ticker, since, until, warehouse, 
 
 
 def _cik(value: str | int, name: str) -> str:
-    from filingflow.companies import pad_cik
+    from filingflow.identifiers import pad_cik
 
     cik = pad_cik(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
     if cik is None or len(cik) != 10:

@@ -8,7 +8,7 @@ Table II, "Explanation of Responses:" with the footnotes, remarks and the
 signature block.
 
 Cells come from the markup, so there is no layout to guess; which value of a
-row goes to which column of the form is decided by `ownership_text`'s token
+row goes to which column of the form is decided by `ownership_form`'s token
 alignment, as for every other rendering. Table II prints the number of
 securities under an "(A)" or a "(D)" column: the column says which."""
 from __future__ import annotations
@@ -18,11 +18,11 @@ import re
 import lxml.html
 from lxml import etree
 
-from transforms import ownership_text as ot
+from transforms import ownership_form as of
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, content_filing_id
+from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
 from transforms.text_tables import TextRow
-from transforms.values import clean_text, parse_date, state_code
+from transforms.values import clean_text, find_accession, parse_date, state_code
 
 FORMAT = "html_ownership"
 
@@ -194,14 +194,14 @@ def _first_date(lines: list[list[str]]):
     return next((d for cells in lines for c in cells if (d := parse_date(c)) is not None), None)
 
 
-def _owner(lines: list[list[str]]) -> tuple[str | None, ot._Address]:
+def _owner(lines: list[list[str]]) -> tuple[str | None, of.Address]:
     texts = [_joined(cells) for cells in lines]
     top = _find(texts, _LAST_FIRST)
     street_at = _find(texts, _STREET, (top or 0))
     city_at = _find(texts, _CITY, (street_at or 0))
     name = clean_text(" ".join(texts[:top] if top is not None else texts[:1]))
     if top is None or street_at is None:
-        return name, ot._Address()
+        return name, of.Address()
     street_lines = texts[top + 1:street_at]
     street1 = street_lines[0] if street_lines else None
     street2 = clean_text(" ".join(street_lines[1:])) if len(street_lines) > 1 else None
@@ -211,8 +211,8 @@ def _owner(lines: list[list[str]]) -> tuple[str | None, ot._Address]:
         if len(cells) == 3:
             city, state, zip_code = clean_text(cells[0]), state_code(cells[1]), clean_text(cells[2])
         else:
-            city, state, zip_code = ot._city_state_zip(_joined(cells))
-    return name, ot._Address(street1, street2, city, state, zip_code)
+            city, state, zip_code = of.city_state_zip(_joined(cells))
+    return name, of.Address(street1, street2, city, state, zip_code)
 
 
 def _relationship(lines: list[list[str]] | None) -> dict:
@@ -300,7 +300,7 @@ def _sub_headings(rows: list) -> dict[str, int]:
     return columns
 
 
-def _records(table, part: str) -> list[ot._Record]:
+def _records(table, part: str) -> list[of.Record]:
     rows = _own_rows(table)
     headings = [tr for tr in rows if _is_heading_row(tr)]
     columns = _sub_headings(headings)
@@ -326,9 +326,9 @@ def _records(table, part: str) -> list[ot._Record]:
                 i, letter = (a, "A") if filled_a else (d, "D")
                 cells[i] += f" ({letter})"
         row = TextRow(tuple(cells), (tr.sourceline or 1) - 1, 0, "html")
-        if ot._is_header(row):
+        if of.is_column_heading(row):
             continue
-        records.append(ot._record(row))
+        records.append(of.read_record(row))
     return records
 
 
@@ -381,7 +381,7 @@ def read(text: str) -> list[ParsedFiling]:
     remarks = _find(texts, _REMARKS, table_ii + 1)
     label = next((i for i in range(table_ii + 1, total) if any(_SIGNATURE_LABEL.match(c) for c in lines[i])), None)
 
-    form_number, amended = ot._form_type(texts, table_i)
+    form_number, amended = of.form_type(texts, table_i)
     blocks = _blocks(lines[:explanation if explanation is not None else total])
     first = {}
     for name, block in blocks:
@@ -389,16 +389,16 @@ def read(text: str) -> list[ParsedFiling]:
     links = _cik_links(root)
     issuer_name = issuer_ticker = None
     if first.get("issuer"):
-        issuer_name, issuer_ticker = ot._name_and_ticker(_joined(first["issuer"][0]))
+        issuer_name, issuer_ticker = of.name_and_ticker(_joined(first["issuer"][0]))
     original = _first_date(first.get("amendment", []))
     is_amendment = amended or original is not None
     cover = lines[:table_i]
     form5 = form_number == "5"
     content_id = content_filing_id(text)
-    accession = ot._ACCESSION.search(text[:_SNIFF_CHARS])
+    accession = find_accession(text[:_SNIFF_CHARS])
     filing = ParsedFiling({
-        "filing_id": accession[1] if accession else content_id,
-        "accession_number": accession[1] if accession else None,
+        "filing_id": accession or content_id,
+        "accession_number": accession,
         "content_id": content_id,
         "form_type": form_number + ("/A" if is_amendment else ""),
         "is_amendment": is_amendment,
@@ -414,16 +414,14 @@ def read(text: str) -> list[ParsedFiling]:
         "form4_transactions_reported": _check_box(cover, _FORM4_BOX) if form5 else None,
         "remarks": None,
     })
-    form3 = form_number == "3"
-    ot._table_rows(filing, _records(table_i_element, "Table I"), (None if form3 else "NT", "NH"), "Table I")
-    ot._table_rows(filing, _records(table_ii_element, "Table II"), (None, "DH3") if form3 else ("DT", "DH"),
-                   "Table II")
+    of.add_table_rows(filing, _records(table_i_element, of.TABLE_I), of.TABLE_I, form_number)
+    of.add_table_rows(filing, _records(table_ii_element, of.TABLE_II), of.TABLE_II, form_number)
 
     owners = [block for name, block in blocks if name == "owner"]
     relationships = [block for name, block in blocks if name == "relationship"]
     for index, block in enumerate(owners):
         name, address = _owner(block)
-        row = ot._blank("reporting_owners")
+        row = blank_filing_row("reporting_owners")
         row.update(owner_index=index, owner_name=name, owner_cik=links.get(name.upper()) if name else None,
                    street1=address.street1, street2=address.street2, city=address.city, state=address.state,
                    zip=address.zip, **_relationship(relationships[index] if index < len(relationships) else None))
@@ -433,21 +431,14 @@ def read(text: str) -> list[ParsedFiling]:
     if label is not None:
         lowest = max(i for i in (table_ii, explanation, remarks) if i is not None) + 1
         signature_start, signed = _signature_block(lines, label, lowest)
-        ot._signatures(filing, signed)
+        of.add_signatures(filing, signed)
     if explanation is not None:
         stop = min((i for i in (remarks, signature_start) if i is not None and i > explanation), default=total)
         first_line = _EXPLANATION.sub("", texts[explanation], count=1)
         notes = [_FOOTNOTE_NUMBER.sub(r"(\1) ", t) for t in ([first_line] if first_line else []) + texts[explanation + 1:stop]]
-        ot._footnotes(filing, notes)
+        of.add_footnotes(filing, notes)
     if remarks is not None:
         stop = signature_start if signature_start > remarks else total
         first_line = _REMARKS.sub("", texts[remarks], count=1)
         filing.filing["remarks"] = clean_text(" ".join([first_line] + texts[remarks + 1:stop]))
-    if filing.rows.get("signatures"):
-        filing.filing["filed_date"] = filing.rows["signatures"][0]["signed_date"]
-    if issuer_name or issuer_ticker:
-        company = ot._blank("filing_companies")
-        company.update(company_index=0, role="issuer", name=issuer_name, ticker=issuer_ticker,
-                       cik=filing.filing["issuer_cik"])
-        filing.add("filing_companies", company)
-    return [filing]
+    return [of.finish(filing)]

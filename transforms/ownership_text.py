@@ -1,37 +1,47 @@
 """Text renderings of printed Forms 3, 4, 5 (and /A): cover page, Table I,
 Table II, reporting owners, signatures and explanation of responses.
 
-Renderers shift, merge and drop table columns ("D $ 54" is two cells, a
-deemed-date cell comes and goes), so table rows are read by what each cell
-holds and in which order (see `_align`), never by column position. Layout
-(tabs, pipes, rules) is `text_tables`' job."""
+Any text a user holds: the page as text (w3m, lynx, html2text, markitdown) or its
+printed PDF as text (pdftotext, pymupdf4llm, markitdown), plain or markdown. The
+reader reads layout, not a tool: markup is dropped (emphasis, links, `<br>`,
+superscripts), print headers and footers (the print date and page title, the
+address and page number) are left out wherever a page break puts them, headings are
+found wherever they stand (inside a box row, sharing a line, split across cells),
+and table rows come from cell separators (pipes, tabs, box bars) or, in fixed-width
+text, from where the text stands (`text_tables.column_cells`), a row printed over
+several lines being one row.
+
+Renderers shift, merge and drop table columns ("D $ 54" is one cell, a deemed-date
+cell comes and goes), so the values of a row are put in the form's columns by what
+each holds and in which order (`ownership_form.add_table_rows`), never by position.
+What the form's boxes mean is `ownership_form`'s."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import lru_cache
+from bisect import bisect_right
+from dataclasses import dataclass
 
-from filingflow.reference import TRANSACTION_CODE_SET
+from transforms import ownership_form as of
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
-from transforms.text_tables import TextRow, ends_with_words, join_fragment, read_rows, unwrap
-from transforms.values import clean_text, footnote_ids, parse_date, state_code, strip_footnotes
+from transforms.model import ParsedFiling
+from transforms.text_tables import TextRow, column_cells, is_rule, line_style, segments, split_cells
+from transforms.values import check_mark, clean_text, find_accession, is_date_shaped
 
 FORMAT = "ownership_text_rendering"
 
 _SNIFF_BYTES = 8192
 _FOREIGN = re.compile(r"<(?:SEC-DOCUMENT|SEC-HEADER|SUBMISSION|ownershipDocument|html|table|\?xml)\b", re.I)
 _TITLE = re.compile(
-    r"STATEMENT\s+OF\s+CHANGES\s+IN\s+BENEFICIAL\s+OWNERSHIP|INITIAL\s+STATEMENT\s+OF\s+BENEFICIAL\s+OWNERSHIP"
-    r"|ANNUAL\s+STATEMENT\s+OF\s+CHANGES|Table\s+I\s*[-\u2013\u2014:]+\s*Non-Derivative\s+Securities", re.I)
-
-
+    r"STATEMENT\s{1,3}OF\s{1,3}CHANGES\s{1,3}IN\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
+    r"|INITIAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
+    r"|ANNUAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}CHANGES|Table\s{1,3}I\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}Non-Derivative", re.I)
 # _TITLE for ASCII text, lower-cased and without re.I: a literal start the search can skip to.
 _TITLE_LOWER = re.compile(
-    r"statement\s+of\s+changes\s+in\s+beneficial\s+ownership|initial\s+statement\s+of\s+beneficial\s+ownership"
-    r"|annual\s+statement\s+of\s+changes|table\s+i\s*[-\u2013\u2014:]+\s*non-derivative\s+securities")
+    r"statement\s{1,3}of\s{1,3}changes\s{1,3}in\s{1,3}beneficial\s{1,3}ownership"
+    r"|initial\s{1,3}statement\s{1,3}of\s{1,3}beneficial\s{1,3}ownership"
+    r"|annual\s{1,3}statement\s{1,3}of\s{1,3}changes|table\s{1,3}i\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}non-derivative")
 
 
 def sniff(text: str) -> bool:
@@ -44,33 +54,177 @@ def sniff(text: str) -> bool:
     return bool(_TITLE.search(head))
 
 
-# --- markdown clean-up -------------------------------------------------------
+# --- markup and print furniture ------------------------------------------------------------
 # `\|` stays escaped: text_tables must not split a cell on it.
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$>~])")
 _ESCAPED_STAR = "\x00"
+# A line break inside a cell (markdown `<br>`, a cell printed over several lines): white
+# space to the value reader (str.split splits on it), a line to the owner and cover readers.
+CELL_BREAK = "\u2028"
+_BR = re.compile(r"<br\s{0,3}/?>", re.I)
+_TAG = re.compile(r"</?(?:sup|sub|u|mark|b|i|em|strong|span|font|small)\b[^<>]{0,200}>|<!--[^<>]{0,200}-->", re.I)
+# [text](#F1) -> text: markdown links keep their text only.
+_LINK = re.compile(r"\[([^\[\]]{0,300})\]\([^()\s]{0,500}\)")
+# Chromium's print header ('12/7/26, 4:13 AM   Page title') and footer (the address, 'n/m').
+_PRINT_TIME = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},?\s{1,3}\d{1,2}:\d{2}(?::\d{2})?\s{0,3}(?:[AP]M)?")
+_PRINT_ADDRESS = re.compile(r"(?:https?|file)://\S{1,2000}")
+_PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
+# The form's own furniture ends a table: the reminder, the OMB notice and the form number.
+# Notes at the foot of the form: a rendering that shows them was not cut off.
+_FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
+_FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
+_FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
+
+
+_MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
+
+
+def _unmark(line: str) -> str:
+    """A line without markdown emphasis, links, heading marks, tags and superscript carets."""
+    if "<" in line:
+        line = _TAG.sub("", _BR.sub(CELL_BREAK, line))
+    if "](" in line:
+        line = _LINK.sub(lambda m: m[1], line)
+    if "*" in line:
+        # Emphasis marks go; outside markdown tables they become spaces, so columns keep their places.
+        line = line.replace("\\*", _ESCAPED_STAR).replace("*", "" if "|" in line else " ").replace(_ESCAPED_STAR, "\\*")
+    if "\\" in line:
+        line = _MD_ESCAPE.sub(lambda m: m[1], line)
+    if "^" in line:
+        line = line.replace("^", " ")  # w3m prints a superscript '(1)' as '^(1)'; columns keep their places
+    if "&" in line:
+        line = html.unescape(line)
+    if line[:1] == "#":
+        line = line.lstrip("# ")
+    return line.rstrip(" ")
+
+
+def _print_furniture(lines: list[str]) -> set[int]:
+    """Lines that are the print header or footer of a page, not the form."""
+    titles = set()
+    drop = set()
+    for i, line in enumerate(lines):
+        if "/" not in line:
+            continue  # every header and footer line holds a date, an address or a page number
+        text = line.strip(" |" + CELL_BREAK)
+        if not text:
+            continue
+        if (m := _PRINT_TIME.match(text)) and not text[m.end():m.end() + 1].isdigit():
+            drop.add(i)
+            if title := clean_text(text[m.end():].strip(" |")):
+                titles.add(title)
+        elif (m := _PRINT_ADDRESS.match(text)) and (not text[m.end():].strip() or _PAGE_NUMBER.fullmatch(
+                text[m.end():].strip())):
+            drop.add(i)
+        elif _PAGE_NUMBER.fullmatch(text) and i > 0 and (i - 1 in drop or not lines[i - 1].strip()):
+            drop.add(i)
+    if titles:
+        drop.update(i for i, line in enumerate(lines) if clean_text(line.strip(" |")) in titles)
+    return drop
 
 
 def _plain_lines(text: str) -> list[str]:
-    """Lines without markdown: emphasis stars and '#' heading marks dropped,
-    escapes (\\$, \\_, \\*) resolved. str.replace, not regexes: it is the hot path."""
+    """Lines without markup or print furniture."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "*" in text:
-        text = text.replace("\\*", _ESCAPED_STAR).replace("*", "").replace(_ESCAPED_STAR, "\\*")
-    if "\\" in text:
-        text = _MD_ESCAPE.sub(lambda m: m[1], text)
-    # trailing tabs are empty cells: strip spaces only
-    return [line.lstrip("# ").rstrip(" ") if line[:1] == "#" else line.rstrip(" ") for line in text.split("\n")]
+    if "\f" in text:
+        text = text.replace("\f", "")  # pdftotext starts each page with a form feed
+    lines = text.split("\n")
+    if any(mark in text for mark in _MARKUP):  # plain text needs no per-line clean-up
+        lines = [_unmark(line) for line in lines]
+    else:
+        lines = [line.rstrip(" ") for line in lines]
+    if furniture := _print_furniture(lines):
+        # dropped, not blanked: a page break may fall inside a row or an owner's address
+        lines = [line for i, line in enumerate(lines) if i not in furniture]
+    out: list[str] = []
+    for line in lines:
+        if CELL_BREAK in line and "|" not in line:
+            out.extend(part.rstrip() for part in line.split(CELL_BREAK))  # text laid out with breaks only
+        else:
+            out.append(line)
+    return out
 
 
-# --- sections ------------------------------------------------------------------
-_HEADING = re.compile(
-    r"\s*(?:(?P<table_i>Table\s+I\s*[-\u2013\u2014:]+\s*Non-Derivative)"
-    r"|(?P<table_ii>Table\s+II\s*[-\u2013\u2014:]+\s*Derivative)"
-    r"|(?P<owners>Reporting\s+Owners\s*:?$)|(?P<signatures>Signatures?\s*:?$)"
-    r"|(?P<explanation>Explanation\s+of\s+Responses)"
-    r"|(?P<remarks>Remarks\s*:?))", re.I)
-_REMARKS = re.compile(r"^Remarks\s*:?\s*", re.I)
-_NOTE = re.compile(r"^Note\s*:", re.I)
+# --- sections ----------------------------------------------------------------------------------
+# Headings matched on a line squashed to lower-case letters, digits and dashes, so that a
+# heading split across cells or wrapped ('Non' | '-Derivativ' | 'e Securities') is found.
+_SQUASHED_HEADINGS = (
+    ("table_i", re.compile(r"tablei[-\u2013\u2014:]{1,3}non-?derivative")),
+    ("table_ii", re.compile(r"tableii[-\u2013\u2014:]{1,3}deriv")),
+    ("owners", re.compile(r"reportingowners(?!name)")),
+    ("signatures", re.compile(r"signatures:?(?![a-z])")),
+    ("explanation", re.compile(r"explanationofresponses")),
+    ("remarks", re.compile(r"remarks:|remarks$")),
+)
+_DROPPED = re.compile(r"[^a-z0-9\-:\u2013\u2014]+")
+_KEPT = re.compile(r"[a-z0-9\-:\u2013\u2014]")
+_HEADING_WORDS = ("table", "reporting", "signature", "explanation", "remarks")
+# On lower-cased text, without re.I: a literal alternation the search skips along quickly.
+_HEADING_HINT = re.compile(r"table\W{0,20}ii?\W|reporting\W{0,20}owners|signatures|explanation\W{0,20}of|remarks")
+
+
+def _squash(line: str) -> str:
+    """The line's letters, digits and dashes, lower-cased ('Non' | '-Derivativ' -> 'non-derivativ')."""
+    return _DROPPED.sub("", line.lower())
+
+
+def _place(line: str, kept_index: int) -> int:
+    """Where in the line the kept_index-th letter, digit or dash of its squashed form stands."""
+    for n, m in enumerate(_KEPT.finditer(line.lower())):
+        if n == kept_index:
+            return m.start()
+    return len(line)
+
+
+def _heading_at(line: str) -> list[tuple[int, str]]:
+    """Headings on a line: (place in the line, name). A heading counts where it starts the line
+    or a cell, or stands after a wide gap; never inside running text."""
+    if not _HEADING_HINT.search(line.lower() + " "):
+        return []
+    squashed = _squash(line)
+    found = []
+    for name, pattern in _SQUASHED_HEADINGS:
+        for m in pattern.finditer(squashed):
+            at = _place(line, m.start())
+            before = line[:at].rstrip(" *_#" + CELL_BREAK)
+            # The table headings are phrases no caption or value holds: found after any space.
+            if not before or before.endswith("|") or line[len(before):at].count(" ") >= 2 or \
+                    line[len(before):at].count(CELL_BREAK) or (name.startswith("table") and at > len(before)):
+                found.append((at, name))
+                break
+    return sorted(found)
+
+
+def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+    """Each heading starts a line of its own: the text before it on its line stays on a line
+    before it (a heading inside a box row, or sharing a line with other captions). Returns
+    the lines and the (line, heading) of each line a heading starts."""
+    out: list[str] = []
+    starts: list[tuple[int, str]] = []
+    # Lines holding a heading word, found in one search of the whole text.
+    low = "\n".join(lines).lower() + " "
+    line_starts = [0]
+    for line in lines:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    hinted = set()
+    for word in _HEADING_WORDS:  # str.find: far quicker than a regex alternation over the text
+        at = low.find(word)
+        while at >= 0:
+            hinted.add(bisect_right(line_starts, at) - 1)
+            at = low.find(word, at + len(word))
+    for i, line in enumerate(lines):
+        headings = _heading_at(line) if i in hinted else []
+        if not headings:
+            out.append(line)
+            continue
+        start = 0
+        for at, name in headings:
+            if at > 0 and line[start:at].strip(" |*_#" + CELL_BREAK):
+                out.append(line[start:at].rstrip())
+                start = at
+            starts.append((len(out), name))
+        out.append(line[start:])
+    return out, starts
 
 
 @dataclass
@@ -89,15 +243,14 @@ class _Sections:
         return min(later, default=total)
 
 
-def _sections(lines: list[str]) -> _Sections:
+def _sections(lines: list[str], starts: list[tuple[int, str]]) -> _Sections:
     found: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        m = _HEADING.match(line)
-        if m is None or m.lastgroup in found:
+    for i, name in starts:
+        if name in found:
             continue
         # Table II comes after Table I; everything else after Table II.
-        if m.lastgroup == "table_i" or ("table_i" in found and (m.lastgroup == "table_ii" or "table_ii" in found)):
-            found[m.lastgroup] = i
+        if name == "table_i" or ("table_i" in found and (name == "table_ii" or "table_ii" in found)):
+            found[name] = i
     table_i = found.get("table_i")
     if table_i is None:
         raise ParseError("truncated", "the rendering has a Form 3/4/5 title but no 'Table I - Non-Derivative "
@@ -106,19 +259,15 @@ def _sections(lines: list[str]) -> _Sections:
     if table_ii is None:
         raise ParseError("truncated", "the rendering stops before 'Table II - Derivative Securities' "
                                       f"(Table I heading on line {table_i + 1}, no Table II heading after it)")
-    signatures, explanation = found.get("signatures"), found.get("explanation")
-    if signatures is None and explanation is None:
-        raise ParseError("truncated", "the rendering stops before the signature and the explanation of responses "
-                                      "(neither a 'Signatures' nor an 'Explanation of Responses' heading "
-                                      "after Table II)")
-    return _Sections(table_i, table_ii, found.get("owners"), signatures, explanation, found.get("remarks"))
+    rest = [found.get(k) for k in ("owners", "signatures", "explanation", "remarks")]
+    if all(i is None for i in rest) and not any(_FORM_END.search(line) for line in lines[table_ii + 1:]):
+        raise ParseError("truncated", "the rendering stops inside Table II: no reporting owners, signature, "
+                                      "explanation of responses, remarks or form notes after its heading")
+    return _Sections(table_i, table_ii, *rest)
 
 
 # --- cover page ------------------------------------------------------------------
 _LABEL_LIKE = re.compile(r"^(?:\d{1,2}[A-Z]?\.\s|\(|Table\s+I)", re.I)
-_FORM_LINE = re.compile(r"^FORM\s+([345])\s*(/\s*A)?$", re.I)
-_PAGE_HEADER = re.compile(r"^Edgar\s+Filing:\s*(.*?)\s+-\s+Form\s+([345])\s*(/\s*A)?\s*$", re.I)
-_ACCESSION = re.compile(r"Accession\s+(?:No\.?|Number)\s*:?\s*(\d{10}-\d{2}-\d{6})", re.I)
 # Every cover label the reader looks for, found in one pass over the cover lines.
 _COVER_LABELS = re.compile(
     r"(?P<issuer>Issuer\s+Name\s+and\s+Ticker\s+or\s+Trading\s+Symbol)"
@@ -133,9 +282,6 @@ _COVER_LABELS = re.compile(
     # the form's own title: the renderer's page header (issuer, form, date filed) is above it
     r"|(?P<title>SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION|STATEMENT\s+OF\s+CHANGES|INITIAL\s+STATEMENT)",
     re.I)
-_CITY_STATE_ZIP = re.compile(r"^(?P<city>.*?),?\s+(?P<state>[A-Za-z]{2})\.?(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?$")
-# Whole words only: 'C/O STERLING ENERGY' has no second line.
-_SECOND_STREET_LINE = re.compile(r"\s(?=(?:(?:SUITE|STE|APT|UNIT|ROOM|FLOOR)\b\.?|FL\.|#)\s*\S)", re.I)
 
 
 _VALUE_LOOKAHEAD = 6
@@ -181,86 +327,29 @@ def _value_lines(lines: list[str], labels: dict[str, tuple[int, int]], label: st
     return values
 
 
-def _first_date(candidates: list[str]) -> dt.date | None:
+def _first_date(candidates: list[str], where: str) -> dt.date | None:
     for candidate in candidates:
-        if (date := parse_date(candidate)) is not None:
-            return date
+        if is_date_shaped(candidate):
+            return of.date_value(candidate, where)
     return None
 
 
-@dataclass
-class _Address:
-    street1: str | None = None
-    street2: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
 
-
-def _split_street(street: str | None, lines: list[str] = ()) -> tuple[str | None, str | None]:
-    """Renderers print street lines 1 and 2 as 'LINE 1, LINE 2' (wrapped anywhere)
-    or on lines of their own."""
-    if not street:
-        return None, None
-    head, sep, tail = street.rpartition(", ")
-    if not sep and len(lines) > 1:
-        return clean_text(lines[0]), clean_text(" ".join(lines[1:]))
-    if sep and head and tail:
-        return clean_text(head), clean_text(tail)
-    head, *tail = _SECOND_STREET_LINE.split(street, maxsplit=1)
-    return clean_text(head), clean_text(tail[0]) if tail else None
-
-
-def _city_state_zip(line: str | None) -> tuple[str | None, str | None, str | None]:
-    if not line:
-        return None, None, None
-    m = _CITY_STATE_ZIP.match(line.strip())
-    if not m:
-        return clean_text(line), None, None
-    return clean_text(m["city"].rstrip(",")), state_code(m["state"]), m["zip"]
-
-
-def _cover_address(lines: list[str], labels: dict[str, tuple[int, int]]) -> _Address:
+def _cover_address(lines: list[str], labels: dict[str, tuple[int, int]]) -> of.Address:
     """Street lines sit between '(Last) (First) (Middle)' and '(Street)', the
     city line between '(Street)' and '(City) (State) (Zip)'."""
     top, street_at = labels.get("last_first", (None,))[0], labels.get("street", (None,))[0]
     if top is None or street_at is None or street_at < top:
-        return _Address()
+        return of.Address()
     city_at = labels.get("city", (None,))[0]
     if city_at is not None and city_at < street_at:
         city_at = None
     street_lines = [line.strip() for line in lines[top + 1:street_at] if line.strip()]
     city_line = clean_text(" ".join(lines[street_at + 1:city_at])) if city_at is not None else None
-    street1, street2 = _split_street(clean_text(" ".join(street_lines)), street_lines)
-    city, state, zip_code = _city_state_zip(city_line)
-    return _Address(street1, street2, city, state, zip_code)
+    street1, street2 = of.split_street(clean_text(" ".join(street_lines)), street_lines)
+    city, state, zip_code = of.city_state_zip(city_line)
+    return of.Address(street1, street2, city, state, zip_code)
 
-
-def _form_type(lines: list[str], stop: int) -> tuple[str, bool]:
-    for line in lines[:stop]:
-        if m := _FORM_LINE.match(line.strip()):
-            return m[1], bool(m[2])
-    for line in lines:
-        if m := _PAGE_HEADER.match(line.strip()):
-            return m[2], bool(m[3])
-    title = " ".join(lines[:stop]).upper()
-    if "INITIAL STATEMENT OF BENEFICIAL OWNERSHIP" in title:
-        return "3", False
-    if "ANNUAL STATEMENT" in title:
-        return "5", False
-    if "STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP" in title:
-        return "4", False
-    raise ParseError("unrecognized_format",
-                     "no 'FORM 3/4/5' line or form title before Table I: cannot tell which form this is")
-
-
-def _name_and_ticker(line: str) -> tuple[str | None, str | None]:
-    """'APARTMENT INVESTMENT & MANAGEMENT CO [AIV]' -> name, ticker."""
-    line = line.strip()
-    if line.endswith("]") and "[" in line:
-        name, _, ticker = line[:-1].rpartition("[")
-        return clean_text(name), clean_text(ticker)
-    return clean_text(line), None
 
 
 @dataclass
@@ -273,410 +362,205 @@ class _Cover:
     issuer_name: str | None
     issuer_ticker: str | None
     owner_name: str | None
-    address: _Address
+    address: of.Address
     accession: str | None
 
 
 def _cover(lines: list[str], stop: int, text: str) -> _Cover:
-    form_number, amended = _form_type(lines, stop)
+    form_number, amended = of.form_type(lines, stop)
     labels = _label_positions(lines, stop)
     title_at = labels.get("title", (stop,))[0]
-    filed = _first_date([line.strip() for line in lines[:title_at] if line.strip()])
+    filed = _first_date([line.strip() for line in lines[:title_at] if line.strip()], "print header date")
     issuer_name = issuer_ticker = None
     if issuer := _value_lines(lines, labels, "issuer", stop):
-        issuer_name, issuer_ticker = _name_and_ticker(issuer[0])
+        issuer_name, issuer_ticker = of.name_and_ticker(issuer[0])
     if issuer_name is None:
-        issuer_name = next((clean_text(m[1]) for line in lines if (m := _PAGE_HEADER.match(line.strip()))), None)
+        issuer_name = next((h[0] for line in lines if "dgar" in line and (h := of.print_header(line))), None)
     owner = _value_lines(lines, labels, "owner", stop)
-    original = _first_date(_value_lines(lines, labels, "amendment", stop, count=2))
-    accession = _ACCESSION.search(text[:_SNIFF_BYTES])
+    original = _first_date(_value_lines(lines, labels, "amendment", stop, count=2), "date of original filing")
+    accession = find_accession(text[:_SNIFF_BYTES])
     return _Cover(
         form_number=form_number,
         is_amendment=amended or original is not None,
         filed_date=filed,
-        period=_first_date(_value_lines(lines, labels, "period", stop, count=2)),
+        period=_first_date(_value_lines(lines, labels, "period", stop, count=2), "date of earliest transaction"),
         original_date=original,
         issuer_name=issuer_name,
         issuer_ticker=issuer_ticker or None,
         owner_name=clean_text(owner[0]) if owner else None,
         address=_cover_address(lines, labels),
-        accession=accession[1] if accession else None,
+        accession=accession,
     )
 
 
-# --- table cells to tokens ---------------------------------------------------------
-# One value of a table cell. Renderers merge cells ("D $ 54", "(1) 01/19/2014"), so
-# a cell made only of such atoms is split into them; any other cell is one text.
-_ATOM = re.compile(r"""\s*(?:
-    (?P<date>\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{4}-\d{2}-\d{2}(?!\d))
-  | (?P<price>\$\s*(?:\d[\d,]*(?:\.\d+)?|\.\d+))
-  | (?P<dollar>\$)
-  | (?P<fn>\(\s*\d{1,3}\s*\)|\[\s*\d{1,3}\s*\])
-  | (?P<ad>\(\s*[AD]\s*\))
-  | (?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)
-  | (?P<letter>[A-Z])
-  | (?P<null>N/A|-{1,2})
-)""", re.X)
-_ATOM_END = frozenset(" \t([$")
-_NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
-_NULLISH = frozenset({"fn", "null"})
+
+# --- table rows -------------------------------------------------------------------------------------
+_HAS_DIGIT = re.compile(r"\d")
+_ROW_BREAK = "| |"
+_INLINE_RULE = re.compile(r"\| ?-{3} ?\|")  # a nested table flattened into one line: '| a | b | | c | d |' (a row ends, one starts)
+_MD_RULE_CELL = re.compile(r":?-{3,}:?")
 
 
-@dataclass(slots=True)
-class _Token:
-    kind: str  # date, price, dollar, number, letter, ad, fn, null, text
-    value: str | None
-    fns: list[str] = field(default_factory=list)
-    joined: bool = False  # shares its cell with the token before: the columns were next to each other
+def _region(lines: list[str]) -> list[str]:
+    """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
+    above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
+    text = "\n".join(lines)
+    low = text.lower()
+    if not any(word in low for word in _FURNITURE_WORDS):
+        return lines
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    furniture = sorted({bisect_right(starts, m.start()) - 1 for m in _FURNITURE.finditer(text)})
+    if not furniture:
+        return lines
+    out = list(lines)
+    blanked = set(furniture)
+    seen_value = False
+    at = 0
+    for index in furniture:
+        seen_value = seen_value or any(i not in blanked and _HAS_DIGIT.search(out[i]) for i in range(at, index))
+        at = index
+        if seen_value:
+            return out[:index]
+        out[index] = ""
+    return out
 
-    @property
-    def signature(self) -> str:
-        """What alignment depends on: the kind, the letter of letter tokens, '+' when joined."""
-        if self.kind == "letter":
-            sig = "L" + self.value
+
+def _is_cell_layout(lines: list[str]) -> bool:
+    return any(line_style(line) is not None for line in lines if line.strip())
+
+
+def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
+    """Rows of a table with cell separators; a nested table flattened into one markdown line
+    ('| a | b | | c | d |') gives one row per inner row."""
+    split: list[tuple[int, str]] = []
+    for offset, line in enumerate(lines):
+        if line.count(_ROW_BREAK) > 1 and _INLINE_RULE.search(line, 3):
+            split.extend((offset, "|" + part + "|") for part in line.split(_ROW_BREAK))
         else:
-            sig = "(" + self.value if self.kind == "ad" else self.kind
-        return "+" + sig if self.joined else sig
-
-
-def _atoms(cell: str) -> list[_Token] | None:
-    tokens: list[_Token] = []
-    pos, end = 0, len(cell)
-    while pos < end:
-        m = _ATOM.match(cell, pos)
-        if not m or (m.end() < end and cell[m.end()] not in _ATOM_END):
-            return None
-        kind = m.lastgroup
-        raw = m[kind].strip()
-        if kind == "fn":
-            fn = footnote_ids(raw)
-            if tokens:  # a mark right after a value belongs to that value
-                tokens[-1].fns.extend(fn)
-            else:
-                tokens.append(_Token("fn", None, fn))
-        elif kind == "ad":
-            tokens.append(_Token("ad", raw.strip("() "), joined=bool(tokens)))
-        else:
-            tokens.append(_Token(kind, raw, joined=bool(tokens)))
-        pos = m.end()
-    return tokens
-
-
-def _cell_tokens(cell: str) -> list[_Token]:
-    return [_Token(kind, value, list(fns), joined) for kind, value, fns, joined in _cell_token_parts(cell)]
-
-
-@lru_cache(maxsize=8192)
-def _cell_token_parts(cell: str) -> tuple[tuple[str, str | None, tuple[str, ...], bool], ...]:
-    """Tokens of a cell as immutable parts: cells repeat across rows and filings."""
-    return tuple((t.kind, t.value, tuple(t.fns), t.joined) for t in _parse_cell(cell))
-
-
-def _parse_cell(cell: str) -> list[_Token]:
-    if not cell:
-        return []
-    atoms = _atoms(cell)
-    if atoms is not None:
-        return atoms
-    text = clean_text(strip_footnotes(cell))
-    fns = footnote_ids(cell)
-    if text is None:
-        return [_Token("fn", None, fns)]
-    if parse_date(text) is not None:
-        return [_Token("date", text, fns)]
-    if _NULL_WORDS.match(text):
-        return [_Token("null", None, fns)]
-    return [_Token("text", text, fns)]
-
-
-# --- aligning tokens to the form's columns -----------------------------------------------
-@dataclass(frozen=True)
-class _Slot:
-    column: str | None  # None: the rendering prints it but the table has no column for it
-    kinds: frozenset[str]  # token kinds that give the column a value
-    weight: float  # how surely filers fill the column: the cost of leaving it empty
-    letters: frozenset[str] = frozenset()
-    marks: bool = True  # may hold a lone footnote mark or a dash instead of a value
-
-
-def _slot(column, kinds, weight, letters="", marks=True) -> _Slot:
-    return _Slot(column, frozenset(kinds.split()), weight, frozenset(letters), marks)
-
-
-_DATE, _NUMBER, _PRICE = "date", "number", "price number dollar"
-_CODE = _slot("transaction_code", "letter", 3, "".join(TRANSACTION_CODE_SET))
-_VOLUNTARY = _slot("is_voluntary", "letter", 0.1, "V", marks=False)
-_DIRECT = _slot("direct_indirect", "letter", 2.5, "DI")
-_NATURE = _slot("nature_of_ownership", "text", 0.1)
-_TRANSACTION_HEAD = (_slot("transaction_date", _DATE, 3), _slot("deemed_execution_date", _DATE, 0.2), _CODE, _VOLUNTARY,
-                     _slot("shares", _NUMBER, 3))
-_DERIVATIVE_TERMS = (_slot("exercise_date", _DATE, 1), _slot("expiration_date", _DATE, 1.5),
-                     _slot("underlying_title", "text", 2), _slot("underlying_shares", _NUMBER, 3))
-_CONVERSION = _slot("conversion_or_exercise_price", _PRICE, 1.5)
-
-_NONDERIV_TRANSACTION = _TRANSACTION_HEAD + (
-    _slot("acquired_disposed", "letter ad", 2, "AD"), _slot("price_per_share", _PRICE, 0.5),
-    _slot("shares_owned_after", _NUMBER, 3), _DIRECT, _NATURE)
-_NONDERIV_HOLDING = (_slot("shares_owned_after", _NUMBER, 3), _DIRECT, _NATURE)
-# Table II prints one number under (A) or (D): the letter is known only when the text states it.
-_DERIV_TRANSACTION = (_CONVERSION,) + _TRANSACTION_HEAD + (_slot("acquired_disposed", "letter ad", 0.05, "AD"),) \
-    + _DERIVATIVE_TERMS + (_slot("price_per_share", _PRICE, 0.5), _slot("shares_owned_after", _NUMBER, 2.8),
-                           _DIRECT, _NATURE)
-_DERIV_HOLDING = (_CONVERSION,) + _DERIVATIVE_TERMS + (
-    _slot(None, _PRICE, 0.5), _slot("shares_owned_after", _NUMBER, 2.8), _DIRECT, _NATURE)
-_DERIV_HOLDING_FORM3 = _DERIVATIVE_TERMS + (_CONVERSION, _DIRECT, _NATURE)
-
-_LAYOUTS = {"NT": _NONDERIV_TRANSACTION, "NH": _NONDERIV_HOLDING, "DT": _DERIV_TRANSACTION,
-            "DH": _DERIV_HOLDING, "DH3": _DERIV_HOLDING_FORM3}
-_SPLIT_CELL_COST = 0.05
-_TABLE_OF = {"NT": "nonderiv_transactions", "NH": "nonderiv_holdings",
-             "DT": "deriv_transactions", "DH": "deriv_holdings", "DH3": "deriv_holdings"}
-
-
-def _cost(slot: _Slot, signature: str) -> float | None:
-    """Cost of putting a token in a slot (None: it cannot go there)."""
-    signature = signature.lstrip("+")
-    if signature in _NULLISH:
-        return slot.weight * 0.99 if slot.marks else None  # a mark alone is a null value: nearly as costly as a gap
-    if signature == "dollar":
-        return slot.weight * 0.99 if "dollar" in slot.kinds else None
-    if signature[0] == "L":
-        return 0.0 if "letter" in slot.kinds and signature[1:] in slot.letters else None
-    if signature[0] == "(":
-        return 0.0 if "ad" in slot.kinds else None
-    return 0.0 if signature in slot.kinds else None
-
-
-@lru_cache(maxsize=4096)
-def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
-    """Slot index for each token, in order, leaving the cheapest set of slots
-    empty; None when the tokens do not fit the layout in that order."""
-    slots = _LAYOUTS[layout]
-    n, m = len(signatures), len(slots)
-    if n > m:
-        return None
-    costs = [[_cost(slot, sig) for slot in slots] for sig in signatures]
-    # A gap between two values of one cell is unlikely: the renderer merged neighbouring columns.
-    split_cell = [_SPLIT_CELL_COST if sig[0] == "+" else 0.0 for sig in signatures]
-    inf = float("inf")
-    gap_after = [0.0] * (m + 1)
-    for j in range(m - 1, -1, -1):
-        gap_after[j] = gap_after[j + 1] + slots[j].weight
-    best = [[inf] * (m + 1) for _ in range(n)] + [gap_after]
-    choice = [[-1] * (m + 1) for _ in range(n)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            gaps = 0.0
-            for k in range(j, m - (n - 1 - i)):
-                cost = costs[i][k]
-                if cost is not None:
-                    total = gaps + cost + best[i + 1][k + 1]
-                    if total < best[i][j] - 1e-9:
-                        best[i][j], choice[i][j] = total, k
-                gaps += slots[k].weight + split_cell[i]
-    if best[0][0] == inf:
-        return None
-    picked, j = [], 0
-    for i in range(n):
-        j = choice[i][j]
-        picked.append(j)
-        j += 1
-    return tuple(picked)
-
-
-# --- table rows ---------------------------------------------------------------------
-_HEADER_WORDS = re.compile(
-    r"^(?:\(A\)|\(D\)|\(I\)|or|Price|Code|V|Date|Exercisable|Expiration|Title|Amount|Number|of|Shares|and|Underlying"
-    r"|Securit(?:y|ies)|Owned|D/I|A/D|Nature|Trans\.?|Transaction|Direct|Indirect|Ownership|Form|Beneficially"
-    r"|Acquired|Disposed|Following|Reported|Derivative|Deemed|Execution|Conversion|Exercise|if|any"
-    r"|\(Month/Day/Year\))$",
-    re.I)
-_COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr\.", re.I)
-_HAS_VALUE = re.compile(r"[\d$]")
-
-
-def _is_header(row: TextRow) -> bool:
-    """Column headings ('1. Title of Security (Instr. 3)') and sub-headings ('(A) or (D)', 'Price')."""
-    joined = "\t".join(c for c in row.cells if c)
-    if _COLUMN_HEADING.search(joined):
-        return True
-    return not _HAS_VALUE.search(joined) and all(_HEADER_WORDS.match(word) for word in joined.split())
-
-
-@dataclass
-class _Record:
-    title: str | None
-    title_fns: list[str]
-    tokens: list[_Token]
-    line_number: int
-
-    def has_pending_price(self) -> bool:
-        return any(t.kind == "dollar" for t in self.tokens)
-
-
-@lru_cache(maxsize=4096)
-def _title(cell: str) -> tuple[str | None, tuple[str, ...]]:
-    return clean_text(strip_footnotes(cell)), tuple(footnote_ids(cell))
-
-
-def _record(row: TextRow) -> _Record:
-    title, fns = _title(row.cells[0] if row.cells else "")
-    tokens = [tok for cell in row.cells[1:] if cell for tok in _cell_tokens(cell)]
-    return _Record(title, list(fns), tokens, row.line_number)
-
-
-def _continues(record: _Record, previous: _Record | None) -> bool:
-    """A line that only finishes the row above: no date or letter of its own, and
-    only a title, or a title that is missing, lower-case, a repeat of the title
-    above, or the row above still waits for a price ('$' with the number on the next line)."""
-    if previous is None or any(t.kind in ("date", "letter", "ad") for t in record.tokens):
-        return False
-    title = record.title
-    return (title is None or not record.tokens or title[:1].islower() or previous.has_pending_price()
-            or (previous.title is not None and ends_with_words(previous.title, title)))
-
-
-def _merge_into(previous: _Record, record: _Record) -> None:
-    previous.title = join_fragment(previous.title, record.title)
-    previous.title_fns.extend(record.title_fns)
-    for token in record.tokens:
-        pending = next((t for t in previous.tokens if t.kind == "dollar"), None)
-        text = next((t for t in reversed(previous.tokens) if t.kind == "text"), None)
-        if pending is not None and token.kind in ("number", "price"):
-            pending.kind, pending.value = "price", token.value
-            pending.fns.extend(token.fns)
-        elif text is not None and token.kind == "text":
-            text.value = join_fragment(text.value, token.value)
-            text.fns.extend(token.fns)
-        else:
-            previous.tokens.append(token)
-
-
-def _is_leading_heading(row: TextRow) -> bool:
-    """Above the first row, any line without a number, '$' or a lone letter
-    ('D', 'I', a code) is heading text in whatever words the renderer chose."""
-    values = row.cells[1:]
-    return not _HAS_VALUE.search("\t".join(values)) and not any(len(c) == 1 and c.isalpha() for c in values)
-
-
-def _records(lines: list[str], first_line: int) -> list[_Record]:
-    records: list[_Record] = []
-    for row in read_rows(lines, first_line=first_line):
-        if _is_header(row) or (not records and _is_leading_heading(row)):
+            split.append((offset, line))
+    rows = []
+    block = 0
+    for offset, line in split:
+        if is_rule(line):
+            block += 1
             continue
-        record = _record(row)
-        if _continues(record, records[-1] if records else None):
-            _merge_into(records[-1], record)
-        else:
-            records.append(record)
-    return records
+        cut = split_cells(line)
+        if cut is None:
+            continue
+        cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c))
+        if any(cells):
+            rows.append(TextRow(cells, first_line + offset, block, cut[2]))
+    return rows
 
 
-def _blank(table: str) -> dict:
-    return blank_filing_row(table)
+def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
+    """Rows of fixed-width text, each cut into cells by where its text stands (a cell printed
+    over several lines is one cell). Blank lines part rows; where they do not (one row per
+    line, or rows printed over several lines with their title centred on the values), a row
+    is a line starting with a title and holding values, with the lines around it up to half
+    way to the next such line."""
+    # Column headings above the first row, however the renderer wrapped them: everything up to
+    # the last heading line above the first line holding a row's values.
+    first_core = next((i for i, line in enumerate(lines) if line.strip()
+                       and _is_core(line, len(line) - len(line.lstrip()))), len(lines))
+    skip = max((i + 1 for i, line in enumerate(lines[:first_core]) if line.strip() and (
+        _NUMBERED_HEADING.match(line) or of.is_column_heading(TextRow((line.strip(),), i, 0, "fixed")))), default=0)
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for offset, line in enumerate(lines):
+        if offset < skip:
+            continue
+        if line.strip() and not is_rule(line):
+            blocks[-1].append((offset, line))
+        elif blocks[-1]:
+            blocks.append([])
+    present = [line for block in blocks for _, line in block]
+    margin = min((len(line) - len(line.lstrip()) for line in present), default=0)
+    rows: list[TextRow] = []
+    for block in blocks:
+        for group in _split_block(block, margin):
+            found = column_cells([segments(line, at) for at, line in group])
+            cells = tuple(text for _, _, text in found)
+            if found and found[0][0] > margin + _TITLE_COLUMN:
+                cells = ("",) + cells  # nothing in the title column: values left over from the row above
+            rows.append(TextRow(cells, first_line + group[0][0], 0, "fixed"))
+    return rows
 
 
-def _convert(column: str, token: _Token):
-    if token.kind in ("fn", "null", "dollar"):
-        return None
-    if column == "is_voluntary":
-        return True
-    if token.kind == "date":
-        return _date(token.value)
-    if token.kind in ("number", "price"):
-        # The token pattern already checked the digits: only '$', spaces and commas to drop.
-        return Decimal(token.value.lstrip("$ ").replace(",", ""))
-    return token.value
+_TITLE_COLUMN = 12  # characters: text starting further right is not in the title column
+_NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
-@lru_cache(maxsize=4096)
-def _date(text: str) -> dt.date | None:
-    return parse_date(text)
+def _is_core(line: str, margin: int) -> bool:
+    """A line holding a row's values: a title at the left margin and two values, or (the title
+    printed above and below, centred on its values) three values."""
+    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+        return False
+    titled = len(line) - len(line.lstrip()) <= margin + 1
+    title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
+    if titled and not values:
+        words = line.split()
+        first = segments(line)[0].text.split() if line.strip() else []
+        values = " ".join(words[len(first):])
+    # '$' alone is a price column waiting for its number: not a value of its own
+    count = sum(of.is_value_word(w) and w != "$" for w in values.split())
+    return count >= (2 if titled else 3)
 
 
-def _place(record: _Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str]:
-    """Alignment and layout of a Table I/II record: a transaction when a
-    transaction code is found, else a holding."""
-    transaction_layout, holding_layout = layouts
-    signatures = tuple(t.signature for t in record.tokens)
-    transaction = _align(transaction_layout, signatures) if transaction_layout else None
-    if transaction is not None:
-        slots = _LAYOUTS[transaction_layout]
-        if any(slots[k].column == "transaction_code" and sig[0] == "L" for k, sig in zip(transaction, signatures)):
-            return transaction, transaction_layout
-    holding = _align(holding_layout, signatures)
-    if holding is not None:
-        return holding, holding_layout
-    if transaction is not None:
-        return transaction, transaction_layout
-    cells = " | ".join([record.title or ""] + [t.value or "(" + ",".join(t.fns) + ")" for t in record.tokens])
-    raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} does not fit the form's columns "
-                                       f"in any order: {cells[:200]!r}")
+def _overlaps(line: str, other: str) -> int:
+    """Cells of `line` that `other` already fills: a '$' under a price that has its '$', a
+    number under a number."""
+    def kinds(text: str) -> set[str]:
+        return {k for k, hit in (("$", "$" in text), ("digit", _HAS_DIGIT.search(text))) if hit}
+    spans = [(s.start, s.end, kinds(s.text)) for s in segments(other)]
+    return sum(1 for s in segments(line) for a, b, k in spans if s.start < b and a < s.end and k & kinds(s.text))
 
 
-def _table_rows(filing: ParsedFiling, records: list[_Record], layouts: tuple[str | None, str], part: str) -> None:
-    for row_index, record in enumerate(records):
-        alignment, placed = _place(record, layouts, part)
-        table = _TABLE_OF[placed]
-        row = _blank(table)
-        row["row_index"] = row_index
-        row["security_title"] = record.title
-        refs = [("security_title", fn) for fn in record.title_fns]
-        slots = _LAYOUTS[placed]
-        for token, k in zip(record.tokens, alignment):
-            column = slots[k].column
-            if column is None:
-                continue
-            row[column] = _convert(column, token)
-            if token.fns:
-                refs.extend((column, fn) for fn in token.fns)
-        filing.add(table, row)
-        for column, fn in dict.fromkeys(refs) if refs else ():
-            filing.add("footnote_refs",
-                       {"table_name": table, "row_index": row_index, "field": column, "footnote_id": fn})
+def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
+    if not block:
+        return []
+    cores = [i for i, (_, line) in enumerate(block) if _is_core(line, margin)]
+    if len(cores) <= 1:
+        return [block]
+    groups: list[list[tuple[int, str]]] = [[] for _ in cores]
+    for i, item in enumerate(block):
+        # the nearest core (titles and wrapped cells are centred on their row's values); between
+        # two equally near, the one whose cells this line does not already fill
+        k = max((n for n, c in enumerate(cores) if c <= i), default=0)
+        if k + 1 < len(cores) and i != cores[k]:
+            before, after = i - cores[k], cores[k + 1] - i
+            if after < before or (after == before and _overlaps(item[1], block[cores[k]][1])
+                                  > _overlaps(item[1], block[cores[k + 1]][1])):
+                k += 1
+        groups[k].append(item)
+    return [g for g in groups if g]
+
+
+def _table_rows(lines: list[str], first_line: int) -> list[TextRow]:
+    lines = _region(lines)
+    if _is_cell_layout(lines):
+        return _cell_rows(lines, first_line)
+    return _fixed_width_rows(lines, first_line)
+
 
 
 # --- reporting owners ------------------------------------------------------------------
-_ADDRESS_START = re.compile(r"^(?:\d|C/O\b|P\.?\s?O\.?\s|PO\s+BOX\b|ONE\s|TWO\s)", re.I)
-_ADDRESS_END = re.compile(r",\s*[A-Za-z]{2}\.?\s+\d{5}(?:-\d{4})?$")
-_ROLE_COLUMNS = (("director", re.compile(r"^Director$", re.I)), ("ten", re.compile(r"^10\s*%\s*Owner$", re.I)),
-                 ("officer", re.compile(r"^Officer", re.I)), ("other", re.compile(r"^Other", re.I)))
-
-
-_OWNER_HEADING = re.compile(r"Reporting\s+Owner\s+Name", re.I)
+_ADDRESS_START = re.compile(r"(?:\d|C/O\b|P\.?\s?O\.?\s|PO\s{1,3}BOX\b|ONE\s|TWO\s)", re.I)
+_ADDRESS_END = re.compile(r",\s{0,3}[A-Za-z]{2}\.?\s{1,3}\d{5}(?:-\d{4})?$")
+_SUITE = re.compile(r"(?:SUITE|STE|FLOOR|FL|UNIT|APT|ROOM|BUILDING|BLDG)\b", re.I)
 
 
 def _looks_like_address(text: str) -> bool:
-    return bool(_ADDRESS_START.match(text) or _ADDRESS_END.search(text))
+    text = text.strip()
+    return bool(_ADDRESS_START.match(text) or _ADDRESS_END.search(text) or _SUITE.match(text))
 
 
-def _role_positions(rows: list[TextRow]) -> tuple[dict[str, int], int]:
-    for at, row in enumerate(rows):
-        positions = {}
-        for name, pattern in _ROLE_COLUMNS:
-            hit = next((i for i, c in enumerate(row.cells) if pattern.match(c)), None)
-            if hit is not None:
-                positions[name] = hit
-        if len(positions) == len(_ROLE_COLUMNS):
-            return positions, at + 1
-    return {"director": 1, "ten": 2, "officer": 3, "other": 4}, 0
+_ROLE_HEADINGS = (("director", "director"), ("ten", "10owner"), ("officer", "officer"), ("other", "other"))
+_OWNER_HEADING = re.compile(r"Reporting\s{1,3}Owner\s{1,3}Name|Relationships", re.I)
 
 
-def _address_from_table(text: str) -> _Address:
-    """'4582 S. ULSTER STREET PARKWAY SUITE 1100 DENVER, CO 80237': the city is
-    what follows the last word with a digit in it."""
-    m = _CITY_STATE_ZIP.match(text)
-    if not m or not m["zip"]:
-        return _Address(street1=clean_text(text))
-    words = m["city"].rstrip(",").split()
-    last_digit = max((i for i, w in enumerate(words) if any(ch.isdigit() for ch in w)), default=-1)
-    street = " ".join(words[:last_digit + 1]) or None
-    city = " ".join(words[last_digit + 1:]) or None
-    street1, street2 = _split_street(street)
-    return _Address(street1, street2, city, state_code(m["state"]), m["zip"])
-
-
-def _name_and_address(cell: str, cover: _Cover) -> tuple[str, _Address]:
+def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
     """Split 'NAME STREET CITY, ST ZIP'. The owner named on the cover is known
     by name, and the cover gives its address line by line; any other owner's
     name ends where the address starts (a number, C/O, P.O. Box)."""
@@ -686,120 +570,223 @@ def _name_and_address(cell: str, cover: _Cover) -> tuple[str, _Address]:
         rest = " ".join(words[len(cover_words):])
         if any(vars(cover.address).values()) or not rest:
             return cover.owner_name, cover.address
-        return cover.owner_name, _address_from_table(rest)
+        return cover.owner_name, of.address_from_line(rest)
     split_at = next((i for i in range(1, len(words)) if _ADDRESS_START.match(" ".join(words[i:i + 2]) + " ")),
                     len(words))
     name, rest = " ".join(words[:split_at]), " ".join(words[split_at:])
-    return name, _address_from_table(rest) if rest else _Address()
+    return name, of.address_from_line(rest) if rest else of.Address()
 
 
-def _relationship(cell: str) -> tuple[bool, str | None]:
-    text = clean_text(cell)
-    if text is None:
-        return False, None
-    return True, None if text.upper() == "X" else text
 
 
-def _owners(filing: ParsedFiling, lines: list[str], first_line: int, cover: _Cover) -> None:
-    rows = read_rows(lines, first_line=first_line)
-    positions, start = _role_positions(rows)
-    data = [row for row in rows[start:] if not _OWNER_HEADING.match(row.cells[0])]
+def _role_columns(rows: list[list[str]]) -> tuple[dict[str, int], int]:
+    """Cell index of each relationship column, from the heading row that names them."""
+    for at, cells in enumerate(rows):
+        squashed = [_squash(c) for c in cells]
+        positions = {}
+        for name, word in _ROLE_HEADINGS:
+            hit = next((i for i, c in enumerate(squashed) if c == word), None)
+            if hit is not None:
+                positions[name] = hit
+        if len(positions) == len(_ROLE_HEADINGS):
+            if positions["director"] == 0:  # the name column's heading sits on the row above
+                positions = {name: i + 1 for name, i in positions.items()}
+            return positions, at + 1
+    return {}, 0
 
-    def role(row: TextRow, name: str) -> str:
-        at = positions[name]
-        return row.cells[at] if at < len(row.cells) else ""
 
-    def starts_owner(row: TextRow) -> bool:
-        """A line with no check mark that reads like an address continues the owner above."""
-        return any(role(row, name) for name in positions) or not _looks_like_address(row.cells[0])
+def _relationship(marks: dict[str, str | None]) -> of.Relationship:
+    """The Reporting Owners table marks Director and 10% Owner with an X and prints the
+    officer's title and the 'other' text: an empty Officer or Other cell cannot tell a
+    non-officer from an officer without a title, so it stays None."""
+    if marks and all(value is None for value in marks.values()):
+        return of.Relationship()  # the layout lost which column a mark stood in
+    officer = clean_text(marks.get("officer"))
+    other = clean_text(marks.get("other"))
+    return of.Relationship(
+        is_director=check_mark(marks.get("director") or "") is True,
+        is_ten_percent_owner=check_mark(marks.get("ten") or "") is True,
+        is_officer=True if officer else None, officer_title=officer if officer and officer.upper() != "X" else None,
+        is_other=True if other else None, other_text=other if other and other.upper() != "X" else None)
 
-    for index, row in enumerate(unwrap(data, starts_owner)):
-        name, address = _name_and_address(clean_text(row.cells[0]) or "", cover)
-        is_director, _ = _relationship(role(row, "director"))
-        is_ten, _ = _relationship(role(row, "ten"))
-        is_officer, officer_title = _relationship(role(row, "officer"))
-        is_other, other_text = _relationship(role(row, "other"))
-        owner = _blank("reporting_owners")
-        owner.update(owner_index=index, owner_name=name or None, street1=address.street1, street2=address.street2,
-                     city=address.city, state=address.state, zip=address.zip, is_director=is_director,
-                     is_officer=is_officer, is_ten_percent_owner=is_ten, is_other=is_other,
-                     officer_title=officer_title, other_text=other_text)
-        filing.add("reporting_owners", owner)
+
+def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
+    """Owner rows of a table with cell separators. Lines without separators before a row
+    are the first lines of its first cell (a name and address printed over several lines)."""
+    rows: list[list[str]] = []
+    pending: list[str] = []
+    for line in lines:
+        if not line.strip() or is_rule(line):
+            continue
+        cut = split_cells(line)
+        if cut is None:
+            pending.append(line.strip())
+            continue
+        cells = [c for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
+        if pending and cells:
+            cells[0] = CELL_BREAK.join(pending + [cells[0]])
+            pending = []
+        rows.append(cells)
+    if pending:
+        rows.append([CELL_BREAK.join(pending)])
+    return rows
+
+
+# 'DENVER, CO 80237' or a foreign 'CH-1800, VEVEY, V8'
+_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z]{2}\.?\s{1,3}\d{5}(?:-\d{4})?$|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
+
+
+def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]], bool]:
+    """Owners of fixed-width text: the heading row gives where each relationship column
+    stands; each block of lines is one owner, its first segment per line the name and address."""
+    heading_at = None
+    columns: list[tuple[str, int]] = []
+    for i, line in enumerate(lines):
+        squashed = _squash(line)
+        if "director" in squashed and "officer" in squashed:
+            heading_at = i
+            low = line.lower()
+            for name, word in (("director", "director"), ("ten", "10%"), ("officer", "officer"), ("other", "other")):
+                if (at := low.find(word)) >= 0:
+                    columns.append((name, at))
+            break
+    if heading_at is None:
+        return [], False
+    columns.sort(key=lambda c: c[1])
+    owners: list[tuple[str, dict[str, str]]] = []
+    block: list[list] = []
+    if columns[0][1] <= 2:
+        # The headings stand at the left margin: the text lost where its columns were. Names and
+        # addresses are the lines at the margin; where a mark or title stood cannot be told.
+        unknown = dict.fromkeys(("director", "ten", "officer", "other"))
+        names: list[str] = []
+        for line in lines[heading_at + 1:]:
+            if not line.strip() or line[:1].isspace():
+                continue
+            text = line.strip()
+            if text.endswith(" X"):
+                text = text[:-2].rstrip()
+            if len(names) > 1 and _CITY_LINE.search(names[-1]):
+                owners.append((CELL_BREAK.join(names), unknown))
+                names = []
+            names.append(text)
+        if names:
+            owners.append((CELL_BREAK.join(names), unknown))
+        return owners, True
+
+    def flush() -> None:
+        names: list[str] = []
+        marks: dict[str, str] = {}
+        for segs in block:
+            for s in segs:
+                if s.start < columns[0][1] - 2:
+                    names.append(s.text)
+                    continue
+                if check_mark(s.text):
+                    # The page marks only Director and 10% Owner with an X (the Officer and Other
+                    # columns print text); PDF text squeezes the headings, so the nearer one.
+                    marked = [c for c in columns if c[0] in ("director", "ten")] or columns
+                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))
+                else:
+                    # A title stands where its column starts, or (a renderer that centres cells)
+                    # nearest the middle of the Officer or Other heading.
+                    column = next((c for c in columns if abs(c[1] - s.start) <= 1), None) or min(
+                        [c for c in columns if c[0] in ("officer", "other")] or columns,
+                        key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
+                marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
+        if names:
+            owners.append((CELL_BREAK.join(names), marks))
+        block.clear()
+
+    for offset, line in enumerate(lines[heading_at + 1:] + [""]):
+        if line.strip():
+            # Owners printed without a blank line between them: an address ends with its
+            # city line ('DENVER, CO 80237', 'CH-1800, VEVEY, V8'); the next line is a name.
+            if len(block) > 1 and _CITY_LINE.search(" ".join(s.text for s in block[-1] if s.start < columns[0][1] - 2)):
+                flush()
+            block.append(segments(line, offset))
+        elif block:
+            flush()
+    return owners, True
+
+
+def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
+    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line]
+    if _is_cell_layout(lines):
+        rows = _owner_blocks_cells(lines)
+        positions, start = _role_columns(rows)
+        owners: list[tuple[str, dict[str, str]]] = []
+        for cells in rows[start:]:
+            if _OWNER_HEADING.search(cells[0]) or not cells[0]:
+                continue
+            if positions:
+                marks = {name: cells[at] if at < len(cells) else "" for name, at in positions.items()}
+            else:  # no heading row: the four relationship cells follow the name
+                marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
+            if owners and not any(marks.values()) and _looks_like_address(cells[0]):
+                # a line of the address of the owner above, in a table drawn line by line
+                owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0], owners[-1][1])
+                continue
+            owners.append((cells[0], marks))
+    else:
+        owners, _ = _owner_rows_fixed(lines)
+    for name_cell, marks in owners:
+        parts = [p.strip() for p in name_cell.split(CELL_BREAK) if p.strip()]
+        if not parts:
+            continue
+        if len(parts) > 1:
+            name, address = parts[0], _address_lines(parts[1:])
+        else:
+            name, address = _name_and_address(clean_text(parts[0]) or "", cover)
+        of.add_owner(filing, name, address, _relationship(marks))
+
+
+def _address_lines(parts: list[str]) -> of.Address:
+    """Street lines, then 'CITY, ST ZIP' last."""
+    city, state, zip_code = of.city_state_zip(parts[-1])
+    street = parts[:-1] if state or zip_code else parts
+    if not (state or zip_code):
+        city = None
+    street1, street2 = of.split_street(clean_text(" ".join(street)), street)
+    return of.Address(street1, street2, city, state, zip_code)
 
 
 def _owner_from_cover(filing: ParsedFiling, cover: _Cover) -> None:
     """Without a Reporting Owners table the cover names one owner; its check marks are not rendered."""
-    if cover.owner_name is None:
-        return
-    owner = _blank("reporting_owners")
-    a = cover.address
-    owner.update(owner_index=0, owner_name=cover.owner_name, street1=a.street1, street2=a.street2,
-                 city=a.city, state=a.state, zip=a.zip)
-    filing.add("reporting_owners", owner)
+    if cover.owner_name is not None:
+        of.add_owner(filing, cover.owner_name, cover.address)
 
 
-# --- signatures, footnotes, remarks ----------------------------------------------------
-_SIGNATURE_BOILERPLATE = re.compile(r"^(?:\**\s*Signature\s+of|Reporting\s+Person$|Date$|\*+$)", re.I)
-_SIGNED_BY = re.compile(r"^(?:By\s*:?\s*)?(?:/s/\s*)?", re.I)
-_SIGNER_TITLE = re.compile(
-    r",\s*((?:as\s+)?(?:attorney|officer|president|secretary|treasurer|director|counsel|trustee|manager|partner|member"
-    r"|agent|executor|chief|vice|general|authorized).*)$", re.I)
-
-
-def _signatures(filing: ParsedFiling, lines: list[str]) -> None:
-    pending: list[str] = []
-    signed: list[tuple[str | None, dt.date | None]] = []
+# --- signatures, footnotes, remarks ----------------------------------------------------------------
+def _pieces(lines: list[str]) -> list[str]:
+    """The texts of a block in reading order: each cell, each part of a cell printed over
+    several lines and each run of text set apart by a wide gap on its own line."""
+    out: list[str] = []
     for line in lines:
-        line = line.strip()
-        if not line or _SIGNATURE_BOILERPLATE.match(line):
+        if not line.strip() or is_rule(line):
             continue
-        date = parse_date(line)
-        if date is not None:
-            signed.append((clean_text(" ".join(pending)), date))
-            pending = []
-        else:
-            pending.append(line)
-    if pending:
-        signed.append((clean_text(" ".join(pending)), None))
-    for index, (name, date) in enumerate(signed):
-        title = None
-        if name:
-            name = _SIGNED_BY.sub("", name, count=1)
-            if m := _SIGNER_TITLE.search(name):
-                name, title = name[:m.start()].strip(), clean_text(m[1])
-        filing.add("signatures", {"signature_index": index, "name": name or None, "title": title, "signed_date": date})
+        cut = split_cells(line)
+        cells = cut[0] if cut is not None else [s.text for s in segments(line)]
+        for cell in cells:
+            for part in cell.split(CELL_BREAK):
+                if (part := part.strip()) and not _MD_RULE_CELL.fullmatch(part):
+                    out.append(part)
+    return out
 
 
-_BULLET = re.compile(r"^(?:[-\u2022+]\s+)+")
-_FOOTNOTE_START = re.compile(r"^[(\[]\s*(\d{1,3})\s*[)\]]\s*(.*)$")
-
-
-def _footnotes(filing: ParsedFiling, lines: list[str]) -> None:
-    """'(1) text' starts footnote F1; the form's own '*' / '**' notes are not footnotes."""
-    notes: dict[str, list[str]] = {}
-    current: list[str] | None = None
+def _footnote_lines(lines: list[str]) -> list[str]:
+    """Footnote lines with their cells joined ('(1) | text' -> '(1) text')."""
+    out = []
     for line in lines:
-        line = _BULLET.sub("", line.strip())
-        if not line:
-            continue
-        if _NOTE.match(line) or _REMARKS.match(line):
-            break
-        if m := _FOOTNOTE_START.match(line):
-            current = notes.setdefault(f"F{m[1]}", [])
-            current.append(m[2])
-        elif line.startswith("*"):
-            current = None
-        elif current is not None:
-            current.append(line)
-    for footnote_id, parts in notes.items():
-        filing.add("footnotes", {"footnote_id": footnote_id, "text": clean_text(" ".join(parts))})
+        cut = split_cells(line) if "|" in line or "\t" in line else None
+        if cut is not None:
+            line = " ".join(c for c in cut[0] if c and not _MD_RULE_CELL.fullmatch(c))
+        out.append(line.replace(CELL_BREAK, " "))
+    return out
 
 
 def _remarks(lines: list[str], at: int | None, stop: int) -> str | None:
-    if at is None:
-        return None
-    first = _REMARKS.sub("", lines[at].strip(), count=1)
-    return clean_text(" ".join([first] + lines[at + 1:stop]))
+    return of.remarks_text(_footnote_lines(lines[at:stop])) if at is not None else None
 
 
 # --- the filing -------------------------------------------------------------------------
@@ -807,46 +794,35 @@ def read(text: str) -> list[ParsedFiling]:
     if not sniff(text):
         raise ParseError("unrecognized_format", "not a text rendering of Form 3, 4 or 5 (no form title or Table I "
                                                 "heading in the first 8 KB, or an SGML/XML/HTML document)")
-    lines = _plain_lines(text)
-    sections = _sections(lines)
-    cover = _cover(lines, sections.table_i, text)
-    form_type = cover.form_number + ("/A" if cover.is_amendment else "")
-    content_id = content_filing_id(text)
-    filing = ParsedFiling({
-        "filing_id": cover.accession or content_id,
-        "accession_number": cover.accession,
-        "content_id": content_id,
-        "form_type": form_type,
-        "is_amendment": cover.is_amendment,
-        "filed_date": cover.filed_date,
-        "period_of_report": cover.period,
-        "date_of_original_submission": cover.original_date,
-        "issuer_name": cover.issuer_name,
-        "issuer_cik": None,
-        "issuer_ticker": cover.issuer_ticker,
-        "remarks": None,
-    })
+    lines, starts = _split_headings(_plain_lines(text))
+    sections = _sections(lines, starts)
+    cover_lines = _pieces(lines[:sections.table_i]) if any("|" in line for line in lines[:sections.table_i]) \
+        else lines[:sections.table_i]
+    cover = _cover(cover_lines, len(cover_lines), text)
+    filing = of.filing_row(
+        text, cover.form_number, cover.is_amendment, accession=cover.accession, filed_date=cover.filed_date,
+        period_of_report=cover.period, date_of_original_submission=cover.original_date,
+        issuer_name=cover.issuer_name, issuer_cik=None, issuer_ticker=cover.issuer_ticker, remarks=None)
     total = len(lines)
-    form3 = cover.form_number == "3"
-    table_i_end = sections.table_ii
-    _table_rows(filing, _records(lines[sections.table_i + 1:table_i_end], sections.table_i + 1),
-                (None if form3 else "NT", "NH"), "Table I")
     table_ii_end = sections.end_of(sections.table_ii, total)
-    _table_rows(filing, _records(lines[sections.table_ii + 1:table_ii_end], sections.table_ii + 1),
-                (None, "DH3") if form3 else ("DT", "DH"), "Table II")
+    for part, first, end in ((of.TABLE_I, sections.table_i + 1, sections.table_ii),
+                             (of.TABLE_II, sections.table_ii + 1, table_ii_end)):
+        rows = _table_rows(lines[first:end], first)
+        found = of.records(rows)
+        if not found and any(is_date_shaped(w) or of.is_value_word(w) and _HAS_DIGIT.search(w) and len(w) > 2
+                             for row in rows for cell in row.cells for w in cell.split()):
+            # values printed, no row read: never load the table as empty
+            raise ParseError("unreadable_row", f"{part} prints values (line {rows[0].line_number + 1}) but no row "
+                                               "of the form could be read from its layout")
+        of.add_table_rows(filing, found, part, cover.form_number)
     if sections.owners is not None:
-        _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], sections.owners + 1, cover)
+        _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover)
     if not filing.rows.get("reporting_owners"):
         _owner_from_cover(filing, cover)
     if sections.signatures is not None:
-        _signatures(filing, lines[sections.signatures + 1:sections.end_of(sections.signatures, total)])
+        of.add_signatures(filing, _pieces(lines[sections.signatures + 1:sections.end_of(sections.signatures, total)]))
     if sections.explanation is not None:
-        _footnotes(filing, lines[sections.explanation + 1:sections.end_of(sections.explanation, total)])
+        end = sections.end_of(sections.explanation, total)
+        of.add_footnotes(filing, _footnote_lines(lines[sections.explanation + 1:end]))
     filing.filing["remarks"] = _remarks(lines, sections.remarks, sections.end_of(sections.remarks or 0, total))
-    if filing.filing["filed_date"] is None and filing.rows.get("signatures"):
-        filing.filing["filed_date"] = filing.rows["signatures"][0]["signed_date"]
-    if cover.issuer_name or cover.issuer_ticker:
-        company = _blank("filing_companies")
-        company.update(company_index=0, role="issuer", name=cover.issuer_name, ticker=cover.issuer_ticker)
-        filing.add("filing_companies", company)
-    return [filing]
+    return [of.finish(filing)]

@@ -9,10 +9,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("filingflow", "flows", "transforms", "expectations")
-# The EDGAR HTML and legacy ownership readers still borrow the text reader's helpers; the shared
-# Form 3/4/5 layer being built replaces them. Checked apart (xfail) so that every other module is held now.
-KNOWN_PRIVATE_USERS = {("transforms.html_ownership", "transforms.ownership_text"),
-                       ("transforms.legacy_ownership", "transforms.ownership_text")}
 
 
 def module_files(root: Path) -> dict[str, Path]:
@@ -157,7 +153,7 @@ STORAGE_LAYERS = {
     "filingflow.connections": set(),
     "filingflow.views": {"filingflow.amendments"},
     "filingflow.ingest_ledger": set(),
-    "filingflow.companies": set(),
+    "filingflow.companies": {"filingflow.identifiers"},
     "filingflow.search": {"filingflow.connections"},
     "filingflow.item_sources": {"filingflow.views", "filingflow.schema", "filingflow.reference"},
 }
@@ -182,13 +178,4 @@ def test_storage_modules_import_one_way():
 def test_no_private_name_used_from_another_module():
     """A module reaches another only through its public names."""
     _, private = analyse()
-    assert sorted(p for p in private if (p[0], p[1]) not in KNOWN_PRIVATE_USERS) == []
-
-
-@pytest.mark.xfail(strict=True, reason="transforms.html_ownership and transforms.legacy_ownership use "
-                                       "transforms.ownership_text's private helpers until the shared Form 3/4/5 "
-                                       "layer replaces them")
-def test_ownership_readers_use_no_private_name_of_ownership_text():
-    """The EDGAR HTML and legacy ownership readers reach the text reader only through its public names."""
-    _, private = analyse()
-    assert sorted(p for p in private if (p[0], p[1]) in KNOWN_PRIVATE_USERS) == []
+    assert sorted(private) == []
