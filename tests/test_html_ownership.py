@@ -85,9 +85,10 @@ def test_form4_two_owners_golden():
             is_officer=False, is_ten_percent_owner=True, is_other=False),
     ]
     assert rows_of(parsed, "signatures") == [
-        row("signatures", signature_index=0, name="Jane A. Doe", signed_date=dt.date(2023, 3, 17)),
-        row("signatures", signature_index=1, name="Jane A. Doe", title="Manager of Doe Family Holdings LLC",
+        row("signatures", signature_index=0, name="Jane A. Doe", as_filed="/s/ Jane A. Doe",
             signed_date=dt.date(2023, 3, 17)),
+        row("signatures", signature_index=1, name="Jane A. Doe", title="Manager of Doe Family Holdings LLC",
+            as_filed="/s/ Jane A. Doe, Manager of Doe Family Holdings LLC", signed_date=dt.date(2023, 3, 17)),
     ]
     assert rows_of(parsed, "footnotes") == [
         row("footnotes", footnote_id="F1", text="The sales reported on this Form 4 were effected pursuant to a "
@@ -148,8 +149,8 @@ def test_form3_holdings_only_golden():
             zip="78746", is_director=False, is_officer=True, is_ten_percent_owner=False, is_other=False,
             officer_title="Chief Financial Officer")]
     assert rows_of(parsed, "signatures") == [
-        row("signatures", signature_index=0, name="Maria Lopez", title="as Attorney-in-Fact for Chidi Okafor",
-            signed_date=dt.date(2024, 1, 12))]
+        row("signatures", signature_index=0, name="Maria Lopez", title="Attorney-in-Fact for Chidi Okafor",
+            as_filed="/s/ Maria Lopez, as Attorney-in-Fact for Chidi Okafor", signed_date=dt.date(2024, 1, 12))]
     assert [r["footnote_id"] for r in rows_of(parsed, "footnotes")] == ["F1", "F2", "F3", "F4"]
     assert rows_of(parsed, "footnotes")[3] == row(
         "footnotes", footnote_id="F4",
