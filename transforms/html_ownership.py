@@ -225,21 +225,66 @@ _ACCESSION = re.compile(r"Accession\s+(?:No\.?|Number)\s*:?\s*(\d{10}-\d{2}-\d{6
 _FOOTNOTE_START = re.compile(r"^(?:\(\s*(\d{1,3})\s*\)|(\d{1,3})\s*\.)\s*")
 
 
-class _Page:
-    """The parsed page with what every search needs once: the order of its elements and the
-    text of each innermost block (a cell or caption holding no table cell)."""
+_LEAF_TAGS = frozenset(("td", "th", "h1", "h2", "h3", "h4", "p", "div", "center", "font", "b", "span"))
+_GRID_TAGS = frozenset(("td", "th", "table"))
+# Captions and labels are short; the longest one searched ('... Rule 10b5-1(c)') ends near
+# character 300. Keeping no more of each element's text bounds time and memory on any nesting.
+_LEAF_CHARS = 400
+_MAX_ELEMENTS = 200_000  # a real Form 3/4/5 page has a few thousand
 
-    _LEAF_TAGS = ("td", "th", "h1", "h2", "h3", "h4", "p", "div", "center", "font", "b", "span")
+
+class _Page:
+    """The parsed page with what every search needs, found in one pass: the order of its
+    elements and the text (its first _LEAF_CHARS characters, marks left out) of each innermost
+    block, a cell or caption holding no table cell. Of nested blocks with the same text (a
+    <b> in a <font> in a cell) the outermost is kept."""
 
     def __init__(self, root) -> None:
         self.root = root
         self.order = {element: i for i, element in enumerate(root.iter())}
-        self.leaves = []
-        for element in root.iter(*self._LEAF_TAGS):
-            if element.find(".//td") is None and element.find(".//table") is None:
-                text = clean_text(" ".join(_lines(element, marks=False)))
-                if text:
-                    self.leaves.append((element, text))
+        if len(self.order) > _MAX_ELEMENTS:
+            raise ParseError("too_large", f"the page has {len(self.order):,} elements; a Form 3/4/5 page has a few "
+                                          f"thousand (limit {_MAX_ELEMENTS:,})")
+        texts: dict = {}  # element -> (text prefix, holds a table cell), children dropped once read
+        leaves: dict = {}
+        for _, element in etree.iterwalk(root, events=("end",)):
+            tag = _tag(element)
+            parts = [] if tag == "sup" else [element.text or ""]
+            size, cells = len(parts[0]) if parts else 0, False
+            for child in element:
+                child_text, child_cells = texts.pop(child, ("", False))
+                cells = cells or child_cells or _tag(child) in _GRID_TAGS
+                if size < _LEAF_CHARS:
+                    block = _tag(child) in _BLOCK or _tag(child) == "br"
+                    piece = f" {child_text} " if block else child_text
+                    parts.append(piece)
+                    size += len(piece)
+                if child.tail and size < _LEAF_CHARS:
+                    parts.append(child.tail)
+                    size += len(child.tail)
+            text = (clean_text("".join(parts)) or "")[:_LEAF_CHARS]
+            texts[element] = (text, cells)
+            if tag in _LEAF_TAGS and not cells and text:
+                for child in element:
+                    if leaves.get(child) == text:
+                        del leaves[child]
+                leaves[element] = text
+        self.leaves = sorted(leaves.items(), key=lambda item: self.order[item[0]])
+        # Numbered cover labels under each table cell, counted to two: a box holds one label.
+        self.labels_under: dict = {}
+        for element, text in self.leaves:
+            if not _NUMBERED_LABEL.match(text):
+                continue
+            for cell in element.iterancestors("td", "th"):
+                count = self.labels_under.get(cell, 0)
+                self.labels_under[cell] = min(count + 1, 2)
+                if count >= 1:  # every cell above already counts this one's first label
+                    if count == 1:
+                        for above in cell.iterancestors("td", "th"):
+                            if self.labels_under.get(above, 0) >= 2:
+                                break
+                            self.labels_under[above] = 2
+                    break
 
 
 def _cells_matching(page: _Page, pattern: re.Pattern, anywhere: bool = False) -> list:
@@ -453,7 +498,7 @@ def _table_rows(filing: ParsedFiling, table: _Table, part: str, holdings_only: b
 
 
 # --- cover boxes --------------------------------------------------------------------------------------------
-def _box(label_element):
+def _box(page: _Page, label_element):
     """The box a cover label sits in: the widest table cell around the label that holds no
     other numbered label (the legacy page nests the label in a table of its own)."""
     cell = _cell_of(label_element)
@@ -461,8 +506,7 @@ def _box(label_element):
         return None
     best = cell
     for ancestor in cell.iterancestors("td", "th"):
-        labels = sum(1 for line in _lines(ancestor, marks=False) if _NUMBERED_LABEL.match(line))
-        if labels > 1:
+        if page.labels_under.get(ancestor, 0) > 1:
             break
         best = ancestor
     return best
@@ -481,7 +525,7 @@ def _box_lines(box, label: re.Pattern) -> list[str]:
 def _first_box(page: _Page, label: re.Pattern, stop) -> object | None:
     for element in _cells_matching(page, label):
         if stop is None or page.order[element] < page.order[stop]:
-            return _box(element)
+            return _box(page, element)
     return None
 
 
@@ -815,13 +859,13 @@ def read(text: str) -> list[ParsedFiling]:
     _table_rows(filing, _read_table(*table_i), "I", holdings_only)
     _table_rows(filing, _read_table(*table_ii), "II", holdings_only)
 
-    relationship_boxes = [_box(e) for e in _cells_matching(page, _RELATIONSHIP_LABEL)]
+    relationship_boxes = [_box(page, e) for e in _cells_matching(page, _RELATIONSHIP_LABEL)]
     cover_relationship = next((b for b in relationship_boxes if b is not None and order[b] < order[table_i_at]), None)
     cover_flags = _relationships(cover_relationship) if cover_relationship is not None else None
     if legacy:
         owners = _legacy_owners(page, form_number, cover_flags)
     else:
-        owner_boxes = [b for b in (_box(e) for e in _cells_matching(page, _OWNER_LABEL)) if b is not None]
+        owner_boxes = [b for b in (_box(page, e) for e in _cells_matching(page, _OWNER_LABEL)) if b is not None]
         after = [b for b in owner_boxes if order[b] > order[table_ii[0]]]
         later_relationships = [b for b in relationship_boxes if b is not None and order[b] > order[table_ii[0]]]
         owners = []
