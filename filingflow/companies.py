@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from transforms.values import pad_cik
+
 _STATE_TAG = re.compile(r"\s*/[A-Z]{2,3}/?\s*$")  # "PRODUCTIVITY TECHNOLOGIES CORP /DE"
 _PUNCT = re.compile(r"[^A-Z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -27,13 +29,6 @@ def normalize_name(name: str | None) -> str | None:
     n = _PUNCT.sub(" ", n)
     words = [_SYNONYMS.get(w, w) for w in _SPACES.sub(" ", n).strip().split(" ")]
     return " ".join(w for w in words if w) or None
-
-
-def pad_cik(cik: str | int | None) -> str | None:
-    if cik is None:
-        return None
-    digits = re.sub(r"\D", "", str(cik))
-    return digits.zfill(10) if digits and int(digits) else None
 
 
 @dataclass(eq=False)  # one object per company_id: identity is equality, and cheap in big buckets

@@ -75,7 +75,7 @@ def _check_2000_rows(parsed, fid: str) -> None:
         street1="c/o Productivity Technologies Corp.", street2="520 Madison Avenue", city="New York", state="NY",
         zip="10022", is_director=True, is_officer=False, is_ten_percent_owner=False, is_other=False)]
     assert rows_of(parsed, "signatures") == [row(
-        "signatures", signature_index=0, name="Alan H. Foster", signed_date=D(2000, 3, 13))]
+        "signatures", signature_index=0, name="Alan H. Foster", as_filed="/s/ Alan H. Foster", signed_date=D(2000, 3, 13))]
     assert all(r["filing_id"] == fid for rows in parsed.rows.values() for r in rows)
 
 
@@ -168,7 +168,7 @@ def test_form3_holdings_only():
         is_director=False, is_officer=True, is_ten_percent_owner=False, is_other=False,
         officer_title="Vice President, Finance")]
     assert rows_of(parsed, "signatures") == [row(
-        "signatures", signature_index=0, name="Elena M. Ramirez", signed_date=D(2001, 11, 21))]
+        "signatures", signature_index=0, name="Elena M. Ramirez", as_filed="/s/ Elena M. Ramirez", signed_date=D(2001, 11, 21))]
     assert rows_of(parsed, "filing_companies") == [row(
         "filing_companies", company_index=0, role="issuer", name="Pacific Coast Instruments, Inc.", ticker="PCIN")]
 
@@ -211,7 +211,7 @@ def test_form5_annual_with_indirect_rows_and_footnote_marks():
         street1="c/o Northern Plains Bancorp", street2="220 Main Street", city="Bismarck", state="ND", zip="58501",
         is_director=True, is_officer=False, is_ten_percent_owner=True, is_other=False)]
     assert rows_of(parsed, "signatures") == [row(
-        "signatures", signature_index=0, name="George T. Whitfield", signed_date=D(2000, 2, 11))]
+        "signatures", signature_index=0, name="George T. Whitfield", as_filed="/s/ George T. Whitfield", signed_date=D(2000, 2, 11))]
 
 
 def test_form4_amendment_with_wrapped_titles_and_dates():
@@ -257,14 +257,22 @@ def test_form4_amendment_with_wrapped_titles_and_dates():
         is_other=False, officer_title="Chief Technology Officer")]
     assert rows_of(parsed, "signatures") == [row(
         "signatures", signature_index=0, name="Daniel Okafor, by Susan Hale", title="Attorney-in-Fact",
+        as_filed="/s/ Daniel Okafor, by Susan Hale, Attorney-in-Fact",
         signed_date=D(2001, 7, 2))]
 
 
 @pytest.mark.parametrize("text, expected", [
     ("February 29,2000", D(2000, 2, 29)), ("February 2000", D(2000, 2, 29)), ("05/01", D(2001, 5, 31)),
-    ("12/1999", D(1999, 12, 31)), ("11/15/01", D(2001, 11, 15)), ("13/01", None), ("soon", None), ("", None)])
+    ("12/1999", D(1999, 12, 31)), ("11/15/01", D(2001, 11, 15)), ("soon", None), ("", None)])
 def test_month_date(text, expected):
     assert legacy_ownership.month_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["13/01", "02/30/2001", "99/99/9999"])
+def test_impossible_month_date_is_an_invalid_value(text):
+    with pytest.raises(ParseError) as e:
+        legacy_ownership.month_date(text)
+    assert e.value.code == "invalid_value"
 
 
 # --- sniffing ------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def seed_expected_rows() -> dict[str, list[dict]]:
                  text="Option award approved by Compensation and Human Resources Committee; "
                       "price column not applicable."),
         ],
-        "signatures": [full("signatures", signature_index=0, name="Thomas M. Herzog", title=None,
+        "signatures": [full("signatures", signature_index=0, name="Thomas M. Herzog", title=None, as_filed="Thomas M. Herzog",
                             signed_date=date(2007, 5, 14))],
     }
 
@@ -167,7 +167,7 @@ EXPECTED = {
                      is_ten_percent_owner=False, is_other=False, officer_title='Chief Operating Officer'),
             ],
             'signatures': [
-                full('signatures', signature_index=0, name='John Doe', signed_date=date(2009, 6, 5)),
+                full('signatures', signature_index=0, name='John Doe', as_filed='/s/ John Doe', signed_date=date(2009, 6, 5)),
             ],
             'footnotes': [
                 full('footnotes', footnote_id='F1', text="Held in the issuer's 401(k) plan."),
@@ -237,8 +237,8 @@ EXPECTED = {
                      is_ten_percent_owner=True, is_other=True, other_text='Member of 13(d) group'),
             ],
             'signatures': [
-                full('signatures', signature_index=0, name='Jane A. Smith', signed_date=date(2008, 3, 3)),
-                full('signatures', signature_index=1, name='John Smith', title='Trustee',
+                full('signatures', signature_index=0, name='Jane A. Smith', as_filed='/s/ Jane A. Smith', signed_date=date(2008, 3, 3)),
+                full('signatures', signature_index=1, name='John Smith', title='Trustee', as_filed='/s/ John Smith, Trustee',
                      signed_date=date(2008, 3, 4)),
             ],
             'footnotes': [
@@ -291,7 +291,7 @@ EXPECTED = {
                      is_officer=False, is_ten_percent_owner=False, is_other=False),
             ],
             'signatures': [
-                full('signatures', signature_index=0, name='Richard Roe', signed_date=date(2011, 2, 10)),
+                full('signatures', signature_index=0, name='Richard Roe', as_filed='/s/ Richard Roe', signed_date=date(2011, 2, 10)),
             ],
             'footnotes': [
                 full('footnotes', footnote_id='F1',
@@ -352,7 +352,7 @@ EXPECTED = {
                      is_ten_percent_owner=False, is_other=True, other_text='Trustee of LP'),
             ],
             'signatures': [
-                full('signatures', signature_index=0, name='Alex Kim', title='Attorney-in-Fact',
+                full('signatures', signature_index=0, name='Alex Kim', title='Attorney-in-Fact', as_filed='By: /s/ Alex Kim, Attorney-in-Fact',
                      signed_date=date(2012, 8, 2)),
             ],
             'footnotes': [

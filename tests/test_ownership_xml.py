@@ -257,7 +257,7 @@ GOLDEN["4_0001209191-20-061962_edgar2data_extracted.xml"] = (
                 zip='21093', is_director=False, is_officer=False, is_ten_percent_owner=True, is_other=False),
         ],
         'signatures': [
-            row('signatures', signature_index=0, name='/s/ Sasha Keough, attorney-in-fact',
+            row('signatures', signature_index=0, name='Sasha Keough', title='attorney-in-fact', as_filed='/s/ Sasha Keough, attorney-in-fact',
                 signed_date=dt.date(2020, 12, 7)),
         ],
     },
@@ -280,7 +280,8 @@ GOLDEN["3_form3.nosecurities_edgartools.xml"] = (
         ],
         'signatures': [
             row('signatures', signature_index=0,
-                name='/s/ Lauren Walz, as attorney-in-fact for Vinayak Hegde',
+                name='Lauren Walz', title='attorney-in-fact for Vinayak Hegde',
+                as_filed='/s/ Lauren Walz, as attorney-in-fact for Vinayak Hegde',
                 signed_date=dt.date(2022, 1, 7)),
         ],
     },
@@ -330,7 +331,7 @@ GOLDEN["5_0000892712-20-000081_edgar2data_extracted.xml"] = (
                 is_director=False, is_officer=False, is_ten_percent_owner=True, is_other=False),
         ],
         'signatures': [
-            row('signatures', signature_index=0, name='Dennis F. Connolly P.O.A.',
+            row('signatures', signature_index=0, name='Dennis F. Connolly P.O.A.', as_filed='Dennis F. Connolly P.O.A.',
                 signed_date=dt.date(2020, 2, 12)),
         ],
     },
@@ -383,7 +384,7 @@ GOLDEN["4_0001084991-20-000022_edgar2data_extracted.xml"] = (
                 is_ten_percent_owner=False, is_other=False, officer_title='Chief Executive Officer'),
         ],
         'signatures': [
-            row('signatures', signature_index=0, name='Stephen C. Taylor', signed_date=dt.date(2020, 4, 30)),
+            row('signatures', signature_index=0, name='Stephen C. Taylor', as_filed='Stephen C. Taylor', signed_date=dt.date(2020, 4, 30)),
         ],
     },
 )
@@ -435,8 +436,8 @@ GOLDEN["4A_amendment_handmade.xml"] = (
                 is_other=True, other_text='Member of 13(d) group'),
         ],
         'signatures': [
-            row('signatures', signature_index=0, name='/s/ Jane Doe', signed_date=dt.date(2020, 4, 1)),
-            row('signatures', signature_index=1, name='/s/ John Roe, attorney-in-fact',
+            row('signatures', signature_index=0, name='Jane Doe', as_filed='/s/ Jane Doe', signed_date=dt.date(2020, 4, 1)),
+            row('signatures', signature_index=1, name='John Roe', title='attorney-in-fact', as_filed='/s/ John Roe, attorney-in-fact',
                 signed_date=dt.date(2020, 4, 2)),
         ],
     },

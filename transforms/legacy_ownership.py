@@ -14,23 +14,22 @@ the form is decided by `ownership_text`'s token alignment, so shifted, merged
 or missing columns are read the same way as in modern renderings."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from functools import lru_cache
 
-from transforms import ownership_text as ot
+from transforms import ownership_form as of
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, content_filing_id
+from transforms.model import ParsedFiling
 from transforms.text_tables import TextRow, is_rule, read_rows, unwrap
-from transforms.values import clean_text, parse_date, parse_decimal, state_code
+from transforms.values import ImpossibleValue, clean_text, find_accession, parse_date, parse_decimal, read_month_date, state_code
 
 FORMAT = "legacy_ascii_ownership"
 
 _SNIFF_CHARS = 8192
 _FOREIGN = re.compile(
     r"<(?:SEC-DOCUMENT|SEC-HEADER|IMS-DOCUMENT|IMS-HEADER|SUBMISSION|ownershipDocument|html|body|\?xml)\b"
-    r"|-----BEGIN PRIVACY-ENHANCED MESSAGE|&lt;SEC-HEADER&gt;|^\s*<DOCUMENT>", re.I | re.M)
+    r"|-----BEGIN PRIVACY-ENHANCED MESSAGE|&lt;SEC-HEADER&gt;|^[ \t]*<DOCUMENT>", re.I | re.M)
 _TITLE = re.compile(
     r"STATEMENT\s+OF\s+CHANGES\s+IN\s+BENEFICIAL\s+OWNERSHIP|INITIAL\s+STATEMENT\s+OF\s+BENEFICIAL\s+OWNERSHIP"
     r"|ANNUAL\s+STATEMENT\s+OF\s+CHANGES", re.I)
@@ -101,7 +100,7 @@ def _lines(text: str) -> list[str]:
 _TABLE_I = re.compile(r"Table\s+I\s*[-\u2013\u2014:]+\s*Non-?\s*Derivative", re.I)
 _TABLE_II = re.compile(r"Table\s+II\s*[-\u2013\u2014:]+\s*Derivative", re.I)
 _EXPLANATION = re.compile(r"^\s*Explanation\s+of\s+Responses", re.I)
-_SIGNATURE_LABEL = re.compile(r"^\s*\**\s*Signature\s+of\s+Reporting\s+Person", re.I)
+_SIGNATURE_LABEL = re.compile(r"^\s*(?:\*+\s*)?Signature\s+of\s+Reporting\s+Person", re.I)
 
 
 def _find(lines: list[str], pattern: re.Pattern, start: int = 0) -> int | None:
@@ -121,22 +120,17 @@ _COVER_LABELS = (
     ("joint", re.compile(r"^Individual\s+or\s+Joint", re.I)),
 )
 _TRAILING_PARENS = re.compile(r"^(?:\s*\([^()]{0,60}\))+")
-_FIELD_LABEL_LINE = re.compile(r"^(?:\s*\((?:Last|First|Middle|Street|City|State|Zip)\)\s*)+$", re.I)
+_FIELD_LABEL_LINE = re.compile(r"^\s*(?:\((?:Last|First|Middle|Street|City|State|Zip)\)\s*)+$", re.I)
 _FORM_LINE = re.compile(r"^\s*FORM\s+([345])\s*(/\s*A)?(?:\s|$)", re.I)
 _COUNTRY_LINE = re.compile(r"^(?:USA|U\.S\.A\.?|U\.S\.|UNITED\s+STATES(?:\s+OF\s+AMERICA)?)$", re.I)
 _CITY_STATE_ZIP = re.compile(r"^(?P<city>[^,]{1,60}),\s*(?P<state>[A-Za-z][A-Za-z. ]{1,20}?)\.?\s+(?P<zip>\d{5}(?:-\d{4})?)$")
 _TICKER = re.compile(r"^\(?\[?\s*(?:Ticker\s*(?:Symbol)?\s*:?\s*)?([A-Z][A-Z.]{0,7})\s*\]?\)?$")
 _NAME_TICKER = re.compile(r"^(?P<name>.{1,200}?)\s*(?:\(|\[|\s-\s|/\s*)(?P<ticker>[A-Z][A-Z.]{0,7})[)\]]?$")
-_BOX = re.compile(r"[(\[]\s*([Xx]?)\s*[)\]]")
+_BOX = re.compile(r"[(\[]\s{0,3}([Xx]?)\s{0,3}[)\]]")
 _ROLE_BOX = re.compile(
-    r"[(\[]\s*([Xx]?)\s*[)\]]\s*(Director|10\s*%\s*Owner|Officer|Other)"
-    r"(?:\s*\((?:give|specify)\s+(?:title\s+)?below\))?", re.I)
+    r"[(\[]\s{0,3}([Xx]?)\s{0,3}[)\]]\s{0,40}(Director|10\s{0,3}%\s{0,3}Owner|Officer|Other)"
+    r"(?:\s{0,40}\((?:give|specify)\s{1,3}(?:title\s{1,3})?below\))?", re.I)
 _ROLE_NOTES = re.compile(r"\((?:give\s+title\s+below|specify\s+below|Check\s+all\s+applicable)\)", re.I)
-_MONTH_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?,?\s*(\d{4})$")
-_NUM_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*/\s*(\d{2}|\d{4})$")
-_COMMA_YEAR = re.compile(r",(?=\d{4}\b)")
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
 def _cover_blocks(lines: list[str]) -> dict[str, list[str]]:
@@ -163,32 +157,22 @@ def _cover_blocks(lines: list[str]) -> dict[str, list[str]]:
 
 
 def month_date(text: str | None) -> dt.date | None:
-    """'February 29,2000', '2/29/00' -> that day; 'February 2000', '2/00' -> the
-    month's last day (EDGAR's period of report for a 'Statement for Month/Year')."""
-    if not text:
-        return None
-    t = _COMMA_YEAR.sub(", ", text.strip().rstrip("."))
-    if (date := parse_date(t)) is not None:
-        return date
-    month = year = None
-    if m := _MONTH_YEAR.match(t):
-        month, year = _MONTHS.get(m[1][:3].lower()), int(m[2])
-    elif m := _NUM_MONTH_YEAR.match(t):
-        month, year = int(m[1]), int(m[2])
-        year = year if year >= 100 else (2000 + year if year < 70 else 1900 + year)
-    if not month or not 1 <= month <= 12 or not 1900 <= year <= 2100:
-        return None
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    """'February 29,2000', '2/29/00' -> that day; 'February 2000', '2/00' -> the month's
+    last day (EDGAR's period of report for a 'Statement for Month/Year'); see values.read_month_date."""
+    try:
+        return read_month_date(text)
+    except ImpossibleValue as e:
+        raise of.invalid(str(e)) from None
 
 
 def _first_month_date(values: list[str]) -> dt.date | None:
     return next((d for v in values if (d := month_date(v)) is not None), None)
 
 
-def _owner(values: list[str]) -> tuple[str | None, ot._Address]:
+def _owner(values: list[str]) -> tuple[str | None, of.Address]:
     values = [v for v in values if not _FIELD_LABEL_LINE.match(v)]
     if not values:
-        return None, ot._Address()
+        return None, of.Address()
     name, rest = clean_text(values[0].rstrip("*")), [v for v in values[1:] if not _COUNTRY_LINE.match(v)]
     city = state = zip_code = None
     if rest and (m := _CITY_STATE_ZIP.match(rest[-1])):
@@ -196,7 +180,7 @@ def _owner(values: list[str]) -> tuple[str | None, ot._Address]:
         rest = rest[:-1]
     street1 = clean_text(rest[0]) if rest else None
     street2 = clean_text(" ".join(rest[1:])) if len(rest) > 1 else None
-    return name, ot._Address(street1, street2, city, state, zip_code)
+    return name, of.Address(street1, street2, city, state, zip_code)
 
 
 def _issuer(values: list[str]) -> tuple[str | None, str | None]:
@@ -209,7 +193,7 @@ def _issuer(values: list[str]) -> tuple[str | None, str | None]:
     return clean_text(values[0]), None
 
 
-def _relationship(values: list[str]) -> dict:
+def _relationship(values: list[str]) -> of.Relationship:
     text = " ".join(values)
     flags = {"director": False, "ten": False, "officer": False, "other": False}
     for mark, role in _ROLE_BOX.findall(text):
@@ -219,8 +203,9 @@ def _relationship(values: list[str]) -> dict:
     rest = clean_text(_ROLE_NOTES.sub(" ", _ROLE_BOX.sub(" ", text)))
     officer_title = rest if flags["officer"] else None
     other_text = rest if flags["other"] and not flags["officer"] else None
-    return {"is_director": flags["director"], "is_ten_percent_owner": flags["ten"], "is_officer": flags["officer"],
-            "is_other": flags["other"], "officer_title": officer_title, "other_text": other_text}
+    return of.Relationship(is_director=flags["director"], is_officer=flags["officer"],
+                           is_ten_percent_owner=flags["ten"], is_other=flags["other"], officer_title=officer_title,
+                           other_text=other_text)
 
 
 def _box(lines: list[str], pattern: re.Pattern) -> bool | None:
@@ -249,7 +234,6 @@ def _form_type(lines: list[str]) -> tuple[str, bool]:
 
 # --- tables ------------------------------------------------------------------------------------
 _COLUMN_NUMBER = re.compile(r"^\d{1,2}\s*\.")
-_DASH_TAIL = re.compile(r"\s+-+$")
 _BOTH_AD = re.compile(r"^\(?\s*A\s*[,/&]\s*D\s*\)?$", re.I)
 
 
@@ -258,7 +242,7 @@ def _data_rows(rows: list[TextRow]) -> list[TextRow]:
     after the '1. Title of Security' row."""
     heading = next((i for i, r in enumerate(rows) if r.cells and _COLUMN_NUMBER.match(r.cells[0])), None)
     if heading is None:
-        return [r for r in rows if not ot._is_header(r)]
+        return [r for r in rows if not of.is_column_heading(r)]
     block = rows[heading].block
     return [r for r in rows[heading:] if r.block > block]
 
@@ -312,7 +296,12 @@ def _clean_cell(cell: str) -> str:
         return cell
     if _BOTH_AD.match(cell):
         return "-"  # 'A,D': both boxes, the direction is not stated
-    return _DASH_TAIL.sub("", cell) if cell[-1] == "-" and cell[0] != "-" else cell
+    if cell[-1] == "-" and cell[0] != "-":
+        # '12,000 -': a dash-filled tail after a space (string ops: no regex backtracking on long runs)
+        body = cell.rstrip("-")
+        if body[-1:].isspace():
+            return body.rstrip()
+    return cell
 
 
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -343,14 +332,14 @@ def _cut_flags(rows: list[TextRow], lines: list[str], first_line: int) -> list[T
     return out
 
 
-def _records(lines: list[str], first_line: int) -> list[ot._Record]:
+def _records(lines: list[str], first_line: int) -> list[of.Record]:
     rows = _cut_flags(_data_rows(read_rows(lines, first_line=first_line)), lines, first_line)
     records = []
     for row in unwrap(rows, _starts_row(rows), mid_word=True):
         cells = tuple(_clean_cell(c) for c in row.cells)
         if not any(cells):
             continue
-        records.append(ot._record(TextRow(cells, row.line_number, row.block, row.style, row.filled)))
+        records.append(of.read_record(TextRow(cells, row.line_number, row.block, row.style, row.filled)))
     return records
 
 
@@ -377,7 +366,7 @@ def _signature_lines(lines: list[str], label: int) -> list[str]:
     above: list[str] = []
     for line in reversed(lines[max(0, label - 4):label]):
         s = line.strip()
-        if not s or _EXPLANATION.match(s) or ot._FOOTNOTE_START.match(s):
+        if not s or _EXPLANATION.match(s) or of.footnote_start(s):
             break
         above.insert(0, s)
     if any("/s/" in s.lower() for s in above):
@@ -397,7 +386,7 @@ def _signature_start(lines: list[str], label: int) -> int:
     start = label
     for i in range(label - 1, max(-1, label - 4), -1):
         s = lines[i].strip()
-        if not s or _EXPLANATION.match(s) or ot._FOOTNOTE_START.match(s):
+        if not s or _EXPLANATION.match(s) or of.footnote_start(s):
             break
         if "/s/" in s.lower() or parse_date(_TWO_SPACES.split(s)[-1]) is not None:
             start = i
@@ -438,46 +427,22 @@ def read(text: str) -> list[ParsedFiling]:
     issuer_name, ticker = _issuer(blocks.get("issuer", []))
     original = _first_month_date(blocks.get("amendment", []))
     is_amendment = amended or bool(blocks.get("amendment"))
-    accession = ot._ACCESSION.search(text[:_SNIFF_CHARS])
-    content_id = content_filing_id(text)
     form5 = form_number == "5"
-    filing = ParsedFiling({
-        "filing_id": accession[1] if accession else content_id,
-        "accession_number": accession[1] if accession else None,
-        "content_id": content_id,
-        "form_type": form_number + ("/A" if is_amendment else ""),
-        "is_amendment": is_amendment,
-        "filed_date": None,
-        "period_of_report": _first_month_date(blocks.get("period", [])),
-        "date_of_original_submission": original,
-        "issuer_name": issuer_name,
-        "issuer_cik": None,
-        "issuer_ticker": ticker,
-        "not_subject_to_section16": _box(cover_lines, _SECTION16_BOX) if form_number != "3" else None,
-        "form3_holdings_reported": _box(cover_lines, _FORM3_BOX) if form5 else None,
-        "form4_transactions_reported": _box(cover_lines, _FORM4_BOX) if form5 else None,
-        "remarks": None,
-    })
-    form3 = form_number == "3"
-    ot._table_rows(filing, _records(lines[table_i + 1:table_ii], table_i + 1),
-                   (None if form3 else "NT", "NH"), "Table I")
-    ot._table_rows(filing, _records(lines[table_ii + 1:table_ii_end], table_ii + 1),
-                   (None, "DH3") if form3 else ("DT", "DH"), "Table II")
+    filing = of.filing_row(
+        text, form_number, is_amendment, accession=find_accession(text[:_SNIFF_CHARS]),
+        period_of_report=_first_month_date(blocks.get("period", [])), date_of_original_submission=original,
+        issuer_name=issuer_name, issuer_cik=None, issuer_ticker=ticker,
+        not_subject_to_section16=_box(cover_lines, _SECTION16_BOX) if form_number != "3" else None,
+        form3_holdings_reported=_box(cover_lines, _FORM3_BOX) if form5 else None,
+        form4_transactions_reported=_box(cover_lines, _FORM4_BOX) if form5 else None,
+        remarks=None)
+    of.add_table_rows(filing, _records(lines[table_i + 1:table_ii], table_i + 1), of.TABLE_I, form_number)
+    of.add_table_rows(filing, _records(lines[table_ii + 1:table_ii_end], table_ii + 1), of.TABLE_II, form_number)
     if owner_name is not None:
-        owner = ot._blank("reporting_owners")
-        owner.update(owner_index=0, owner_name=owner_name, street1=address.street1, street2=address.street2,
-                     city=address.city, state=address.state, zip=address.zip,
-                     **_relationship(blocks.get("relationship", [])))
-        filing.add("reporting_owners", owner)
+        of.add_owner(filing, owner_name, address, _relationship(blocks.get("relationship", [])))
     if explanation is not None:
         end = signature_start if signature_start > explanation else total
-        ot._footnotes(filing, lines[explanation + 1:end])
+        of.add_footnotes(filing, lines[explanation + 1:end])
     if label is not None:
-        ot._signatures(filing, _signature_lines(lines, label))
-    if filing.rows.get("signatures"):
-        filing.filing["filed_date"] = filing.rows["signatures"][0]["signed_date"]
-    if issuer_name or ticker:
-        company = ot._blank("filing_companies")
-        company.update(company_index=0, role="issuer", name=issuer_name, ticker=ticker)
-        filing.add("filing_companies", company)
-    return [filing]
+        of.add_signatures(filing, _signature_lines(lines, label))
+    return [of.finish(filing)]

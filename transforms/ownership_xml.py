@@ -15,9 +15,10 @@ from decimal import Decimal
 from lxml import etree
 
 from filingflow.schema import FORM_TYPES_OWNERSHIP, TABLES
+from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling, content_filing_id
-from transforms.values import parse_bool, parse_date, parse_decimal
+from transforms.values import ImpossibleValue, parse_bool, parse_decimal, read_date
 
 FORMAT = "ownership_xml"
 
@@ -176,7 +177,10 @@ def _date(text: str) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             raise _BadValue(f"{t[:40]!r} is not a valid date") from None
-    value = parse_date(t)
+    try:
+        value = read_date(t)
+    except ImpossibleValue as e:
+        raise _BadValue(str(e)) from None
     if value is None:
         raise _BadValue(f"{t[:40]!r} is not a date")
     return value
@@ -332,7 +336,6 @@ _ROW_KINDS = {
 _TABLE_ROWS = {"nonDerivativeTable": ("nonDerivativeTransaction", "nonDerivativeHolding"),
                "derivativeTable": ("derivativeTransaction", "derivativeHolding")}
 _OWNER_TEMPLATE = dict.fromkeys(c for c in TABLES["reporting_owners"].column_index if c != "filing_id")
-_COMPANY_TEMPLATE = dict.fromkeys(c for c in TABLES["filing_companies"].column_index if c != "filing_id")
 _FILING_TEMPLATE = dict.fromkeys(spec[0] for spec in (*_FILING_FIELDS.values(), *_ISSUER_FIELDS.values()))
 _NO_GROUPS: frozenset[str] = frozenset()
 
@@ -556,7 +559,7 @@ class _Document:
         row = {"signature_index": index, "name": None, "title": None, "signed_date": None}
         refs: list[tuple[str, str]] = []
         _read_fields(el, _SIGNATURE_FIELDS, _NO_GROUPS, row, refs, f"ownerSignature #{index + 1}")
-        self.parsed.add("signatures", row)
+        self.parsed.add("signatures", of.signature_row(index, row["name"], row["signed_date"]))
         # footnote_refs has no signatures table: a mark on a signature stays on the filing.
         self.filing_refs.extend(("ownerSignature", footnote_id) for _, footnote_id in refs)
 
@@ -571,13 +574,9 @@ class _Document:
                                               f"{', '.join(FORM_TYPES_OWNERSHIP)}")
         filing["form_type"] = form_type
         filing["is_amendment"] = form_type.endswith("/A")
-        signatures = self.parsed.rows.get("signatures")
-        # No filing date in the XML itself: the date it is signed is the date it is dated.
-        filing["filed_date"] = signatures[0]["signed_date"] if signatures else None
-        if filing.get("issuer_cik") or filing.get("issuer_name"):
-            self.parsed.add("filing_companies", {
-                **_COMPANY_TEMPLATE, "company_index": 0, "role": "issuer", "cik": filing.get("issuer_cik"),
-                "name": filing.get("issuer_name"), "ticker": filing.get("issuer_ticker")})
+        # No filing date in the XML itself: the form's filed-date rule takes the first signature's.
+        filing["filed_date"] = None
+        of.finish(self.parsed)
         self.add_refs("filings", 0, self.filing_refs)
         return self.parsed
 

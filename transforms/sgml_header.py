@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from transforms.values import clean_text, parse_date, state_code
+from transforms.values import clean_text, pad_cik, parse_date, state_code
 
 EDGAR_TIME_ZONE = ZoneInfo("America/New_York")
 
@@ -63,15 +63,6 @@ _DATA_SECTIONS = ("COMPANY-DATA", "OWNER-DATA")
 _TAG_LINE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,80})>(.*)")
 _CLASSIC_KEY = re.compile(r"[A-Z][A-Z0-9 /&.()-]{0,80}")
 _SIC_CODE = re.compile(r"\[(\d{3,4})\]")
-_DIGITS = re.compile(r"\d{1,10}")
-
-
-def pad_cik(value: str | None) -> str | None:
-    """CIKs are 10 digits with leading zeros; anything else is kept as filed."""
-    value = clean_text(value)
-    if value and _DIGITS.fullmatch(value):
-        return value.zfill(10)
-    return value
 
 
 def eastern_to_utc(value: str | None) -> dt.datetime | None:

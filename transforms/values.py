@@ -1,21 +1,35 @@
-"""Reading single values as filers write them: numbers with footnote marks,
-dollar signs and thousands separators; dates in every common layout."""
+"""Single values as filers write them, read one way for every reader.
+
+Dates in every spelling seen on filings and their renderings, US states, CIKs,
+accession numbers, numbers carrying footnote marks, dollar signs and thousands
+separators, check marks. Readers define none of their own.
+
+Two kinds of "no value": text that is not a value of the kind (a heading, a word,
+an empty cell) gives None; text shaped like the value but impossible (a date
+`99/99/9999`, a CIK of eleven digits) raises `ImpossibleValue`, which readers turn
+into a quarantine (`ParseError("invalid_value")`), never a silent null.
+
+Every pattern here is anchored and has no two adjacent unbounded quantifiers, so it
+runs in time linear in its input however long the runs of spaces or digits.
+"""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-_MONTHS = {m: i for i, m in enumerate(
+
+class ImpossibleValue(ValueError):
+    """Text shaped like a value of its kind that no filing can hold ('13/45/2007')."""
+
+
+MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
-FOOTNOTE_MARK = re.compile(r"\(\s*(\d{1,3})\s*\)|\[\s*(\d{1,3})\s*\]")
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
-_DATE_SLASH = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*|Z|[+-]\d{2}:?\d{2})?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DATE_WORDS = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$")
-_DATE_WORDS_DAY_FIRST = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})$")
+# --- footnote marks and numbers -----------------------------------------------------------
+FOOTNOTE_MARK = re.compile(r"\(\s{0,3}(\d{1,3})\s{0,3}\)|\[\s{0,3}(\d{1,3})\s{0,3}\]")
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
 
 
 def footnote_ids(text: str) -> list[str]:
@@ -27,29 +41,42 @@ def strip_footnotes(text: str) -> str:
     return FOOTNOTE_MARK.sub(" ", text or "").strip()
 
 
-def parse_decimal(text: str | None) -> Decimal | None:
-    """'5,500' -> 5500; '$ 54.01' -> 54.01; '' or '(1)' -> None.
+def split_marks(text: str | None) -> tuple[str, list[str]]:
+    """A cell's value and its footnote ids: '5,500 (1)(2)' -> ('5,500', ['F1', 'F2'])."""
+    return strip_footnotes(text or ""), footnote_ids(text or "")
 
-    Returns None for text that holds no number; never guesses a number out of
-    words. Footnote marks must be removed (or read) by the caller first when
-    they may stand next to the digits."""
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """'5,500' -> 5500; '$ 54.01' -> 54.01; '12,000 (1)' -> 12000; '' or '(1)' -> None.
+
+    Returns None for text that holds no number; never guesses a number out of words."""
     if text is None:
         return None
     t = strip_footnotes(text).replace("$", "").replace(" ", "").replace("\u00a0", "")
     t = t.rstrip("-").strip()  # legacy ASCII writes '12,000 -' for a dash-filled cell
     if not t or t in {".", "-", "--", "N/A", "n/a"}:
         return None
-    if not _NUMBER.match(t) or not any(ch.isdigit() for ch in t):
+    if not _NUMBER.fullmatch(t) or not any(ch.isdigit() for ch in t):
         return None
     try:
-        value = Decimal(t.replace(",", ""))
+        return Decimal(t.replace(",", ""))
     except InvalidOperation:
         return None
-    return value
 
 
 def is_number(text: str) -> bool:
     return parse_decimal(text) is not None
+
+
+# --- dates --------------------------------------------------------------------------------------
+_DATE_SLASH = re.compile(r"(\d{1,2})\s?[/-]\s?(\d{1,2})\s?[/-]\s?(\d{4}|\d{2})")
+_DATE_YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\S.{0,40}|Z|[+-]\d{2}:?\d{2})?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DATE_WORDS = re.compile(r"([A-Za-z]{3,9})\.?\s{0,3}(\d{1,2})(?:st|nd|rd|th)?\s{0,3},?\s{0,3}(\d{4})")
+_DATE_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]{1,3}([A-Za-z]{3,9})\.?,?[\s-]{1,3}(\d{4}|\d{2})")
+_MONTH_YEAR = re.compile(r"([A-Za-z]{3,9})\.?,?\s{0,3}(\d{4})")
+_NUM_MONTH_YEAR = re.compile(r"(\d{1,2})\s{0,3}/\s{0,3}(\d{4}|\d{2})")
+_MAX_DATE_CHARS = 64
 
 
 def _year(y: str) -> int:
@@ -60,30 +87,103 @@ def _year(y: str) -> int:
     return n
 
 
-def parse_date(text: str | None) -> dt.date | None:
-    """05/10/2007, 5/10/07, 2007-05-10, 2007-05-10-05:00, 20070510, July 29, 2002.
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
 
-    Returns None when the text is not a valid date."""
+
+def _month(word: str) -> int | None:
+    """'Jul', 'July', 'Sept' -> 7, 7, 9; 'Maybe' or 'Decimal' are no months."""
+    w = word.lower().rstrip(".")
+    month = MONTHS.get(w[:3])
+    if month is None or not (_MONTH_NAMES[month - 1].startswith(w) or w == "sept"):
+        return None
+    return month
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date-shaped text, valid or not; None when not date-shaped."""
+    t = strip_footnotes(text).strip().rstrip(".") if ("(" in text or "[" in text) else text.strip().rstrip(".")
+    if not t or len(t) > _MAX_DATE_CHARS or not any(ch.isdigit() for ch in t[:12]):
+        return None
+    if m := _DATE_SLASH.fullmatch(t):
+        return _year(m[3]), int(m[1]), int(m[2])
+    if m := _DATE_YMD.fullmatch(t):
+        return int(m[1]), int(m[2]), int(m[3])
+    if m := _DATE_COMPACT.fullmatch(t):
+        return int(m[1]), int(m[2]), int(m[3])
+    if (m := _DATE_WORDS.fullmatch(t)) and (month := _month(m[1])):
+        return int(m[3]), month, int(m[2])
+    if (m := _DATE_DAY_FIRST.fullmatch(t)) and (month := _month(m[2])):
+        return _year(m[3]), month, int(m[1])
+    return None
+
+
+def is_date_shaped(text: str | None) -> bool:
+    """Whether the text is written as a date, possible or not ('99/99/9999' is)."""
+    return bool(text) and _date_parts(text) is not None
+
+
+def read_date(text: str | None) -> dt.date | None:
+    """05/10/2007, 5/10/07, 05-10-2007, 2007-05-10, 2007-05-10-05:00, 20070510, July 29, 2002,
+    Jul. 29 2002, 29 July 2002, 10-May-07 -> the date; None for text that is no date.
+
+    Raises ImpossibleValue for a date-shaped text that names no day ('02/30/2007', '99/99/9999')."""
     if not text:
         return None
-    t = strip_footnotes(text).strip().rstrip(".")
-    try:
-        if m := _DATE_SLASH.match(t):
-            return dt.date(_year(m.group(3)), int(m.group(1)), int(m.group(2)))
-        if m := _DATE_ISO.match(t):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if m := _DATE_COMPACT.match(t):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if m := _DATE_WORDS.match(t):
-            month = _MONTHS.get(m.group(1)[:3].lower())
-            if month:
-                return dt.date(int(m.group(3)), month, int(m.group(2)))
-        if m := _DATE_WORDS_DAY_FIRST.match(t):
-            month = _MONTHS.get(m.group(2)[:3].lower())
-            if month:
-                return dt.date(int(m.group(3)), month, int(m.group(1)))
-    except ValueError:
+    parts = _date_parts(text)
+    if parts is None:
         return None
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise ImpossibleValue(f"{text.strip()[:40]!r} is not a valid date") from None
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """As `read_date`, but None for an impossible date too: for telling whether a line
+    is a date at all. Readers storing the date use `read_date`."""
+    try:
+        return read_date(text)
+    except ImpossibleValue:
+        return None
+
+
+def read_month_date(text: str | None) -> dt.date | None:
+    """'February 29,2000', '2/29/00' -> that day; 'February 2000', '2/00' -> the month's
+    last day (a pre-2003 form's 'Statement for Month/Year' is reported as that day)."""
+    if not text:
+        return None
+    t = text.strip().rstrip(".")
+    if "," in t:  # 'February 29,2000': a comma glued to the year
+        t = t.replace(",", ", ").replace(",  ", ", ")
+    if (date := read_date(t)) is not None:
+        return date
+    if (m := _MONTH_YEAR.fullmatch(t)) and (month := _month(m[1])):
+        year = int(m[2])
+    elif m := _NUM_MONTH_YEAR.fullmatch(t):
+        month, year = int(m[1]), _year(m[2])
+        if not 1 <= month <= 12:
+            raise ImpossibleValue(f"{t[:40]!r} is not a valid month")
+    else:
+        return None
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --- check marks, booleans -----------------------------------------------------------------------
+_CHECKED = frozenset({"x", "[x]", "(x)", "\u2612", "\u2611", "\u2713", "\u2714", "\u2717", "\u2718", "yes", "true", "1"})
+_UNCHECKED = frozenset({"", "[]", "()", "\u2610", "no", "false", "0"})
+
+
+def check_mark(text: str | None) -> bool | None:
+    """A check box as printed: 'X', '[X]', '(x)', '☒', '✓' -> True; '', '[ ]', '☐' -> False;
+    anything else (a word, a title) -> None."""
+    if text is None:
+        return False
+    t = "".join(text.split()).lower()
+    if t in _CHECKED:
+        return True
+    if t in _UNCHECKED:
+        return False
     return None
 
 
@@ -99,6 +199,42 @@ def parse_bool(text: str | None) -> bool | None:
     return None
 
 
+# --- identifiers -----------------------------------------------------------------------------------
+_CIK_DIGITS = re.compile(r"\d{1,10}")
+_ACCESSION = re.compile(r"(\d{10})-?(\d{2})-?(\d{6})")
+ACCESSION_LABEL = re.compile(r"Accession\s{1,3}(?:No\.?|Number)\s{0,3}:?\s{0,3}(\d{10}-\d{2}-\d{6})", re.I)
+
+
+def pad_cik(value: str | int | None) -> str | None:
+    """A CIK as EDGAR keys it: 10 digits with leading zeros ('320193' -> '0000320193').
+
+    None for no value (empty, or 0: no company has CIK 0); other text (not 1-10 digits)
+    is kept as filed, so a reader can flag it rather than lose it."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    if _CIK_DIGITS.fullmatch(text):
+        return text.zfill(10) if int(text) else None
+    return text
+
+
+def accession_number(text: str | None) -> str | None:
+    """'0001209191-20-034566' or '000120919120034566' -> '0001209191-20-034566'; None otherwise."""
+    if not text:
+        return None
+    m = _ACCESSION.fullmatch(text.strip())
+    return f"{m[1]}-{m[2]}-{m[3]}" if m else None
+
+
+def find_accession(text: str) -> str | None:
+    """The accession number a rendering prints ('Accession No. 0001209191-20-034566')."""
+    m = ACCESSION_LABEL.search(text)
+    return m[1] if m else None
+
+
+# --- states, text ------------------------------------------------------------------------------------
 US_STATES = {
     "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA",
     "COLORADO": "CO", "CONNECTICUT": "CT", "DELAWARE": "DE", "DISTRICT OF COLUMBIA": "DC",
@@ -113,17 +249,22 @@ US_STATES = {
     "WASHINGTON": "WA", "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY",
     "PUERTO RICO": "PR",
 }
-_STATE_CODES = frozenset(US_STATES.values())
+STATE_CODES = frozenset(US_STATES.values())
+_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 
 
 def state_code(text: str | None) -> str | None:
-    """'MARYLAND' or 'Maryland' or 'MD' -> 'MD'; other jurisdictions as written."""
+    """'MARYLAND' or 'Maryland' or 'MD' or 'Md.' -> 'MD'; other jurisdictions as written."""
     if not text:
         return None
-    t = re.sub(r"\s+", " ", text).strip().strip(".").upper()
-    if t in _STATE_CODES:
+    t = " ".join(text.split()).strip(".").upper()
+    if t in STATE_CODES:
         return t
     return US_STATES.get(t, t or None)
+
+
+def is_zip(text: str) -> bool:
+    return bool(_ZIP.fullmatch(text))
 
 
 def clean_text(text: str | None) -> str | None:

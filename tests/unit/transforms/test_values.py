@@ -1,0 +1,110 @@
+"""Values as filers write them: dates in every spelling, impossible values, CIKs, accession
+numbers, states, numbers with footnote marks, check marks."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.values import (
+    ImpossibleValue, accession_number, check_mark, find_accession, footnote_ids, is_date_shaped, pad_cik,
+    parse_date, parse_decimal, read_date, read_month_date, split_marks, state_code)
+
+D = dt.date
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("05/10/2007", D(2007, 5, 10)), ("5/10/07", D(2007, 5, 10)), ("05-10-2007", D(2007, 5, 10)),
+    ("2007-05-10", D(2007, 5, 10)), ("2007-05-10-05:00", D(2007, 5, 10)), ("2007-05-10T00:00:00", D(2007, 5, 10)),
+    ("20070510", D(2007, 5, 10)), ("July 29, 2002", D(2002, 7, 29)), ("Jul. 29 2002", D(2002, 7, 29)),
+    ("JULY 29,2002", D(2002, 7, 29)), ("29 July 2002", D(2002, 7, 29)), ("10-May-07", D(2007, 5, 10)),
+    ("Sept 3, 2001", D(2001, 9, 3)), ("05/10/2007 (1)", D(2007, 5, 10)), ("12/31/69", D(2069, 12, 31)),
+    ("1/1/70", D(1970, 1, 1)),
+])
+def test_every_date_spelling(text, expected):
+    assert read_date(text) == expected == parse_date(text)
+    assert is_date_shaped(text)
+
+
+@pytest.mark.parametrize("text", ["", "Common Stock", "Maybe 1 2000", "1,500", "$ 39.1", "(1)", "D", "N/A", "05/2007"])
+def test_text_that_is_no_date_is_none(text):
+    assert read_date(text) is None and parse_date(text) is None
+    assert not is_date_shaped(text)
+
+
+@pytest.mark.parametrize("text", ["99/99/9999", "02/30/2007", "13/01/2007", "2007-02-29", "20071301"])
+def test_impossible_date_is_flagged_never_silently_null(text):
+    assert is_date_shaped(text)
+    with pytest.raises(ImpossibleValue, match="not a valid date"):
+        read_date(text)
+    assert parse_date(text) is None  # only for telling whether a line is a date
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("February 29,2000", D(2000, 2, 29)), ("February 2000", D(2000, 2, 29)), ("05/01", D(2001, 5, 31)),
+    ("12/1999", D(1999, 12, 31)), ("11/15/01", D(2001, 11, 15)), ("soon", None), ("", None)])
+def test_month_dates(text, expected):
+    assert read_month_date(text) == expected
+
+
+def test_impossible_month_is_flagged():
+    with pytest.raises(ImpossibleValue):
+        read_month_date("13/01")
+
+
+@given(st.dates(min_value=D(1970, 1, 1), max_value=D(2068, 12, 31)))
+def test_every_printed_spelling_reads_back(day):
+    for text in (day.strftime("%m/%d/%Y"), day.strftime("%-m/%-d/%y"), day.isoformat(), day.strftime("%Y%m%d"),
+                 day.strftime("%B %-d, %Y"), day.strftime("%b. %-d %Y"), day.strftime("%-d %B %Y")):
+        assert read_date(text) == day, text
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("320193", "0000320193"), (320193, "0000320193"), (" 0000320193 ", "0000320193"), ("0", None), ("", None),
+    (None, None), ("12345678901", "12345678901"), ("CIK 1", "CIK 1")])
+def test_one_pad_cik(value, expected):
+    assert pad_cik(value) == expected
+
+
+def test_pad_cik_is_the_one_every_module_uses():
+    from filingflow import companies
+    from transforms import sgml_header
+    assert companies.pad_cik is pad_cik is sgml_header.pad_cik
+
+
+def test_accession_numbers():
+    assert accession_number("000120919120034566") == "0001209191-20-034566"
+    assert accession_number("0001209191-20-034566") == "0001209191-20-034566"
+    assert accession_number("12-34") is None and accession_number(None) is None
+    assert find_accession("x\nAccession No. 0001209191-20-034566\n") == "0001209191-20-034566"
+    assert find_accession("no number here") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("MARYLAND", "MD"), ("Maryland", "MD"), ("md", "MD"), ("Md.", "MD"), ("New  York", "NY"), ("ONTARIO", "ONTARIO"),
+    ("", None), (None, None)])
+def test_states(text, expected):
+    assert state_code(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5,500", Decimal(5500)), ("$ 54.01", Decimal("54.01")), ("12,000 (1)", Decimal(12000)), ("(1)", None),
+    ("", None), ("-", None), ("12,000 -", Decimal(12000)), ("1,2,3", None), ("words 12", None), (".5", Decimal("0.5"))])
+def test_numbers_with_marks(text, expected):
+    assert parse_decimal(text) == expected
+
+
+def test_split_marks():
+    assert split_marks("27,484 (1)(2)") == ("27,484", ["F1", "F2"])
+    assert split_marks("[3] Common Stock") == ("Common Stock", ["F3"])
+    assert footnote_ids(None) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("X", True), ("x", True), ("[X]", True), ("( x )", True), ("\u2612", True), ("\u2713", True), ("", False),
+    ("[ ]", False), ("\u2610", False), (None, False), ("Chief Executive Officer", None)])
+def test_check_marks(text, expected):
+    assert check_mark(text) == expected

@@ -1,0 +1,689 @@
+"""Forms 3, 4 and 5 as the SEC defines them, whatever layout they come in.
+
+Every layout reader (ownership XML, EDGAR's HTML page, a text rendering of that page or
+of its printed PDF, a pre-2003 plain-ASCII form) finds the boxes and cells of the form
+and hands them here; this module knows what they mean and builds the rows.
+
+The form (SEC Forms 3, 4 and 5, and their amendments /A):
+
+- Cover: the form number; 1. name and address of the reporting person; 2. issuer name
+  and ticker or trading symbol; 3. date of the event (Form 3) or of the earliest
+  transaction (Form 4) or the fiscal year end (Form 5), the filing's `period_of_report`;
+  4. the date an amendment's original was filed; the relationship check boxes
+  (Director, 10% Owner, Officer with its title, Other with its text); the Section 16 and
+  Rule 10b5-1 boxes (`filing_row`).
+- Reporting owners: one row each (`owner_row`), with name, address and `Relationship`.
+  A box a layout does not print stays None, never False.
+- Table I (non-derivative securities) and Table II (derivative securities): each row is a
+  transaction (it has a transaction code) or a holding. `read_record` turns a row's cells
+  into values (dates, numbers, prices, letters, text, footnote marks); `add_table_rows`
+  puts each value in its column of the form by the kind and order of the values, never by
+  cell position, because renderings shift, merge and drop cells (see `_align`).
+- Footnotes and marks: '(1)' in a cell refers to footnote F1 of "Explanation of
+  Responses" (`add_footnotes`); each mark becomes a `footnote_refs` row for its column.
+- Remarks, and signatures: every signature row comes from `signatures.read_signer`
+  (name, title, as filed), whatever the layout (`add_signatures`).
+- The filing row and the issuer company row (`finish`), with the filed-date rule: the date
+  a layout prints as the filing date, else the date of the first signature.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from filingflow.reference import TRANSACTION_CODE_SET
+from filingflow.schema import TABLES
+from transforms.errors import ParseError
+from transforms.model import ParsedFiling, content_filing_id
+from transforms.signatures import read_signer
+from transforms.text_tables import TextRow, ends_with_words, join_fragment
+from transforms.values import (
+    ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, parse_date, read_date, state_code,
+    strip_footnotes)
+
+FORM_NUMBERS = ("3", "4", "5")
+TABLE_I, TABLE_II = "Table I", "Table II"
+
+
+def invalid(detail: str) -> ParseError:
+    """The error for a value the form cannot hold (an impossible date, a number too large)."""
+    return ParseError("invalid_value", detail)
+
+
+def date_value(text: str | None, where: str) -> dt.date | None:
+    """A date box or cell: the date, None when empty or not a date, ParseError when impossible."""
+    try:
+        return read_date(text)
+    except ImpossibleValue as e:
+        raise invalid(f"{where}: {e}") from None
+
+
+# --- the filing row ---------------------------------------------------------------------------------------
+_FILING_COLUMNS = frozenset(TABLES["filings"].column_names)
+
+
+def filing_row(text: str, form_number: str, is_amendment: bool, *, accession: str | None = None,
+               **columns) -> ParsedFiling:
+    """A filing read from `text` (its content id), as the form's number and amendment mark say:
+    filing_id is the accession number where the layout prints one, else the content id.
+    `columns` are further `filings` columns the layout prints (issuer_name, period_of_report, ...);
+    a column it does not print is left out and loads as null."""
+    if form_number not in FORM_NUMBERS:
+        raise ParseError("unrecognized_format", f"form {form_number!r} is not Form 3, 4 or 5")
+    unknown = set(columns) - _FILING_COLUMNS
+    if unknown:
+        raise KeyError(f"not filings columns: {sorted(unknown)}")
+    content_id = content_filing_id(text)
+    return ParsedFiling({
+        "filing_id": accession or content_id,
+        "accession_number": accession,
+        "content_id": content_id,
+        "form_type": form_number + ("/A" if is_amendment else ""),
+        "is_amendment": is_amendment,
+        "filed_date": None,
+        **columns,
+    })
+
+
+def finish(filing: ParsedFiling) -> ParsedFiling:
+    """The filed-date rule and the issuer company row, the same for every layout.
+
+    Filed date: the one the layout prints (a print header, an EDGAR page), else the date
+    of the first signature, the date the form is dated. The issuer company row: one
+    `filing_companies` row (role 'issuer') with the issuer's CIK, name and ticker as printed."""
+    row = filing.filing
+    signatures = filing.rows.get("signatures")
+    if row.get("filed_date") is None and signatures:
+        row["filed_date"] = signatures[0]["signed_date"]
+    if row.get("issuer_cik") or row.get("issuer_name") or row.get("issuer_ticker"):
+        company = blank_row("filing_companies")
+        company.update(company_index=0, role="issuer", cik=row.get("issuer_cik"), name=row.get("issuer_name"),
+                       ticker=row.get("issuer_ticker"))
+        filing.add("filing_companies", company)
+    return filing
+
+
+# --- cover page: form number, issuer, addresses -------------------------------------------------------------
+_FORM_LINE = re.compile(r"FORM\s{1,3}([345])\s{0,3}(/\s{0,3}A)?", re.I)
+_PRINT_HEADER = re.compile(r"Edgar\s{1,3}Filing:\s{0,3}(.{1,300}?)\s{1,3}-\s{1,3}Form\s{1,3}([345])\s{0,3}(/\s{0,3}A)?",
+                           re.I)
+_FORM_TITLES = (("INITIAL STATEMENT OF BENEFICIAL OWNERSHIP", "3"), ("ANNUAL STATEMENT", "5"),
+                ("STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP", "4"))
+
+
+def form_line(line: str) -> tuple[str, bool] | None:
+    """'FORM 4', 'Form 3/A' alone on a line -> ('4', False), ('3', True)."""
+    m = _FORM_LINE.fullmatch(line.strip())
+    return (m[1], bool(m[2])) if m else None
+
+
+def print_header(line: str) -> tuple[str | None, str, bool] | None:
+    """A print header 'Edgar Filing: ISSUER NAME - Form 4' -> (issuer, '4', False)."""
+    m = _PRINT_HEADER.fullmatch(line.strip())
+    return (clean_text(m[1]), m[2], bool(m[3])) if m else None
+
+
+def form_type(lines: Sequence[str], stop: int) -> tuple[str, bool]:
+    """Form number and amendment mark: a 'FORM 4' line of the cover (before `stop`), else
+    a print header, else the form's title."""
+    for line in lines[:stop]:
+        if (found := form_line(line)) is not None:
+            return found
+    for line in lines:
+        if "dgar" in line and (header := print_header(line)) is not None:
+            return header[1], header[2]
+    title = " ".join(" ".join(lines[:stop]).upper().split())
+    for words, number in _FORM_TITLES:
+        if words in title:
+            return number, False
+    raise ParseError("unrecognized_format",
+                     "no 'FORM 3/4/5' line or form title before Table I: cannot tell which form this is")
+
+
+def name_and_ticker(line: str) -> tuple[str | None, str | None]:
+    """Box 2: 'APARTMENT INVESTMENT & MANAGEMENT CO [AIV]' -> name, ticker; '[ ]' or '[NONE]'
+    print no ticker."""
+    line = line.strip()
+    if line.endswith("]") and "[" in line:
+        name, _, ticker = line[:-1].rpartition("[")
+        ticker = clean_text(ticker)
+        return clean_text(name), ticker if ticker and ticker.upper() not in ("NONE", "N/A") else None
+    return clean_text(line), None
+
+
+@dataclass
+class Address:
+    street1: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+# Whole words only: 'C/O STERLING ENERGY' has no second line.
+_SECOND_STREET_LINE = re.compile(r"\s(?=(?:SUITE|STE|APT|UNIT|ROOM|FLOOR)\b|FL\.|#)", re.I)
+
+
+def split_street(street: str | None, lines: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    """Renderers print street lines 1 and 2 as 'LINE 1, LINE 2' (wrapped anywhere)
+    or on lines of their own."""
+    if not street:
+        return None, None
+    head, sep, tail = street.rpartition(", ")
+    if not sep and len(lines) > 1:
+        return clean_text(lines[0]), clean_text(" ".join(lines[1:]))
+    if sep and head and tail:
+        return clean_text(head), clean_text(tail)
+    head, *tail = _SECOND_STREET_LINE.split(street, maxsplit=1)
+    return clean_text(head), clean_text(tail[0]) if tail else None
+
+
+def city_state_zip(line: str | None) -> tuple[str | None, str | None, str | None]:
+    """'DENVER, CO 80237' or 'DENVER CO' -> city, state, zip (words, not a backtracking pattern)."""
+    words = (line or "").split()
+    if not words:
+        return None, None, None
+    zip_code = words.pop() if len(words) > 1 and is_zip(words[-1]) else None
+    if len(words) > 1 and len(state := words[-1].rstrip(".")) == 2 and state.isalpha():
+        words.pop()
+        return clean_text(" ".join(words).rstrip(",")), state_code(state), zip_code
+    if zip_code is not None:
+        words.append(zip_code)
+    return clean_text(" ".join(words)), None, None
+
+
+def address_from_line(text: str) -> Address:
+    """'4582 S. ULSTER STREET PARKWAY SUITE 1100 DENVER, CO 80237' on one line: the city
+    is what follows the last word with a digit in it."""
+    words = text.split()
+    if len(words) < 3 or not is_zip(words[-1]):
+        return Address(street1=clean_text(text))
+    city, state, zip_code = city_state_zip(text)
+    if state is None:
+        return Address(street1=clean_text(text))
+    words = (city or "").split()
+    last_digit = max((i for i, w in enumerate(words) if any(ch.isdigit() for ch in w)), default=-1)
+    street = " ".join(words[:last_digit + 1]) or None
+    city = " ".join(words[last_digit + 1:]) or None
+    street1, street2 = split_street(street)
+    return Address(street1, street2, city, state, zip_code)
+
+
+# --- reporting owners ----------------------------------------------------------------------------------------
+@dataclass
+class Relationship:
+    """The relationship boxes of one owner; None: the layout does not print that box."""
+    is_director: bool | None = None
+    is_officer: bool | None = None
+    is_ten_percent_owner: bool | None = None
+    is_other: bool | None = None
+    officer_title: str | None = None
+    other_text: str | None = None
+
+
+def relationship_cell(cell: str | None) -> tuple[bool, str | None]:
+    """A cell of the Reporting Owners table's relationship columns: 'X' is a mark, any other
+    text is a mark with its title ('Officer' column: 'Chief Executive Officer')."""
+    text = clean_text(cell)
+    if text is None:
+        return False, None
+    return True, None if text.upper() == "X" else text
+
+
+def owner_row(index: int, name: str | None, address: Address | None = None, relationship: Relationship | None = None,
+              *, cik: str | None = None) -> dict:
+    """One `reporting_owners` row."""
+    a, r = address or Address(), relationship or Relationship()
+    row = blank_row("reporting_owners")
+    row.update(owner_index=index, owner_cik=cik, owner_name=clean_text(name), street1=a.street1, street2=a.street2,
+               city=a.city, state=a.state, zip=a.zip, is_director=r.is_director, is_officer=r.is_officer,
+               is_ten_percent_owner=r.is_ten_percent_owner, is_other=r.is_other, officer_title=r.officer_title,
+               other_text=r.other_text)
+    return row
+
+
+def add_owner(filing: ParsedFiling, name: str | None, address: Address | None = None,
+              relationship: Relationship | None = None, *, cik: str | None = None) -> dict:
+    index = len(filing.rows.get("reporting_owners", ()))
+    return filing.add("reporting_owners", owner_row(index, name, address, relationship, cik=cik))
+
+
+# --- table cells to tokens ---------------------------------------------------------
+# One value of a table cell. Renderers merge cells ("D $ 54", "(1) 01/19/2014"), so
+# a cell made only of such atoms is split into them; any other cell is one text.
+_ATOM = re.compile(r"""\s*(?:
+    (?P<date>\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{4}-\d{2}-\d{2}(?!\d))
+  | (?P<price>\$\s*(?:\d[\d,]*(?:\.\d+)?|\.\d+))
+  | (?P<dollar>\$)
+  | (?P<fn>\(\s*\d{1,3}\s*\)|\[\s*\d{1,3}\s*\])
+  | (?P<ad>\(\s*[AD]\s*\))
+  | (?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)
+  | (?P<letter>[A-Z])
+  | (?P<null>N/A|-{1,2})
+)""", re.X)
+_ATOM_END = frozenset(" \t([$")
+_NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
+_NULLISH = frozenset({"fn", "null"})
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str  # date, price, dollar, number, letter, ad, fn, null, text
+    value: str | None
+    fns: list[str] = field(default_factory=list)
+    joined: bool = False  # shares its cell with the token before: the columns were next to each other
+
+    @property
+    def signature(self) -> str:
+        """What alignment depends on: the kind, the letter of letter tokens, '+' when joined."""
+        if self.kind == "letter":
+            sig = "L" + self.value
+        else:
+            sig = "(" + self.value if self.kind == "ad" else self.kind
+        return "+" + sig if self.joined else sig
+
+
+def _atoms(cell: str) -> list[_Token] | None:
+    tokens: list[_Token] = []
+    pos, end = 0, len(cell)
+    while pos < end:
+        m = _ATOM.match(cell, pos)
+        if not m or (m.end() < end and cell[m.end()] not in _ATOM_END):
+            return None
+        kind = m.lastgroup
+        raw = m[kind].strip()
+        if kind == "fn":
+            fn = footnote_ids(raw)
+            if tokens:  # a mark right after a value belongs to that value
+                tokens[-1].fns.extend(fn)
+            else:
+                tokens.append(_Token("fn", None, fn))
+        elif kind == "ad":
+            tokens.append(_Token("ad", raw.strip("() "), joined=bool(tokens)))
+        else:
+            tokens.append(_Token(kind, raw, joined=bool(tokens)))
+        pos = m.end()
+    return tokens
+
+
+def _cell_tokens(cell: str) -> list[_Token]:
+    return [_Token(kind, value, list(fns), joined) for kind, value, fns, joined in _cell_token_parts(cell)]
+
+
+@lru_cache(maxsize=8192)
+def _cell_token_parts(cell: str) -> tuple[tuple[str, str | None, tuple[str, ...], bool], ...]:
+    """Tokens of a cell as immutable parts: cells repeat across rows and filings."""
+    return tuple((t.kind, t.value, tuple(t.fns), t.joined) for t in _parse_cell(cell))
+
+
+def _parse_cell(cell: str) -> list[_Token]:
+    if not cell:
+        return []
+    atoms = _atoms(cell)
+    if atoms is not None:
+        return atoms
+    text = clean_text(strip_footnotes(cell))
+    fns = footnote_ids(cell)
+    if text is None:
+        return [_Token("fn", None, fns)]
+    if is_date_shaped(text):
+        return [_Token("date", text, fns)]
+    if _NULL_WORDS.match(text):
+        return [_Token("null", None, fns)]
+    return [_Token("text", text, fns)]
+
+
+# --- aligning tokens to the form's columns -----------------------------------------------
+@dataclass(frozen=True)
+class _Slot:
+    column: str | None  # None: the rendering prints it but the table has no column for it
+    kinds: frozenset[str]  # token kinds that give the column a value
+    weight: float  # how surely filers fill the column: the cost of leaving it empty
+    letters: frozenset[str] = frozenset()
+    marks: bool = True  # may hold a lone footnote mark or a dash instead of a value
+
+
+def _slot(column, kinds, weight, letters="", marks=True) -> _Slot:
+    return _Slot(column, frozenset(kinds.split()), weight, frozenset(letters), marks)
+
+
+_DATE, _NUMBER, _PRICE = "date", "number", "price number dollar"
+_CODE = _slot("transaction_code", "letter", 3, "".join(TRANSACTION_CODE_SET))
+_VOLUNTARY = _slot("is_voluntary", "letter", 0.1, "V", marks=False)
+_DIRECT = _slot("direct_indirect", "letter", 2.5, "DI")
+_NATURE = _slot("nature_of_ownership", "text", 0.1)
+_TRANSACTION_HEAD = (_slot("transaction_date", _DATE, 3), _slot("deemed_execution_date", _DATE, 0.2), _CODE, _VOLUNTARY,
+                     _slot("shares", _NUMBER, 3))
+_DERIVATIVE_TERMS = (_slot("exercise_date", _DATE, 1), _slot("expiration_date", _DATE, 1.5),
+                     _slot("underlying_title", "text", 2), _slot("underlying_shares", _NUMBER, 3))
+_CONVERSION = _slot("conversion_or_exercise_price", _PRICE, 1.5)
+
+_NONDERIV_TRANSACTION = _TRANSACTION_HEAD + (
+    _slot("acquired_disposed", "letter ad", 2, "AD"), _slot("price_per_share", _PRICE, 0.5),
+    _slot("shares_owned_after", _NUMBER, 3), _DIRECT, _NATURE)
+_NONDERIV_HOLDING = (_slot("shares_owned_after", _NUMBER, 3), _DIRECT, _NATURE)
+# Table II prints one number under (A) or (D): the letter is known only when the text states it.
+_DERIV_TRANSACTION = (_CONVERSION,) + _TRANSACTION_HEAD + (_slot("acquired_disposed", "letter ad", 0.05, "AD"),) \
+    + _DERIVATIVE_TERMS + (_slot("price_per_share", _PRICE, 0.5), _slot("shares_owned_after", _NUMBER, 2.8),
+                           _DIRECT, _NATURE)
+_DERIV_HOLDING = (_CONVERSION,) + _DERIVATIVE_TERMS + (
+    _slot(None, _PRICE, 0.5), _slot("shares_owned_after", _NUMBER, 2.8), _DIRECT, _NATURE)
+_DERIV_HOLDING_FORM3 = _DERIVATIVE_TERMS + (_CONVERSION, _DIRECT, _NATURE)
+
+_LAYOUTS = {"NT": _NONDERIV_TRANSACTION, "NH": _NONDERIV_HOLDING, "DT": _DERIV_TRANSACTION,
+            "DH": _DERIV_HOLDING, "DH3": _DERIV_HOLDING_FORM3}
+_SPLIT_CELL_COST = 0.05
+_TABLE_OF = {"NT": "nonderiv_transactions", "NH": "nonderiv_holdings",
+             "DT": "deriv_transactions", "DH": "deriv_holdings", "DH3": "deriv_holdings"}
+
+
+def _cost(slot: _Slot, signature: str) -> float | None:
+    """Cost of putting a token in a slot (None: it cannot go there)."""
+    signature = signature.lstrip("+")
+    if signature in _NULLISH:
+        return slot.weight * 0.99 if slot.marks else None  # a mark alone is a null value: nearly as costly as a gap
+    if signature == "dollar":
+        return slot.weight * 0.99 if "dollar" in slot.kinds else None
+    if signature[0] == "L":
+        return 0.0 if "letter" in slot.kinds and signature[1:] in slot.letters else None
+    if signature[0] == "(":
+        return 0.0 if "ad" in slot.kinds else None
+    return 0.0 if signature in slot.kinds else None
+
+
+@lru_cache(maxsize=4096)
+def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
+    """Slot index for each token, in order, leaving the cheapest set of slots
+    empty; None when the tokens do not fit the layout in that order."""
+    slots = _LAYOUTS[layout]
+    n, m = len(signatures), len(slots)
+    if n > m:
+        return None
+    costs = [[_cost(slot, sig) for slot in slots] for sig in signatures]
+    # A gap between two values of one cell is unlikely: the renderer merged neighbouring columns.
+    split_cell = [_SPLIT_CELL_COST if sig[0] == "+" else 0.0 for sig in signatures]
+    inf = float("inf")
+    gap_after = [0.0] * (m + 1)
+    for j in range(m - 1, -1, -1):
+        gap_after[j] = gap_after[j + 1] + slots[j].weight
+    best = [[inf] * (m + 1) for _ in range(n)] + [gap_after]
+    choice = [[-1] * (m + 1) for _ in range(n)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            gaps = 0.0
+            for k in range(j, m - (n - 1 - i)):
+                cost = costs[i][k]
+                if cost is not None:
+                    total = gaps + cost + best[i + 1][k + 1]
+                    if total < best[i][j] - 1e-9:
+                        best[i][j], choice[i][j] = total, k
+                gaps += slots[k].weight + split_cell[i]
+    if best[0][0] == inf:
+        return None
+    picked, j = [], 0
+    for i in range(n):
+        j = choice[i][j]
+        picked.append(j)
+        j += 1
+    return tuple(picked)
+
+
+# --- table rows ---------------------------------------------------------------------
+_HEADER_WORDS = re.compile(
+    r"^(?:\(A\)|\(D\)|\(I\)|or|Price|Code|V|Date|Exercisable|Expiration|Title|Amount|Number|of|Shares|and|Underlying"
+    r"|Securit(?:y|ies)|Owned|D/I|A/D|Nature|Trans\.?|Transaction|Direct|Indirect|Ownership|Form|Beneficially"
+    r"|Acquired|Disposed|Following|Reported|Derivative|Deemed|Execution|Conversion|Exercise|if|any"
+    r"|\(Month/Day/Year\))$",
+    re.I)
+_COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr\.", re.I)
+_HAS_VALUE = re.compile(r"[\d$]")
+
+
+def is_column_heading(row: TextRow) -> bool:
+    """Column headings ('1. Title of Security (Instr. 3)') and sub-headings ('(A) or (D)', 'Price')."""
+    joined = "\t".join(c for c in row.cells if c)
+    if _COLUMN_HEADING.search(joined):
+        return True
+    return not _HAS_VALUE.search(joined) and all(_HEADER_WORDS.match(word) for word in joined.split())
+
+
+@dataclass
+class Record:
+    title: str | None
+    title_fns: list[str]
+    tokens: list[_Token]
+    line_number: int
+
+    def has_pending_price(self) -> bool:
+        return any(t.kind == "dollar" for t in self.tokens)
+
+
+@lru_cache(maxsize=4096)
+def _title(cell: str) -> tuple[str | None, tuple[str, ...]]:
+    return clean_text(strip_footnotes(cell)), tuple(footnote_ids(cell))
+
+
+def read_record(row: TextRow) -> Record:
+    title, fns = _title(row.cells[0] if row.cells else "")
+    tokens = [tok for cell in row.cells[1:] if cell for tok in _cell_tokens(cell)]
+    return Record(title, list(fns), tokens, row.line_number)
+
+
+def continues(record: Record, previous: Record | None) -> bool:
+    """A line that only finishes the row above: no date or letter of its own, and
+    only a title, or a title that is missing, lower-case, a repeat of the title
+    above, or the row above still waits for a price ('$' with the number on the next line)."""
+    if previous is None or any(t.kind in ("date", "letter", "ad") for t in record.tokens):
+        return False
+    title = record.title
+    return (title is None or not record.tokens or title[:1].islower() or previous.has_pending_price()
+            or (previous.title is not None and ends_with_words(previous.title, title)))
+
+
+def merge_into(previous: Record, record: Record) -> None:
+    previous.title = join_fragment(previous.title, record.title)
+    previous.title_fns.extend(record.title_fns)
+    for token in record.tokens:
+        pending = next((t for t in previous.tokens if t.kind == "dollar"), None)
+        text = next((t for t in reversed(previous.tokens) if t.kind == "text"), None)
+        if pending is not None and token.kind in ("number", "price"):
+            pending.kind, pending.value = "price", token.value
+            pending.fns.extend(token.fns)
+        elif text is not None and token.kind == "text":
+            text.value = join_fragment(text.value, token.value)
+            text.fns.extend(token.fns)
+        else:
+            previous.tokens.append(token)
+
+
+def is_leading_heading(row: TextRow) -> bool:
+    """Above the first row, any line without a number, '$' or a lone letter
+    ('D', 'I', a code) is heading text in whatever words the renderer chose."""
+    values = row.cells[1:]
+    return not _HAS_VALUE.search("\t".join(values)) and not any(len(c) == 1 and c.isalpha() for c in values)
+
+
+def records(rows: Iterable[TextRow]) -> list[Record]:
+    """Records of a table's rows in reading order: column headings dropped, lines that only
+    finish the row above (a wrapped title, a price after a page break) merged into it."""
+    found: list[Record] = []
+    for row in rows:
+        if is_column_heading(row) or (not found and is_leading_heading(row)):
+            continue
+        record = read_record(row)
+        if continues(record, found[-1] if found else None):
+            merge_into(found[-1], record)
+        else:
+            found.append(record)
+    return found
+
+
+_BLANK_ROWS = {name: {c: None for c in TABLES[name].column_names if c != "filing_id"} for name in TABLES}
+
+
+def blank_row(table: str) -> dict:
+    return dict(_BLANK_ROWS[table])
+
+
+def _convert(column: str, token: _Token, part: str, record: Record):
+    if token.kind in ("fn", "null", "dollar"):
+        return None
+    if column == "is_voluntary":
+        return True
+    if token.kind == "date":
+        try:
+            return _date(token.value)
+        except ImpossibleValue as e:
+            raise invalid(f"{part} row on line {record.line_number + 1}, {column}: {e}") from None
+    if token.kind in ("number", "price"):
+        # The token pattern already checked the digits: only '$', spaces and commas to drop.
+        return Decimal(token.value.lstrip("$ ").replace(",", ""))
+    return token.value
+
+
+@lru_cache(maxsize=4096)
+def _date(text: str) -> dt.date | None:
+    return read_date(text)
+
+
+def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str]:
+    """Alignment and layout of a Table I/II record: a transaction when a
+    transaction code is found, else a holding."""
+    transaction_layout, holding_layout = layouts
+    signatures = tuple(t.signature for t in record.tokens)
+    transaction = _align(transaction_layout, signatures) if transaction_layout else None
+    if transaction is not None:
+        slots = _LAYOUTS[transaction_layout]
+        if any(slots[k].column == "transaction_code" and sig[0] == "L" for k, sig in zip(transaction, signatures)):
+            return transaction, transaction_layout
+    holding = _align(holding_layout, signatures)
+    if holding is not None:
+        return holding, holding_layout
+    if transaction is not None:
+        return transaction, transaction_layout
+    cells = " | ".join([record.title or ""] + [t.value or "(" + ",".join(t.fns) + ")" for t in record.tokens])
+    raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} does not fit the form's columns "
+                                       f"in any order: {cells[:200]!r}")
+
+
+def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | None, str], part: str) -> None:
+    for row_index, record in enumerate(records):
+        alignment, placed = _place(record, layouts, part)
+        table = _TABLE_OF[placed]
+        row = blank_row(table)
+        row["row_index"] = row_index
+        row["security_title"] = record.title
+        refs = [("security_title", fn) for fn in record.title_fns]
+        slots = _LAYOUTS[placed]
+        for token, k in zip(record.tokens, alignment):
+            column = slots[k].column
+            if column is None:
+                continue
+            row[column] = _convert(column, token, part, record)
+            if token.fns:
+                refs.extend((column, fn) for fn in token.fns)
+        filing.add(table, row)
+        for column, fn in dict.fromkeys(refs) if refs else ():
+            filing.add("footnote_refs",
+                       {"table_name": table, "row_index": row_index, "field": column, "footnote_id": fn})
+
+
+
+
+def add_table_rows(filing: ParsedFiling, found: Sequence[Record], part: str, form_number: str) -> None:
+    """Rows of Table I (`part` TABLE_I) or Table II (TABLE_II) of a Form `form_number`: each record
+    becomes a transaction where a transaction code fits, else a holding; a record that fits
+    neither order of columns is an `unreadable_row` ParseError."""
+    if part == TABLE_I:
+        layouts = (None if form_number == "3" else "NT", "NH")
+    elif part == TABLE_II:
+        layouts = (None, "DH3") if form_number == "3" else ("DT", "DH")
+    else:
+        raise ValueError(f"part must be {TABLE_I!r} or {TABLE_II!r}, not {part!r}")
+    _add_rows(filing, list(found), layouts, part)
+
+
+# --- signatures, footnotes, remarks ----------------------------------------------------
+_SIGNATURE_BOILERPLATE = re.compile(r"(?:\*{0,3}\s{0,3}Signature\s{1,3}of|Reporting\s{1,3}Person$|Date:?$|\*+$)", re.I)
+
+
+def signature_row(index: int, as_filed: str | None, signed_date: dt.date | None, title: str | None = None) -> dict:
+    """One `signatures` row, read by the one signature rule (`signatures.read_signer`)."""
+    signer = read_signer(as_filed, title)
+    return {"signature_index": index, "name": signer.name, "title": signer.title, "as_filed": signer.as_filed,
+            "signed_date": signed_date}
+
+
+def add_signature(filing: ParsedFiling, as_filed: str | None, signed_date: dt.date | None,
+                  title: str | None = None) -> dict:
+    index = len(filing.rows.get("signatures", ()))
+    return filing.add("signatures", signature_row(index, as_filed, signed_date, title))
+
+
+def add_signatures(filing: ParsedFiling, lines: Iterable[str]) -> None:
+    """A signature block as lines: each signer's text followed by a line holding its date
+    ('/s/ Jane Roe, Attorney-in-Fact' then '05/14/2007'); the form's captions
+    ('** Signature of Reporting Person', 'Date') are skipped."""
+    pending: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line or _SIGNATURE_BOILERPLATE.match(line):
+            continue
+        if is_date_shaped(line):
+            add_signature(filing, " ".join(pending) or None, date_value(line, "signature date"))
+            pending = []
+        else:
+            pending.append(line)
+    if pending:
+        add_signature(filing, " ".join(pending), None)
+
+
+_BULLET = re.compile(r"(?:[-\u2022+]\s{1,8})+")
+_FOOTNOTE_START = re.compile(r"[(\[]\s{0,3}(\d{1,3})\s{0,3}[)\]]")
+REMARKS_LABEL = re.compile(r"Remarks\s{0,3}:?\s{0,3}", re.I)
+_NOTE = re.compile(r"Note\s{0,3}:", re.I)
+
+
+def footnote_start(line: str) -> tuple[str, str] | None:
+    """'(1) text' or '[1] text' -> ('F1', 'text'): the line starts footnote F1."""
+    m = _FOOTNOTE_START.match(line)
+    return (f"F{m[1]}", line[m.end():].strip()) if m else None
+
+
+def add_footnotes(filing: ParsedFiling, lines: Iterable[str]) -> None:
+    """The footnotes of "Explanation of Responses": '(1) text' starts footnote F1 and the
+    lines below continue it; the form's own '*' / '**' notes are not footnotes, and a
+    'Note:' or 'Remarks:' line ends them."""
+    notes: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        line = line.strip()
+        if line[:1] in "-\u2022+" and (m := _BULLET.match(line)):
+            line = line[m.end():]
+        if not line:
+            continue
+        if _NOTE.match(line) or REMARKS_LABEL.match(line):
+            break
+        if start := footnote_start(line):
+            current = notes.setdefault(start[0], [])
+            current.append(start[1])
+        elif line.startswith("*"):
+            current = None
+        elif current is not None:
+            current.append(line)
+    for footnote_id, parts in notes.items():
+        filing.add("footnotes", {"footnote_id": footnote_id, "text": clean_text(" ".join(parts))})
+
+
+def remarks_text(lines: Sequence[str]) -> str | None:
+    """The remarks: the lines after 'Remarks:' (the label itself dropped)."""
+    if not lines:
+        return None
+    first = lines[0].strip()
+    if m := REMARKS_LABEL.match(first):
+        first = first[m.end():]
+    return clean_text(" ".join([first, *lines[1:]]))
