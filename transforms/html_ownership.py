@@ -23,10 +23,10 @@ import lxml.html
 from lxml import etree
 
 from filingflow.schema import TABLES
+from transforms import ownership_form as of
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, content_filing_id
-from transforms.signatures import read_signer
-from transforms.values import clean_text, footnote_ids, parse_date, parse_decimal
+from transforms.model import ParsedFiling
+from transforms.values import clean_text, find_accession, footnote_ids, pad_cik, parse_date, parse_decimal
 
 FORMAT = "html_ownership"
 
@@ -221,7 +221,6 @@ _SECTION16_BOX = re.compile(r"no\s+longer\s+subject\s+to\s+Section\s+16", re.I)
 _10B5_1_BOX = re.compile(r"Rule\s+10b5-1\s*\(c\)", re.I)
 _FORM3_BOX = re.compile(r"^Form\s+3\s+Holdings\s+Reported", re.I)
 _FORM4_BOX = re.compile(r"^Form\s+4\s+Transactions\s+Reported", re.I)
-_ACCESSION = re.compile(r"Accession\s+(?:No\.?|Number)\s*:?\s*(\d{10}-\d{2}-\d{6})", re.I)
 _FOOTNOTE_START = re.compile(r"^(?:\(\s*(\d{1,3})\s*\)|(\d{1,3})\s*\.)\s*")
 
 
@@ -395,7 +394,7 @@ def _bad(part: str, row: int, column: str, text: str) -> ParseError:
 def _date_value(text: str, part: str, row: int, column: str) -> dt.date | None:
     if not text or _NULL_VALUE.match(text):
         return None
-    value = parse_date(text)
+    value = of.date_value(text, f"{part} row {row + 1}, {column}")
     if value is None:
         raise _bad(part, row, column, text)
     return value
@@ -422,20 +421,11 @@ def _letter_value(text: str, allowed: str, part: str, row: int, column: str) -> 
 # --- the form as the page prints it -------------------------------------------------------------------------
 @dataclass
 class _Owner:
+    """A reporting owner as a page prints it, for the core's `owner_row`."""
     name: str | None = None
     cik: str | None = None
-    street1: str | None = None
-    street2: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
-    flags: dict = field(default_factory=lambda: {"is_director": None, "is_officer": None,
-                                                 "is_ten_percent_owner": None, "is_other": None,
-                                                 "officer_title": None, "other_text": None})
-
-
-def _blank(table: str) -> dict:
-    return dict.fromkeys(c for c in TABLES[table].column_names if c != "filing_id")
+    address: of.Address = field(default_factory=of.Address)
+    relationship: of.Relationship = field(default_factory=of.Relationship)
 
 
 _TABLE_OF = {("I", False): "nonderiv_holdings", ("I", True): "nonderiv_transactions",
@@ -450,7 +440,7 @@ def _table_rows(filing: ParsedFiling, table: _Table, part: str, holdings_only: b
                                                 if c != "price_per_share" or part == "I")
         name = _TABLE_OF[(part, transaction)]
         known = TABLES[name].column_index
-        row = _blank(name)
+        row = of.blank_row(name)
         row["row_index"] = row_index
         refs: list[tuple[str, str]] = []
         label = f"Table {part}"
@@ -532,7 +522,7 @@ def _first_box(page: _Page, label: re.Pattern, stop) -> object | None:
 def _cik_of(element) -> str | None:
     for a in element.iter("a"):
         if m := _CIK_LINK.search(a.get("href") or ""):
-            return m[1].zfill(10)
+            return pad_cik(m[1])
     return None
 
 
@@ -540,11 +530,8 @@ def _issuer(box) -> tuple[str | None, str | None, str | None]:
     """Name, ticker and CIK from the issuer box: 'Name [TICKER]' on the line after the label."""
     if box is None:
         return None, None, None
-    text = clean_text(" ".join(_box_lines(box, _ISSUER_LABEL))) or ""
-    name, ticker = text, None
-    if text.endswith("]") and "[" in text:
-        name, _, ticker = text[:-1].rpartition("[")
-    return clean_text(name), clean_text(ticker), _cik_of(box)
+    name, ticker = of.name_and_ticker(clean_text(" ".join(_box_lines(box, _ISSUER_LABEL))) or "")
+    return name, ticker, _cik_of(box)
 
 
 def _checked(page: _Page, pattern: re.Pattern, stop) -> bool | None:
@@ -564,11 +551,11 @@ def _checked(page: _Page, pattern: re.Pattern, stop) -> bool | None:
     return None
 
 
-def _relationships(box) -> dict:
+def _relationships(box) -> of.Relationship:
     """Check marks of the four roles in a relationship box, and the title printed below them.
     A role's mark is an X in the cell before its caption (current page) or '__X__' before it
     (legacy page)."""
-    flags: dict = {"is_director": False, "is_officer": False, "is_ten_percent_owner": False, "is_other": False}
+    flags = {"is_director": False, "is_officer": False, "is_ten_percent_owner": False, "is_other": False}
     titles: list[str] = []
     for tr in box.iter("tr"):
         if tr.find(".//tr") is not None:
@@ -585,12 +572,12 @@ def _relationships(box) -> dict:
             if text and not text.startswith("("):
                 titles.append(text)
     title = clean_text(" ".join(titles))
-    flags["officer_title"] = title if flags["is_officer"] and not flags["is_other"] else None
-    flags["other_text"] = title if flags["is_other"] and not flags["is_officer"] else None
+    officer_title = title if flags["is_officer"] and not flags["is_other"] else None
+    other_text = title if flags["is_other"] and not flags["is_officer"] else None
     if flags["is_officer"] and flags["is_other"] and title:
         officer, sep, other = title.partition(" / ")  # both printed: 'officer title / other text'
-        flags["officer_title"], flags["other_text"] = (clean_text(officer), clean_text(other)) if sep else (title, None)
-    return flags
+        officer_title, other_text = (clean_text(officer), clean_text(other)) if sep else (title, None)
+    return of.Relationship(officer_title=officer_title, other_text=other_text, **flags)
 
 
 _ADDRESS_MARKERS = re.compile(r"^\((?:Last|Street|City)\)", re.I)
@@ -600,6 +587,7 @@ def _current_owner(box) -> _Owner:
     """An owner box of the current page: the name (a link to the owner's EDGAR page), then
     the street lines above '(Street)', then city, state and zip in cells of their own."""
     owner = _Owner(cik=_cik_of(box))
+    address = owner.address
     link = next((a for a in box.iter("a") if _CIK_LINK.search(a.get("href") or "")), None)
     lines = _box_lines(box, _OWNER_LABEL)
     owner.name = clean_text(_text(link)) if link is not None else (clean_text(lines[0]) if lines else None)
@@ -620,10 +608,9 @@ def _current_owner(box) -> _Owner:
             streets.append(joined)
         elif section == "city" and cells:
             parts = (cells + ["", "", ""])[:3]
-            owner.city, owner.state, owner.zip = (clean_text(p) for p in parts)
-    streets = [s for s in streets]
-    owner.street1 = clean_text(streets[0]) if streets else None
-    owner.street2 = clean_text(" ".join(streets[1:])) if len(streets) > 1 else None
+            address.city, address.state, address.zip = (clean_text(p) for p in parts)
+    address.street1 = clean_text(streets[0]) if streets else None
+    address.street2 = clean_text(" ".join(streets[1:])) if len(streets) > 1 else None
     return owner
 
 
@@ -634,6 +621,7 @@ def _legacy_owner(cell) -> _Owner:
     while lines and not lines[-1].strip(_NBSP + " "):
         lines.pop()
     owner = _Owner()
+    address = owner.address
     if not lines:
         return owner
     owner.name = clean_text(lines[0])
@@ -646,15 +634,15 @@ def _legacy_owner(cell) -> _Owner:
         city, sep, state = head.rpartition("," + _NBSP)
         if not sep:
             city, state = head, ""
-        owner.city, owner.state, owner.zip = clean_text(city), clean_text(state), clean_text(zip_code)
+        address.city, address.state, address.zip = clean_text(city), clean_text(state), clean_text(zip_code)
     else:
         streets = rest
-    owner.street1 = clean_text(streets[0]) if streets else None
-    owner.street2 = clean_text(" ".join(streets[1:])) if len(streets) > 1 else None
+    address.street1 = clean_text(streets[0]) if streets else None
+    address.street2 = clean_text(" ".join(streets[1:])) if len(streets) > 1 else None
     return owner
 
 
-def _legacy_owners(page: _Page, form: str, cover_flags: dict | None) -> list[_Owner]:
+def _legacy_owners(page: _Page, form: str, cover: of.Relationship | None) -> list[_Owner]:
     """The 'Reporting Owners' table: one row per owner; X under Director and 10% Owner, the
     officer's title under Officer and the other text under Other. The cover's check boxes
     are the first owner's only."""
@@ -686,20 +674,19 @@ def _legacy_owners(page: _Page, form: str, cover_flags: dict | None) -> list[_Ow
         values = {name: _text(by_col[col], marks=False) if col in by_col else "" for name, col in role_at.items()}
         director, ten = values.get("is_director", ""), values.get("is_ten_percent_owner", "")
         officer, other = values.get("is_officer", ""), values.get("is_other", "")
-        flags = owner.flags
-        flags["is_director"] = director.upper() == "X"
-        flags["is_ten_percent_owner"] = ten.upper() == "X"
+        flags = owner.relationship
+        flags.is_director = director.upper() == "X"
+        flags.is_ten_percent_owner = ten.upper() == "X"
         # A title means the role; a blank cell says nothing (an officer without a title prints none).
-        flags["officer_title"], flags["is_officer"] = (officer, True) if officer else (None, None)
-        flags["other_text"], flags["is_other"] = (other, True) if other else (None, None)
-        if len(owners) == 0 and cover_flags is not None:
-            flags["is_director"] = cover_flags["is_director"]
-            flags["is_ten_percent_owner"] = cover_flags["is_ten_percent_owner"]
-            flags["is_officer"] = cover_flags["is_officer"]
-            if cover_flags["is_other"]:
-                flags["is_other"] = True
-            elif flags["is_other"] is None and form != "4":
-                flags["is_other"] = False  # the Form 4 cover leaves isOther written 'true' unchecked
+        flags.officer_title, flags.is_officer = (officer, True) if officer else (None, None)
+        flags.other_text, flags.is_other = (other, True) if other else (None, None)
+        if not owners and cover is not None:  # the cover's boxes are the first owner's
+            flags.is_director, flags.is_ten_percent_owner = cover.is_director, cover.is_ten_percent_owner
+            flags.is_officer = cover.is_officer
+            if cover.is_other:
+                flags.is_other = True
+            elif flags.is_other is None and form != "4":
+                flags.is_other = False  # the Form 4 cover leaves isOther written 'true' unchecked
         owners.append(owner)
     return owners
 
@@ -831,30 +818,18 @@ def read(text: str) -> list[ParsedFiling]:
     original = next((d for line in (_box_lines(amendment_box, _AMENDMENT_LABEL) if amendment_box is not None
                                     else []) if (d := parse_date(line)) is not None), None)
     is_amendment = amended or original is not None
-    content_id = content_filing_id(text)
-    accession = _ACCESSION.search(text[:_SNIFF_CHARS])
     form5 = form_number == "5"
     section16 = _checked(page, _SECTION16_BOX, table_i_at) if form_number != "3" else None
     if legacy and section16 is False:
         section16 = None  # the legacy box is checked only for a value above 0: 'true' shows unchecked
-    filing = ParsedFiling({
-        "filing_id": accession[1] if accession else content_id,
-        "accession_number": accession[1] if accession else None,
-        "content_id": content_id,
-        "form_type": form_number + ("/A" if is_amendment else ""),
-        "is_amendment": is_amendment,
-        "filed_date": None,
-        "period_of_report": period,
-        "date_of_original_submission": original,
-        "issuer_name": issuer_name,
-        "issuer_cik": issuer_cik,
-        "issuer_ticker": issuer_ticker,
-        "not_subject_to_section16": section16,
-        "aff10b5_one": _checked(page, _10B5_1_BOX, table_i_at),
-        "form3_holdings_reported": _checked(page, _FORM3_BOX, table_i_at) if form5 else None,
-        "form4_transactions_reported": _checked(page, _FORM4_BOX, table_i_at) if form5 else None,
-        "remarks": _remarks(page),
-    })
+    filing = of.filing_row(
+        text, form_number, is_amendment, accession=find_accession(text[:_SNIFF_CHARS]),
+        period_of_report=period, date_of_original_submission=original, issuer_name=issuer_name,
+        issuer_cik=issuer_cik, issuer_ticker=issuer_ticker, not_subject_to_section16=section16,
+        aff10b5_one=_checked(page, _10B5_1_BOX, table_i_at),
+        form3_holdings_reported=_checked(page, _FORM3_BOX, table_i_at) if form5 else None,
+        form4_transactions_reported=_checked(page, _FORM4_BOX, table_i_at) if form5 else None,
+        remarks=_remarks(page))
     holdings_only = form_number == "3"
     _table_rows(filing, _read_table(*table_i), "I", holdings_only)
     _table_rows(filing, _read_table(*table_ii), "II", holdings_only)
@@ -873,30 +848,17 @@ def read(text: str) -> list[ParsedFiling]:
             for index, box in enumerate(after):
                 owner = _current_owner(box)
                 if index < len(later_relationships):
-                    owner.flags = _relationships(later_relationships[index])
+                    owner.relationship = _relationships(later_relationships[index])
                 owners.append(owner)
         elif owner_boxes:
             owner = _current_owner(owner_boxes[0])
             if cover_flags is not None:
-                owner.flags = cover_flags
+                owner.relationship = cover_flags
             owners.append(owner)
-    for index, owner in enumerate(owners):
-        row = _blank("reporting_owners")
-        row.update(owner_index=index, owner_name=owner.name, owner_cik=owner.cik, street1=owner.street1,
-                   street2=owner.street2, city=owner.city, state=owner.state, zip=owner.zip, **owner.flags)
-        filing.add("reporting_owners", row)
-
-    for index, (as_filed, date) in enumerate(_signatures(page)):
-        signer = read_signer(as_filed)
-        filing.add("signatures", {"signature_index": index, "name": signer.name, "title": signer.title,
-                                  "as_filed": signer.as_filed, "signed_date": date})
+    for owner in owners:
+        of.add_owner(filing, owner.name, owner.address, owner.relationship, cik=owner.cik)
+    for as_filed, date in _signatures(page):
+        of.add_signature(filing, as_filed, date)
     explanation = next(iter(_cells_matching(page, _EXPLANATION)), None)
-    for footnote_id, note in _footnotes(explanation):
-        filing.add("footnotes", {"footnote_id": footnote_id, "text": note})
-    if filing.rows.get("signatures"):
-        filing.filing["filed_date"] = filing.rows["signatures"][0]["signed_date"]
-    if issuer_name or issuer_ticker:
-        company = _blank("filing_companies")
-        company.update(company_index=0, role="issuer", name=issuer_name, ticker=issuer_ticker, cik=issuer_cik)
-        filing.add("filing_companies", company)
-    return [filing]
+    of.add_footnotes(filing, [f"({number[1:]}) {note or ''}" for number, note in _footnotes(explanation)])
+    return [of.finish(filing)]
