@@ -121,11 +121,8 @@ def test_source_line_breaks_do_not_change_the_reading(seed, which):
         assert other.rows == one.rows
 
 
-def test_sniff_tells_both_styles_apart_from_other_html():
+def test_registry_routes_a_current_form5_page_here():
     if not XML.is_dir():
         pytest.skip("../shared/corpus is not next to the repository")
     xml = (XML / "5_0000014272-20-000044_edgar2data_extracted.xml").read_text(encoding="utf-8")
     assert registry.reader_for(render(xml)) is html_ownership
-    for path in sorted((SHARED / "corpus" / "8k").rglob("*"))[:40]:
-        if path.is_file():
-            assert not html_ownership.sniff(path.read_text(encoding="utf-8", errors="replace")), path
