@@ -339,7 +339,7 @@ def _read_table(table, title_cell) -> _Table:
     rows = _own_rows(table)
     grid = _grid(rows)
     head_row = next(r for r, placed in enumerate(grid) if any(cell is title_cell for _, _, cell in placed))
-    head_end = head_row + _span(title_cell, "rowspan", 16)
+    head_end = min(head_row + _span(title_cell, "rowspan", 16), len(grid))
     headings: dict[int, tuple[str, int]] = {}  # grid column -> (numbered heading, width)
     subs: dict[int, str] = {}
     for r in range(head_row, head_end):
@@ -370,12 +370,18 @@ def _read_table(table, title_cell) -> _Table:
 def _find_tables(page: _Page) -> tuple[tuple[object, object] | None, tuple[object, object] | None]:
     """(table, title heading cell) of Table I and of Table II, known by their column headings."""
     table_i = table_ii = None
-    for cell in _cells_matching(page, _TITLE_COLUMN):
-        cell = _cell_of(cell)
-        table = next(cell.iterancestors("table"), None) if cell is not None else None
+    for element, text in page.leaves:
+        m = _TITLE_COLUMN.match(text)
+        if m is None:
+            continue
+        cell = _cell_of(element)
+        row = cell.getparent() if cell is not None else None
+        if row is None or _tag(row) != "tr":
+            continue  # a heading cell outside any row (broken markup) heads no columns
+        table = next(row.iterancestors("table"), None)
         if table is None:
             continue
-        derivative = bool(_TITLE_COLUMN.match(_text(cell, marks=False))[1])
+        derivative = bool(m[1])
         if derivative and table_ii is None:
             table_ii = (table, cell)
         elif not derivative and table_i is None:
