@@ -596,7 +596,10 @@ def _current_owner(box) -> _Owner:
     address = owner.address
     link = next((a for a in box.iter("a") if _CIK_LINK.search(a.get("href") or "")), None)
     lines = _box_lines(box, _OWNER_LABEL)
-    owner.name = clean_text(_text(link)) if link is not None else (clean_text(lines[0]) if lines else None)
+    if link is not None:
+        owner.name = clean_text(_text(link))
+    elif lines and not _ADDRESS_MARKERS.match(lines[0]):  # no name printed: the box starts with '(Last)'
+        owner.name = clean_text(lines[0])
     streets: list[str] = []
     section = "name"
     for tr in box.iter("tr"):
