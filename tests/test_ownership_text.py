@@ -64,7 +64,7 @@ def seed_expected_rows() -> dict[str, list[dict]]:
         "reporting_owners": [full(
             "reporting_owners", owner_index=0, owner_name="HERZOG THOMAS M", owner_cik=None,
             street1="4582 S. ULSTER STREET PARKWAY", street2="SUITE 1100", city="DENVER", state="CO", zip="80237",
-            is_director=False, is_officer=True, is_ten_percent_owner=False, is_other=False,
+            is_director=False, is_officer=True, is_ten_percent_owner=False, is_other=None,
             officer_title="Executive Vice President - CFO", other_text=None)],
         "nonderiv_transactions": [
             full("nonderiv_transactions", row_index=i, security_title="Class A Common Stock", transaction_date=day,
@@ -164,7 +164,7 @@ EXPECTED = {
             'reporting_owners': [
                 full('reporting_owners', owner_index=0, owner_name='DOE JOHN', street1='ONE BETA PLAZA',
                      city='AUSTIN', state='TX', zip='78701', is_director=False, is_officer=True,
-                     is_ten_percent_owner=False, is_other=False, officer_title='Chief Operating Officer'),
+                     is_ten_percent_owner=False, is_other=None, officer_title='Chief Operating Officer'),
             ],
             'signatures': [
                 full('signatures', signature_index=0, name='John Doe', as_filed='/s/ John Doe', signed_date=date(2009, 6, 5)),
@@ -231,9 +231,9 @@ EXPECTED = {
             'reporting_owners': [
                 full('reporting_owners', owner_index=0, owner_name='SMITH JANE A', street1='C/O ACME WIDGETS INC',
                      street2='100 MAIN STREET', city='NEW YORK', state='NY', zip='10001', is_director=True,
-                     is_officer=False, is_ten_percent_owner=False, is_other=False),
+                     is_officer=None, is_ten_percent_owner=False, is_other=None),
                 full('reporting_owners', owner_index=1, owner_name='SMITH FAMILY TRUST', street1='200 PARK AVENUE',
-                     street2='SUITE 5', city='NEW YORK', state='NY', zip='10022', is_director=False, is_officer=False,
+                     street2='SUITE 5', city='NEW YORK', state='NY', zip='10022', is_director=False, is_officer=None,
                      is_ten_percent_owner=True, is_other=True, other_text='Member of 13(d) group'),
             ],
             'signatures': [
@@ -288,7 +288,7 @@ EXPECTED = {
             'reporting_owners': [
                 full('reporting_owners', owner_index=0, owner_name='ROE RICHARD', street1='500 LAKE SHORE DRIVE',
                      street2='12TH FLOOR', city='CHICAGO', state='IL', zip='60611', is_director=True,
-                     is_officer=False, is_ten_percent_owner=False, is_other=False),
+                     is_officer=None, is_ten_percent_owner=False, is_other=None),
             ],
             'signatures': [
                 full('signatures', signature_index=0, name='Richard Roe', as_filed='/s/ Richard Roe', signed_date=date(2011, 2, 10)),
@@ -344,11 +344,11 @@ EXPECTED = {
             'reporting_owners': [
                 full('reporting_owners', owner_index=0, owner_name='KIM ALEX', street1='77 RIVER ROAD',
                      street2='BUILDING 4', city='HOUSTON', state='TX', zip='77002-1234', is_director=True,
-                     is_officer=True, is_ten_percent_owner=False, is_other=False, officer_title='CEO'),
+                     is_officer=True, is_ten_percent_owner=False, is_other=None, officer_title='CEO'),
                 full('reporting_owners', owner_index=1, owner_name='KIM FAMILY LP', street1='9 ELM STREET',
-                     street2='SUITE 200', city='DALLAS', state='TX', zip='75201', is_director=False, is_officer=False,
-                     is_ten_percent_owner=True, is_other=False),
-                full('reporting_owners', owner_index=2, owner_name='PARK LEE', is_director=False, is_officer=False,
+                     street2='SUITE 200', city='DALLAS', state='TX', zip='75201', is_director=False, is_officer=None,
+                     is_ten_percent_owner=True, is_other=None),
+                full('reporting_owners', owner_index=2, owner_name='PARK LEE', is_director=False, is_officer=None,
                      is_ten_percent_owner=False, is_other=True, other_text='Trustee of LP'),
             ],
             'signatures': [
@@ -419,8 +419,7 @@ def _cut_before(text: str, marker: str) -> str:
 
 @pytest.mark.parametrize("marker, detail", [
     ("**Table II", "Table II"),
-    ("## Reporting Owners", "signature"),
-    ("## Signatures", "signature"),
+    ("## Reporting Owners", "inside Table II"),
     ("**Table I -", "Table I"),
 ])
 def test_truncated_renderings(marker, detail):
@@ -428,6 +427,12 @@ def test_truncated_renderings(marker, detail):
         ownership_text.read(_cut_before(seed_text(), marker))
     assert err.value.code == "truncated"
     assert detail in err.value.detail
+
+
+def test_rendering_without_signatures_loads_what_it_prints():
+    filing = read_one(_cut_before(seed_text(), "## Signatures"))
+    assert [o["owner_name"] for o in filing.rows["reporting_owners"]] == ["HERZOG THOMAS M"]
+    assert "signatures" not in filing.rows and "footnotes" not in filing.rows
 
 
 def test_signature_without_explanation_is_complete():

@@ -42,7 +42,7 @@ from transforms.model import ParsedFiling, content_filing_id
 from transforms.signatures import read_signer
 from transforms.text_tables import TextRow, ends_with_words, join_fragment
 from transforms.values import (
-    ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, parse_date, read_date, state_code,
+    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, parse_date, read_date, state_code,
     strip_footnotes)
 
 FORM_NUMBERS = ("3", "4", "5")
@@ -266,6 +266,7 @@ _ATOM = re.compile(r"""\s*(?:
   | (?P<null>N/A|-{1,2})
 )""", re.X)
 _ATOM_END = frozenset(" \t([$")
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
 _NULLISH = frozenset({"fn", "null"})
 
@@ -321,6 +322,7 @@ def _cell_token_parts(cell: str) -> tuple[tuple[str, str | None, tuple[str, ...]
 
 
 def _parse_cell(cell: str) -> list[_Token]:
+    cell = " ".join(cell.split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
     if not cell:
         return []
     atoms = _atoms(cell)
@@ -334,7 +336,43 @@ def _parse_cell(cell: str) -> list[_Token]:
         return [_Token("date", text, fns)]
     if _NULL_WORDS.match(text):
         return [_Token("null", None, fns)]
+    if (peeled := _peel(cell)) is not None:
+        return peeled
     return [_Token("text", text, fns)]
+
+
+def _peel(cell: str) -> list[_Token] | None:
+    """Neighbouring columns printed one space apart read as one cell ('05/19/2024 Common Stock
+    3,344 $ 0 3,344 D'): dates before the words, and the values after them from the first
+    number or '$' on, are values of their own."""
+    words = cell.split()
+    start, end = 0, len(words)
+    while start < end and (is_date_shaped(words[start]) or FOOTNOTE_MARK.fullmatch(words[start])):
+        start += 1
+    # the run of value words at the end, from its first number or '$'
+    tail = end
+    while tail > start + 1 and (is_value_word(words[tail - 1]) or FOOTNOTE_MARK.fullmatch(words[tail - 1])
+                                or words[tail - 1] in ("-", "--")):
+        tail -= 1
+    while tail < end and not any(ch.isdigit() or ch == "$" for ch in FOOTNOTE_MARK.sub("", words[tail])):
+        tail += 1
+    # '..., Dated December 24, 2015' ends in a date of words, '... par value $0.01' in a price of
+    # the title (the form prints a price as '$ 0.01'): neither is a value
+    if any(w.endswith(",") for w in words[tail - 1:end]) or (tail == end - 1 and words[tail][:1] == "$"
+                                                              and len(words[tail]) > 1):
+        tail = end
+    end = tail
+    if (start == 0 and end == len(words)) or start >= end or not any(ch.isalpha() for ch in words[start]):
+        return None
+    head = _atoms(" ".join(words[:start])) if start else []
+    tail_tokens = _atoms(" ".join(words[end:])) if end < len(words) else []
+    if head is None or tail_tokens is None:
+        return None
+    middle = " ".join(words[start:end])
+    text = _Token("text", clean_text(strip_footnotes(middle)), footnote_ids(middle), joined=bool(head))
+    for token in tail_tokens:
+        token.joined = True
+    return head + [text] + tail_tokens
 
 
 # --- aligning tokens to the form's columns -----------------------------------------------
@@ -468,9 +506,54 @@ def _title(cell: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 def read_record(row: TextRow) -> Record:
-    title, fns = _title(row.cells[0] if row.cells else "")
-    tokens = [tok for cell in row.cells[1:] if cell for tok in _cell_tokens(cell)]
+    """A table row's title (its first cell) and values. A first cell that runs on into the
+    values (text set one space apart: 'Common Stock 01/24/2020 F 100 D $ 64.73') is cut
+    where the values start (`split_title`)."""
+    first = row.cells[0] if row.cells else ""
+    rest = [cell for cell in row.cells[1:] if cell]
+    title_text, values = split_title(first, " ".join(rest[:3]))
+    if values:
+        rest.insert(0, values)
+    title, fns = _title(title_text)
+    tokens = [tok for cell in rest for tok in _cell_tokens(cell)]
     return Record(title, list(fns), tokens, row.line_number)
+
+
+_VALUE_WORD = re.compile(r"\$|\$?\d[\d,]*(?:\.\d+)?(?:\([0-9]{1,3}\))*|\d{1,2}/\d{1,2}/\d{2,4}(?:\([0-9]{1,3}\))*")
+
+
+def is_value_word(word: str) -> bool:
+    """A word that is a value of a table row: a date, a number, '$' or a price, a lone capital
+    letter (a code, A/D, D/I), with or without footnote marks."""
+    core = FOOTNOTE_MARK.sub("", word)
+    return bool(core) and (bool(_VALUE_WORD.fullmatch(core)) or is_date_shaped(core)
+                           or (len(core) == 1 and core.isupper()))
+
+
+@lru_cache(maxsize=4096)
+def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
+    """'Common Stock 01/24/2020 F 100 D $ 64.73' -> ('Common Stock', '01/24/2020 F 100 D $ 64.73').
+
+    The title ends at the first date, '$' or number that at least one more value follows;
+    a number followed by a word ('Series 2018 Notes', '$0.01 par value') stays in the title."""
+    words = cell.split()
+    if len(words) < 2 or not any(ch.isdigit() for ch in cell):
+        return cell, ""
+    following = after_cell.split()
+    for i in range(1, len(words)):
+        word = words[i]
+        if not _VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"):
+            continue
+        if i + 1 >= len(words) and not following:
+            break
+        after = FOOTNOTE_MARK.sub("", words[i + 1] if i + 1 < len(words) else following[0])
+        if "/" not in word and (after[:1].isalpha() and len(after) > 1 and not is_date_shaped(after)) or (word[0] == "$" and len(word) > 1):
+            continue  # a number inside the title ('Series 2018 Notes', 'par value $0.01')
+        values = [w for w in words[i:] + following if _VALUE_WORD.fullmatch(w) or is_date_shaped(w)
+                  or (len(w) == 1 and w.isupper())]
+        if len(values) >= 2:
+            return " ".join(words[:i]), " ".join(words[i:])
+    return cell, ""
 
 
 def continues(record: Record, previous: Record | None) -> bool:
@@ -550,7 +633,7 @@ def _date(text: str) -> dt.date | None:
     return read_date(text)
 
 
-def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str]:
+def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[tuple[int, ...], str, Record]:
     """Alignment and layout of a Table I/II record: a transaction when a
     transaction code is found, else a holding."""
     transaction_layout, holding_layout = layouts
@@ -559,20 +642,41 @@ def _place(record: Record, layouts: tuple[str | None, str], part: str) -> tuple[
     if transaction is not None:
         slots = _LAYOUTS[transaction_layout]
         if any(slots[k].column == "transaction_code" and sig[0] == "L" for k, sig in zip(transaction, signatures)):
-            return transaction, transaction_layout
+            return transaction, transaction_layout, record
     holding = _align(holding_layout, signatures)
     if holding is not None:
-        return holding, holding_layout
+        return holding, holding_layout, record
     if transaction is not None:
-        return transaction, transaction_layout
+        return transaction, transaction_layout, record
+    if any(t.kind == "fn" for t in record.tokens[1:]) or (record.tokens and record.tokens[0].kind == "fn"):
+        # A mark printed apart from its value ('11,727,113' then '(1)' a gap later) belongs to the value before it.
+        merged = _merge_lone_marks(record)
+        if merged is not record:
+            return _place(merged, layouts, part)
     cells = " | ".join([record.title or ""] + [t.value or "(" + ",".join(t.fns) + ")" for t in record.tokens])
     raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} does not fit the form's columns "
                                        f"in any order: {cells[:200]!r}")
 
 
+def _merge_lone_marks(record: Record) -> Record:
+    tokens: list[_Token] = []
+    title_fns = list(record.title_fns)
+    for token in record.tokens:
+        if token.kind == "fn":
+            if tokens:
+                tokens[-1] = _Token(tokens[-1].kind, tokens[-1].value, tokens[-1].fns + token.fns, tokens[-1].joined)
+            else:
+                title_fns.extend(token.fns)
+            continue
+        tokens.append(token)
+    if len(tokens) == len(record.tokens):
+        return record
+    return Record(record.title, title_fns, tokens, record.line_number)
+
+
 def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | None, str], part: str) -> None:
     for row_index, record in enumerate(records):
-        alignment, placed = _place(record, layouts, part)
+        alignment, placed, record = _place(record, layouts, part)
         table = _TABLE_OF[placed]
         row = blank_row(table)
         row["row_index"] = row_index

@@ -162,3 +162,56 @@ def rows_by_block(rows: Iterable[TextRow]) -> Callable[[TextRow], bool]:
     for row in rows:
         first_of_block.setdefault(row.block, row.line_number)
     return lambda row: first_of_block.get(row.block) == row.line_number
+
+
+# --- fixed-width text: columns found from where the text stands ----------------------------------
+@dataclass(frozen=True)
+class Segment:
+    """A run of text on one line of fixed-width text: words apart by single spaces."""
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+def segments(line: str, line_number: int = 0, *, gap: int = 2) -> list[Segment]:
+    """Runs of text separated by `gap` or more spaces (tabs count as spaces)."""
+    if "\t" in line:
+        line = line.expandtabs(8)
+    found: list[Segment] = []
+    pos, end = 0, len(line)
+    while pos < end:
+        while pos < end and line[pos] == " ":
+            pos += 1
+        if pos >= end:
+            break
+        start = stop = pos
+        while pos < end:
+            if line[pos] != " ":
+                pos += 1
+                stop = pos
+                continue
+            spaces = pos
+            while pos < end and line[pos] == " ":
+                pos += 1
+            if pos - spaces >= gap or pos >= end:
+                break
+        found.append(Segment(line_number, start, stop, line[start:stop]))
+    return found
+
+
+def column_cells(block: list[list[Segment]]) -> list[tuple[int, int, str]]:
+    """Cells of a block of fixed-width lines (one table row printed over several lines):
+    segments whose spans overlap on different lines are one cell, its text read top to
+    bottom. Returns (start, end, text) per cell, left to right."""
+    pieces = sorted((s for line in block for s in line), key=lambda s: (s.start, s.line))
+    cells: list[list] = []  # [start, end, [segments]]
+    for s in pieces:
+        # Spans are sorted by start, so only the last cell can overlap this one.
+        if cells and s.start < cells[-1][1] and all(t.line != s.line for t in cells[-1][2]):
+            cells[-1][1] = max(cells[-1][1], s.end)
+            cells[-1][2].append(s)
+        else:
+            cells.append([s.start, s.end, [s]])
+    return [(start, end, " ".join(t.text for t in sorted(group, key=lambda t: (t.line, t.start))))
+            for start, end, group in cells]
