@@ -35,8 +35,8 @@ _SNIFF_MARKUP_CHARS = 4096
 _SNIFF_CHARS = 200_000
 _WRAPPER = re.compile(r"<(?:SEC-DOCUMENT|SEC-HEADER|SUBMISSION|IMS-HEADER|ownershipDocument)\b|-----BEGIN PRIVACY", re.I)
 _HTML_MARKUP = re.compile(r"<(?:html|body)\b", re.I)
-# Title words may be split by tags and entities; matched on upper-cased text. Each alternative
-# of _GAP starts with a different character, so the repetition cannot backtrack.
+# Title words may be split by tags and entities; matched on upper-cased text. No two alternatives
+# of _GAP match the same text, so a failed match gives up in time linear in the gap.
 _GAP = r"(?:\s|&NBSP;|&#160;|&#XA0;|<[^<>]{0,200}>)+"
 _TITLE_HTML = re.compile(
     r"STATEMENT" + _GAP + r"OF" + _GAP + r"CHANGES" + _GAP + r"IN" + _GAP + r"BENEFICIAL" + _GAP + r"OWNERSHIP"
@@ -324,7 +324,6 @@ _COLUMN_RULES: tuple[tuple[re.Pattern, re.Pattern | None, str], ...] = tuple(
 
 @dataclass
 class _Table:
-    columns: dict[int, str]  # grid column -> what the form prints there
     rows: list[dict[str, tuple[str, list[str]]]]  # per data row: column -> (text, marks)
 
 
@@ -364,7 +363,7 @@ def _read_table(table, title_cell) -> _Table:
                 values[name] = (_text(cell, marks=False), _marks(cell))
         if any(text or marks for text, marks in values.values()):
             data.append(values)
-    return _Table(columns, data)
+    return _Table(data)
 
 
 def _find_tables(page: _Page) -> tuple[tuple[object, object] | None, tuple[object, object] | None]:
@@ -469,7 +468,7 @@ def _table_rows(filing: ParsedFiling, table: _Table, part: str, holdings_only: b
             if target not in known:
                 continue
             if column == "is_voluntary":
-                pass
+                pass  # only its marks are read
             elif target in ("security_title", "underlying_title", "nature_of_ownership"):
                 row[target] = clean_text(text)
             elif target.endswith("_date"):
@@ -675,7 +674,7 @@ def _legacy_owners(page: _Page, form: str, cover: of.Relationship | None) -> lis
             start = r + 1
             break
     owners = []
-    for index, placed in enumerate(grid[start:]):
+    for placed in grid[start:]:
         by_col = {col: cell for col, _, cell in placed}
         if 0 not in by_col:
             continue
