@@ -157,6 +157,12 @@ VARIATIONS = {
         x, "<isOfficer>0</isOfficer>", "<isOfficer>1</isOfficer><officerTitle>Chief Executive Officer</officerTitle>"),
     "second owner an officer without a title": lambda x: _second(x, "<isOfficer>0</isOfficer>",
                                                                  "<isOfficer>1</isOfficer>"),
+    "an amendment with the original's date": lambda x: _first(
+        _first(x, "<documentType>4</documentType>", "<documentType>4/A</documentType>"),
+        "<periodOfReport>", "<dateOfOriginalSubmission>2020-02-12</dateOfOriginalSubmission><periodOfReport>"),
+    # The legacy page prints 'FORM 4' for a 4/A too: without the original's date it reads as a Form 4.
+    "an amendment without the original's date": lambda x: _first(
+        x, "<documentType>4</documentType>", "<documentType>4/A</documentType>"),
     "shares with six decimals": lambda x: _first(x, "<value>1393</value>", "<value>1393.123456</value>"),
     "no second street line and no zip": lambda x: re.sub(
         r"<rptOwnerZipCode>[^<]*</rptOwnerZipCode>", "<rptOwnerZipCode></rptOwnerZipCode>",
@@ -182,6 +188,15 @@ def test_legacy_page_of_a_varied_filing_equals_its_xml(variation, tmp_path):
     page = subprocess.run(["xsltproc", str(XSL), str(source)], check=True, capture_output=True, timeout=60).stdout
     got = reading(_read_as_a_user_would(page.decode("utf-8")))
     assert differences(got, expected(xml, "edgar_legacy")) == []
+
+
+@pytest.mark.parametrize("variation", sorted(VARIATIONS))
+def test_current_page_of_a_varied_filing_equals_its_xml(variation):
+    if not XML.is_dir():
+        pytest.skip("../shared/corpus is not next to the repository")
+    xml = VARIATIONS[variation]((XML / f"{BASE_FORM4}.xml").read_text(encoding="utf-8"))
+    got = reading(_read_as_a_user_would(render(xml)))
+    assert differences(got, expected(xml, "edgar_current")) == []
 
 
 def test_an_owner_box_without_a_name_leaves_the_name_null():
