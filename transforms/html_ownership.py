@@ -240,30 +240,36 @@ class _Page:
 
     def __init__(self, root) -> None:
         self.root = root
-        self.order = {element: i for i, element in enumerate(root.iter())}
-        if len(self.order) > _MAX_ELEMENTS:
-            raise ParseError("too_large", f"the page has {len(self.order):,} elements; a Form 3/4/5 page has a few "
+        elements = list(root.iter())
+        if len(elements) > _MAX_ELEMENTS:
+            raise ParseError("too_large", f"the page has {len(elements):,} elements; a Form 3/4/5 page has a few "
                                           f"thousand (limit {_MAX_ELEMENTS:,})")
+        self.order = {element: i for i, element in enumerate(elements)}
         texts: dict = {}  # element -> (text prefix, holds a table cell), children dropped once read
         leaves: dict = {}
-        for _, element in etree.iterwalk(root, events=("end",)):
-            tag = _tag(element)
+        # In reverse page order every child comes before its parent.
+        for element in reversed(elements):
+            tag = element.tag if isinstance(element.tag, str) else ""
             parts = [] if tag == "sup" else [element.text or ""]
             size, cells = len(parts[0]) if parts else 0, False
             for child in element:
+                child_tag = child.tag if isinstance(child.tag, str) else ""
                 child_text, child_cells = texts.pop(child, ("", False))
-                cells = cells or child_cells or _tag(child) in _GRID_TAGS
+                cells = cells or child_cells or child_tag in _GRID_TAGS
                 if size < _LEAF_CHARS:
-                    block = _tag(child) in _BLOCK or _tag(child) == "br"
-                    piece = f" {child_text} " if block else child_text
-                    parts.append(piece)
-                    size += len(piece)
-                if child.tail and size < _LEAF_CHARS:
-                    parts.append(child.tail)
-                    size += len(child.tail)
-            text = (clean_text("".join(parts)) or "")[:_LEAF_CHARS]
+                    if child_text:
+                        piece = f" {child_text} " if child_tag in _BLOCK else child_text
+                        parts.append(piece)
+                        size += len(piece)
+                    elif child_tag == "br":
+                        parts.append(" ")
+                    tail = child.tail
+                    if tail:
+                        parts.append(tail)
+                        size += len(tail)
+            text = (clean_text("".join(parts)) or "")[:_LEAF_CHARS] if size or len(parts) > 1 else ""
             texts[element] = (text, cells)
-            if tag in _LEAF_TAGS and not cells and text:
+            if text and not cells and tag in _LEAF_TAGS:
                 for child in element:
                     if leaves.get(child) == text:
                         del leaves[child]
