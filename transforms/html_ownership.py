@@ -594,38 +594,47 @@ def _relationships(box) -> of.Relationship:
 _ADDRESS_MARKERS = re.compile(r"^\((?:Last|Street|City)\)", re.I)
 
 
+_ADDRESS_CAPTION = re.compile(r"^\((?:Last|First|Middle|Street|City|State|Zip)\)$", re.I)
+
+
 def _current_owner(box) -> _Owner:
     """An owner box of the current page: the name (a link to the owner's EDGAR page), then
-    the street lines above '(Street)', then city, state and zip in cells of their own."""
+    the street lines between '(Last) (First) (Middle)' and '(Street)', then city, state and
+    zip above '(City) (State) (Zip)', in cells of their own (or on one line)."""
     owner = _Owner(cik=_cik_of(box))
     address = owner.address
     link = next((a for a in box.iter("a") if _CIK_LINK.search(a.get("href") or "")), None)
-    lines = _box_lines(box, _OWNER_LABEL)
+    lines = [line for line in _box_lines(box, _OWNER_LABEL) if line]
     if link is not None:
         owner.name = clean_text(_text(link))
     elif lines and not _ADDRESS_MARKERS.match(lines[0]):  # no name printed: the box starts with '(Last)'
         owner.name = clean_text(lines[0])
-    streets: list[str] = []
-    section = "name"
-    for tr in box.iter("tr"):
-        if tr.find(".//tr") is not None:
-            continue
-        cells = [_text(c, marks=False) for c in _row_cells(tr)]
-        joined = " ".join(c for c in cells if c)
-        if joined.startswith("(Last)"):
-            section = "street"
-        elif joined.startswith("(Street)"):
-            section = "city"
-        elif joined.startswith("(City)"):
-            section = "done"
-        elif section == "street":
-            streets.append(joined)
-        elif section == "city" and cells:
-            parts = (cells + ["", "", ""])[:3]
-            address.city, address.state, address.zip = (clean_text(p) for p in parts)
-    address.street1 = clean_text(streets[0]) if streets else None
-    address.street2 = clean_text(" ".join(streets[1:])) if len(streets) > 1 else None
+    at = {caption: next((i for i, line in enumerate(lines) if line.startswith(caption)), None)
+          for caption in ("(Last)", "(Street)", "(City)")}
+    if at["(Last)"] is not None and at["(Street)"] is not None:
+        streets = [line for line in lines[at["(Last)"] + 1:at["(Street)"]] if not _ADDRESS_CAPTION.match(line)]
+        address.street1 = clean_text(streets[0]) if streets else None
+        address.street2 = clean_text(" ".join(streets[1:])) if len(streets) > 1 else None
+    if at["(Street)"] is not None and at["(City)"] is not None:
+        place = [line for line in lines[at["(Street)"] + 1:at["(City)"]] if not _ADDRESS_CAPTION.match(line)]
+        row = _place_row(box)
+        if row is not None:  # city, state and zip cells: a blank one keeps the others in place
+            address.city, address.state, address.zip = row
+        elif place:
+            address.city, address.state, address.zip = of.city_state_zip(" ".join(place))
     return owner
+
+
+def _place_row(box) -> tuple[str | None, str | None, str | None] | None:
+    """The row of three cells just above the '(City) (State) (Zip)' captions, if the box has one."""
+    rows = [tr for tr in box.iter("tr") if tr.find(".//tr") is None]
+    for i, tr in enumerate(rows):
+        if _text(tr, marks=False).startswith("(City)") and i > 0:
+            cells = [clean_text(_text(c, marks=False)) for c in _row_cells(rows[i - 1])]
+            if len(cells) == 3 and not any(c and _ADDRESS_CAPTION.match(c) for c in cells):
+                return cells[0], cells[1], cells[2]
+            return None
+    return None
 
 
 def _legacy_owner(cell) -> _Owner:

@@ -206,3 +206,21 @@ def test_an_owner_box_without_a_name_leaves_the_name_null():
     owner = html_ownership.read(without)[0].rows["reporting_owners"][0]
     assert (owner["owner_name"], owner["owner_cik"], owner["street1"], owner["city"]) == (
         None, None, "C/O NORTHWIND GRID SYSTEMS CORP.", "AUSTIN")
+
+
+def test_an_owner_box_with_street_lines_broken_by_br_and_the_city_on_one_line():
+    """The same box laid out otherwise: street lines as spans split by <br>, city, state and
+    zip on one line. Lines come from the layout, so the address reads the same."""
+    page = (Path(__file__).resolve().parents[2] / "fixtures" / "html_ownership" / "form3_holdings.html").read_text()
+    old = ('<table border="0" width="100%"><tr><td><span class="FormData">C/O NORTHWIND GRID SYSTEMS CORP.</span></td>'
+           '</tr><tr><td><span class="FormData">4400 RIVERSIDE DRIVE</span></td></tr></table>')
+    new = '<span class="FormData">C/O NORTHWIND GRID SYSTEMS CORP.</span><br>\n<span class="FormData">4400 RIVERSIDE DRIVE</span>'
+    old_place = ('<table border="0" width="100%"><tr><td width="33%"><span class="FormData">AUSTIN</span></td>'
+                 '<td width="33%"><span class="FormData">TX</span></td><td width="33%"><span class="FormData">78746'
+                 '</span></td></tr></table>')
+    new_place = '<div><span class="FormData">AUSTIN, TX\n78746</span></div>'
+    assert old in page and old_place in page
+    varied = page.replace(old, new).replace(old_place, new_place)
+    owner = html_ownership.read(varied)[0].rows["reporting_owners"][0]
+    assert (owner["street1"], owner["street2"], owner["city"], owner["state"], owner["zip"]) == (
+        "C/O NORTHWIND GRID SYSTEMS CORP.", "4400 RIVERSIDE DRIVE", "AUSTIN", "TX", "78746")
