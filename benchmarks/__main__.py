@@ -16,7 +16,10 @@ behind it, as JSON; next to it the chart (throughput.png) and cProfile reports.
    through a bare lxml pass that pulls the same fields as strings:
    filingflow / edgartools and filingflow / lxml floor (medians of per-round
    ratios).
-3. End to end: `nightly` on N generated filings of every kind into an empty
+3. Renderings of the corpus's Forms 3/4 (../shared/renderings, and variations made
+   with w3m, lynx and pdftotext where installed): quarantined files, field accuracy
+   against the XML and exact row counts per converter (benchmarks/rendering_accuracy.py).
+4. End to end: `nightly` on N generated filings of every kind into an empty
    warehouse (100,000; --quick 2,000), then a run with nothing new, then one
    with 1,000 (--quick 100) new files; DuckDB load and `filingflow export`.
 """
@@ -28,7 +31,7 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import parse_speed
+from benchmarks import parse_speed, rendering_accuracy
 from benchmarks.chart import throughput_chart
 from benchmarks.generator import KINDS, generate
 
@@ -223,7 +226,25 @@ def main(argv: list[str] | None = None) -> int:
                                             out.parent / "profile_legacy_ascii.txt"),
     }
 
-    # 3. end to end
+    # 3. renderings of real filings: field accuracy per converter against their XML
+    if rendering_accuracy.RENDERINGS.is_dir():
+        rendered = [rendering_accuracy.measure(c) for c in rendering_accuracy.converters()]
+        rendered += rendering_accuracy.measure_variations()
+        results["renderings"] = {}
+        for r in rendered:
+            results["renderings"][r.converter] = {"files": len(r.files), "quarantined": len(r.quarantined),
+                                                  "fields": r.fields, "accuracy": r.accuracy,
+                                                  "exact_rows": r.exact_rows}
+            table.check("rendering: quarantined", r.converter, f"{len(r.quarantined)}", len(r.quarantined), 0,
+                        at_least=False)
+            table.check("rendering: field accuracy", r.converter, f"{r.accuracy:.2%} of {r.fields:,}",
+                        r.accuracy * 100, rendering_accuracy.TARGET_ACCURACY * 100, at_least=True, unit="%")
+            table.check("rendering: exact row counts", r.converter, f"{r.exact_rows:.1%}", r.exact_rows * 100,
+                        rendering_accuracy.TARGET_EXACT_ROWS * 100, at_least=True, unit="%")
+    else:
+        notes.append(f"no shared renderings at {rendering_accuracy.RENDERINGS}: rendering accuracy skipped")
+
+    # 4. end to end
     if not args.no_e2e:
         from benchmarks.e2e import end_to_end
         print(f"end to end: generating {n_e2e:,} filings and running the pipeline three times ...", flush=True)

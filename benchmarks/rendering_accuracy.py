@@ -1,6 +1,6 @@
 """Field accuracy of renderings of Forms 3/4 against their XML, per converter.
 
-    python -m benchmarks.rendering_accuracy [RENDERINGS_DIR]
+    python -m benchmarks.rendering_accuracy [RENDERINGS_DIR] [-v] [--no-variations]
 
 `../shared/renderings/<converter>/<name>.<ext>` is a rendering (EDGAR's legacy
 stylesheet page, as HTML or printed to PDF, through a converter) of
@@ -21,12 +21,19 @@ the number, which text without column positions loses; the Reporting Owners
 table prints the officer's title and the 'other' text but no mark, so an empty
 Officer or Other cell leaves is_officer / is_other null.
 
-Used by tests/unit/transforms/test_rendering_accuracy.py (targets asserted) and by
+The same pages are also rendered here with other tools and widths (`VARIATIONS`:
+w3m at 100 and 300 columns, lynx, pdftotext without -layout) where those tools are
+installed.
+
+Used by tests/integration/test_rendering_accuracy.py (targets asserted) and by
 `make bench` (benchmarks/__main__.py prints the table).
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -186,6 +193,40 @@ def measure(converter: str, root: Path = RENDERINGS, truth_dir: Path = TRUTH) ->
     return result
 
 
+# Renderings made here, from the same HTML pages and PDFs, with other tools and widths: the
+# reader must read the layout, not the quirks of the converters the shared set was made with.
+VARIATIONS = {
+    "w3m-cols100": ("html", ["w3m", "-dump", "-cols", "100", "-T", "text/html", "{src}"]),
+    "w3m-cols300": ("html", ["w3m", "-dump", "-cols", "300", "-T", "text/html", "{src}"]),
+    "lynx-width160": ("html", ["lynx", "-dump", "-width=160", "-nolist", "-force_html", "{src}"]),
+    "pdftotext-raw": ("pdf", ["pdftotext", "{src}", "-"]),
+}
+
+
+def make_variation(name: str, root: Path, out: Path) -> bool:
+    """Render every page of `root`/html (or PDF of `root`/pdf) with the variation's tool into
+    `out`/name; False when the tool is not installed."""
+    source, command = VARIATIONS[name]
+    if shutil.which(command[0]) is None:
+        return False
+    target = out / name
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted((root / source).iterdir()):
+        args = [a.replace("{src}", str(path)) for a in command]
+        done = subprocess.run(args, capture_output=True, timeout=60, check=False)
+        (target / (path.stem + ".txt")).write_bytes(done.stdout)
+    return True
+
+
+def measure_variations(root: Path = RENDERINGS, names=tuple(VARIATIONS)) -> list[ConverterResult]:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            if make_variation(name, root, Path(tmp)):
+                results.append(measure(name, Path(tmp)))
+    return results
+
+
 def table_lines(results: list[ConverterResult]) -> list[str]:
     lines = [f"{'converter':<18} {'files':>5} {'quarantined':>11} {'fields':>7} {'accuracy':>9} {'exact rows':>10}  status"]
     for r in results:
@@ -196,11 +237,14 @@ def table_lines(results: list[ConverterResult]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    root = Path(argv[0]) if argv else RENDERINGS
+    paths = [a for a in argv if not a.startswith("-")]
+    root = Path(paths[0]) if paths else RENDERINGS
     if not root.is_dir():
         print(f"no renderings at {root}")
         return 0
     results = [measure(c, root) for c in converters(root)]
+    if "--no-variations" not in argv:
+        results += measure_variations(root)
     print("\n".join(table_lines(results)))
     if "-v" in argv:
         for r in results:
