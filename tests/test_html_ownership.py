@@ -150,8 +150,7 @@ def test_form3_holdings_only_golden():
             officer_title="Chief Financial Officer")]
     assert rows_of(parsed, "signatures") == [
         row("signatures", signature_index=0, name="Maria Lopez", title="Attorney-in-Fact for Chidi Okafor",
-            as_filed="/s/ Maria Lopez, as Attorney-in-Fact for Chidi Okafor",
-            signed_date=dt.date(2024, 1, 12))]
+            as_filed="/s/ Maria Lopez, as Attorney-in-Fact for Chidi Okafor", signed_date=dt.date(2024, 1, 12))]
     assert [r["footnote_id"] for r in rows_of(parsed, "footnotes")] == ["F1", "F2", "F3", "F4"]
     assert rows_of(parsed, "footnotes")[3] == row(
         "footnotes", footnote_id="F4",
