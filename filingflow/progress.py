@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn
 from rich.text import Text
 
+from filingflow.terminal_text import has_controls
+
 
 class Rates:
     """Files and filings parsed so far, their rates and the time left, from the start of the parse step."""
@@ -63,7 +65,7 @@ def logfmt(**fields) -> str:
         if value is None:
             continue
         text = str(value)
-        if not text or any(c in text for c in ' "=\\\t\n'):
+        if not text or any(c in text for c in ' "=\\') or has_controls(text):  # JSON escapes controls
             text = json.dumps(text)
         parts.append(f"{key}={text}")
     return " ".join(parts)

@@ -8,6 +8,7 @@ from dataclasses import fields
 
 from filingflow.config import Settings
 from filingflow.lake import location as lake_location
+from filingflow.terminal_text import printable
 from flows import prefect_env
 from flows.commands.common import add_settings
 from flows.commands.sources import add_source_flags, checked_source_options, input_paths
@@ -77,6 +78,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def format_summary(s) -> str:
+    """The run summary; file names, errors and details are data: their control characters are escaped,
+    so no file name can forge a line."""
     lines = [
         f"filingflow run {s.run_id}",
         f"  files: {s.files_seen} seen, {s.files_new} new or changed, {s.files_unchanged} unchanged (skipped), "
@@ -96,12 +99,12 @@ def format_summary(s) -> str:
     for suite, expectation, column, count in s.failed_expectations:
         lines.append(f"    FAILED {suite}: {expectation} ({column}): {count} rows")
     for path, error, detail in s.quarantined:
-        lines.append(f"  quarantined {path}: {error}: {detail}")
+        lines.append(f"  quarantined {printable(path)}: {printable(str(error))}: {printable(str(detail))}")
     if s.dq_docs:
-        lines.append(f"  data docs: {s.dq_docs}")
+        lines.append(f"  data docs: {printable(s.dq_docs)}")
     if s.report:
-        lines.append(f"  report: {s.report}")
-    lines.append(f"  warehouse: {s.warehouse}   lake: {s.lake}")
+        lines.append(f"  report: {printable(s.report)}")
+    lines.append(f"  warehouse: {printable(s.warehouse)}   lake: {printable(s.lake)}")
     return "\n".join(lines)
 
 
