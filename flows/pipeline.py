@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -190,7 +190,27 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
         except BrokenProcessPool as exc:
             # A worker died (out of memory, or a __main__ script without its guard): read the chunk here.
             get_run_logger().warning("chunk %d: a parse worker died (%s); reading the chunk in-process", chunk_no, exc)
+    if settings.max_file_seconds and parse_pool.can_fork():  # a child that can be stopped, even inside C
+        return _read_chunk_in_child(chunk_no, files, known, loaded_hashes, settings, run_id)
     return _read_chunk(chunk_no, files, known, loaded_hashes, settings, run_id)
+
+
+def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str, str],
+                         loaded_hashes: dict[str, str], settings: RunSettings, run_id: str) -> ChunkResult:
+    """_read_chunk in a forked child (flows/parse_pool.py); a file it had to be killed on is quarantined."""
+    read = partial(_read_chunk, chunk_no, known=known, loaded_hashes=loaded_hashes, settings=settings, run_id=run_id)
+    result, given_up = parse_pool.read_in_child(read, files, settings.max_file_seconds)
+    for index, why in given_up:
+        info = files[index]
+        outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined", stage="parse")
+        if why == "timeout":
+            outcome.error = "parse_timeout"
+            outcome.detail = (f"reading took longer than the per-file limit of {settings.max_file_seconds:g} s "
+                              "(max_file_seconds); stopped by killing its process")
+        else:
+            outcome.error, outcome.detail = "reader_crash", f"the process reading the file died ({why[6:]})"
+        result.outcomes.append(outcome)
+    return result
 
 
 def _read_chunk_in_worker(chunk_no: int, files: list[InputFile], known: dict[str, str], settings: RunSettings,
@@ -198,7 +218,7 @@ def _read_chunk_in_worker(chunk_no: int, files: list[InputFile], known: dict[str
     return _read_chunk(chunk_no, files, known, parse_pool.shared(), settings, run_id)
 
 
-def _read_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
+def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
                 settings: RunSettings, run_id: str) -> ChunkResult:
     loaded_at = dt.datetime.now(dt.timezone.utc)
     rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
