@@ -59,6 +59,8 @@ class RunSettings:
     retry_quarantined: bool = False
     # Folder of the per-run HTML report (<run_id>.html); None writes none.
     reports_dir: Path | None = None
+    # Folders a symlinked input file may resolve into besides the inputs (flows/discover.py).
+    symlink_roots: list[Path] = field(default_factory=list)
     # EDGAR inputs (edgar+https://..., edgar:/mirror): user agent, forms, index dates, cache.
     sources: SourceOptions = field(default_factory=SourceOptions)
 
@@ -413,7 +415,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         loaded_hashes = warehouse.loaded_hashes(con)
     if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
         ledger = {path: e for path, e in ledger.items() if e.status != "quarantined"}
-    files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes))
+    files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes), settings.symlink_roots)
     # Same path, size and mtime as the ledger: unchanged without reading a byte.
     fresh = [f for f in files if not f.error and (e := ledger.get(f.path)) is not None
              and e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]

@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from dataclasses import fields
+from pathlib import Path
 
 from filingflow.config import Settings
 from filingflow.lake import location as lake_location
@@ -21,7 +22,8 @@ def run_settings(settings: Settings):
 
     values = {f.name: settings[f.name] for f in fields(RunSettings)
               if f.name in settings and settings[f.name] is not None}
-    values.update(inputs=input_paths(settings.input), lake=lake_location(settings.lake))
+    values.update(inputs=input_paths(settings.input), lake=lake_location(settings.lake),
+                  symlink_roots=[Path(p) for p in settings.symlink_roots or []])
     return RunSettings(**values)
 
 
@@ -111,6 +113,7 @@ def format_summary(s) -> str:
 def register(sub) -> None:
     run = sub.add_parser("run", help="run the nightly flow now")
     add_settings(run, "input", "warehouse", "lake", "dq_dir", "reports_dir", "max_file_bytes", "max_file_seconds",
+                 "symlink_roots",
                  "lock_wait_seconds", "max_error_rate", "chunk_size", "parse_workers", "task_runner", "dask_address")
     run.add_argument("--retry-quarantined", action="store_true",
                      help="read quarantined files again even when unchanged (after a reader fix)")
