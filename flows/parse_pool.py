@@ -106,6 +106,9 @@ def shared() -> Any:
 def _start_worker(value: Any) -> None:
     global _shared
     _shared = value
+    # Ctrl-C reaches every process of the terminal's group: the run handles it (flows/stopping.py) and
+    # stops its workers; a worker printing its own KeyboardInterrupt would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- the in-process path: each chunk read in a forked child that can be stopped ------------------------

@@ -492,6 +492,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
         dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
     summary.report = _report(settings, run_id)
+    progress.committed(summary)
     over = [f"{r['suite']}: {r['expectation']} ({r['unexpected_count']} of {r['element_count']} rows)"
             for r in validation.results.to_pylist()
             if r["severity"] == "error" and not r["success"]

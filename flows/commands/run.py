@@ -4,15 +4,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from dataclasses import fields
 from pathlib import Path
 
 from filingflow.config import Settings
 from filingflow.lake import location as lake_location
 from filingflow.terminal_text import printable
-from flows import prefect_env
+from flows import prefect_env, stopping
 from flows.commands.common import add_settings
-from flows.commands.sources import add_source_flags, checked_source_options, input_paths
+from flows.commands.sources import add_source_flags, checked_source_options, input_paths, missing_input
 
 
 def run_settings(settings: Settings):
@@ -58,25 +59,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     prefect_env.apply_defaults()
     reporter = choose_reporter(args)
     _logging_env(args, reporter)
+    problem = missing_input(args.settings.input)
+    if problem:  # before Prefect starts: a typo in a path is a usage error, not an empty run
+        print(f"filingflow run: {printable(problem)}", file=sys.stderr)
+        return stopping.USAGE
     from filingflow import progress
     from flows.pipeline import DataQualityFailed, nightly
 
     settings = run_settings(args.settings)
     settings.retry_quarantined = args.retry_quarantined
     settings.sources = checked_source_options(args)
+    before = stopping.identity(settings.warehouse)
     try:
-        with progress.reporting(reporter):
+        with stopping.stop_on_signals("run", settings.warehouse), progress.reporting(reporter):
             summary = nightly(settings)
     except DataQualityFailed as exc:
         print(format_summary(exc.summary), file=sys.stderr if args.quiet else sys.stdout)
-        print(f"filingflow run failed: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
-        print(f"filingflow run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        print(f"filingflow run failed: {printable(str(exc))}", file=sys.stderr)
+        return stopping.FAILED
+    except Exception as exc:  # noqa: BLE001 - the run itself failed: say why in one line, exit non-zero
+        summary = progress.committed_summary()
+        if args.verbose:
+            traceback.print_exc()
+        if summary is None:
+            print(f"filingflow run failed: {printable(stopping.one_line(exc))}; "
+                  f"{stopping.warehouse_state(settings.warehouse, before)}", file=sys.stderr)
+            return stopping.FAILED
+        # The warehouse committed before Prefect failed (its API gone, say): the run is done.
+        print(f"filingflow run: the run committed, then Prefect failed ({printable(stopping.one_line(exc))}); "
+              "its flow run may not show as completed", file=sys.stderr)
     if not args.quiet:
         print(format_summary(summary))
-    return 0
+    return stopping.DONE
 
 
 def format_summary(s) -> str:
