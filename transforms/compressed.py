@@ -47,30 +47,33 @@ def kind(data: bytes) -> str | None:
 
 
 class _Budget:
-    def __init__(self, limit: int, compressed: int):
+    def __init__(self, limit: int, compressed: int, compressed_outside: bool = True):
         self.limit, self.compressed, self.used = limit, compressed, 0
+        # A plain tar is not compressed: a member declaring more than it holds is too large, not a bomb.
+        self.compressed_outside = compressed_outside
 
     def reserve(self, name: str, declared: int) -> None:
         """Refuse a member whose header declares more bytes than the budget has left, before reading it."""
         if self.used + declared > self.limit:
-            raise ParseError("file_too_large", f"archive member {name!r} declares {declared:,} bytes: the archive "
-                                               f"would expand past the per-file limit of {self.limit:,} bytes",
-                             stage="decode")
+            self._refuse(self.used + declared, f"archive member {name!r} declares {declared:,} bytes: ")
 
     def take(self, n: int) -> None:
         self.used += n
         if self.used > self.limit:
-            if self.used > BOMB_RATIO * self.compressed:
-                raise ParseError("decompression_bomb",
-                                 f"{self.compressed} compressed bytes expand past the limit of {self.limit} bytes "
-                                 f"(over {self.used // self.compressed}x): refused", stage="decode")
-            raise ParseError("file_too_large", f"the archive expands past the per-file limit of {self.limit} bytes",
-                             stage="decode")
+            self._refuse(self.used)
+
+    def _refuse(self, used: int, what: str = "") -> None:
+        if self.compressed_outside and used > BOMB_RATIO * self.compressed:
+            raise ParseError("decompression_bomb",
+                             f"{what}{self.compressed} compressed bytes expand past the limit of {self.limit} bytes "
+                             f"(over {used // self.compressed}x): refused", stage="decode")
+        raise ParseError("file_too_large", f"{what}the archive expands past the per-file limit of {self.limit:,} bytes",
+                         stage="decode")
 
 
 def members(data: bytes, max_bytes: int = DEFAULT_MAX_EXPANDED_BYTES) -> Iterator[Member]:
     """The files inside an archive (kind(data) is not None), each whole, in archive order."""
-    yield from _expand("", data, _Budget(max_bytes, max(1, len(data))), 0)
+    yield from _expand("", data, _Budget(max_bytes, max(1, len(data)), kind(data) != "tar"), 0)
 
 
 def _expand(name: str, data: bytes, budget: _Budget, depth: int) -> Iterator[Member]:

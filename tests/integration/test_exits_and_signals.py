@@ -171,3 +171,47 @@ def test_one_signal_stops_a_run_and_everything_it_started(prefect_api, tmp_path,
     time.sleep(0.5)
     survivors = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert survivors == [], [p.cmdline() for p in survivors]
+
+
+# --- a run's end, told truthfully ----------------------------------------------------------------------
+
+def _run_argv(tmp_path: Path) -> list[str]:
+    inputs = tmp_path / "in"
+    inputs.mkdir(exist_ok=True)
+    (inputs / "form4.txt").write_bytes(SEED_FORM4.read_bytes())
+    return ["run", "--input", str(inputs), "--warehouse", str(tmp_path / "wh.duckdb"), "--lake",
+            str(tmp_path / "lake"), "--dq-dir", str(tmp_path / "dq"), "--reports-dir", str(tmp_path / "reports")]
+
+
+def test_a_run_that_committed_reports_success_when_prefect_fails_after(prefect_api, tmp_path, monkeypatch, capsys):
+    import flows.pipeline as pipeline
+
+    real = pipeline.nightly
+
+    def api_gone_after_the_commit(settings):
+        real(settings)
+        raise ConnectionRefusedError(111, "Connection refused")  # Prefect's client, its API server gone
+
+    monkeypatch.setattr(pipeline, "nightly", api_gone_after_the_commit)
+    assert main(_run_argv(tmp_path)) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines()[-1] == ("filingflow run: the run committed, then Prefect failed (ConnectionRefusedError: "
+                                    "[Errno 111] Connection refused); its flow run may not show as completed")
+    assert out.startswith("filingflow run ") and "  filings loaded: 1" in out
+
+
+def test_a_run_that_fails_before_its_commit_says_the_warehouse_is_as_before(prefect_api, tmp_path, monkeypatch,
+                                                                             capsys):
+    import flows.pipeline as pipeline
+
+    def broken_load(*args, **kwargs):
+        raise RuntimeError("TransactionContext Error: cannot rollback - no transaction is active") from OSError(
+            28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.warehouse, "load_run", broken_load)
+    assert main(_run_argv(tmp_path)) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == ("filingflow run failed: the disk is full (no space left on device); "
+                                    "nothing was committed: the warehouse is as before")
+    assert "Traceback" not in err
