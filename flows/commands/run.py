@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -66,6 +67,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from filingflow import progress
     from flows.pipeline import DataQualityFailed, nightly
 
+    if not args.verbose:
+        _one_line_failures()
     settings = run_settings(args.settings)
     settings.retry_quarantined = args.retry_quarantined
     settings.sources = checked_source_options(args)
@@ -91,6 +94,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_summary(summary))
     return stopping.DONE
+
+
+class _NoFailureDumps(logging.Filter):
+    """Prefect logs a failed task or flow with its traceback; the command says the failure in one line
+    itself (--verbose lets the dumps through)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and record.name.startswith("prefect"))
+
+
+def _one_line_failures() -> None:
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+                                      if name.startswith("prefect"))]
+    for handler in {h for logger in loggers for h in logger.handlers}:
+        if not any(isinstance(f, _NoFailureDumps) for f in handler.filters):
+            handler.addFilter(_NoFailureDumps())
 
 
 def format_summary(s) -> str:
