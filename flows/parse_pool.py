@@ -202,6 +202,7 @@ def _child(read, items: list, writable: int) -> None:  # pragma: no cover - runs
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle: it kills this child
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.set_wakeup_fd(-1)  # the run's signal pipe is the run's, not this copy's
         faults.forked_from(os.getppid())
         out = os.fdopen(writable, "wb", buffering=0)
 

@@ -215,3 +215,15 @@ def test_a_run_that_fails_before_its_commit_says_the_warehouse_is_as_before(pref
     assert err.splitlines()[-1] == ("filingflow run failed: the disk is full (no space left on device); "
                                     "nothing was committed: the warehouse is as before")
     assert "Traceback" not in err
+
+
+def test_output_piped_to_head_ends_quietly(tmp_path):
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "wh.duckdb")).close()
+    command = (f"'{sys.executable}' -m flows.cli sql 'SELECT * FROM range(500000)' --format csv "
+               f"--warehouse '{tmp_path}/wh.duckdb' | head -2")
+    done = subprocess.run(["/bin/sh", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.stdout == "range\n0\n"
+    assert done.stderr == ""
