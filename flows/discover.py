@@ -90,18 +90,19 @@ def discover(inputs: list[Path | str | InputFile], symlink_roots: list[Path | st
         if absolute in seen:
             continue
         seen.add(absolute)
-        if os.path.islink(absolute) and os.path.isdir(absolute):
+        link = os.path.islink(absolute)
+        if link and os.path.isdir(absolute):
             result.append(InputFile(absolute, 0, None, ("symlinked_folder",
                                                           "a symlink to a folder inside the input is not followed")))
             continue
-        if root is not None and os.path.islink(absolute) and os.path.exists(absolute):
+        if link and root is not None and os.path.exists(absolute):
             target = os.path.realpath(absolute)
             if not _inside(target, [os.path.realpath(root), *extra_roots]):
                 result.append(InputFile(absolute, 0, None, (
                     "symlink_outside_input", f"a symlink to {target}, outside the input folder {root}: not read "
                                              "(allow its folder with the symlink_roots setting)")))
                 continue
-        if not os.path.exists(absolute) and not os.path.islink(absolute):
+        if not link and not os.path.exists(absolute):
             result.append(InputFile(absolute, 0, None, ("missing_input", "no such file or folder")))
             continue
         result.append(_stat(absolute))

@@ -60,12 +60,9 @@ def test_a_missing_input_or_a_glob_matching_nothing_is_status_2(command, given, 
 
 
 def test_an_operational_error_is_one_line_and_verbose_shows_the_trace(tmp_path, capsys, monkeypatch):
-    from flows.commands import status
-
     def broken(args):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(status, "cmd_status", broken)
     parser_args = ["status", "--warehouse", str(tmp_path / "wh.duckdb")]
     monkeypatch.setattr("flows.cli.build_parser", _parser_with(broken))
     assert main(parser_args) == 1
