@@ -17,6 +17,7 @@ still being there means nothing was committed."""
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import signal
 import threading
@@ -32,13 +33,24 @@ _lock = threading.Lock()
 
 
 def stop_children(grace: float = STOP_GRACE_SECONDS) -> None:
-    """Terminate every descendant of this process, then kill those still there after `grace` seconds."""
+    """Terminate every descendant of this process, then kill those still there after `grace` seconds.
+    Looked for again after each round: while they stop, the run's other threads may start new ones (a
+    chunk whose pool worker died is read again in a new child)."""
+    for _ in range(5):
+        if not _stop_descendants(grace):
+            return
+
+
+def _stop_descendants(grace: float) -> bool:
+    """One round of stop_children; False when there was none left."""
     import psutil
 
     try:
         children = psutil.Process().children(recursive=True)
     except psutil.Error:
-        return
+        return False
+    if not children:
+        return False
     for child in children:
         try:
             child.terminate()
@@ -51,6 +63,7 @@ def stop_children(grace: float = STOP_GRACE_SECONDS) -> None:
         except psutil.Error:
             pass
     psutil.wait_procs(alive, timeout=grace)
+    return True
 
 
 def identity(path: Path) -> tuple[int, int] | None:
@@ -74,12 +87,13 @@ def stop_on_signals(command: str, warehouse: Path) -> Iterator[None]:
     def stop(signum: int) -> None:
         if not _lock.acquire(blocking=False):
             return  # already stopping (the handler and the watcher both saw the signal)
+        logging.disable(logging.CRITICAL)  # the run's other threads go on a moment: no more log lines
+        stop_children()
         name = signal.Signals(signum).name
-        try:
+        try:  # the last line, whatever the run's threads printed while its children stopped
             os.write(2, f"filingflow {command}: stopped by {name}; {warehouse_state(warehouse, before)}\n".encode())
         except OSError:
             pass
-        stop_children()
         os._exit(128 + signum)
 
     read_end, write_end = os.pipe()

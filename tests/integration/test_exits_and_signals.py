@@ -104,7 +104,8 @@ def test_a_failed_commit_on_a_full_disk_names_the_disk_not_the_rollback():
 
 # --- signals ----------------------------------------------------------------------------------------
 
-def _start_hanging_run(tmp_path: Path, env: dict, pipe_to_tee: bool = False) -> tuple[subprocess.Popen, Path]:
+def _start_hanging_run(tmp_path: Path, env: dict, pipe_to_tee: bool = False, pool: bool = False
+                       ) -> tuple[subprocess.Popen, Path]:
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "form4.txt").write_bytes(SEED_FORM4.read_bytes())
@@ -115,14 +116,17 @@ def _start_hanging_run(tmp_path: Path, env: dict, pipe_to_tee: bool = False) -> 
     script.write_text(DRIVER)
     argv = [sys.executable, str(script), "run", "--input", str(inputs), "--warehouse", str(tmp_path / "wh.duckdb"),
             "--lake", str(tmp_path / "lake"), "--dq-dir", str(tmp_path / "dq"), "--max-file-seconds", "600"]
+    if pool:  # a forkserver and two workers read the files
+        argv += ["--parse-workers", "2", "--chunk-size", "1"]
     env = {**env, "HANG_PIDS": str(pids), "HANG_MODE": "python", "CI": "1"}
     if pipe_to_tee:
         shell = " ".join(f"'{a}'" for a in argv) + f" 2>'{tmp_path}/err.txt' | tee '{tmp_path}/out.txt'"
         proc = subprocess.Popen(["/bin/sh", "-c", f"exec 3>&1; {shell}"], cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
     else:
+        # A session of its own: Ctrl-C on a terminal signals the whole process group, as the test does.
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     for _ in range(3000):  # until the reader hangs (the run is in its parse step), at most 5 minutes
         if any(pids.iterdir()) or proc.poll() is not None:
             break
@@ -139,19 +143,25 @@ def _run_process(proc: subprocess.Popen, pipe_to_tee: bool) -> psutil.Process:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum, ephemeral, pipe_to_tee", [(signal.SIGINT, False, False),
-                                                             (signal.SIGTERM, True, False),
-                                                             (signal.SIGTERM, True, True)],
-                         ids=["sigint", "sigterm-ephemeral-prefect", "sigterm-piped-to-tee"])
-def test_one_signal_stops_a_run_and_everything_it_started(prefect_api, tmp_path, signum, ephemeral, pipe_to_tee):
+@pytest.mark.parametrize("signum, ephemeral, pipe_to_tee, pool", [(signal.SIGINT, False, False, False),
+                                                                   (signal.SIGINT, True, False, True),
+                                                                   (signal.SIGTERM, True, False, False),
+                                                                   (signal.SIGTERM, True, True, False)],
+                         ids=["ctrl-c", "ctrl-c-pool-ephemeral-prefect", "sigterm-ephemeral-prefect",
+                              "sigterm-piped-to-tee"])
+def test_one_signal_stops_a_run_and_everything_it_started(prefect_api, tmp_path, signum, ephemeral, pipe_to_tee,
+                                                          pool):
     env = dict(os.environ)
     if ephemeral:  # no API given: the run starts Prefect's temporary server itself, as a child
         env.pop("PREFECT_API_URL", None)
-    proc, pids = _start_hanging_run(tmp_path, env, pipe_to_tee)
+    proc, pids = _start_hanging_run(tmp_path, env, pipe_to_tee, pool)
     run = _run_process(proc, pipe_to_tee)
     started = run.children(recursive=True)
     assert [p.pid for p in started if str(p.pid) in os.listdir(pids)], "the reader runs in a child of the run"
-    run.send_signal(signum)
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)  # Ctrl-C: every process of the terminal's group gets it
+    else:
+        run.send_signal(signum)
     # A guard against hanging, not a measure: the stop itself takes a few seconds.
     proc.wait(timeout=60)
     if pipe_to_tee:
@@ -180,38 +190,59 @@ def _run_argv(tmp_path: Path) -> list[str]:
             str(tmp_path / "lake"), "--dq-dir", str(tmp_path / "dq"), "--reports-dir", str(tmp_path / "reports")]
 
 
-def test_a_run_that_committed_reports_success_when_prefect_fails_after(prefect_api, tmp_path, monkeypatch, capsys):
-    import flows.pipeline as pipeline
+# `filingflow` with a fault patched in first (each run in a process of its own, as a user's).
+FAULT_DRIVER = f"""
+import sys
+sys.path[:0] = [{str(ROOT)!r}]
+import flows.pipeline as pipeline
 
-    real = pipeline.nightly
-
-    def api_gone_after_the_commit(settings):
-        real(settings)
-        raise ConnectionRefusedError(111, "Connection refused")  # Prefect's client, its API server gone
-
-    monkeypatch.setattr(pipeline, "nightly", api_gone_after_the_commit)
-    assert main(_run_argv(tmp_path)) == 0
-    out, err = capsys.readouterr()
-    assert err.splitlines()[-1] == ("filingflow run: the run committed, then Prefect failed (ConnectionRefusedError: "
-                                    "[Errno 111] Connection refused); its flow run may not show as completed")
-    assert out.startswith("filingflow run ") and "  filings loaded: 1" in out
+FAULT = sys.argv.pop(1)
+real = pipeline.nightly
 
 
-def test_a_run_that_fails_before_its_commit_says_the_warehouse_is_as_before(prefect_api, tmp_path, monkeypatch,
-                                                                             capsys):
-    import flows.pipeline as pipeline
+def api_gone_after_the_commit(settings):
+    real(settings)
+    raise ConnectionRefusedError(111, "Connection refused")  # Prefect's client, its API server gone
 
-    def broken_load(*args, **kwargs):
-        raise RuntimeError("TransactionContext Error: cannot rollback - no transaction is active") from OSError(
-            28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.warehouse, "load_run", broken_load)
-    assert main(_run_argv(tmp_path)) == 1
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.splitlines()[-1] == ("filingflow run failed: the disk is full (no space left on device); "
-                                    "nothing was committed: the warehouse is as before")
-    assert "Traceback" not in err
+def full_disk_at_commit(*args, **kwargs):
+    raise RuntimeError("TransactionContext Error: cannot rollback - no transaction is active") from OSError(
+        28, "No space left on device")
+
+
+if FAULT == "api_gone":
+    pipeline.nightly = api_gone_after_the_commit
+else:
+    pipeline.warehouse.load_run = full_disk_at_commit
+from flows.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _run_with_fault(tmp_path: Path, fault: str) -> subprocess.CompletedProcess:
+    script = tmp_path / "filingflow_fault.py"
+    script.write_text(FAULT_DRIVER)
+    return subprocess.run([sys.executable, str(script), fault, *_run_argv(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, stdin=subprocess.DEVNULL, env={**os.environ, "CI": "1"})
+
+
+def test_a_run_that_committed_reports_success_when_prefect_fails_after(prefect_api, tmp_path):
+    done = _run_with_fault(tmp_path, "api_gone")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stderr.splitlines()[-1] == (
+        "filingflow run: the run committed, then Prefect failed (ConnectionRefusedError: [Errno 111] Connection "
+        "refused); its flow run may not show as completed")
+    assert done.stdout.startswith("filingflow run ") and "  filings loaded: 1" in done.stdout
+
+
+def test_a_run_that_fails_before_its_commit_says_the_warehouse_is_as_before(prefect_api, tmp_path):
+    done = _run_with_fault(tmp_path, "full_disk")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[-1] == ("filingflow run failed: the disk is full (no space left on device); "
+                                            "nothing was committed: the warehouse is as before")
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "wh.duckdb").exists()
 
 
 def test_output_piped_to_head_ends_quietly(tmp_path):
