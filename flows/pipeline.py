@@ -210,7 +210,8 @@ def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str,
             outcome.detail = (f"reading took longer than the per-file limit of {settings.max_file_seconds:g} s "
                               "(max_file_seconds); stopped by killing its process")
         else:
-            outcome.error, outcome.detail = "reader_crash", f"the process reading the file died ({why[6:]})"
+            outcome.error = "reader_crash"
+            outcome.detail = f"the process reading the file died ({why.removeprefix('crash:')})"
         result.outcomes.append(outcome)
     return result
 
