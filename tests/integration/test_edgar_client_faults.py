@@ -163,7 +163,8 @@ def test_a_200_html_error_page_is_never_a_filing(server, tmp_path, name):
 def test_a_trickling_body_meets_the_download_deadline(server, tmp_path):
     error = _refused(server, "trickle.txt", tmp_path, _fetcher(deadline_seconds=1.0))
     assert error.code == "fetch_too_slow"
-    assert error.detail.startswith(f"{server.url}/trickle.txt: ") and "in the 1 s allowed for one download" in error.detail
+    assert error.detail.startswith(f"{server.url}/trickle.txt: ")
+    assert "in the 1 s allowed for one download" in error.detail
     assert server.log == ["/trickle.txt"]  # not retried within the run: a trickle would trickle again
 
 
