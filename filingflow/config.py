@@ -114,6 +114,10 @@ SETTINGS: tuple[Setting, ...] = (
             "limits", minimum=1),
     Setting("max_file_seconds", FLOAT, 30.0, "Per-file parse time limit; slower files are quarantined.",
             "limits", minimum=0.001),
+    Setting("symlink_roots", LOCATIONS, None,
+            "Folders a symlinked input file may point into, besides the input folders themselves; a symlink "
+            "resolving anywhere else is quarantined unread (symlink_outside_input).", "limits", flag="--symlink-root",
+            example=["/srv/edgar-mirror"]),
     Setting("lock_wait_seconds", FLOAT, 0.0, "Seconds to wait for another run holding the warehouse (0: exit at once).",
             "limits", flag="--wait", minimum=0),
     Setting("max_error_rate", FLOAT, 0.01,

@@ -112,10 +112,11 @@ def read_manifest(out: Path) -> dict | None:
 
 
 def export(warehouse: Path, out: Path, tables: list[str] | None = None, since: dt.datetime | None = None,
-           fmt: str = "parquet") -> ExportResult:
+           fmt: str = "parquet", keep_formulas: bool = False) -> ExportResult:
     """Export `tables` (default: all exportable, or for an incremental export the ones already
     in `out`). Without `since` the folder is rewritten whole; with it, only filings loaded on
-    or after `since` are written and the previous export's other files are kept."""
+    or after `since` are written and the previous export's other files are kept. CSV text cells that a
+    spreadsheet would run as formulas start with an apostrophe unless `keep_formulas`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     out = out.resolve()  # its name and parent place the lock and the folders swapped in
@@ -138,7 +139,7 @@ def export(warehouse: Path, out: Path, tables: list[str] | None = None, since: d
         try:
             con = connect(warehouse, read_only=True)
             try:
-                manifest = _Export(con, out, work, fmt, export_id, now).run(chosen, base, since)
+                manifest = _Export(con, out, work, fmt, export_id, now, keep_formulas).run(chosen, base, since)
             finally:
                 con.close()
             (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -157,8 +158,9 @@ class _Export:
     """One export: writes the new folder `work`, reading the warehouse and the previous export in `out`."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, out: Path, work: Path, fmt: str, export_id: str,
-                 now: dt.datetime):
+                 now: dt.datetime, keep_formulas: bool = False):
         self.con, self.out, self.work, self.fmt, self.export_id = con, out, work, fmt, export_id
+        self.keep_formulas = keep_formulas  # CSV text cells starting like a formula written as they are
         self.exported_at = now.isoformat().replace("+00:00", "Z")
         con.execute("SET TimeZone = 'UTC'")
         last = con.execute("SELECT run_id, finished_at FROM runs WHERE status = 'completed' "
@@ -290,7 +292,7 @@ class _Export:
                 "SELECT filing_year, form, list(DISTINCT run_id ORDER BY run_id) FROM _export_keys "
                 f'WHERE filing_id IN (SELECT filing_id FROM "{table.name}") GROUP BY ALL').fetchall()}
             order = ", ".join(f't."{c}"' for c in table.primary_key)
-            sql = (f"SELECT {select_list(table, self.fmt)}, k.filing_year, k.form "
+            sql = (f"SELECT {select_list(table, self.fmt, keep_formulas=self.keep_formulas)}, k.filing_year, k.form "
                    f'FROM "{table.name}" t JOIN _export_keys k ON k.filing_id = t.filing_id '
                    f"ORDER BY k.filing_year, k.form, {order}")
             return self._write(table, sql, run_ids)
@@ -299,7 +301,7 @@ class _Export:
 
     def _write_whole(self, table: Table) -> list[dict]:
         order = ", ".join(f't."{c}"' for c in table.primary_key)
-        sql = f'SELECT {select_list(table, self.fmt)} FROM "{table.name}" t ORDER BY {order}'
+        sql = f'SELECT {select_list(table, self.fmt, keep_formulas=self.keep_formulas)} FROM "{table.name}" t ORDER BY {order}'
         return self._write(table, sql, {(): [self.last_run_id] if self.last_run_id else []})
 
     def _write_empty(self, table: Table) -> dict:

@@ -41,14 +41,26 @@ def file_name(export_id: str, fmt: str) -> str:
     return f"part-{export_id}.{fmt}"
 
 
-def select_list(table: Table, fmt: str, alias: str = "t") -> str:
-    """The table's columns as the files hold them: as stored for Parquet, as text where CSV needs it."""
+# A CSV cell starting with one of these is a formula to a spreadsheet (`=cmd|' /C calc'!A0` runs a program):
+# exported text cells starting so get a leading apostrophe, which spreadsheets show as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_SQL = ", ".join(f"'{c}'" if c.isprintable() else f"chr({ord(c)})" for c in FORMULA_STARTS)
+
+
+def select_list(table: Table, fmt: str, alias: str = "t", keep_formulas: bool = False) -> str:
+    """The table's columns as the files hold them: as stored for Parquet, as text where CSV needs it (text
+    a spreadsheet would run as a formula neutralised, unless `keep_formulas`)."""
     if fmt == "parquet":
         return ", ".join(f'{alias}."{c.name}"' for c in table.columns)
-    return ", ".join(_csv_text(c, f'{alias}."{c.name}"') + f' AS "{c.name}"' for c in table.columns)
+    return ", ".join(_csv_text(c, f'{alias}."{c.name}"', keep_formulas) + f' AS "{c.name}"' for c in table.columns)
 
 
-def _csv_text(column: Column, ref: str) -> str:
+def neutralise_formula(text: str | None) -> str | None:
+    """What the CSV export writes for a text cell (the SQL of select_list does the same)."""
+    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_text(column: Column, ref: str, keep_formulas: bool = False) -> str:
     if pa.types.is_decimal(column.type):
         # Exact plain digits, trailing zeros dropped, never an exponent (1E-8).
         return f"rtrim(rtrim(CAST({ref} AS VARCHAR), '0'), '.')"
@@ -56,6 +68,8 @@ def _csv_text(column: Column, ref: str) -> str:
         return f"strftime(timezone('UTC', {ref}), '%Y-%m-%dT%H:%M:%S.%fZ')"
     if pa.types.is_list(column.type):
         return f"CAST(to_json({ref}) AS VARCHAR)"
+    if pa.types.is_string(column.type) and not keep_formulas:
+        return f"CASE WHEN left({ref}, 1) IN ({_FORMULA_SQL}) THEN chr(39) || {ref} ELSE {ref} END"
     return ref
 
 

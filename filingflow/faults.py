@@ -25,12 +25,19 @@ POINTS = (
 )
 
 _TARGET = os.environ.get(ENV) or None
+_run_pid: int | None = None  # in a child forked to read a chunk (flows/parse_pool.py): the run's process
+
+
+def forked_from(pid: int) -> None:
+    """This process is a child the run forked: a fault here kills the run too."""
+    global _run_pid
+    _run_pid = pid
 
 
 def point(name: str) -> None:
     if _TARGET == name:
         # The process that started this worker (under a forkserver, not os.getppid()).
         run = multiprocessing.parent_process()
-        if run is not None:
-            os.kill(run.pid, signal.SIGKILL)
+        if run is not None or _run_pid is not None:
+            os.kill(run.pid if run is not None else _run_pid, signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)

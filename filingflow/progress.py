@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn
 from rich.text import Text
 
+from filingflow.terminal_text import has_controls
+
 
 class Rates:
     """Files and filings parsed so far, their rates and the time left, from the start of the parse step."""
@@ -63,7 +65,7 @@ def logfmt(**fields) -> str:
         if value is None:
             continue
         text = str(value)
-        if not text or any(c in text for c in ' "=\\\t\n'):
+        if not text or any(c in text for c in ' "=\\') or has_controls(text):  # JSON escapes controls
             text = json.dumps(text)
         parts.append(f"{key}={text}")
     return " ".join(parts)
@@ -185,13 +187,14 @@ def _run_logger():
 
 _installed: Reporter | None = None
 _active: tuple[Reporter, Rates] | None = None
+_committed = None  # the summary of the last run that committed inside the block
 
 
 @contextmanager
 def reporting(reporter: Reporter) -> Iterator[Reporter]:
     """Send the progress of runs started inside the block to `reporter`; closes it at the end."""
-    global _installed, _active
-    _installed = reporter
+    global _installed, _active, _committed
+    _installed, _committed = reporter, None
     try:
         yield reporter
     finally:
@@ -204,6 +207,18 @@ def parse_started(total: int, skipped: int) -> None:
     global _active
     _active = (_installed or LogLines(), Rates(total, skipped))
     _active[0].start(_active[1])
+
+
+def committed(summary) -> None:
+    """The run's warehouse is committed: its summary is kept, so the command reports the run done even
+    when Prefect fails after it (its API gone, say)."""
+    global _committed
+    _committed = summary
+
+
+def committed_summary():
+    """The summary of the last run that committed inside `reporting`, if any."""
+    return _committed
 
 
 def parsed(outcomes: list) -> list:

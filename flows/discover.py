@@ -54,9 +54,23 @@ def _walk(root: str) -> list[str]:
     return found
 
 
-def discover(inputs: list[Path | str | InputFile]) -> list[InputFile]:
-    """Every file of the inputs; an `InputFile` given (a failed download) is kept as it is."""
-    paths: list[str] = []
+def _glob_root(pattern: str) -> str:
+    """The folder a glob pattern cannot leave: its path up to the first wildcard."""
+    cut = min(pattern.index(ch) for ch in "*?[" if ch in pattern)
+    return os.path.dirname(pattern[:cut]) or "."
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def discover(inputs: list[Path | str | InputFile], symlink_roots: list[Path | str] = ()) -> list[InputFile]:
+    """Every file of the inputs; an `InputFile` given (a failed download) is kept as it is.
+
+    A symlink found inside an input folder or by a glob is read only when it resolves inside that
+    input (or inside one of `symlink_roots`): a link to /etc/passwd or a private key dropped into an
+    input folder is reported, never read. A file named on its own is read wherever it links."""
+    paths: list[tuple[str, str | None]] = []  # (path, the input root it was found under; None: named itself)
     given: list[InputFile] = []
     for item in inputs:
         if isinstance(item, InputFile):
@@ -64,22 +78,32 @@ def discover(inputs: list[Path | str | InputFile]) -> list[InputFile]:
             continue
         text = str(item)
         if any(ch in text for ch in "*?[") and not os.path.exists(text):
-            paths.extend(sorted(glob.glob(text, recursive=True)))
+            root = _glob_root(text)
+            paths.extend((p, root) for p in sorted(glob.glob(text, recursive=True)))
         elif os.path.isdir(text):
-            paths.extend(_walk(text))
+            paths.extend((p, text) for p in _walk(text))
         else:
-            paths.append(text)
+            paths.append((text, None))
+    extra_roots = [os.path.realpath(r) for r in symlink_roots]
     result, seen = [], set()
-    for path in paths:
+    for path, root in paths:
         absolute = os.path.abspath(path)
         if absolute in seen:
             continue
         seen.add(absolute)
-        if os.path.islink(absolute) and os.path.isdir(absolute):
+        link = os.path.islink(absolute)
+        if link and os.path.isdir(absolute):
             result.append(InputFile(absolute, 0, None, ("symlinked_folder",
                                                           "a symlink to a folder inside the input is not followed")))
             continue
-        if not os.path.exists(absolute) and not os.path.islink(absolute):
+        if link and root is not None and os.path.exists(absolute):
+            target = os.path.realpath(absolute)
+            if not _inside(target, [os.path.realpath(root), *extra_roots]):
+                result.append(InputFile(absolute, 0, None, (
+                    "symlink_outside_input", f"a symlink to {target}, outside the input folder {root}: not read "
+                                             "(allow its folder with the symlink_roots setting)")))
+                continue
+        if not link and not os.path.exists(absolute):
             result.append(InputFile(absolute, 0, None, ("missing_input", "no such file or folder")))
             continue
         result.append(_stat(absolute))

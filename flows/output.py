@@ -8,6 +8,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from filingflow.terminal_text import printable
+
 MAX_CELL = 200
 
 
@@ -27,7 +29,10 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str, out=None) -> N
         json.dump([{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows], out, indent=2)
         out.write("\n")
         return
-    cells = [[("" if v is None else str(_jsonable(v))) for v in row] for row in rows]
+    # Control characters of data (escape sequences, newlines) are shown escaped, never sent to the terminal
+    # raw; JSON escapes them itself.
+    cells = [[("" if v is None else printable(str(_jsonable(v)))) for v in row] for row in rows]
+    columns = [printable(c) for c in columns]
     if fmt == "table":  # long texts (item text, footnotes) are cut so rows stay one line each
         cells = [[c if len(c) <= MAX_CELL else c[:MAX_CELL - 1] + "\u2026" for c in row] for row in cells]
     if fmt == "csv":

@@ -22,16 +22,28 @@ its files fit in one chunk, when the process is a daemon (a Dask worker
 process, say), which may not have children, or, unless a number of workers is
 asked for, when it has fewer than POOL_MIN_FILES files: starting the pool
 costs about two CPU-seconds, more than a second core saves on fewer files
-(the incremental nightly run is usually such a run)."""
+(the incremental nightly run is usually such a run). Such a run still reads
+each chunk in a forked child process (`read_in_child`) whenever a per-file
+time limit is set, so that a reader stuck in C can be stopped."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import select
+import signal
+import struct
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
+
+from filingflow import faults
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Imported by the forkserver before it forks any worker.
 PRELOAD = ["flows.pipeline"]
@@ -94,3 +106,139 @@ def shared() -> Any:
 def _start_worker(value: Any) -> None:
     global _shared
     _shared = value
+    # Ctrl-C reaches every process of the terminal's group: the run handles it (flows/stopping.py) and
+    # stops its workers; a worker printing its own KeyboardInterrupt would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# --- the in-process path: each chunk read in a forked child that can be stopped ------------------------
+
+# How long past the per-file limit a child may go on before it is killed: inside its limit, SIGALRM
+# stops the reader (flows/time_limit.py); only a C call that never checks for signals needs the kill.
+KILL_GRACE_SECONDS = 5.0
+
+
+class ChildDied(RuntimeError):
+    """The child reading a chunk ended without its result (killed from outside, or a crash in C)."""
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def read_in_child(read: Callable[[Iterable[T]], R], items: list[T], seconds: float
+                  ) -> tuple[R, list[tuple[int, str]]]:
+    """`read(items)` in a forked child of this process; returns its result and the items given up on
+    as (index into `items`, why): "timeout" when one ran past `seconds` (+ KILL_GRACE_SECONDS) and its
+    child was killed, "crash" when the child died on it. The other items are read again in a new child.
+
+    A regular expression backtracking in C holds the GIL: no thread of this process can stop it, or do
+    anything at all, until it returns. A child process can be killed whatever it is doing; fork makes
+    one in milliseconds (its memory is this process's, copied on write), and it runs one thread only,
+    its main thread, where SIGALRM interrupts even a regular expression. The child touches neither
+    Prefect nor the warehouse: it reads files and writes the chunk's staged Parquet, as a pool worker."""
+    given_up: list[tuple[int, str]] = []
+    remaining = list(range(len(items)))
+    while True:
+        done, result, at, why = _one_child(read, [items[i] for i in remaining], seconds + KILL_GRACE_SECONDS)
+        if done:
+            return result, given_up
+        given_up.append((remaining[at], why))
+        del remaining[at]
+
+
+_STARTED, _FINISHED, _RESULT = b"S", b"D", b"R"
+
+
+def _one_child(read, items: list, deadline_seconds: float) -> tuple[bool, Any, int, str]:
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
+        os.close(readable)
+        _child(read, items, writable)
+    os.close(writable)
+    started: int | None = None
+    try:
+        with os.fdopen(readable, "rb", buffering=0) as pipe:
+            buffer = b""
+            deadline = None
+            while True:
+                wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not select.select([pipe], [], [], wait)[0]:
+                    _kill(pid)
+                    return False, None, started, "timeout"
+                chunk = pipe.read(1 << 16)
+                if not chunk:
+                    status = _reap(pid)
+                    if started is not None:
+                        return False, None, started, f"crash:{status}"
+                    raise ChildDied(f"the process reading the chunk ended without a result ({status})")
+                buffer += chunk
+                while buffer[:1] in (_STARTED, _FINISHED) and (buffer[:1] == _FINISHED or len(buffer) >= 5):
+                    if buffer[:1] == _STARTED:
+                        started = struct.unpack("<I", buffer[1:5])[0]
+                        deadline, buffer = time.monotonic() + deadline_seconds, buffer[5:]
+                    else:
+                        started, deadline, buffer = None, None, buffer[1:]
+                if buffer[:1] == _RESULT and len(buffer) >= 9:
+                    size = struct.unpack("<Q", buffer[1:9])[0]
+                    while len(buffer) < 9 + size:
+                        more = pipe.read(9 + size - len(buffer))
+                        if not more:
+                            raise ChildDied(f"the process reading the chunk ended mid-result ({_reap(pid)})")
+                        buffer += more
+                    _reap(pid)
+                    outcome, value = pickle.loads(buffer[9:9 + size])
+                    if outcome == "error":
+                        raise value
+                    return True, value, -1, ""
+    except BaseException:
+        _kill(pid)  # Ctrl-C, or any error here: the child never outlives its reader
+        raise
+
+
+def _child(read, items: list, writable: int) -> None:  # pragma: no cover - runs in the child
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle: it kills this child
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.set_wakeup_fd(-1)  # the run's signal pipe is the run's, not this copy's
+        faults.forked_from(os.getppid())
+        out = os.fdopen(writable, "wb", buffering=0)
+
+        def announced():
+            for index, item in enumerate(items):
+                out.write(_STARTED + struct.pack("<I", index))
+                yield item
+            out.write(_FINISHED)
+
+        try:
+            payload = pickle.dumps(("ok", read(announced())))
+        except Exception as exc:  # noqa: BLE001 - handed to the run, which raises it as a task failure
+            try:
+                payload = pickle.dumps(("error", exc))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle: its text
+                payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        out.write(_RESULT + struct.pack("<Q", len(payload)))
+        out.write(payload)
+    except BaseException:  # noqa: BLE001 - nothing may escape into the copy of the run's own code
+        code = 1
+    finally:
+        os._exit(code)  # no atexit, no finalisers of objects this copy shares with the run
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    _reap(pid)
+
+
+def _reap(pid: int) -> str:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return "already reaped"
+    code = os.waitstatus_to_exitcode(status)
+    return f"killed by signal {-code}" if code < 0 else f"exit status {code}"

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -60,6 +60,8 @@ class RunSettings:
     retry_quarantined: bool = False
     # Folder of the per-run HTML report (<run_id>.html); None writes none.
     reports_dir: Path | None = None
+    # Folders a symlinked input file may resolve into besides the inputs (flows/discover.py).
+    symlink_roots: list[Path] = field(default_factory=list)
     # EDGAR inputs (edgar+https://..., edgar:/mirror): user agent, forms, index dates, cache.
     sources: SourceOptions = field(default_factory=SourceOptions)
 
@@ -191,7 +193,28 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
         except BrokenProcessPool as exc:
             # A worker died (out of memory, or a __main__ script without its guard): read the chunk here.
             get_run_logger().warning("chunk %d: a parse worker died (%s); reading the chunk in-process", chunk_no, exc)
+    if settings.max_file_seconds and parse_pool.can_fork():  # a child that can be stopped, even inside C
+        return _read_chunk_in_child(chunk_no, files, known, loaded_hashes, settings, run_id)
     return _read_chunk(chunk_no, files, known, loaded_hashes, settings, run_id)
+
+
+def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str, str],
+                         loaded_hashes: dict[str, str], settings: RunSettings, run_id: str) -> ChunkResult:
+    """_read_chunk in a forked child (flows/parse_pool.py); a file it had to be killed on is quarantined."""
+    read = partial(_read_chunk, chunk_no, known=known, loaded_hashes=loaded_hashes, settings=settings, run_id=run_id)
+    result, given_up = parse_pool.read_in_child(read, files, settings.max_file_seconds)
+    for index, why in given_up:
+        info = files[index]
+        outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined", stage="parse")
+        if why == "timeout":
+            outcome.error = "parse_timeout"
+            outcome.detail = (f"reading took longer than the per-file limit of {settings.max_file_seconds:g} s "
+                              "(max_file_seconds); stopped by killing its process")
+        else:
+            outcome.error = "reader_crash"
+            outcome.detail = f"the process reading the file died ({why.removeprefix('crash:')})"
+        result.outcomes.append(outcome)
+    return result
 
 
 def _read_chunk_in_worker(chunk_no: int, files: list[InputFile], known: dict[str, str], settings: RunSettings,
@@ -199,7 +222,7 @@ def _read_chunk_in_worker(chunk_no: int, files: list[InputFile], known: dict[str
     return _read_chunk(chunk_no, files, known, parse_pool.shared(), settings, run_id)
 
 
-def _read_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
+def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
                 settings: RunSettings, run_id: str) -> ChunkResult:
     loaded_at = dt.datetime.now(dt.timezone.utc)
     rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
@@ -394,7 +417,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         loaded_hashes = ingest_ledger.loaded_hashes(con)
     if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
         ledger = {path: e for path, e in ledger.items() if e.status != "quarantined"}
-    files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes))
+    files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes), settings.symlink_roots)
     # Same path, size and mtime as the ledger: unchanged without reading a byte.
     fresh = [f for f in files if not f.error and (e := ledger.get(f.path)) is not None
              and e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]
@@ -471,6 +494,7 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
         quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
         dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
     summary.report = _report(settings, run_id)
+    progress.committed(summary)
     over = [f"{r['suite']}: {r['expectation']} ({r['unexpected_count']} of {r['element_count']} rows)"
             for r in validation.results.to_pylist()
             if r["severity"] == "error" and not r["success"]

@@ -6,12 +6,14 @@ On a process's main thread (the parse pool's workers) the limit is SIGALRM
 via setitimer: CPython checks for signals inside a regular-expression match
 and during blocking reads, so even a catastrophic backtrack is stopped.
 
-On any other thread (the in-process path: a Prefect or Dask worker thread,
-where signals cannot be used), and where there is no setitimer (Windows),
-one watchdog thread per process raises the
-exception asynchronously in the working thread. That lands between two Python
+On any other thread, where signals cannot be used, and where there is no
+setitimer (Windows), one watchdog thread per process raises the exception
+asynchronously in the working thread. That lands between two Python
 bytecodes: a single long call into C (one regex match, one lxml parse) is
-stopped only when it returns."""
+stopped only when it returns, and a regex holds the GIL meanwhile. Runs
+therefore read in processes whose main thread runs the reader (a pool
+worker, or a child forked to read the chunk: flows/parse_pool.py); the
+watchdog is the fallback where there is no fork."""
 from __future__ import annotations
 
 import ctypes

@@ -174,7 +174,7 @@ def test_cli_refuses_a_bad_config_with_status_2(tmp_path, capsys):
     code, out, err = run_main(capsys, "status")
     assert code == 2 and out == ""
     assert err == (f"filingflow: {tmp_path / 'filingflow.toml'}: unknown setting `max_file_byte` in [limits] "
-                   "(known there: lock_wait_seconds, max_file_bytes, max_file_seconds)\n")
+                   "(known there: lock_wait_seconds, max_file_bytes, max_file_seconds, symlink_roots)\n")
 
 
 def test_flags_default_to_none_so_lower_layers_show_through():

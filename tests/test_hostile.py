@@ -304,3 +304,88 @@ def test_archive_limits_without_a_run():
         with pytest.raises(ParseError) as info:
             read_bytes(data, limit)
         assert (info.value.stage, info.value.code) == ("decode", code), info.value
+
+
+def _sparse_tar(apparent_size: int) -> bytes:
+    """A tar whose one member stores 10 bytes but reads back as `apparent_size` bytes (GNU sparse, PAX 0.1)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        info = tarfile.TarInfo("form4.txt")
+        info.size = 10
+        info.pax_headers = {"GNU.sparse.map": "0,10", "GNU.sparse.size": str(apparent_size),
+                            "GNU.sparse.name": "form4.txt"}
+        archive.addfile(info, io.BytesIO(b"FORM 4\nabc"))
+    return buffer.getvalue()
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _tar_declaring(size: int) -> bytes:
+    """A tar whose member header declares `size` bytes (under 8 GiB; the data is not there)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("huge.txt")
+        info.size = 0
+        archive.addfile(info)
+    data = bytearray(buffer.getvalue())
+    data[124:136] = b"%011o\x00" % size  # the size field (12 bytes), then the header checksum again
+    data[148:156] = b"        "
+    data[148:156] = b"%06o\x00 " % sum(data[:512])
+    return bytes(data)
+
+
+def test_tar_members_count_against_the_limit_before_they_are_expanded():
+    seed = SEED_FORM4.read_bytes()
+    sparse = gzip.compress(_sparse_tar(2 * 1024 ** 3))
+    assert len(sparse) < 300  # a couple of hundred bytes that would read back as 2 GiB
+    cases = {
+        "sparse.tar.gz": (sparse, "sparse_member", "'form4.txt' is sparse (2,147,483,648 bytes"),
+        "sparse.tar": (_sparse_tar(2 * 1024 ** 3), "sparse_member", "is sparse"),
+        "huge_member.tar": (_tar_declaring(4 * 1024 ** 3), "file_too_large", "'huge.txt' declares 4,294,967,296 bytes"),
+        "members_over_the_limit.tar": (_tar({"a.txt": seed * 40, "b.txt": seed * 40}), "file_too_large",
+                                       "'b.txt' declares"),
+        "nested.zip": (_zip({"inner.tar.gz": gzip.compress(_sparse_tar(2 * 1024 ** 3))}), "sparse_member", "sparse"),
+    }
+    limit = len(seed) * 60
+    for name, (data, code, words) in cases.items():
+        with pytest.raises(ParseError) as info:
+            read_bytes(data, limit)
+        assert (info.value.stage, info.value.code) == ("decode", code), (name, info.value)
+        assert words in info.value.detail, (name, info.value.detail)
+    # A zip member's declared size counts before it is opened too.
+    with pytest.raises(ParseError) as info:
+        read_bytes(_zip({"a.txt": seed * 80}), limit)
+    assert info.value.code == "file_too_large" and "'a.txt' declares" in info.value.detail
+    # An honest .tar.gz whose members fit is read: its tar bytes and its members are not counted twice.
+    _, filings = read_bytes(_tar_gz({"a.txt": seed, "b/a.txt": seed}), 25_000)  # the tar is 20 KiB, its members 2 seeds
+    assert len(filings) == 1
+
+
+@pytest.mark.slow
+def test_hostile_archives_keep_the_run_under_1_gb(prefect_api, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "seed_form4.txt").write_bytes(SEED_FORM4.read_bytes())
+    (inputs / "sparse.tar.gz").write_bytes(gzip.compress(_sparse_tar(2 * 1024 ** 3)))
+    (inputs / "sparse_in_zip.zip").write_bytes(_zip({"x.tar.gz": gzip.compress(_sparse_tar(8 * 1024 ** 3))}))
+    (inputs / "huge_member.tar").write_bytes(_tar_declaring(6 * 1024 ** 3))
+    (inputs / "bomb.gz").write_bytes(_gzip_of_zeros(1024 * 1024 * 1024))
+    (inputs / "bomb_in_tar.tar.gz").write_bytes(_tar_gz({"z.gz": _gzip_of_zeros(256 * 1024 * 1024)}))
+    wh = tmp_path / "wh.duckdb"
+    status, peak_mb = _run_measured(["--input", str(inputs), "--warehouse", str(wh), "--lake", str(tmp_path / "lake"),
+                                     "--dq-dir", str(tmp_path / "dq")], tmp_path / "run.log")
+    assert status == 0, (tmp_path / "run.log").read_text()[-3000:]
+    print(f"peak RSS of the run: {peak_mb} MB")
+    assert peak_mb < 1024
+    quarantined = {Path(p).name: e for p, e in warehouse_rows(wh, "SELECT source_file, error FROM quarantine")}
+    assert quarantined == {"sparse.tar.gz": "sparse_member", "sparse_in_zip.zip": "sparse_member",
+                           "huge_member.tar": "file_too_large", "bomb.gz": "file_too_large",
+                           "bomb_in_tar.tar.gz": "decompression_bomb"}

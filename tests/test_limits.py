@@ -34,7 +34,7 @@ from flows.pipeline import RunSettings, nightly, read_one
 DRIVER = """
 import sys
 
-sys.path.insert(0, {tests!r})
+sys.path[:0] = [{root!r}, {tests!r}]  # this checkout's code, not an installed copy
 import hanging_reader
 
 hanging_reader.install()
@@ -45,11 +45,13 @@ if __name__ == "__main__":
     from flows.pipeline import RunSettings, nightly
 
     root = Path(sys.argv[1])
+    # argv[3]: "pool" (two workers, a file per chunk) or "default" (as `filingflow run` on a few files)
+    pool = dict(chunk_size=1, parse_workers=2) if sys.argv[3] == "pool" else {{}}
     settings = RunSettings(inputs=[root / "in"], warehouse=root / "wh.duckdb", lake=root / "lake", dq_dir=None,
-                           max_file_seconds=float(sys.argv[2]), chunk_size=1, parse_workers=2)
+                           max_file_seconds=float(sys.argv[2]), **pool)
     summary = nightly(settings)
     print(json.dumps({{"pid": os.getpid(), "loaded": summary.files_loaded, "quarantined": summary.quarantined}}))
-""".format(tests=str(Path(__file__).resolve().parent))
+""".format(root=str(ROOT), tests=str(Path(__file__).resolve().parent))
 
 
 def _inputs(root: Path) -> Path:
@@ -153,14 +155,36 @@ def _assert_hang_quarantined_rest_loaded(db: Path, inputs: Path, limit: str) -> 
 
 
 def test_in_process_run_quarantines_the_hanging_file(prefect_api, tmp_path, hang_pids, hanging):
-    """parse_workers=1, as inside a Dask worker: the reader runs on the task's thread."""
+    """parse_workers=1, as inside a Dask worker: the chunk is read by a child forked from the run."""
     inputs = _inputs(tmp_path)
     settings = RunSettings(inputs=[inputs], warehouse=tmp_path / "wh.duckdb", lake=tmp_path / "lake", dq_dir=None,
                            max_file_seconds=1.0, parse_workers=1)
     summary = nightly(settings)
     assert (summary.files_loaded, summary.files_quarantined) == (2, 1)
     _assert_hang_quarantined_rest_loaded(settings.warehouse, inputs, "1")
-    assert [p.name for p in hang_pids.iterdir()] == [str(os.getpid())]
+    readers = [int(p.name) for p in hang_pids.iterdir()]
+    assert len(readers) == 1 and readers[0] != os.getpid()
+
+
+@pytest.mark.parametrize("mode", ["regex", "unstoppable"])
+def test_default_run_stops_a_reader_stuck_in_c(prefect_api, tmp_path, hang_pids, monkeypatch, mode):
+    """A run of a few files (no pool): a reader stuck in one C call (a regex holding the GIL, or a call that
+    ignores signals) is stopped at the limit, its file quarantined, the rest loaded, the run's process never
+    blocked. Today's watchdog thread cannot run while a regex holds the GIL: the run would never end."""
+    monkeypatch.setenv("HANG_MODE", mode)
+    inputs = _inputs(tmp_path)
+    script = tmp_path / "hanging_run.py"
+    script.write_text(DRIVER)
+    done = subprocess.run([sys.executable, str(script), str(tmp_path), "1", "default"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    detail = "reading took longer than the per-file limit of 1 s (max_file_seconds)"
+    if mode == "unstoppable":  # SIGALRM is blocked: the run killed the reading process
+        detail += "; stopped by killing its process"
+    assert (result["loaded"], result["quarantined"]) == (2, [[str(inputs / "hang.txt"), "parse_timeout", detail]])
+    readers = [int(p.name) for p in hang_pids.iterdir()]
+    assert len(readers) == 1 and readers[0] != result["pid"]
 
 
 def test_pool_worker_quarantines_the_hanging_file(prefect_api, tmp_path, hang_pids):
@@ -168,7 +192,7 @@ def test_pool_worker_quarantines_the_hanging_file(prefect_api, tmp_path, hang_pi
     inputs = _inputs(tmp_path)
     script = tmp_path / "hanging_run.py"
     script.write_text(DRIVER)
-    done = subprocess.run([sys.executable, str(script), str(tmp_path), "1.5"], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, str(script), str(tmp_path), "1.5", "pool"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

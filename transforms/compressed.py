@@ -5,7 +5,10 @@ only if every member reads (a bad member quarantines the archive, naming the
 member), so the ledger keeps one outcome per file. Expansion is streamed
 against one byte budget shared by all members and nesting levels: a
 decompression bomb stops as soon as it passes the budget, having used at
-most the budget in memory."""
+most the budget in memory. A member whose header declares more than the
+budget left (a tar or zip member) is refused before a byte of it is
+expanded, and a sparse tar member (a few bytes stored, gigabytes of holes
+when read) is refused outright."""
 from __future__ import annotations
 
 import io
@@ -44,23 +47,33 @@ def kind(data: bytes) -> str | None:
 
 
 class _Budget:
-    def __init__(self, limit: int, compressed: int):
+    def __init__(self, limit: int, compressed: int, compressed_outside: bool = True):
         self.limit, self.compressed, self.used = limit, compressed, 0
+        # A plain tar is not compressed: a member declaring more than it holds is too large, not a bomb.
+        self.compressed_outside = compressed_outside
+
+    def reserve(self, name: str, declared: int) -> None:
+        """Refuse a member whose header declares more bytes than the budget has left, before reading it."""
+        if self.used + declared > self.limit:
+            self._refuse(self.used + declared, f"archive member {name!r} declares {declared:,} bytes: ")
 
     def take(self, n: int) -> None:
         self.used += n
         if self.used > self.limit:
-            if self.used > BOMB_RATIO * self.compressed:
-                raise ParseError("decompression_bomb",
-                                 f"{self.compressed} compressed bytes expand past the limit of {self.limit} bytes "
-                                 f"(over {self.used // self.compressed}x): refused", stage="decode")
-            raise ParseError("file_too_large", f"the archive expands past the per-file limit of {self.limit} bytes",
-                             stage="decode")
+            self._refuse(self.used)
+
+    def _refuse(self, used: int, what: str = "") -> None:
+        if self.compressed_outside and used > BOMB_RATIO * self.compressed:
+            raise ParseError("decompression_bomb",
+                             f"{what}{self.compressed} compressed bytes expand past the limit of {self.limit} bytes "
+                             f"(over {used // self.compressed}x): refused", stage="decode")
+        raise ParseError("file_too_large", f"{what}the archive expands past the per-file limit of {self.limit:,} bytes",
+                         stage="decode")
 
 
 def members(data: bytes, max_bytes: int = DEFAULT_MAX_EXPANDED_BYTES) -> Iterator[Member]:
     """The files inside an archive (kind(data) is not None), each whole, in archive order."""
-    yield from _expand("", data, _Budget(max_bytes, max(1, len(data))), 0)
+    yield from _expand("", data, _Budget(max_bytes, max(1, len(data)), kind(data) != "tar"), 0)
 
 
 def _expand(name: str, data: bytes, budget: _Budget, depth: int) -> Iterator[Member]:
@@ -78,7 +91,9 @@ def _expand(name: str, data: bytes, budget: _Budget, depth: int) -> Iterator[Mem
             for member_name, member in _unzip(data, budget):
                 yield from _expand(_join(name, member_name), member, budget, depth + 1)
         else:
-            for member_name, member in _untar(data):
+            if depth:  # the tar came out of an outer layer, counted then: its members now count instead
+                budget.used -= len(data)
+            for member_name, member in _untar(data, budget):
                 yield from _expand(_join(name, member_name), member, budget, depth + 1)
     except (zlib.error, zipfile.BadZipFile, tarfile.TarError, EOFError, NotImplementedError, struct.error) as exc:
         raise ParseError("corrupt_archive", f"the {what} archive{' ' + repr(name) if name else ''} cannot be expanded: "
@@ -124,13 +139,14 @@ def _unzip(data: bytes, budget: _Budget) -> Iterator[tuple[str, bytes]]:
         for info in infos:
             if info.flag_bits & 0x1:
                 raise ParseError("encrypted_archive", f"zip member {info.filename!r} is encrypted", stage="decode")
+            budget.reserve(info.filename, info.file_size)
             # The sizes in the header can lie: read in bounded chunks and count what comes out.
             with archive.open(info) as handle:
                 yield info.filename, _read_capped(handle, budget)
 
 
-def _untar(data: bytes) -> Iterator[tuple[str, bytes]]:
-    # No budget: tar does not compress, its members are slices of bytes already counted.
+def _untar(data: bytes, budget: _Budget) -> Iterator[tuple[str, bytes]]:
+    # A member is a copy of bytes of the archive, except a sparse one: its holes are made up when read.
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
         count = 0
         for info in archive:
@@ -140,7 +156,11 @@ def _untar(data: bytes) -> Iterator[tuple[str, bytes]]:
             if count > MAX_MEMBERS:
                 raise ParseError("too_many_members", f"the tar archive holds more than {MAX_MEMBERS} files",
                                  stage="decode")
-            yield info.name, archive.extractfile(info).read()
+            if info.issparse():
+                raise ParseError("sparse_member", f"tar member {info.name!r} is sparse ({info.size:,} bytes, mostly "
+                                                  "holes): not filing text, refused unread", stage="decode")
+            budget.reserve(info.name, info.size)
+            yield info.name, _read_capped(archive.extractfile(info), budget)
 
 
 def _read_capped(handle, budget: _Budget) -> bytes:

@@ -2,7 +2,10 @@
 
 EDGAR text is ASCII or UTF-8, with cp1252 bytes pasted into UTF-8 files now
 and then; dissemination files end lines with a bare CR. Anything else (binary,
-empty, another encoding) becomes a ParseError with a specific reason."""
+empty, another encoding) becomes a ParseError with a specific reason. The
+checks for NUL bytes and control characters cover the whole file (one pass
+in C over the bytes), so binary data after a text head is found too; a few
+stray control characters in text are blanked, never loaded."""
 from __future__ import annotations
 
 import codecs
@@ -58,17 +61,21 @@ def decode(data: bytes) -> DecodedText:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ParseError("binary_content", f"the file is {what}, not filing text", stage="read")
-    if data.isascii():
+    # NUL padding after 8-bit text (old dissemination tapes, some archivers) is not content; UTF-16 keeps its NULs.
+    if data.endswith(b"\x00") and (stripped := data.rstrip(b"\x00")) and 0 not in stripped[:8192]:
+        data = stripped
+    if data.isascii() and len(data.translate(None, _CONTROL_BYTES)) == len(data):
         # Nearly every EDGAR file: plain ASCII without control characters has nothing to detect
         # or repair (the general path below would find the same in three passes over it).
-        head = data[:65536]
-        if len(head.translate(None, _CONTROL_BYTES)) == len(head):
-            return DecodedText(_unify_line_ends(data.decode("ascii")), "utf-8")
+        return DecodedText(_unify_line_ends(data.decode("ascii")), "utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _decode_utf16(data), "utf-16"
     else:
         head = data[:8192]
         nuls = head.count(0)
+        if not nuls and (at := data.find(0)) != -1:  # NULs later in a file that starts as text
+            raise ParseError("binary_content", f"the file holds NUL bytes (the first at byte {at:,} of {len(data):,}): "
+                                               "binary data, not text", stage="read")
         if nuls:
             # UTF-16 without a byte order mark: every other byte of ASCII text is NUL.
             if nuls * 2 >= len(head) - 2 and (head[1::2].count(0) > 0.9 * len(head[1::2])
@@ -96,10 +103,15 @@ def decode(data: bytes) -> DecodedText:
                 text, encoding = data.decode("utf-8", errors="filingflow-cp1252"), "utf-8+cp1252"
     if text.startswith("\ufeff"):
         text = text[1:]
-    controls = _count_controls(text[:65536])
-    if controls > max(16, 0.01 * min(len(text), 65536)):
-        raise ParseError("binary_content", f"{controls} control characters in the first 64 KiB: binary data, not text",
+    if "\x00" in text:  # U+0000 inside UTF-16 text
+        raise ParseError("binary_content", f"the text holds NUL characters (the first at character "
+                                           f"{text.index(chr(0)):,}): binary data, not text", stage="read")
+    controls = _count_controls(text)
+    if controls > max(16, 0.01 * len(text)):
+        raise ParseError("binary_content", f"{controls:,} control characters in {len(text):,}: binary data, not text",
                          stage="read")
+    if controls:  # a few stray ones (a pasted escape, a Ctrl-Z): blanked so they never reach a table or a terminal
+        text = _CONTROL.sub(" ", text)
     return DecodedText(_unify_line_ends(text), encoding)
 
 

@@ -50,10 +50,13 @@ def reader_for(text: str) -> ModuleType:
                 raise ParseError("file_too_large", f"{len(text):,} characters of {reader.FORMAT}: far beyond any real document "
                                               f"of that shape (limit {limit:,}); refused unread to bound memory")
             return reader
-    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")[:80]
+    # Described, never quoted: a file that is no filing may be a secret (a symlinked key, /etc/passwd), and
+    # the detail is stored and shown in summaries and reports.
+    shape = "markup" if text.lstrip().startswith("<") else "plain text"
+    lines = text.count("\n") + (not text.endswith("\n"))
     raise ParseError("unrecognized_format",
-                     f"no reader recognises this content (first line: {first!r}); "
-                     f"formats read: {', '.join(r.FORMAT for r in READERS)}",
+                     f"no reader recognises this content ({shape}, {len(text):,} characters, {lines:,} "
+                     f"line{'' if lines == 1 else 's'}); formats read: {', '.join(r.FORMAT for r in READERS)}",
                      stage="sniff")
 
 

@@ -15,7 +15,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         since = parse_since(args.since, out) if args.since else None
-        result = export(Path(args.warehouse), out, args.tables, since, args.export_format)
+        result = export(Path(args.warehouse), out, args.tables, since, args.export_format,
+                        keep_formulas=args.keep_formulas)
     except (FileNotFoundError, ValueError, RunLocked) as exc:
         print(f"filingflow export: {exc}", file=sys.stderr)
         return 2
@@ -39,5 +40,8 @@ def register(sub) -> None:
                                         "everything loaded after the last run that export holds")
     # Its own dest: `format` is the setting of query output (table, csv, json).
     export.add_argument("--format", dest="export_format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("--keep-formulas", action="store_true",
+                        help="CSV: write text cells starting with = + - @ tab or CR as they are (default: an "
+                             "apostrophe is put before them, so a spreadsheet shows them instead of running them)")
     add_warehouse(export)
     export.set_defaults(func=cmd_export)

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import traceback
 from dataclasses import fields
+from pathlib import Path
 
 from filingflow.config import Settings
 from filingflow.lake import location as lake_location
-from flows import prefect_env
+from filingflow.terminal_text import printable
+from flows import prefect_env, stopping
 from flows.commands.common import add_settings
-from flows.commands.sources import add_source_flags, checked_source_options, input_paths
+from flows.commands.sources import add_source_flags, checked_source_options, input_paths, missing_input
 
 
 def run_settings(settings: Settings):
@@ -20,7 +24,8 @@ def run_settings(settings: Settings):
 
     values = {f.name: settings[f.name] for f in fields(RunSettings)
               if f.name in settings and settings[f.name] is not None}
-    values.update(inputs=input_paths(settings.input), lake=lake_location(settings.lake))
+    values.update(inputs=input_paths(settings.input), lake=lake_location(settings.lake),
+                  symlink_roots=[Path(p) for p in settings.symlink_roots or []])
     return RunSettings(**values)
 
 
@@ -55,28 +60,61 @@ def cmd_run(args: argparse.Namespace) -> int:
     prefect_env.apply_defaults()
     reporter = choose_reporter(args)
     _logging_env(args, reporter)
+    problem = missing_input(args.settings.input)
+    if problem:  # before Prefect starts: a typo in a path is a usage error, not an empty run
+        print(f"filingflow run: {printable(problem)}", file=sys.stderr)
+        return stopping.USAGE
     from filingflow import progress
     from flows.pipeline import DataQualityFailed, nightly
 
+    if not args.verbose:
+        _one_line_failures()
     settings = run_settings(args.settings)
     settings.retry_quarantined = args.retry_quarantined
     settings.sources = checked_source_options(args)
+    before = stopping.identity(settings.warehouse)
     try:
-        with progress.reporting(reporter):
+        with stopping.stop_on_signals("run", settings.warehouse), progress.reporting(reporter):
             summary = nightly(settings)
     except DataQualityFailed as exc:
         print(format_summary(exc.summary), file=sys.stderr if args.quiet else sys.stdout)
-        print(f"filingflow run failed: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
-        print(f"filingflow run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        print(f"filingflow run failed: {printable(str(exc))}", file=sys.stderr)
+        return stopping.FAILED
+    except Exception as exc:  # noqa: BLE001 - the run itself failed: say why in one line, exit non-zero
+        summary = progress.committed_summary()
+        if args.verbose:
+            traceback.print_exc()
+        if summary is None:
+            print(f"filingflow run failed: {printable(stopping.one_line(exc))}; "
+                  f"{stopping.warehouse_state(settings.warehouse, before)}", file=sys.stderr)
+            return stopping.FAILED
+        # The warehouse committed before Prefect failed (its API gone, say): the run is done.
+        print(f"filingflow run: the run committed, then Prefect failed ({printable(stopping.one_line(exc))}); "
+              "its flow run may not show as completed", file=sys.stderr)
     if not args.quiet:
         print(format_summary(summary))
-    return 0
+    return stopping.DONE
+
+
+class _NoFailureDumps(logging.Filter):
+    """Prefect logs a failed task or flow with its traceback; the command says the failure in one line
+    itself (--verbose lets the dumps through)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and record.name.startswith("prefect"))
+
+
+def _one_line_failures() -> None:
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+                                      if name.startswith("prefect"))]
+    for handler in {h for logger in loggers for h in logger.handlers}:
+        if not any(isinstance(f, _NoFailureDumps) for f in handler.filters):
+            handler.addFilter(_NoFailureDumps())
 
 
 def format_summary(s) -> str:
+    """The run summary; file names, errors and details are data: their control characters are escaped,
+    so no file name can forge a line."""
     lines = [
         f"filingflow run {s.run_id}",
         f"  files: {s.files_seen} seen, {s.files_new} new or changed, {s.files_unchanged} unchanged (skipped), "
@@ -96,18 +134,19 @@ def format_summary(s) -> str:
     for suite, expectation, column, count in s.failed_expectations:
         lines.append(f"    FAILED {suite}: {expectation} ({column}): {count} rows")
     for path, error, detail in s.quarantined:
-        lines.append(f"  quarantined {path}: {error}: {detail}")
+        lines.append(f"  quarantined {printable(path)}: {printable(str(error))}: {printable(str(detail))}")
     if s.dq_docs:
-        lines.append(f"  data docs: {s.dq_docs}")
+        lines.append(f"  data docs: {printable(s.dq_docs)}")
     if s.report:
-        lines.append(f"  report: {s.report}")
-    lines.append(f"  warehouse: {s.warehouse}   lake: {s.lake}")
+        lines.append(f"  report: {printable(s.report)}")
+    lines.append(f"  warehouse: {printable(s.warehouse)}   lake: {printable(s.lake)}")
     return "\n".join(lines)
 
 
 def register(sub) -> None:
     run = sub.add_parser("run", help="run the nightly flow now")
     add_settings(run, "input", "warehouse", "lake", "dq_dir", "reports_dir", "max_file_bytes", "max_file_seconds",
+                 "symlink_roots",
                  "lock_wait_seconds", "max_error_rate", "chunk_size", "parse_workers", "task_runner", "dask_address")
     run.add_argument("--retry-quarantined", action="store_true",
                      help="read quarantined files again even when unchanged (after a reader fix)")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flows import prefect_env
 from flows.commands.common import add_settings
-from flows.commands.sources import add_source_flags, checked_source_options
+from flows.commands.sources import add_source_flags, checked_source_options, missing_input
 from flows.prefect_server import DEFAULT_PORT, ServerStartError, prefect_api, ui_url
 
 # Settings with a flag here; every other setting still comes from filingflow.toml and FILINGFLOW_*.
@@ -25,6 +25,10 @@ SETTINGS = ("input", "warehouse", "lake", "dq_dir", "reports_dir", "schedule", "
 
 def cmd_serve(args: argparse.Namespace) -> int:
     prefect_env.apply_defaults()
+    problem = missing_input(args.settings.input)
+    if problem:
+        print(f"filingflow serve: {problem}", file=sys.stderr)
+        return 2
     sources = checked_source_options(args)
     from flows.deployment import DEPLOYMENT_NAME, FLOW_NAME, configured_settings, nightly_scheduled, to_parameters
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import glob
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +19,20 @@ from flows.commands.common import add_settings
 def input_paths(locations: list[str]) -> list[Path | str]:
     """Local inputs as paths; EDGAR sources as text (a Path would fold their "//")."""
     return [text if parse_source(text) else Path(text) for text in locations]
+
+
+def missing_input(locations: list[str]) -> str | None:
+    """What is wrong with the first local input that names nothing (a missing path, a glob matching no
+    file), or None. EDGAR sources are checked by checked_source_options."""
+    for text in locations:
+        if parse_source(text):
+            continue
+        if any(ch in text for ch in "*?[") and not os.path.exists(text):
+            if next(glob.iglob(text, recursive=True), None) is None:
+                return f"input {text}: the pattern matches no file"
+        elif not os.path.lexists(text):
+            return f"input {text}: no such file or folder"
+    return None
 
 
 def add_source_flags(parser: argparse.ArgumentParser, dates: bool = True) -> None:

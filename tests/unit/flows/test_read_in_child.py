@@ -1,0 +1,46 @@
+"""Reading a chunk in a forked child (flows/parse_pool.py::read_in_child): the result comes back; an item
+the child is stuck on past the limit (even with signals blocked) or dies on is given up, and the other
+items are read again in a new child; an exception of the reader reaches the caller."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from flows import parse_pool
+
+pytestmark = pytest.mark.skipif(not parse_pool.can_fork(), reason="needs fork")
+
+
+def _read(items):
+    out = []
+    for item in items:
+        if item == "stuck":  # a C call that never looks for signals
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(3600)
+        if item == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if item == "raise":
+            raise ValueError("reader bug")
+        out.append((item, os.getpid()))
+    return out
+
+
+def test_the_result_comes_back_from_a_child(monkeypatch):
+    result, given_up = parse_pool.read_in_child(_read, ["a", "b"], 5)
+    assert [item for item, _ in result] == ["a", "b"] and given_up == []
+    assert {pid for _, pid in result} != {os.getpid()}
+
+
+def test_an_item_stuck_past_the_limit_or_crashing_is_given_up_the_rest_read(monkeypatch):
+    monkeypatch.setattr(parse_pool, "KILL_GRACE_SECONDS", 0.5)
+    result, given_up = parse_pool.read_in_child(_read, ["a", "stuck", "b", "crash", "c"], 0.5)
+    assert [item for item, _ in result] == ["a", "b", "c"]
+    assert given_up == [(1, "timeout"), (3, "crash:killed by signal 9")]
+
+
+def test_a_reader_exception_reaches_the_caller():
+    with pytest.raises(ValueError, match="reader bug"):
+        parse_pool.read_in_child(_read, ["a", "raise"], 5)
