@@ -258,7 +258,7 @@ def test_cli_run_sql_status_export(prefect_api, tmp_path):
     done = run_cli("run", "--input", str(inputs), *common, "--lake", str(tmp_path / "lake"),
                    "--dq-dir", str(tmp_path / "dq"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "files: 3 seen, 3 new or changed, 0 unchanged (skipped), 2 loaded, 1 quarantined" in done.stdout
+    assert "files: 3 seen, 3 new or changed, 0 unchanged (skipped), 2 loaded, 0 duplicate, 1 quarantined" in done.stdout
     assert "rows: filings 2," in done.stdout and "nonderiv_transactions 10" in done.stdout
     assert "expectations: " in done.stdout and " 0 failed" in done.stdout
     assert f"data docs: {tmp_path / 'dq' / 'index.html'}" in done.stdout
