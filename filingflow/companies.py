@@ -2,11 +2,19 @@
 
 Matching order: CIK; then SEC file number, IRS number, normalized name and
 ticker. A filing that brings a CIK for a company known only by name merges
-the two (the name-only id is rewritten to the CIK id)."""
+the two (the name-only id is rewritten to the CIK id).
+
+`CompanyResolver` decides in memory; `resolve_companies` applies it to the
+warehouse inside the load transaction (mentions, merges, filings.company_id,
+the companies and company_names rows)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
 
 _STATE_TAG = re.compile(r"\s*/[A-Z]{2,3}/?\s*$")  # "PRODUCTIVITY TECHNOLOGIES CORP /DE"
 _PUNCT = re.compile(r"[^A-Z0-9 ]+")
@@ -34,6 +42,24 @@ def pad_cik(cik: str | int | None) -> str | None:
         return None
     digits = re.sub(r"\D", "", str(cik))
     return digits.zfill(10) if digits and int(digits) else None
+
+
+def mention_keys(mention: dict) -> list[tuple[str, str]]:
+    """The keys besides the CIK a mention can match a company by: file number, IRS number,
+    normalized name, ticker."""
+    keys = []
+    if mention.get("sec_file_number"):
+        keys.append(("file", mention["sec_file_number"].strip()))
+    if mention.get("irs_number"):
+        irs = re.sub(r"\D", "", mention["irs_number"])
+        if irs and int(irs):
+            keys.append(("irs", irs))
+    normalized = mention.get("normalized_name") or normalize_name(mention.get("name"))
+    if normalized:
+        keys.append(("name", normalized))
+    if mention.get("ticker"):
+        keys.append(("ticker", mention["ticker"].strip().upper()))
+    return keys
 
 
 @dataclass(eq=False)  # one object per company_id: identity is equality, and cheap in big buckets
@@ -71,31 +97,15 @@ class CompanyResolver:
         company = self._by_id.setdefault(company.company_id, company)
         if company.cik:
             self._by_cik[company.cik] = company
-        for kind, value in self._keys(mention):
+        for kind, value in mention_keys(mention):
             bucket = self._by_key.setdefault((kind, value), [])
             if company not in bucket:
                 bucket.append(company)
                 self._keys_of.setdefault(company.company_id, []).append((kind, value))
         return company
 
-    @staticmethod
-    def _keys(mention: dict) -> list[tuple[str, str]]:
-        keys = []
-        if mention.get("sec_file_number"):
-            keys.append(("file", mention["sec_file_number"].strip()))
-        if mention.get("irs_number"):
-            irs = re.sub(r"\D", "", mention["irs_number"])
-            if irs and int(irs):
-                keys.append(("irs", irs))
-        normalized = mention.get("normalized_name") or normalize_name(mention.get("name"))
-        if normalized:
-            keys.append(("name", normalized))
-        if mention.get("ticker"):
-            keys.append(("ticker", mention["ticker"].strip().upper()))
-        return keys
-
     def _match(self, mention: dict, *, want_cik: str | None) -> Company | None:
-        for key in self._keys(mention):
+        for key in mention_keys(mention):
             candidates = [c for c in self._by_key.get(key, []) if c.company_id not in self.merges]
             if want_cik:
                 # A CIK mention only absorbs companies that have no CIK yet.
@@ -165,3 +175,175 @@ def is_entity_name(name: str | None) -> bool:
 
 # The same list as a regular expression, for a cheap SQL pre-filter (DuckDB/RE2).
 ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|(\bCO\.?\s*$)|(([A-Z]\.){2,})"
+
+
+# Which company a filing is "about", in order of preference.
+_FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
+
+
+def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[str]:
+    """Give every unresolved company mention a company_id, apply merges,
+    set filings.company_id and rebuild the companies and company_names rows
+    of the companies that changed: those mentions were resolved to, merged,
+    and `losing` (companies that lost mentions with the run's replaced filings).
+
+    Mentions are the company blocks of filing_companies and the reporting
+    owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
+    people get no company_id. CIK mentions resolve first. Returns the companies that absorbed
+    others (merge targets): mentions of earlier filings now point to them."""
+    entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
+    pending = con.execute(
+        "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
+        "FROM filing_companies WHERE company_id IS NULL AND (role <> 'reporting_owner' OR "
+        + entity.replace("{col}", "name") + ") "
+        "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
+        "FROM reporting_owners WHERE company_id IS NULL AND " + entity.replace("{col}", "owner_name") + ") "
+        "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    resolver = CompanyResolver()
+    for cid, mention in _known_mentions(con, pending):
+        resolver.learn(cid, mention)
+    updates: dict[str, list[tuple[str, int, str]]] = {"filing_companies": [], "reporting_owners": []}
+    for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
+        if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
+            continue  # the SQL pattern only pre-filters; people stay without company_id
+        company_id = resolver.resolve({"cik": cik, "name": name, "ticker": ticker,
+                                       "sec_file_number": file_no, "irs_number": irs})
+        if company_id:
+            updates[tbl].append((fid, idx, company_id))
+    for tbl, index_col in (("filing_companies", "company_index"), ("reporting_owners", "owner_index")):
+        rows = updates[tbl]
+        if not rows:
+            continue
+        con.register("_resolved", pa.table({
+            "filing_id": pa.array([u[0] for u in rows], pa.string()),
+            "idx": pa.array([u[1] for u in rows], pa.int32()),
+            "company_id": pa.array([u[2] for u in rows], pa.string())}))
+        con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved r "
+                    f"WHERE {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
+        con.unregister("_resolved")
+    if resolver.merges:  # a merge target has a CIK and is never merged again: one pass applies them all
+        con.register("_merges", pa.table({"old": pa.array(list(resolver.merges), pa.string()),
+                                          "new": pa.array(list(resolver.merges.values()), pa.string())}))
+        for tbl in ("filing_companies", "reporting_owners"):
+            con.execute(f"UPDATE {tbl} SET company_id = m.new FROM _merges m WHERE {tbl}.company_id = m.old")
+        con.unregister("_merges")
+    roles = ", ".join(f"'{r}'" for r in _FILING_COMPANY_ROLES)
+    order = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(_FILING_COMPANY_ROLES))
+    con.execute(f"""
+        UPDATE filings SET company_id = fc.company_id FROM (
+            SELECT filing_id, arg_min(company_id, (CASE role {order} END, company_index)) AS company_id
+            FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
+        ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
+    changed = losing | set(resolver.merges) | set(resolver.merges.values()) | {
+        u[2] for rows in updates.values() for u in rows}
+    # A warehouse whose companies table was never filled (written by an older version) is rebuilt whole.
+    whole = con.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
+    _rebuild_companies(con, None if whole else changed)
+    return set(resolver.merges.values())
+
+
+def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:
+    """The resolved mentions the resolver must know to resolve `pending` as if it knew them all: every
+    mention of every company that shares a CIK or a key (file number, IRS number, normalized name,
+    ticker) with a pending mention. Other companies can neither match nor be merged, and learning a
+    whole warehouse's mentions every run would cost seconds. Names come normalized from
+    company_names (the last load's, same function) where it has them."""
+    if not pending:
+        return
+    ciks = {c for row in pending if (c := pad_cik(row[3]))}
+    keys = {key for _, _, _, cik, name, ticker, file_no, irs, _ in pending
+            for key in mention_keys({"name": name, "ticker": ticker, "sec_file_number": file_no,
+                                              "irs_number": irs})}
+    rows = con.execute("""
+        SELECT m.company_id, m.cik, m.name, m.ticker, m.sec_file_number, m.irs_number, n.normalized_name
+        FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies
+              WHERE company_id IS NOT NULL
+              UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners
+              WHERE company_id IS NOT NULL) m
+        LEFT JOIN (SELECT DISTINCT company_id, name, normalized_name FROM company_names) n
+               ON n.company_id = m.company_id AND n.name = trim(m.name)
+        ORDER BY m.cik IS NULL""").fetchall()
+    mentions = [(cid, {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs,
+                       "normalized_name": normalized or normalize_name(name)})
+                for cid, cik, name, ticker, file_no, irs, normalized in rows]
+    touched = {cid for cid, m in mentions
+               if pad_cik(m["cik"]) in ciks or not keys.isdisjoint(mention_keys(m))}
+    yield from ((cid, m) for cid, m in mentions if cid in touched)
+
+
+def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None) -> None:
+    """Recompute the companies and company_names rows of the `changed` companies (None: of all): each
+    row derives from its company's mentions alone."""
+    if changed is not None and not changed:
+        return
+    con.register("_changed", pa.table({"company_id": pa.array(sorted(changed or []), pa.string())}))
+    only = "" if changed is None else " AND company_id IN (SELECT company_id FROM _changed)"
+    con.create_function("ff_normalize_name", normalize_name, ["VARCHAR"], "VARCHAR",
+                        null_handling="special", side_effects=False)
+    try:
+        con.execute("DELETE FROM companies WHERE true" + only)
+        # The latest filing's facts win; every other spelling becomes other_names.
+        con.execute("""
+            INSERT INTO companies
+            WITH mentions AS (
+                SELECT filing_id, 0 AS src, company_index AS idx, company_id, cik, name, ticker,
+                       state_of_incorporation, sec_file_number, irs_number, street1, street2, city, state, zip,
+                       phone, former_names
+                FROM filing_companies WHERE company_id IS NOT NULL""" + only + """
+                UNION ALL
+                SELECT filing_id, 1, owner_index, company_id, owner_cik, owner_name, NULL, NULL, NULL, NULL, street1,
+                       street2, city, state, zip, NULL, NULL
+                FROM reporting_owners WHERE company_id IS NOT NULL""" + only + """
+            ), m AS (
+                -- last: the latest mention first, ties broken by filing and position so that any
+                -- rebuild (whole or of some companies) picks the same one.
+                SELECT mentions.*, coalesce(f.filed_date, f.period_of_report) AS seen,
+                       CASE WHEN seen IS NOT NULL THEN (seen, filing_id, src, idx) END AS last
+                FROM mentions JOIN filings f USING (filing_id)
+            )
+            SELECT company_id,
+                   max(cik),
+                   arg_max(name, (seen, name IS NOT NULL, filing_id, src, idx)) FILTER (WHERE name IS NOT NULL),
+                   ff_normalize_name(arg_max(name, last) FILTER (WHERE name IS NOT NULL)),
+                   arg_max(ticker, last) FILTER (WHERE ticker IS NOT NULL),
+                   arg_max(state_of_incorporation, last) FILTER (WHERE state_of_incorporation IS NOT NULL),
+                   arg_max(sec_file_number, last) FILTER (WHERE sec_file_number IS NOT NULL),
+                   arg_max(irs_number, last) FILTER (WHERE irs_number IS NOT NULL),
+                   arg_max(street1, last) FILTER (WHERE street1 IS NOT NULL),
+                   arg_max(street2, last) FILTER (WHERE street1 IS NOT NULL),
+                   arg_max(city, last) FILTER (WHERE city IS NOT NULL),
+                   arg_max(state, last) FILTER (WHERE state IS NOT NULL),
+                   arg_max(zip, last) FILTER (WHERE zip IS NOT NULL),
+                   arg_max(phone, last) FILTER (WHERE phone IS NOT NULL),
+                   list_sort(list_distinct(flatten(list(list_concat([name], coalesce(former_names, [])))))),
+                   count(DISTINCT filing_id)
+            FROM m GROUP BY company_id
+        """)
+        con.execute("""
+            UPDATE companies SET other_names = list_filter(other_names, n -> n IS DISTINCT FROM name)
+            WHERE true""" + only)
+        con.execute("DELETE FROM company_names WHERE true" + only)
+        con.execute("""
+            INSERT INTO company_names
+            WITH spellings AS (
+                SELECT company_id, trim(name) AS name, filing_id, false AS former
+                FROM filing_companies WHERE company_id IS NOT NULL""" + only + """
+                UNION ALL
+                SELECT company_id, trim(unnest(former_names)), filing_id, true
+                FROM filing_companies WHERE company_id IS NOT NULL AND len(former_names) > 0""" + only + """
+                UNION ALL
+                SELECT company_id, trim(owner_name), filing_id, false
+                FROM reporting_owners WHERE company_id IS NOT NULL""" + only + """
+            ), dated AS (
+                SELECT s.*, coalesce(f.filed_date, f.period_of_report) AS seen
+                FROM spellings s JOIN filings f USING (filing_id)
+                WHERE nullif(s.name, '') IS NOT NULL
+            )
+            SELECT company_id, name, ff_normalize_name(name), bool_and(former),
+                   arg_min(filing_id, (coalesce(seen, DATE '9999-12-31'), filing_id)),
+                   min(seen), max(seen), count(DISTINCT filing_id)
+            FROM dated GROUP BY company_id, name
+        """)
+    finally:
+        con.remove_function("ff_normalize_name")
+        con.unregister("_changed")

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 
 from filingflow.schema import TABLE_LIST, Table
-from filingflow.warehouse import VIEWS, ensure_schema
+from filingflow.views import VIEWS
+from filingflow.warehouse import ensure_schema
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operational": "Operational tables",
@@ -47,7 +48,7 @@ def render_schema_markdown() -> str:
 
 
 def views_markdown() -> list[str]:
-    """Each view with its columns as DuckDB binds them (filingflow/warehouse.py, filingflow/amendments.py)."""
+    """Each view with its columns as DuckDB binds them (filingflow/views.py, filingflow/amendments.py)."""
     con = duckdb.connect()
     try:
         ensure_schema(con)

@@ -48,7 +48,7 @@ from filingflow.export_format import (
 from filingflow.export_readme import render_readme
 from filingflow.runlock import exclusive_run
 from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES, Table
-from filingflow.warehouse import connect
+from filingflow.connections import connect
 
 EXPORTABLE: tuple[str, ...] = FILING_TABLES + ("companies", "company_names") + tuple(
     t.name for t in TABLE_LIST if t.kind == "reference")

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from filingflow.reference import reference_rows
 from filingflow.schema import TABLES
-from filingflow.warehouse import VIEWS
+from filingflow.views import VIEWS
 
 ITEM_SOURCE_COLUMNS = ("filing_id", "form_type", "items_in_document", "items_in_header", "header_items_unmapped",
                        "agree")

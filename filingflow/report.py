@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from filingflow import __version__, warehouse
+from filingflow import __version__, connections
 from filingflow.charts import Bar, Series, compact, diverging_bars, e, horizontal_bars, stacked_columns
 from filingflow.schema import FILING_TABLES
 
@@ -45,7 +45,7 @@ def write_report(source: duckdb.DuckDBPyConnection | str | Path, run_id: str, ou
     if isinstance(source, duckdb.DuckDBPyConnection):
         page = render(source, run_id, out_dir)
     else:
-        con = warehouse.connect(Path(source), read_only=True)
+        con = connections.connect(Path(source), read_only=True)
         try:
             page = render(con, run_id, out_dir)
         finally:

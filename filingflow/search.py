@@ -6,7 +6,7 @@ of the filings it changed (`update_search`); the index is built whole only the f
 time, or when much of it changes. The extension comes from the pip
 package `duckdb-extension-fts` and is loaded from its file: no network.
 
-From `filingflow sql` (which loads the extension through `connect`):
+From `filingflow sql` (which loads the extension through `connections.connect_with_fts`):
 
     SELECT doc_key, kind, section, score
     FROM (SELECT *, fts_main_search_documents.match_bm25(doc_key, 'redemption preferred') AS score
@@ -15,12 +15,12 @@ From `filingflow sql` (which loads the extension through `connect`):
 """
 from __future__ import annotations
 
-import importlib.resources
 import re
 import time
-from pathlib import Path
 
 import duckdb
+
+from filingflow.connections import load_fts
 
 SEARCH_TABLE = "search_documents"
 FTS_SCHEMA = f"fts_main_{SEARCH_TABLE}"
@@ -31,40 +31,6 @@ _INDEX_PRAGMA = (f"PRAGMA create_fts_index('{SEARCH_TABLE}', 'doc_key', 'text', 
 
 # Measured by the last rebuild_search call (seconds): for the report and the tests.
 last_timings: dict[str, float] = {}
-
-
-def fts_extension_path() -> Path | None:
-    """The fts.duckdb_extension file shipped in the duckdb_extension_fts package for this DuckDB."""
-    try:
-        root = importlib.resources.files("duckdb_extension_fts") / "extensions"
-    except ModuleNotFoundError:
-        return None
-    exact = root / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    if exact.is_file():
-        return Path(str(exact))
-    found = sorted(Path(str(root)).glob("v*/fts.duckdb_extension"))
-    return found[-1] if found else None
-
-
-def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Load the fts extension from the installed package; False when it is not there."""
-    path = fts_extension_path()
-    if path is None:
-        return False
-    con.load_extension(str(path))
-    return True
-
-
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """warehouse.connect plus the fts extension, so `match_bm25` works in ad-hoc SQL."""
-    from filingflow.warehouse import connect as connect_warehouse
-
-    con = connect_warehouse(path, read_only=read_only)
-    try:
-        load_fts(con)
-    except duckdb.Error:  # a broken extension file must not stop plain SQL
-        pass
-    return con
 
 
 # One row per searchable text of the filings `{changed}` holds (all filings when it is empty).

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from filingflow.search import connect
+from filingflow.connections import connect_with_fts
 
 # Statement types that only read.
 READING = {"SELECT", "EXPLAIN", "CALL"}
@@ -41,7 +41,7 @@ class ReadOnlyRefused(ValueError):
 
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection (with full-text search) that can touch no file but the warehouse."""
-    con = connect(warehouse, read_only=True)
+    con = connect_with_fts(warehouse, read_only=True)
     try:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")  # last: nothing can undo the line above

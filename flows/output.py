@@ -50,9 +50,9 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str, out=None) -> N
 def query(warehouse: Path, sql: str, params: list | dict | None = None) -> tuple[list[str], list[tuple]]:
     """One statement on a read-only connection held only while it runs: the nightly writer swaps the
     file with os.replace, so each statement sees the latest committed run and blocks nobody."""
-    from filingflow.search import connect  # warehouse.connect + the fts extension (match_bm25)
+    from filingflow.connections import connect_with_fts  # the fts extension: match_bm25 in ad-hoc SQL
 
-    con = connect(warehouse, read_only=True)
+    con = connect_with_fts(warehouse, read_only=True)
     try:
         result = con.execute(sql, params or [])
         columns = [d[0] for d in result.description] if result.description else []

@@ -22,9 +22,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from filingflow import PARSER_VERSION, accounting, faults, lake, progress, runlock, warehouse
+from filingflow import PARSER_VERSION, accounting, faults, ingest_ledger, lake, progress, runlock, warehouse
 from filingflow.accounting import FileOutcome, new_run_id
 from filingflow.config import BY_KEY as SETTING
+from filingflow.connections import open_warehouse
 from filingflow.positions import prior_positions
 from filingflow.schema import FILING_TABLES, TABLES
 from filingflow.sources.resolver import SourceOptions
@@ -239,9 +240,9 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
         _COPY_COLUMNS).to_pylist()]
     stored, previous = [], []
     if read or reread_files:
-        with warehouse.open_warehouse(db) as con:
-            stored = [accounting.Copy(**r, stored=True) for r in warehouse.stored_copies(con, read)]
-            previous = warehouse.previous_filing_ids(con, reread_files)
+        with open_warehouse(db) as con:
+            stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
+            previous = ingest_ledger.previous_filing_ids(con, reread_files)
     decision = accounting.decide(read, stored, set(reread_files), previous)
     _drop_from_staging(settings, run_id, chunk_of, [(c.filing_id, c.source_file) for c in decision.unused])
     return decision
@@ -271,7 +272,7 @@ def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str],
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    with warehouse.open_warehouse(db) as con:
+    with open_warehouse(db) as con:
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
         for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
             ids = pa.array(batch, pa.string())
@@ -308,7 +309,7 @@ def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
 def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) -> dict[str, int]:
     """Load the run into its copy of the warehouse, make the copy durable and swap it in. Filings the
     load refuses are named by LoadRefused; nothing is committed then."""
-    with warehouse.open_warehouse(db) as con:
+    with open_warehouse(db) as con:
         inserted = warehouse.load_run(con, settings.lake, plan)
     warehouse.promote(db, settings.warehouse)
     faults.point("promote")
@@ -391,10 +392,10 @@ class _Parts:
 def _prepare(settings: RunSettings, db: Path, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    with warehouse.open_warehouse(db) as con:
-        lake.recover(settings.lake, warehouse.committed_runs(con), str(settings.warehouse))
-        ledger = warehouse.ledger(con)
-        loaded_hashes = warehouse.loaded_hashes(con)
+    with open_warehouse(db) as con:
+        lake.recover(settings.lake, ingest_ledger.committed_runs(con), str(settings.warehouse))
+        ledger = ingest_ledger.ledger(con)
+        loaded_hashes = ingest_ledger.loaded_hashes(con)
     if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
         ledger = {path: e for path, e in ledger.items() if e.status != "quarantined"}
     files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes))

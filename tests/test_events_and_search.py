@@ -13,7 +13,8 @@ import duckdb
 import pytest
 
 from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
-from filingflow.search import connect, search
+from filingflow.connections import connect_with_fts
+from filingflow.search import search
 from flows import cli
 from flows.pipeline import nightly
 from handmade import eight_k_text
@@ -125,7 +126,7 @@ def test_insider_sales_in_the_30_days_before_earnings(loaded):
 
 
 def test_search_finds_the_seed_8k_item(loaded):
-    con = connect(loaded.warehouse, read_only=True)
+    con = connect_with_fts(loaded.warehouse, read_only=True)
     try:
         columns, found = search(con, "redemption preferred", 5)
     finally:
@@ -140,7 +141,7 @@ def test_search_finds_the_seed_8k_item(loaded):
 
 
 def test_search_finds_a_footnote_and_nothing_for_nonsense(loaded):
-    con = connect(loaded.warehouse, read_only=True)
+    con = connect_with_fts(loaded.warehouse, read_only=True)
     try:
         _, vests = search(con, "vests", 5)
         _, nothing = search(con, "xyzzyplugh", 5)
@@ -172,7 +173,8 @@ def test_search_and_sql_from_the_cli(loaded, tmp_path):
 
 def test_search_index_is_part_of_the_load_transaction(tmp_path):
     """A rolled-back load leaves the previous index: PRAGMA create_fts_index is transactional."""
-    from filingflow.search import load_fts, rebuild_search
+    from filingflow.connections import load_fts
+    from filingflow.search import rebuild_search
     from filingflow.warehouse import ensure_schema
 
     con = duckdb.connect(str(tmp_path / "w.duckdb"))

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from filingflow import search
-from filingflow.search import FTS_SCHEMA, SEARCH_TABLE, load_fts, rebuild_search, update_search
+from filingflow.connections import fts_extension_path, load_fts
+from filingflow.search import FTS_SCHEMA, SEARCH_TABLE, rebuild_search, update_search
 from filingflow.warehouse import ensure_schema
 
-pytestmark = pytest.mark.skipif(search.fts_extension_path() is None, reason="duckdb-extension-fts is not installed")
+pytestmark = pytest.mark.skipif(fts_extension_path() is None, reason="duckdb-extension-fts is not installed")
 
 # Words the index treats differently: stop words, stems, accents, digits and punctuation it drops.
 VOCABULARY = ("the option vests vesting vested in three equal annual installments shares held by a family trust "

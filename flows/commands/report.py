@@ -12,7 +12,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import duckdb
 
     from filingflow.report import latest_run, write_report
-    from filingflow.warehouse import connect
+    from filingflow.connections import connect
 
     try:
         con = connect(Path(args.warehouse), read_only=True)

@@ -12,10 +12,11 @@ from flows.output import print_result
 def cmd_search(args: argparse.Namespace) -> int:
     import duckdb
 
-    from filingflow.search import connect, search
+    from filingflow.connections import connect_with_fts
+    from filingflow.search import search
 
     try:
-        con = connect(Path(args.warehouse), read_only=True)
+        con = connect_with_fts(Path(args.warehouse), read_only=True)
         try:
             columns, rows = search(con, args.words, args.limit)
         finally:
