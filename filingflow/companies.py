@@ -9,6 +9,7 @@ warehouse inside the load transaction (mentions, merges, filings.company_id,
 the companies and company_names rows)."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+_UDF_NUMBERS = itertools.count()
 _STATE_TAG = re.compile(r"\s*/[A-Z]{2,3}/?\s*$")  # "PRODUCTIVITY TECHNOLOGIES CORP /DE"
 _PUNCT = re.compile(r"[^A-Z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -278,7 +280,10 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None)
         return
     con.register("_changed", pa.table({"company_id": pa.array(sorted(changed or []), pa.string())}))
     only = "" if changed is None else " AND company_id IN (SELECT company_id FROM _changed)"
-    con.create_function("ff_normalize_name", normalize_name, ["VARCHAR"], "VARCHAR",
+    # A name of its own per call: a transaction rolled back keeps DuckDB's Python-side registration
+    # of the function while dropping it from the catalog, so the name could not be registered again.
+    normalize = f"ff_normalize_name_{next(_UDF_NUMBERS)}"
+    con.create_function(normalize, normalize_name, ["VARCHAR"], "VARCHAR",
                         null_handling="special", side_effects=False)
     try:
         con.execute("DELETE FROM companies WHERE true" + only)
@@ -304,7 +309,7 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None)
             SELECT company_id,
                    max(cik),
                    arg_max(name, (seen, name IS NOT NULL, filing_id, src, idx)) FILTER (WHERE name IS NOT NULL),
-                   ff_normalize_name(arg_max(name, last) FILTER (WHERE name IS NOT NULL)),
+                   """ + normalize + """(arg_max(name, last) FILTER (WHERE name IS NOT NULL)),
                    arg_max(ticker, last) FILTER (WHERE ticker IS NOT NULL),
                    arg_max(state_of_incorporation, last) FILTER (WHERE state_of_incorporation IS NOT NULL),
                    arg_max(sec_file_number, last) FILTER (WHERE sec_file_number IS NOT NULL),
@@ -339,11 +344,14 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None)
                 FROM spellings s JOIN filings f USING (filing_id)
                 WHERE nullif(s.name, '') IS NOT NULL
             )
-            SELECT company_id, name, ff_normalize_name(name), bool_and(former),
+            SELECT company_id, name, """ + normalize + """(name), bool_and(former),
                    arg_min(filing_id, (coalesce(seen, DATE '9999-12-31'), filing_id)),
                    min(seen), max(seen), count(DISTINCT filing_id)
             FROM dated GROUP BY company_id, name
         """)
     finally:
-        con.remove_function("ff_normalize_name")
-        con.unregister("_changed")
+        try:
+            con.remove_function(normalize)
+            con.unregister("_changed")
+        except duckdb.TransactionException:
+            pass  # the statement above failed and aborted the load's transaction: its error is the one to see

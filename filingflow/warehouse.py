@@ -219,6 +219,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             update_search(con, sorted(set(plan.replaced_filing_ids) | set(kept)))
             partitions |= _partitions_of_companies(con, merged)
         if trial:
+            con.execute("ROLLBACK")
             return inserted
         _write_bookkeeping(con, plan, inserted)
         if kept:
@@ -318,7 +319,7 @@ def stage_lake_partitions(con: duckdb.DuckDBPyConnection, lake_root: Path | str,
             where = ("run_id = ?" if name == "filings"
                      else "filing_id IN (SELECT filing_id FROM filings WHERE run_id = ?)")
             reader = con.execute(f'SELECT {cols} FROM "{name}" WHERE {where}', [partition]
-                                 ).fetch_record_batch(lake.ROWS_PER_PART)
+                                 ).to_arrow_reader(lake.ROWS_PER_PART)
             lake.stage_partition(lake_root, run_id, name, partition, reader)
 
 

@@ -21,7 +21,7 @@ from filingflow.schema import FILING_TABLES, TABLES
 from flows.pipeline import RunSettings, nightly
 from handmade import eight_k_text, submission
 
-pytestmark = pytest.mark.usefixtures("prefect_api")
+pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.slow]  # seven runs: about 2 min
 AMENDMENT = ROOT / "tests" / "fixtures" / "ownership_xml" / "4A_amendment_handmade.xml"
 
 
@@ -48,7 +48,7 @@ def assert_lake_matches_warehouse(settings: RunSettings) -> None:
             published = pa.concat_tables([pq.read_table(p, schema=schema) for p in parts]) if parts \
                 else schema.empty_table()
             cols = ", ".join(f'"{c}"' for c in schema.names)
-            stored = con.execute(f'SELECT {cols} FROM "{name}"').fetch_arrow_table().cast(schema)
+            stored = con.execute(f'SELECT {cols} FROM "{name}"').to_arrow_table().cast(schema)
             assert _sorted(published) == _sorted(stored), name
         # Each filing sits in the partition of the run that loaded it.
         for path in sorted((lake / "filings").glob("run_id=*")):
@@ -103,9 +103,10 @@ def test_1_duplicates_are_not_in_the_lake_and_are_counted_as_duplicates(story):
     assert (summary.files_seen, summary.files_loaded, summary.files_duplicate, summary.files_unchanged,
             summary.files_quarantined, summary.filings_loaded) == (4, 2, 2, 0, 0, 2)
     a = str(inputs / "a_8k.txt")
-    assert sorted(summary.duplicates) == [(str(inputs / "b_same_bytes.txt"), f"same bytes as {a}"),
-                                          (str(inputs / "c_crlf.txt"), summary.duplicates[1][1])]
-    assert summary.duplicates[1][1].startswith("same filing ") and summary.duplicates[1][1].endswith(a)
+    # Each names the filing and the file it repeats.
+    assert sorted(path for path, _ in summary.duplicates) == [str(inputs / "b_same_bytes.txt"), str(inputs / "c_crlf.txt")]
+    for _, repeats in summary.duplicates:
+        assert repeats.startswith("same filing ff-") and repeats.endswith(f" {a}"), repeats
     assert rows(settings.warehouse, "SELECT files_duplicate, files_unchanged FROM runs") == [(2, 0)]
     eight_k = rows(settings.warehouse, "SELECT filing_id FROM filings WHERE form_type = '8-K'")[0][0]
     assert rows(settings.warehouse, "SELECT source_file, used FROM filing_sources WHERE filing_id = ? ORDER BY 1",
@@ -123,8 +124,9 @@ def test_2_a_rerun_counts_unchanged_files_as_unchanged(story):
 
 def test_3_a_changed_file_replaces_its_filing_in_the_lake_too(story):
     root, inputs, settings = story
-    text = (inputs / "form4.md").read_text().replace("5500", "5600", 1)
-    (inputs / "form4.md").write_text(text)
+    text = SEED_FORM4.read_text()
+    assert "Thomas M.  \nHerzog" in text
+    (inputs / "form4.md").write_text(text.replace("Thomas M.  \nHerzog", "Thomas M. Herzog Jr."))
     summary = nightly(settings)
     assert (summary.files_loaded, summary.filings_loaded) == (1, 1)
     assert rows(settings.warehouse, "SELECT count(*) FROM filings WHERE form_type = '4'") == [(1,)]
