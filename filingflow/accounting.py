@@ -184,15 +184,20 @@ class FileOutcome:
 
 def settle(outcomes: list[FileOutcome], decision: Decision) -> None:
     """Files whose every filing another file carries more exactly become duplicates naming it; the others
-    keep only their kept filings."""
+    keep only their kept filings. A file read into filings of which the decision saw none (its staged
+    rows are gone) fails the run: no file is marked loaded without its rows."""
     kept = set(decision.kept)
     for outcome in outcomes:
         if outcome.status != "loaded":
             continue
         if outcome.path in decision.duplicates:
             outcome.status, outcome.detail, outcome.filing_ids = "duplicate", decision.duplicates[outcome.path], []
-        else:
-            outcome.filing_ids = [f for f in outcome.filing_ids if f in kept]
+            continue
+        read = outcome.filing_ids
+        outcome.filing_ids = [f for f in read if f in kept]
+        if read and not outcome.filing_ids:
+            raise RuntimeError(f"the staged rows of {outcome.path} ({', '.join(read)}) are missing: "
+                               "nothing committed, no file marked loaded")
 
 
 def quarantine_filings(outcomes: list[FileOutcome], failed: dict[str, str]) -> None:

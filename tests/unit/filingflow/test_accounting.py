@@ -174,3 +174,10 @@ def test_rows_go_through_the_schema():
         accounting.schema_row("ingest_ledger", statu="loaded")
     with pytest.raises(ValueError, match="lacks required"):
         accounting.schema_row("quarantine", source_file="a")
+
+
+def test_a_file_whose_filings_vanished_from_staging_fails_the_run():
+    decision = accounting.decide([copy("f1", "a")], [], set(), [])
+    outcomes = [outcome("a", ids=("f1",)), outcome("b", ids=("f2",))]
+    with pytest.raises(RuntimeError, match="staged rows of b .f2. are missing"):
+        accounting.settle(outcomes, decision)
