@@ -122,6 +122,21 @@ def test_2_a_rerun_counts_unchanged_files_as_unchanged(story):
     assert_lake_matches_warehouse(settings)
 
 
+def test_2b_a_removed_file_stays_loaded(story):
+    root, inputs, settings = story
+    aside = root / "aside.txt"
+    shutil.move(inputs / "a_8k.txt", aside)
+    before = rows(settings.warehouse, "SELECT filing_id FROM filings ORDER BY 1")
+    summary = nightly(settings)
+    assert summary.files_seen == 3 and summary.filings_loaded == 0
+    assert rows(settings.warehouse, "SELECT filing_id FROM filings ORDER BY 1") == before
+    assert rows(settings.warehouse, "SELECT status FROM ingest_ledger WHERE source_file = ?",
+                [str(inputs / "a_8k.txt")]) == [("loaded",)]
+    shutil.move(aside, inputs / "a_8k.txt")  # back, same bytes and mtime: unchanged
+    assert nightly(settings).files_unchanged == 4
+    assert_lake_matches_warehouse(settings)
+
+
 def test_3_a_changed_file_replaces_its_filing_in_the_lake_too(story):
     root, inputs, settings = story
     text = SEED_FORM4.read_text()
