@@ -44,8 +44,9 @@ def forget(live: Path, lake_root: Path | str, targets: list[str], wait_seconds: 
     if not live.exists():
         raise FileNotFoundError(f"no warehouse at {live}: nothing to forget")
     with runlock.exclusive_run(live, run_id, wait_seconds), lake.claim(lake_root, run_id, str(live)):
-        db = warehouse.begin_run(live)
+        db = warehouse.work_copy_path(live)
         try:
+            warehouse.begin_run(live)
             with open_warehouse(db) as con:
                 lake.recover(lake_root, committed_runs(con), str(live))
                 filing_ids, files = _matches(con, targets)

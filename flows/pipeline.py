@@ -361,12 +361,15 @@ def nightly(settings: RunSettings) -> RunSummary:
 
 
 def _run(settings: RunSettings, run_id: str, shown: str) -> RunSummary:
-    db = warehouse.begin_run(settings.warehouse)
+    db = warehouse.work_copy_path(settings.warehouse)
+    copied = False
     try:
+        warehouse.begin_run(settings.warehouse)
+        copied = True
         plan, parts = _prepare(settings, db, run_id)
         inserted = _load(settings, db, plan, parts)
     except BaseException:
-        if db.exists():  # not swapped in: the run leaves nothing behind (a full disk, a bug, a signal)
+        if not copied or db.exists():  # not swapped in: the run leaves nothing behind (a full disk, a bug...)
             warehouse.discard_run_copy(db)
             lake.discard(settings.lake, run_id)
         raise
