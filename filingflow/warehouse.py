@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from filingflow import faults, lake
+from filingflow.accounting import schema_row
 from filingflow.companies import resolve_companies
 from filingflow.connections import open_warehouse
 from filingflow.reference import reference_rows
@@ -347,10 +348,10 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
             WHERE source_file IN (SELECT source_file FROM _files)""")
         con.execute("DELETE FROM quarantine WHERE source_file IN (SELECT source_file FROM _files)")
         now = dt.datetime.now(dt.timezone.utc)
-        _insert_arrow(con, "runs", TABLES["runs"].to_arrow([{
-            "run_id": run_id, "started_at": started, "finished_at": now, "status": "completed", "kind": "forget",
-            "forgotten": filing_ids, "files_seen": 0, "files_new": 0, "files_unchanged": 0, "files_loaded": 0,
-            "files_quarantined": 0, "files_duplicate": 0, "filings_loaded": 0, "rows_loaded": 0}]))
+        _insert_arrow(con, "runs", TABLES["runs"].to_arrow([schema_row(
+            "runs", run_id=run_id, started_at=started, finished_at=now, status="completed", kind="forget",
+            forgotten=filing_ids, files_seen=0, files_new=0, files_unchanged=0, files_loaded=0, files_quarantined=0,
+            files_duplicate=0, filings_loaded=0, rows_loaded=0)]))
         stage_lake_partitions(con, lake_root, run_id, partitions)
         faults.point("wal")
         con.execute("COMMIT")
