@@ -258,13 +258,13 @@ class RunChecker:
                 column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
                 result = er.result or {}
                 rows = _unexpected_rows(result)
-                rows_of_batch.append({
-                    "run_id": self.run_id, "suite": spec["name"], "expectation": config.type,
-                    "table_name": table_name or frame_name, "column_name": column, "severity": severity,
-                    "success": bool(er.success), "element_count": result.get("element_count", len(frame)),
-                    "unexpected_count": result.get("unexpected_count", 0),
-                    "detail": _detail(kwargs, er, frame, rows),
-                })
+                rows_of_batch.append(TABLES["dq_results"].row(
+                    run_id=self.run_id, suite=spec["name"], expectation=config.type,
+                    table_name=table_name or frame_name, column_name=column, severity=severity,
+                    success=bool(er.success), element_count=result.get("element_count", len(frame)),
+                    unexpected_count=result.get("unexpected_count", 0),
+                    detail=_detail(kwargs, er, frame, rows),
+                ))
                 if len(rows):
                     explain = EXPLAINERS.get(config.type)
                     explained = explain(frame, kwargs) if explain else None
@@ -296,9 +296,10 @@ def _added_up(per_batch: tuple[dict, ...]) -> dict:
     that found something (its examples), else of the first."""
     first = per_batch[0]
     shown = next((r for r in per_batch if not r["success"] or r["unexpected_count"]), first)
-    return {**first, "success": all(r["success"] for r in per_batch),
-            "element_count": sum(r["element_count"] for r in per_batch),
-            "unexpected_count": sum(r["unexpected_count"] for r in per_batch), "detail": shown["detail"]}
+    return TABLES["dq_results"].row(first, success=all(r["success"] for r in per_batch),
+                                    element_count=sum(r["element_count"] for r in per_batch),
+                                    unexpected_count=sum(r["unexpected_count"] for r in per_batch),
+                                    detail=shown["detail"])
 
 
 def validate(tables: dict[str, pa.Table], run_id: str, docs_dir: Path | None) -> Validation:

@@ -252,13 +252,11 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 def schema_row(table: str, **values) -> dict:
     """A row of `table` (filingflow/schema.py): every column, unknown names and missing required values refused."""
     spec = TABLES[table]
-    unknown = set(values) - set(spec.column_index)
-    if unknown:
-        raise KeyError(f"{table} has no column {', '.join(sorted(unknown))}")
-    missing = [c.name for c in spec.columns if not c.nullable and values.get(c.name) is None]
+    row = spec.row(values)
+    missing = [c.name for c in spec.columns if not c.nullable and row[c.name] is None]
     if missing:
         raise ValueError(f"{table} row lacks required {', '.join(missing)}")
-    return {name: values.get(name) for name in spec.column_names}
+    return row
 
 
 def ledger_rows(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> list[dict]:

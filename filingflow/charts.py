@@ -28,7 +28,8 @@ class Series:
     values: list[float]  # one per bucket
 
 
-def e(text: object) -> str:
+def escape_html(text: object) -> str:
+    """Text for HTML or SVG: markup characters and quotes escaped; None is empty."""
     return escape("" if text is None else str(text), quote=True)
 
 
@@ -67,9 +68,9 @@ def nice_ticks(low: float, high: float, count: int = 5, integer: bool = False) -
 
 
 def _svg_open(kind: str, chart_id: str, width: int, height: int, title: str) -> str:
-    return (f'<svg class="chart chart-{kind}" data-chart="{e(chart_id)}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="{e(title)}" xmlns="http://www.w3.org/2000/svg" '
-            f'preserveAspectRatio="xMinYMin meet"><title>{e(title)}</title>')
+    return (f'<svg class="chart chart-{kind}" data-chart="{escape_html(chart_id)}" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{escape_html(title)}" xmlns="http://www.w3.org/2000/svg" '
+            f'preserveAspectRatio="xMinYMin meet"><title>{escape_html(title)}</title>')
 
 
 def _clip(label: str, chars: int) -> str:
@@ -90,7 +91,7 @@ def stacked_columns(chart_id: str, title: str, buckets: list[str], series: list[
     for t in ticks:
         y = top + plot_h - t / y_max * plot_h
         out.append(f'<line class="gridline" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                   f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{e(compact(t))}</text>')
+                   f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape_html(compact(t))}</text>')
     every = max(1, math.ceil(len(buckets) / max_labels))
     for i, bucket in enumerate(buckets):
         x = left + i * slot + (slot - bar_w) / 2
@@ -102,16 +103,16 @@ def stacked_columns(chart_id: str, title: str, buckets: list[str], series: list[
             h = value / y_max * plot_h
             base -= h
             out.append(f'<rect class="bar" x="{x:.2f}" y="{base:.2f}" width="{bar_w:.2f}" height="{h:.2f}" '
-                       f'fill="{s.color}" data-label="{e(bucket)}" data-series="{e(s.name)}" '
+                       f'fill="{s.color}" data-label="{escape_html(bucket)}" data-series="{escape_html(s.name)}" '
                        f'data-value="{_num(value)}">'
-                       f'<title>{e(bucket)} \u00b7 {e(s.name)}: {value:g} {e(unit)}</title></rect>')
+                       f'<title>{escape_html(bucket)} \u00b7 {escape_html(s.name)}: {value:g} {escape_html(unit)}</title></rect>')
         if totals[i]:
             # A transparent hit area over the whole column: its tooltip gives the column's total.
             out.append(f'<rect class="hit" x="{left + i * slot:.2f}" y="{top}" width="{slot:.2f}" '
-                       f'height="{base - top:.2f}"><title>{e(bucket)}: {totals[i]:g} {e(unit)}</title></rect>')
+                       f'height="{base - top:.2f}"><title>{escape_html(bucket)}: {totals[i]:g} {escape_html(unit)}</title></rect>')
         if i % every == 0:
             out.append(f'<text class="tick" x="{left + (i + 0.5) * slot:.1f}" y="{height - bottom + 16}" '
-                       f'text-anchor="middle">{e(bucket)}</text>')
+                       f'text-anchor="middle">{escape_html(bucket)}</text>')
     out.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>')
     out.append("</svg>")
     return "".join(out)
@@ -131,11 +132,11 @@ def horizontal_bars(chart_id: str, title: str, bars: list[Bar], *, fmt=compact, 
         w = max(1.0, b.value / high * plot_w)
         out.append(
             f'<text class="label" x="{label_w - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end">'
-            f'<title>{e(b.label)}</title>{e(_clip(b.label, label_chars))}</text>'
+            f'<title>{escape_html(b.label)}</title>{escape_html(_clip(b.label, label_chars))}</text>'
             f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{w:.2f}" height="{row - 8}" rx="2" '
-            f'fill="{b.color or "#4c78a8"}" data-label="{e(b.label)}" data-value="{_num(b.value)}">'
-            f'<title>{e(b.tooltip)}</title></rect>'
-            f'<text class="value" x="{label_w + w + 6:.2f}" y="{y + row / 2 + 4:.1f}">{e(fmt(b.value))}</text>')
+            f'fill="{b.color or "#4c78a8"}" data-label="{escape_html(b.label)}" data-value="{_num(b.value)}">'
+            f'<title>{escape_html(b.tooltip)}</title></rect>'
+            f'<text class="value" x="{label_w + w + 6:.2f}" y="{y + row / 2 + 4:.1f}">{escape_html(fmt(b.value))}</text>')
     out.append(f'<line class="axis" x1="{label_w}" x2="{label_w}" y1="{top}" y2="{height - bottom}"/>')
     out.append("</svg>")
     return "".join(out)
@@ -154,28 +155,28 @@ def diverging_bars(chart_id: str, title: str, bars: list[Bar], *, positive: str,
     lo, hi = ticks[0], ticks[-1]
     x0, x1 = label_w + pad, width - pad
 
-    def x(v: float) -> float:
+    def x_of(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
     out = [_svg_open("diverging", chart_id, width, height, title)]
     for t in ticks:
-        out.append(f'<line class="gridline" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top}" y2="{height - bottom}"/>'
-                   f'<text class="tick" x="{x(t):.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-                   f'{e(fmt(t, signed=True))}</text>')
-    zero = x(0)
+        out.append(f'<line class="gridline" x1="{x_of(t):.1f}" x2="{x_of(t):.1f}" y1="{top}" y2="{height - bottom}"/>'
+                   f'<text class="tick" x="{x_of(t):.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+                   f'{escape_html(fmt(t, signed=True))}</text>')
+    zero = x_of(0)
     for i, b in enumerate(bars):
         y = top + i * row
-        w = max(1.0, abs(x(b.value) - zero))  # a sliver even for tiny values, drawn from the zero line
+        w = max(1.0, abs(x_of(b.value) - zero))  # a sliver even for tiny values, drawn from the zero line
         start, end = (zero, zero + w) if b.value >= 0 else (zero - w, zero)
         color = positive if b.value >= 0 else negative
         value_x, anchor = (end + 6, "start") if b.value >= 0 else (start - 6, "end")
         out.append(
             f'<text class="label" x="{label_w - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end">'
-            f'<title>{e(b.label)}</title>{e(_clip(b.label, label_chars))}</text>'
+            f'<title>{escape_html(b.label)}</title>{escape_html(_clip(b.label, label_chars))}</text>'
             f'<rect class="bar" x="{start:.2f}" y="{y + 4}" width="{w:.2f}" height="{row - 8}" rx="2" fill="{color}" '
-            f'data-label="{e(b.label)}" data-value="{_num(b.value)}"><title>{e(b.tooltip)}</title></rect>'
+            f'data-label="{escape_html(b.label)}" data-value="{_num(b.value)}"><title>{escape_html(b.tooltip)}</title></rect>'
             f'<text class="value" x="{value_x:.2f}" y="{y + row / 2 + 4:.1f}" text-anchor="{anchor}">'
-            f'{e(fmt(b.value, signed=True))}</text>')
+            f'{escape_html(fmt(b.value, signed=True))}</text>')
     out.append(f'<line class="axis zero" x1="{zero:.2f}" x2="{zero:.2f}" y1="{top - 4}" y2="{height - bottom + 2}"/>')
     out.append("</svg>")
     return "".join(out)

@@ -254,8 +254,7 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
         return
     ciks = {c for row in pending if (c := pad_cik(row[3]))}
     keys = {key for _, _, _, cik, name, ticker, file_no, irs, _ in pending
-            for key in mention_keys({"name": name, "ticker": ticker, "sec_file_number": file_no,
-                                              "irs_number": irs})}
+            for key in mention_keys({"name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs})}
     rows = con.execute("""
         SELECT m.company_id, m.cik, m.name, m.ticker, m.sec_file_number, m.irs_number, n.normalized_name
         FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies

@@ -166,7 +166,7 @@ def _is_url(text: str) -> bool:
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", text) is not None
 
 
-def _place(text: str, base: Path | None) -> str:
+def _resolve_location(text: str, base: Path | None) -> str:
     """~ expanded; a relative path in the config file is relative to the file's folder."""
     if _is_url(text):
         return text
@@ -201,7 +201,8 @@ def _convert(setting: Setting, raw: Any, where: str, base: Path | None, from_tex
     elif kind in (STR, PATH, LOCATION):
         if not isinstance(raw, str) or not raw.strip():
             raise wrong("a non-empty string")
-        value = raw if kind == STR else (_place(raw, base) if kind == LOCATION else Path(_place(raw, base)))
+        value = (raw if kind == STR else _resolve_location(raw, base) if kind == LOCATION
+                 else Path(_resolve_location(raw, base)))
     else:  # LOCATIONS, WORDS
         if from_text:
             raw = [p for p in raw.split(os.pathsep if kind == LOCATIONS else ",")]
@@ -213,7 +214,7 @@ def _convert(setting: Setting, raw: Any, where: str, base: Path | None, from_tex
         if not value:
             raise wrong("a non-empty list")
         if kind == LOCATIONS:
-            value = [_place(v, base) for v in value]
+            value = [_resolve_location(v, base) for v in value]
     if setting.choices and value not in setting.choices:
         raise ConfigError(f"{where}: {setting.key} must be one of {', '.join(setting.choices)}, got {raw!r}")
     if setting.minimum is not None and value < setting.minimum:

@@ -1,17 +1,20 @@
-"""Render the data dictionary (docs/schema.md) from the schema.
+"""Render the data dictionary (docs/schema.md) from the schema and the quarantine
+error codes (docs/errors.md) from their catalogue.
 
-`python -m filingflow.docs` rewrites it; a test fails when it is stale."""
+`python -m filingflow.docs` rewrites both; a test fails when either is stale."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
 
+from filingflow.error_codes import ERROR_CODE_LIST
 from filingflow.schema import TABLE_LIST, Table
 from filingflow.views import VIEWS
 from filingflow.warehouse import ensure_schema
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
+ERRORS_DOC = SCHEMA_DOC.with_name("errors.md")
 _KIND_TITLES = {"filing": "Filing tables", "derived": "Derived tables", "operational": "Operational tables",
                 "reference": "Reference tables"}
 VIEW_DOCS = {
@@ -76,7 +79,20 @@ def table_markdown(table: Table, heading: str = "###") -> list[str]:
     return out
 
 
+def render_errors_markdown() -> str:
+    out = ["# Quarantine error codes", "",
+           "Generated from `filingflow/error_codes.py` by `python -m filingflow.docs`; do not edit by hand.",
+           "A file that cannot be read into rows gets a `quarantine` row: `stage` is the step that failed, `error` "
+           "one of the codes below, `detail` what exactly was wrong with this file.", ""]
+    for where in dict.fromkeys(e.where for e in ERROR_CODE_LIST):
+        out += [f"## {where[0].upper()}{where[1:]}", "", "| code | meaning |", "|---|---|"]
+        out += [f"| `{e.code}` | {e.meaning.replace('|', chr(92) + '|')} |" for e in ERROR_CODE_LIST if e.where == where]
+        out.append("")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
     SCHEMA_DOC.parent.mkdir(exist_ok=True)
-    SCHEMA_DOC.write_text(render_schema_markdown())
-    print(f"wrote {SCHEMA_DOC}")
+    for path, text in ((SCHEMA_DOC, render_schema_markdown()), (ERRORS_DOC, render_errors_markdown())):
+        path.write_text(text)
+        print(f"wrote {path}")

@@ -58,23 +58,23 @@ def is_url(lake: Path | str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Place:
+class _LakeFolder:
     """A folder of the lake on its filesystem."""
 
     fs: fsspec.AbstractFileSystem
     path: str
 
-    def __truediv__(self, name: str) -> _Place:
-        return _Place(self.fs, f"{self.path}/{name}")
+    def __truediv__(self, name: str) -> _LakeFolder:
+        return _LakeFolder(self.fs, f"{self.path}/{name}")
 
     @property
     def renames(self) -> bool:
         return isinstance(self.fs, LocalFileSystem)
 
-    def folders(self) -> list[_Place]:
+    def folders(self) -> list[_LakeFolder]:
         if not self.fs.isdir(self.path):
             return []
-        return [_Place(self.fs, e["name"].rstrip("/")) for e in sorted(self.fs.ls(self.path, detail=True),
+        return [_LakeFolder(self.fs, e["name"].rstrip("/")) for e in sorted(self.fs.ls(self.path, detail=True),
                                                                        key=lambda e: e["name"])
                 if e["type"] == "directory"]
 
@@ -87,11 +87,11 @@ class _Place:
             self.fs.rm(self.path, recursive=True)
 
 
-def _root(lake: Path | str) -> _Place:
+def _root(lake: Path | str) -> _LakeFolder:
     if is_url(lake):
         fs, path = fsspec.core.url_to_fs(lake)
-        return _Place(fs, path.rstrip("/"))
-    return _Place(LocalFileSystem(), os.path.abspath(lake))
+        return _LakeFolder(fs, path.rstrip("/"))
+    return _LakeFolder(LocalFileSystem(), os.path.abspath(lake))
 
 
 def location(text: Path | str) -> Path | str:
@@ -116,7 +116,7 @@ def write_part(lake: Path | str, run_id: str, table: str, chunk: int, data: pa.T
     _write(_root(lake) / STAGING / run_id / table, chunk, data)
 
 
-def _write(folder: _Place, number: int, data: pa.Table) -> None:
+def _write(folder: _LakeFolder, number: int, data: pa.Table) -> None:
     final = f"{folder.path}/part-{number:05d}.parquet"
     folder.fs.makedirs(folder.path, exist_ok=True)
     faults.point("parquet")
@@ -169,7 +169,7 @@ def stage_partition(lake: Path | str, run_id: str, table: str, partition_run: st
     return rows
 
 
-def _parts(folder: _Place) -> list[str]:
+def _parts(folder: _LakeFolder) -> list[str]:
     return sorted(folder.fs.glob(f"{folder.path}/part-*.parquet"))
 
 
@@ -257,7 +257,7 @@ def discard(lake: Path | str, run_id: str) -> None:
     (_root(lake) / STAGING / run_id).remove()
 
 
-def _owner(run_dir: _Place) -> tuple[dict | None, bool]:
+def _owner(run_dir: _LakeFolder) -> tuple[dict | None, bool]:
     """(owner, alive) of a staging folder: its owner file (None without one), and whether its run
     still holds the file's lock."""
     path = f"{run_dir.path}/{OWNER}"
@@ -280,7 +280,7 @@ def _owner(run_dir: _Place) -> tuple[dict | None, bool]:
         os.close(fd)
 
 
-def _publish_partitions(root: _Place, partitions: _Place) -> None:
+def _publish_partitions(root: _LakeFolder, partitions: _LakeFolder) -> None:
     """Each staged partition replaces its lake folder whole (a removed partition goes), table by table."""
     for table_dir in partitions.folders():
         for staged in table_dir.folders():

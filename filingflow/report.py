@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from filingflow import __version__, connections
-from filingflow.charts import Bar, Series, compact, diverging_bars, e, horizontal_bars, stacked_columns
+from filingflow.charts import Bar, Series, compact, diverging_bars, escape_html, horizontal_bars, stacked_columns
 from filingflow.schema import FILING_TABLES
 
 TOP_FORMS = 5          # forms with their own colour; the rest stack as "other"
@@ -84,7 +84,7 @@ def render(con: duckdb.DuckDBPyConnection, run_id: str, out_dir: Path) -> str:
         _quarantine_section(con, run_id),
         _footer(run, db_path, out_dir),
     ]
-    return _PAGE.format(title=e(f"filingflow run {run_id}"), css=_CSS, body="\n".join(sections))
+    return _PAGE.format(title=escape_html(f"filingflow run {run_id}"), css=_CSS, body="\n".join(sections))
 
 
 # --- data ------------------------------------------------------------------------
@@ -202,17 +202,17 @@ def _duration(start: dt.datetime | None, end: dt.datetime | None) -> str:
     return f"{int(minutes)} min {secs:.0f} s" if minutes else f"{secs:.1f} s"
 
 
-def _n(value: int | None) -> str:
+def _count(value: int | None) -> str:
     return f"{value or 0:,}"
 
 
 def _badge(text: str, kind: str) -> str:
-    return f'<span class="badge badge-{e(kind)}">{e(text)}</span>'
+    return f'<span class="badge badge-{escape_html(kind)}">{escape_html(text)}</span>'
 
 
 def _breakable(name: str) -> str:
     """A snake_case name that may wrap after its underscores."""
-    return e(name).replace("_", "_<wbr>")
+    return escape_html(name).replace("_", "_<wbr>")
 
 
 def _count_bars(chart_id: str, title: str, counts: list[tuple[str, int]], noun: str, color: str,
@@ -225,7 +225,7 @@ def _count_bars(chart_id: str, title: str, counts: list[tuple[str, int]], noun: 
 
 
 def _empty(message: str) -> str:
-    return f'<p class="empty">{e(message)}</p>'
+    return f'<p class="empty">{escape_html(message)}</p>'
 
 
 def _header(run: dict, errors: int) -> str:
@@ -241,9 +241,9 @@ def _header(run: dict, errors: int) -> str:
              ("Duration", _duration(run["started_at"], run["finished_at"])), ("Inputs", inputs)]
     if run["flow_run_id"]:
         facts.append(("Prefect flow run", run["flow_run_id"]))
-    items = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in facts)
+    items = "".join(f"<div><dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd></div>" for k, v in facts)
     return (f'<header class="top"><div class="brand">filingflow \u00b7 run report</div>'
-            f'<h1><span class="muted">Run</span> {e(run["run_id"])} {"".join(badges)}</h1>'
+            f'<h1><span class="muted">Run</span> {escape_html(run["run_id"])} {"".join(badges)}</h1>'
             f'<dl class="facts">{items}</dl></header>')
 
 
@@ -254,13 +254,13 @@ def _files(run: dict, per_table: dict[str, int], formats: list[tuple[str, int]],
              ("Duplicate", run["files_duplicate"] or 0, "skipped"),
              ("Quarantined", run["files_quarantined"], "bad" if run["files_quarantined"] else ""),
              ("Filings loaded", run["filings_loaded"], "accent"), ("Rows loaded", run["rows_loaded"], "accent")]
-    kpis = "".join(f'<div class="kpi {cls}" data-kpi="{e(label)}"><div class="kpi-value">{_n(value)}</div>'
-                   f'<div class="kpi-label">{e(label)}</div></div>' for label, value, cls in tiles)
+    kpis = "".join(f'<div class="kpi {cls}" data-kpi="{escape_html(label)}"><div class="kpi-value">{_count(value)}</div>'
+                   f'<div class="kpi-label">{escape_html(label)}</div></div>' for label, value, cls in tiles)
     loaded = [(t, n) for t, n in per_table.items() if n]
     if loaded:
         high = max(n for _, n in loaded)
         rows = "".join(
-            f'<tr data-table="{e(t)}"><td><code>{e(t)}</code></td><td class="num">{_n(n)}</td>'
+            f'<tr data-table="{escape_html(t)}"><td><code>{escape_html(t)}</code></td><td class="num">{_count(n)}</td>'
             f'<td class="meter"><span style="width:{max(1.0, n / high * 100):.1f}%"></span></td></tr>'
             for t, n in sorted(loaded, key=lambda x: -x[1]))
         table = (f'<table class="rows-per-table"><thead><tr><th>Table</th><th class="num">Rows</th><th></th></tr>'
@@ -295,10 +295,10 @@ def _form_chart(chart_id: str, title: str, data: dict, empty: str, height: int =
     series = [Series(f"Form {form}" if form != "other" else "other forms",
                      form_color(form, 0 if form in FORM_COLORS or form == "other" else next(extras)), counts)
               for form, counts in data["series"].items()]
-    legend = "".join(f'<li><i style="background:{s.color}"></i>{e(s.name)} <b>{_n(sum(s.values))}</b></li>'
+    legend = "".join(f'<li><i style="background:{s.color}"></i>{escape_html(s.name)} <b>{_count(sum(s.values))}</b></li>'
                      for s in series)
     labels = [_bucket_label(b, data["unit"]) for b in data["buckets"]]
-    note = (f'<p class="note">{_n(data["undated"])} filing{"s" if data["undated"] != 1 else ""} without any '
+    note = (f'<p class="note">{_count(data["undated"])} filing{"s" if data["undated"] != 1 else ""} without any '
             f'date not charted.</p>' if data["undated"] else "")
     return (f'<ul class="legend">{legend}</ul>'
             + stacked_columns(chart_id, title, labels, series, unit="filings", height=height) + note)
@@ -319,10 +319,10 @@ def _filings_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         context = _form_chart("filings-context", f"Filings per day by form, warehouse, {window}", context_data,
                               "No filing in that window.", height=220)
     return (f'<section><h2>Filings</h2>'
-            f'<div class="card"><h3>Filings per {e(unit)} by form <span class="sub">loaded by this run, by filing date '
+            f'<div class="card"><h3>Filings per {escape_html(unit)} by form <span class="sub">loaded by this run, by filing date '
             f'(period of report when none is stated); amendments count with their form</span></h3>{run_chart}</div>'
             f'<div class="card"><h3>Warehouse context <span class="sub">every filing stored, per day, the last '
-            f'{CONTEXT_DAYS} days of filing dates present{": " + e(window) if window else ""}</span></h3>'
+            f'{CONTEXT_DAYS} days of filing dates present{": " + escape_html(window) if window else ""}</span></h3>'
             f'{context}</div></section>')
 
 
@@ -354,7 +354,7 @@ def _insider_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         note = (f'<p class="note">{left_out} compan{"ies" if left_out != 1 else "y"} with only unpriced trades '
                 f'not charted by value.</p>' if left_out else "")
         body = (f'<ul class="legend"><li><i style="background:{BUY_COLOR}"></i>net buying</li>'
-                f'<li><i style="background:{SELL_COLOR}"></i>net selling</li><li class="muted">{e(what)}</li></ul>'
+                f'<li><i style="background:{SELL_COLOR}"></i>net selling</li><li class="muted">{escape_html(what)}</li></ul>'
                 + diverging_bars("insider-net", f"Insider {what} per company", bars, positive=BUY_COLOR,
                                  negative=SELL_COLOR, fmt=fmt) + note)
     return (f'<section><h2>Insider buying and selling</h2><div class="card"><h3>Net per company '
@@ -369,11 +369,11 @@ def _quality_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
             SELECT suite, expectation, severity, unexpected_count, element_count FROM dq_results
             WHERE run_id = ? AND NOT success ORDER BY suite, {_SEVERITY_ORDER}, expectation""", [run_id]):
         failed.setdefault(r["suite"], []).append(
-            f'<li>{_badge(r["severity"], r["severity"])} <code>{e(r["expectation"])}</code> '
-            f'<span class="muted">{_n(r["unexpected_count"])} of {_n(r["element_count"])} rows</span></li>')
+            f'<li>{_badge(r["severity"], r["severity"])} <code>{escape_html(r["expectation"])}</code> '
+            f'<span class="muted">{_count(r["unexpected_count"])} of {_count(r["element_count"])} rows</span></li>')
     failing = "".join(
-        f'<tr data-suite="{e(s["suite"])}" data-passed="{s["passed"]}" data-failed="{s["failed"]}">'
-        f'<td><code>{e(s["suite"])}</code></td><td class="num ok">{s["passed"]}</td>'
+        f'<tr data-suite="{escape_html(s["suite"])}" data-passed="{s["passed"]}" data-failed="{s["failed"]}">'
+        f'<td><code>{escape_html(s["suite"])}</code></td><td class="num ok">{s["passed"]}</td>'
         f'<td class="num bad">{s["failed"]}</td><td><ul class="failed">{"".join(failed[s["suite"]])}</ul></td></tr>'
         for s in suite_rows if s["failed"])
     passing = [s for s in suite_rows if not s["failed"]]
@@ -383,8 +383,8 @@ def _quality_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
                      f'<th class="num">Failed</th><th>Failed expectations</th></tr></thead>'
                      f'<tbody>{failing}</tbody></table>')
     if passing:
-        chips = "".join(f'<span class="chip" data-suite="{e(s["suite"])}" data-passed="{s["passed"]}" data-failed="0">'
-                        f'{e(s["suite"])} <b>{s["passed"]}</b></span>' for s in passing)
+        chips = "".join(f'<span class="chip" data-suite="{escape_html(s["suite"])}" data-passed="{s["passed"]}" data-failed="0">'
+                        f'{escape_html(s["suite"])} <b>{s["passed"]}</b></span>' for s in passing)
         parts.append(f'<p class="passed"><span class="muted">Every expectation passed in {len(passing)} '
                      f'suite{"s" if len(passing) != 1 else ""}:</span> {chips}</p>')
     suite_table = "".join(parts) or _empty("No expectation ran: the run had no new rows to validate.")
@@ -407,10 +407,10 @@ def _quality_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     if findings:
         rows = "".join(
             f'<tr><td>{_badge(f["severity"], f["severity"])}</td><td><code>{_breakable(f["expectation"])}</code></td>'
-            f'<td><code>{e(f["filing_id"])}</code><br><span class="muted">{e(f["table_name"])}'
+            f'<td><code>{escape_html(f["filing_id"])}</code><br><span class="muted">{escape_html(f["table_name"])}'
             f'{"" if f["row_index"] is None else " row " + str(f["row_index"])}</span></td>'
-            f'<td>{e(f["detail"])}</td></tr>' for f in findings)
-        examples = (f'<h3>First findings <span class="sub">all of them: <code>filingflow dq --run {e(run_id)}</code>'
+            f'<td>{escape_html(f["detail"])}</td></tr>' for f in findings)
+        examples = (f'<h3>First findings <span class="sub">all of them: <code>filingflow dq --run {escape_html(run_id)}</code>'
                     f'</span></h3><table class="findings"><colgroup><col style="width:84px"><col style="width:30%">'
                     f'<col style="width:26%"><col></colgroup><thead><tr><th>Severity</th><th>Expectation</th>'
                     f'<th>Filing, row</th><th>Detail</th></tr></thead><tbody>{rows}</tbody></table>')
@@ -426,8 +426,8 @@ def _quarantine_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
     if not rows:
         return f'<section><h2>Quarantined files</h2>{_empty("No file quarantined in this run.")}</section>'
     more = len(rows) > MAX_LISTED
-    body = "".join(f'<tr><td class="path">{e(r["source_file"])}</td><td>{e(r["stage"])}</td>'
-                   f'<td><code>{e(r["error"])}</code></td><td class="detail">{e(r["detail"])}</td></tr>'
+    body = "".join(f'<tr><td class="path">{escape_html(r["source_file"])}</td><td>{escape_html(r["stage"])}</td>'
+                   f'<td><code>{escape_html(r["error"])}</code></td><td class="detail">{escape_html(r["detail"])}</td></tr>'
                    for r in rows[:MAX_LISTED])
     note = f'<p class="note">First {MAX_LISTED} listed; <code>filingflow status</code> lists all.</p>' if more else ""
     return (f'<section><h2>Quarantined files</h2><table class="quarantine"><thead><tr><th>File</th><th>Stage</th>'
@@ -440,7 +440,7 @@ def _footer(run: dict, db_path: str | None, out_dir: Path) -> str:
     docs = ""
     if run["dq_docs"] and Path(run["dq_docs"]).is_file():
         href = Path(os.path.relpath(Path(run["dq_docs"]).resolve(), out_dir.resolve())).as_posix()
-        docs = f'<li>Great Expectations Data Docs: <a href="{e(href)}">{e(run["dq_docs"])}</a></li>'
+        docs = f'<li>Great Expectations Data Docs: <a href="{escape_html(href)}">{escape_html(run["dq_docs"])}</a></li>'
     queries = "\n".join([
         f'filingflow sql "SELECT form_type, count(*) FROM filings WHERE run_id = \'{run_id}\' GROUP BY ALL"{wh}',
         f"filingflow dq --run {run_id}{wh}",
@@ -448,9 +448,9 @@ def _footer(run: dict, db_path: str | None, out_dir: Path) -> str:
     ])
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f'<footer><h2>Where the data is</h2><ul class="where">'
-            f'<li>Warehouse: <code>{e(db_path or "in-memory")}</code> (DuckDB; open read-only)</li>{docs}</ul>'
-            f'<h3>Query this run</h3><pre>{e(queries)}</pre>'
-            f'<p class="muted">Written by filingflow {e(__version__)} on {e(generated)}.</p></footer>')
+            f'<li>Warehouse: <code>{escape_html(db_path or "in-memory")}</code> (DuckDB; open read-only)</li>{docs}</ul>'
+            f'<h3>Query this run</h3><pre>{escape_html(queries)}</pre>'
+            f'<p class="muted">Written by filingflow {escape_html(__version__)} on {escape_html(generated)}.</p></footer>')
 
 
 _PAGE = """<!DOCTYPE html>

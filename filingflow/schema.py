@@ -6,10 +6,13 @@ allowed sets) are all derived from the definitions below.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pyarrow as pa
 
+from filingflow.error_codes import ERROR_CODES
 from filingflow.reference import TRANSACTION_CODE_SET
 
 # Shares and prices are exact: balances must add up to the last digit.
@@ -27,6 +30,10 @@ _DUCKDB_TYPES = {
     pa.list_(pa.string()): "VARCHAR[]",
     DECIMAL: "DECIMAL(38, 8)",
 }
+
+
+class UnknownColumns(ValueError):
+    """A row names a column its table does not have (a misspelling would otherwise load as null)."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,29 @@ class Table:
         )
         return f'CREATE TABLE IF NOT EXISTS "{self.name}" (\n  {cols}\n)'
 
+    def blank_row(self) -> dict:
+        """A fresh row of this table: every column, each None."""
+        return dict.fromkeys(self.column_index)
+
+    def row(self, values: Mapping[str, object] = MappingProxyType({}), /, **more: object) -> dict:
+        """A row of this table: the columns given (as a mapping and/or by name), every other one None.
+        A name the table does not have raises, so a misspelled column fails where the row is made."""
+        row = self.blank_row()
+        row.update(values, **more)
+        if len(row) != len(self.column_index):
+            self.check_keys([row])
+        return row
+
+    def check_keys(self, rows: Iterable[dict]) -> None:
+        """Raise UnknownColumns when a row has a key this table has no column for."""
+        unknown = set().union(*rows) - self.column_index.keys()  # one pass in C, not a key check per row
+        if unknown:
+            raise UnknownColumns(f"rows for table {self.name} have keys it has no column for: "
+                                 f"{', '.join(sorted(map(str, unknown)))}")
+
     def to_arrow(self, rows: list[dict]) -> pa.Table:
-        """Column-wise conversion of row dicts; absent keys become nulls."""
+        """Column-wise conversion of row dicts; absent keys become nulls, unknown keys raise UnknownColumns."""
+        self.check_keys(rows)
         arrays = [pa.array([r.get(c.name) for r in rows], type=c.type) for c in self.columns]
         return pa.Table.from_arrays(arrays, schema=self.arrow_schema())
 
@@ -439,7 +467,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("source_file", TEXT, "Path of the input file.", required=True),
             _c("source_sha256", TEXT, "SHA-256 of the file's bytes (null when unreadable)."),
             _c("stage", TEXT, "Step that failed.", required=True, allowed=QUARANTINE_STAGES),
-            _c("error", TEXT, "Error class: empty_file, binary_content, undecodable_text, truncated, unrecognized_format...", required=True),
+            _c("error", TEXT, "Error code; docs/errors.md says what each means.", required=True,
+               allowed=tuple(ERROR_CODES)),
             _c("detail", TEXT, "What exactly was wrong.", required=True),
             _c("run_id", TEXT, "Run that quarantined the file.", required=True),
             _c("quarantined_at", TIMESTAMP, "When.", required=True),

@@ -287,8 +287,8 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
         con.execute("UPDATE ingest_ledger SET mtime_ns = t.mtime_ns FROM _touched t "
                     "WHERE ingest_ledger.source_file = t.source_file")
         con.unregister("_touched")
-    run_row = {**plan.run_row, "finished_at": dt.datetime.now(dt.timezone.utc), "status": "completed",
-               "rows_loaded": sum(inserted.values())}
+    run_row = TABLES["runs"].row(plan.run_row, finished_at=dt.datetime.now(dt.timezone.utc), status="completed",
+                                 rows_loaded=sum(inserted.values()))
     con.execute("DELETE FROM runs WHERE run_id = ?", [plan.run_id])
     _insert_arrow(con, "runs", TABLES["runs"].to_arrow([run_row]))
 

@@ -9,6 +9,7 @@ import pytest
 from transforms import submission
 from transforms.decode import decode
 from transforms.exhibit_links import exhibit_key, link_documents
+from transforms.registry import reader_for
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -17,7 +18,7 @@ def corpus_exhibits(relative: str) -> list[tuple]:
     path = CORPUS / relative
     if not path.is_file():
         pytest.skip(f"corpus file {relative} not found: the shared corpus belongs next to the repository")
-    [parsed] = submission.read(decode(path.read_bytes()).text)
+    [parsed] = submission.read(decode(path.read_bytes()).text, reader_for)
     return [(r["exhibit_number"], r.get("document_filename"), r["document_sequence"]) for r in parsed.rows["exhibits"]]
 
 

@@ -279,7 +279,7 @@ def test_big_files_keep_the_run_under_1_gb(prefect_api, tmp_path):
     assert peak_mb < 1024
     quarantined = {Path(p).name: e for p, e in warehouse_rows(wh, "SELECT source_file, error FROM quarantine")}
     assert quarantined == {"200mb.txt": "file_too_large", "one_50mb_line.txt": "unrecognized_format",
-                           "60mb_form4_text.txt": "too_large", "60mb_8k.html": "too_large"}
+                           "60mb_form4_text.txt": "file_too_large", "60mb_8k.html": "file_too_large"}
     assert sorted(Path(p).name for (p,) in warehouse_rows(wh, "SELECT source_file FROM filings")) == ["9mb_8k.html", "seed_8k.txt"]
 
 

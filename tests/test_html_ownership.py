@@ -14,7 +14,7 @@ from filingflow.schema import TABLES
 from transforms import html_ownership, registry
 from transforms.decode import decode
 from transforms.errors import ParseError
-from transforms.model import content_filing_id
+from transforms.model import blank_filing_row, content_filing_id
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "html_ownership"
@@ -29,7 +29,7 @@ def fixture(name: str) -> str:
 
 
 def row(table: str, **values) -> dict:
-    full = {c: None for c in TABLES[table].column_names if c != "filing_id"}
+    full = blank_filing_row(table)
     unknown = set(values) - set(full)
     assert not unknown, unknown
     full.update(values)
@@ -239,7 +239,7 @@ def test_unreadable_row():
 def test_too_large():
     text = fixture(FORM4)
     big = text.replace("</body>", "<p>" + "x" * 4_100_000 + "</p></body>")
-    assert _code(big) == "too_large"
+    assert _code(big) == "file_too_large"
 
 
 def test_not_an_ownership_page():

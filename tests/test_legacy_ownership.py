@@ -13,7 +13,7 @@ from filingflow.schema import TABLES
 from transforms import legacy_ownership, ownership_text, registry
 from transforms.decode import decode
 from transforms.errors import ParseError
-from transforms.model import content_filing_id
+from transforms.model import blank_filing_row, content_filing_id
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "legacy_ownership"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -39,7 +39,7 @@ def fixture(name: str) -> str:
 
 def row(table: str, **values) -> dict:
     """A full row of `table`: every column not given is expected to be None."""
-    full = {c: None for c in TABLES[table].column_names if c != "filing_id"}
+    full = blank_filing_row(table)
     unknown = set(values) - set(full)
     assert not unknown, unknown
     full.update(values)

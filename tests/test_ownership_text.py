@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from filingflow.schema import TABLES
 from transforms import ownership_text
 from transforms.errors import ParseError
-from transforms.model import content_filing_id
+from transforms.model import blank_filing_row, content_filing_id
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "000_42928c94e3084e24.txt"
@@ -25,7 +25,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 def full(table: str, **values) -> dict:
     """A row as the reader emits it: every column but filing_id, None unless given."""
-    row = {c: None for c in TABLES[table].column_names if c != "filing_id"}
+    row = blank_filing_row(table)
     unknown = set(values) - set(row)
     assert not unknown, f"{table} has no columns {unknown}"
     row.update(values)

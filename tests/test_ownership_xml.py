@@ -17,7 +17,7 @@ from lxml import etree
 from filingflow.schema import DECIMAL, TABLES
 from transforms import ownership_xml
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, content_filing_id
+from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 XML_DIR = CORPUS / "ownership_xml"
@@ -61,7 +61,7 @@ def error_of(text: str) -> ParseError:
 
 def row(table: str, **values) -> dict:
     """A full row of `table` (without filing_id): every column not given is None."""
-    full = dict.fromkeys(c for c in TABLES[table].column_names if c != "filing_id")
+    full = blank_filing_row(table)
     assert set(values) <= set(full), set(values) - set(full)
     full.update(values)
     return full

@@ -15,6 +15,7 @@ from transforms import submission
 from transforms.decode import decode
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling, content_filing_id
+from transforms.registry import reader_for
 from transforms.sgml_header import eastern_to_utc, parse_header
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -37,14 +38,22 @@ def _unrecognized(text: str):
     raise ParseError("unrecognized_format", "no document readers in this test")
 
 
+# The dispatcher the tests hand the submission reader for its documents: the registry's, or none.
+dispatcher = {"reader_for": reader_for}
+
+
 @pytest.fixture
 def no_document_readers(monkeypatch):
     """Documents stay unread, so header, companies and documents are tested on their own."""
-    monkeypatch.setattr(submission, "_reader_for", _unrecognized)
+    monkeypatch.setitem(dispatcher, "reader_for", _unrecognized)
+
+
+def read_submission(text: str) -> list[ParsedFiling]:
+    return submission.read(text, dispatcher["reader_for"])
 
 
 def read_one(text: str) -> ParsedFiling:
-    filings = submission.read(text)
+    filings = read_submission(text)
     assert len(filings) == 1
     return filings[0]
 
@@ -395,20 +404,20 @@ def test_big_submission_lists_every_document(no_document_readers):
 def test_header_cut_short_is_truncated():
     text = fixture_text("classic_8k.txt")
     with pytest.raises(ParseError) as err:
-        submission.read(text[:text.index("BUSINESS ADDRESS:")])
+        read_submission(text[:text.index("BUSINESS ADDRESS:")])
     assert err.value.code == "truncated"
 
 
 def test_nc_header_cut_short_is_truncated():
     with pytest.raises(ParseError) as err:
-        submission.read("<SUBMISSION>\n<ACCESSION-NUMBER>0000000001-24-000001\n<TYPE>4\n<FILER>\n<COMPANY-DATA>\n")
+        read_submission("<SUBMISSION>\n<ACCESSION-NUMBER>0000000001-24-000001\n<TYPE>4\n<FILER>\n<COMPANY-DATA>\n")
     assert err.value.code == "truncated"
 
 
 def test_document_without_its_end_is_truncated(no_document_readers):
     text = fixture_text("classic_8k.txt")
     with pytest.raises(ParseError) as err:
-        submission.read(text[:text.index("begin 644")])
+        read_submission(text[:text.index("begin 644")])
     assert err.value.code == "truncated"
     assert "document 3" in err.value.detail
 
@@ -417,7 +426,7 @@ def test_document_running_into_the_next_is_truncated(no_document_readers):
     text = fixture_text("classic_8k.txt").replace(
         "</TEXT>\n</DOCUMENT>\n<DOCUMENT>\n<TYPE>EX-99.1", "<DOCUMENT>\n<TYPE>EX-99.1", 1)
     with pytest.raises(ParseError) as err:
-        submission.read(text)
+        read_submission(text)
     assert err.value.code == "truncated"
     assert "document 1" in err.value.detail
 
@@ -425,7 +434,7 @@ def test_document_running_into_the_next_is_truncated(no_document_readers):
 def test_unknown_document_type_is_listed_and_not_read(monkeypatch):
     text = fixture_text("classic_8k.txt").replace("<TYPE>8-K/A\n<SEQUENCE>1", "<TYPE>NO-SUCH-TYPE\n<SEQUENCE>1")
     read_bodies = []
-    monkeypatch.setattr(submission, "_reader_for", lambda body: read_bodies.append(body) or _unrecognized(body))
+    monkeypatch.setitem(dispatcher, "reader_for", lambda body: read_bodies.append(body) or _unrecognized(body))
     parsed = read_one(text)
     assert read_bodies == []
     assert parsed.rows["documents"][0] == document(1, "NO-SUCH-TYPE", "example8k.htm", "FORM 8-K/A", 96)
@@ -435,19 +444,19 @@ def test_unknown_document_type_is_listed_and_not_read(monkeypatch):
 def test_duplicate_sequence_is_refused(no_document_readers):
     text = fixture_text("classic_8k.txt").replace("<SEQUENCE>3", "<SEQUENCE>2")
     with pytest.raises(ParseError) as err:
-        submission.read(text)
+        read_submission(text)
     assert err.value.code == "duplicate_document"
 
 
 def test_no_form_type_anywhere_is_refused(no_document_readers):
     with pytest.raises(ParseError) as err:
-        submission.read("<SEC-HEADER>\nACCESSION NUMBER:\t0000000001-24-000001\n</SEC-HEADER>\n")
+        read_submission("<SEC-HEADER>\nACCESSION NUMBER:\t0000000001-24-000001\n</SEC-HEADER>\n")
     assert err.value.code == "missing_form_type"
 
 
 def test_empty_submission_is_no_filing():
     with pytest.raises(ParseError) as err:
-        submission.read("<SUBMISSION>\n</SUBMISSION>\n")
+        read_submission("<SUBMISSION>\n</SUBMISSION>\n")
     assert err.value.code == "no_filing"
 
 
@@ -460,9 +469,9 @@ def _fake_reader(read):
 def test_primary_document_reader_error_fails_the_submission(monkeypatch):
     def fail(text):
         raise ParseError("missing_field", "no item headings")
-    monkeypatch.setattr(submission, "_reader_for", lambda body: _fake_reader(fail))
+    monkeypatch.setitem(dispatcher, "reader_for", lambda body: _fake_reader(fail))
     with pytest.raises(ParseError) as err:
-        submission.read(fixture_text("classic_8k.txt"))
+        read_submission(fixture_text("classic_8k.txt"))
     assert err.value.code == "missing_field"
     assert "sequence 1" in err.value.detail and "no item headings" in err.value.detail
 
@@ -470,7 +479,7 @@ def test_primary_document_reader_error_fails_the_submission(monkeypatch):
 def test_reader_error_on_a_form_no_reader_handles_is_not_an_error(monkeypatch):
     def fail(text):
         raise ParseError("missing_field", "not an 8-K")
-    monkeypatch.setattr(submission, "_reader_for", lambda body: _fake_reader(fail))
+    monkeypatch.setitem(dispatcher, "reader_for", lambda body: _fake_reader(fail))
     parsed = read_one(corpus_text("other_forms/24F-2NT_0000950129-95-001652_edgartools.txt"))
     assert [d["reader"] for d in parsed.rows["documents"]] == [None, None]
     assert set(parsed.rows) == {"filing_companies", "documents"}
@@ -487,7 +496,7 @@ def test_primary_document_provides_rows_and_header_fills_the_rest(monkeypatch):
         doc.add("report_items", {"item_index": 0, "item_code": "5.07"})
         doc.add("filing_companies", {**company(0, "registrant", "1", "Example Holdings Inc"), "ticker": "EXH"})
         return [doc]
-    monkeypatch.setattr(submission, "_reader_for", lambda body: _fake_reader(read))
+    monkeypatch.setitem(dispatcher, "reader_for", lambda body: _fake_reader(read))
     parsed = read_one(fixture_text("classic_8k.txt"))
     assert bodies == [
         "<html><body><p>Item 5.07 Submission of Matters to a Vote of Security Holders.</p></body></html>\n"]
@@ -511,7 +520,7 @@ def test_ownership_xml_primary_document_shares_content_id_with_the_extracted_xml
         if ownership_xml.sniff(body):
             return ownership_xml
         return _unrecognized(body)
-    monkeypatch.setattr(submission, "_reader_for", reader_for)
+    monkeypatch.setitem(dispatcher, "reader_for", reader_for)
     parsed = read_one(corpus_text("full_submission/4_0000950170-25-003585_secsgml.txt"))
     extracted = corpus_text("ownership_xml/4_0000950170-25-003585_secsgml_extracted.xml")
     [alone] = ownership_xml.read(extracted)
@@ -601,7 +610,7 @@ def mutated_submissions(draw):
 @given(mutated_submissions())
 def test_mutated_submissions_raise_only_parse_errors(no_document_readers, text):
     try:
-        filings = submission.read(text)
+        filings = read_submission(text)
     except ParseError as exc:
         assert exc.code and exc.detail
         return

@@ -1,7 +1,8 @@
 """The one exception every reader raises: a file that cannot become rows.
 
-`code` is a stable machine-readable reason stored in `quarantine.error`;
-the message is the human detail stored in `quarantine.detail`.
+`code` is a stable machine-readable reason stored in `quarantine.error`, one
+of the catalogue in filingflow/error_codes.py (docs/errors.md); the message is
+the human detail stored in `quarantine.detail`.
 """
 from __future__ import annotations
 

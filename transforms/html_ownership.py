@@ -356,7 +356,7 @@ def _signature_block(lines: list[list[str]], label: int, stop: int) -> tuple[int
 
 def read(text: str) -> list[ParsedFiling]:
     if len(text) > _MAX_CHARS:
-        raise ParseError("too_large", f"the page has {len(text):,} characters; a rendered Form 3/4/5 has far fewer "
+        raise ParseError("file_too_large", f"the page has {len(text):,} characters; a rendered Form 3/4/5 has far fewer "
                                       f"(limit {_MAX_CHARS:,})")
     if not sniff(text):
         raise ParseError("unrecognized_format", "not EDGAR's HTML rendering of Form 3, 4 or 5 (no HTML page with a "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from filingflow.schema import FILING_TABLES
+from filingflow.schema import FILING_TABLES, TABLES
 
 _ROW_TABLES = frozenset(FILING_TABLES) - {"filings"}
 
@@ -36,6 +36,14 @@ class ParsedFiling:
         for rows in self.rows.values():
             for row in rows:
                 row["filing_id"] = fid
+
+
+def blank_filing_row(table: str) -> dict:
+    """A fresh row of a per-filing table as a reader emits it: the schema's blank row without
+    filing_id, which `ParsedFiling.stamp` writes once the id is settled."""
+    row = TABLES[table].blank_row()
+    del row["filing_id"]
+    return row
 
 
 def content_filing_id(text: str) -> str:

@@ -14,9 +14,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from filingflow.reference import TRANSACTION_CODE_SET
-from filingflow.schema import TABLES
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, content_filing_id
+from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
 from transforms.text_tables import TextRow, ends_with_words, join_fragment, read_rows, unwrap
 from transforms.values import clean_text, footnote_ids, parse_date, state_code, strip_footnotes
 
@@ -573,11 +572,8 @@ def _records(lines: list[str], first_line: int) -> list[_Record]:
     return records
 
 
-_BLANK_ROWS = {name: {c: None for c in TABLES[name].column_names if c != "filing_id"} for name in TABLES}
-
-
 def _blank(table: str) -> dict:
-    return dict(_BLANK_ROWS[table])
+    return blank_filing_row(table)
 
 
 def _convert(column: str, token: _Token):

@@ -16,7 +16,7 @@ from lxml import etree
 
 from filingflow.schema import FORM_TYPES_OWNERSHIP, TABLES
 from transforms.errors import ParseError
-from transforms.model import ParsedFiling, content_filing_id
+from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
 from transforms.values import parse_bool, parse_date, parse_decimal
 
 FORMAT = "ownership_xml"
@@ -317,7 +317,7 @@ class _RowKind:
         columns = TABLES[table].column_index
         self.table = table
         self.fields = {tag: spec for tag, spec in _ROW_FIELDS.items() if spec[0] in columns}
-        self.template = dict.fromkeys(c for c in columns if c != "filing_id")
+        self.template = blank_filing_row(table)
         # A mark on <transactionCoding> itself belongs to the code (or, for holdings, the form type).
         self.container_fields = {"transactionCoding": "transaction_code" if "transaction_code" in columns
                                  else "form_type_code"}
@@ -331,8 +331,8 @@ _ROW_KINDS = {
 }
 _TABLE_ROWS = {"nonDerivativeTable": ("nonDerivativeTransaction", "nonDerivativeHolding"),
                "derivativeTable": ("derivativeTransaction", "derivativeHolding")}
-_OWNER_TEMPLATE = dict.fromkeys(c for c in TABLES["reporting_owners"].column_index if c != "filing_id")
-_COMPANY_TEMPLATE = dict.fromkeys(c for c in TABLES["filing_companies"].column_index if c != "filing_id")
+_OWNER_TEMPLATE = blank_filing_row("reporting_owners")
+_COMPANY_TEMPLATE = blank_filing_row("filing_companies")
 _FILING_TEMPLATE = dict.fromkeys(spec[0] for spec in (*_FILING_FIELDS.values(), *_ISSUER_FIELDS.values()))
 _NO_GROUPS: frozenset[str] = frozenset()
 

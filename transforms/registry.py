@@ -1,7 +1,9 @@
 """Choose the reader for a file by sniffing its content (never its name).
 
 A reader is a module with `FORMAT` (a name in schema.SOURCE_FORMATS),
-`sniff(text) -> bool` and `read(text) -> list[ParsedFiling]`. Readers are
+`sniff(text) -> bool` and `read(text) -> list[ParsedFiling]`; the submission
+reader's `read(text, reader_for)` is handed this registry's dispatcher for the
+documents it wraps (so it imports no registry). Readers are
 tried in order; more specific shapes come first. Ownership XML goes first: its
 sniff is the cheapest, and no other shape has <ownershipDocument> as its root."""
 from __future__ import annotations
@@ -45,7 +47,7 @@ def reader_for(text: str) -> ModuleType:
         if reader.sniff(text):
             limit = MAX_CHARS.get(reader)
             if limit is not None and len(text) > limit:
-                raise ParseError("too_large", f"{len(text):,} characters of {reader.FORMAT}: far beyond any real document "
+                raise ParseError("file_too_large", f"{len(text):,} characters of {reader.FORMAT}: far beyond any real document "
                                               f"of that shape (limit {limit:,}); refused unread to bound memory")
             return reader
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")[:80]
@@ -58,7 +60,7 @@ def reader_for(text: str) -> ModuleType:
 def read_text(text: str) -> tuple[str, list[ParsedFiling]]:
     """Read decoded text; returns the reader's format and the filings."""
     reader = reader_for(text)
-    filings = reader.read(text)
+    filings = submission.read(text, reader_for) if reader is submission else reader.read(text)
     if not filings:
         raise ParseError("no_filing", f"the {reader.FORMAT} reader found no filing in the file")
     for filing in filings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -233,12 +234,8 @@ def _payload(body: str) -> str:
     return body
 
 
-def _reader_for(text: str) -> ModuleType:
-    from transforms.registry import reader_for  # here, not at the top: the registry imports this module
-    return reader_for(text)
-
-
-def _read_primary(documents: list[_Document], form_type: str | None) -> ParsedFiling | None:
+def _read_primary(documents: list[_Document], form_type: str | None,
+                  reader_for: Callable[[str], ModuleType]) -> ParsedFiling | None:
     """Read documents of the submission's form until one yields a filing of that form."""
     form = _base_form(form_type)
     for document in documents:
@@ -248,7 +245,7 @@ def _read_primary(documents: list[_Document], form_type: str | None) -> ParsedFi
             continue
         payload = _payload(document.body)
         try:
-            reader = _reader_for(payload)
+            reader = reader_for(payload)
         except ParseError as exc:
             if exc.code == "unrecognized_format":
                 continue
@@ -335,7 +332,9 @@ def _filing_columns(text: str, header: SubmissionHeader, primary: ParsedFiling |
     return filing
 
 
-def read(text: str) -> list[ParsedFiling]:
+def read(text: str, reader_for: Callable[[str], ModuleType]) -> list[ParsedFiling]:
+    """The submission's filing: its header, its documents, and the rows of its primary document,
+    read by the reader `reader_for` (the registry's dispatcher) picks for that document's text."""
     layout = _layout(text)
     header = parse_header(layout.header_text)
     documents = _split_documents(layout.documents_text, layout.is_index_page)
@@ -343,7 +342,7 @@ def read(text: str) -> list[ParsedFiling]:
         raise ParseError("no_filing",
                          "the submission has neither a header with an accession number or form type nor any document")
     first_document_type = documents[0].document_type if documents else None
-    primary = _read_primary(documents, header.form_type or first_document_type)
+    primary = _read_primary(documents, header.form_type or first_document_type, reader_for)
     source_format = layout.source_format if documents or layout.is_index_page else HEADER_ONLY_FORMAT
     # Only the primary document's rows hold decimals.
     filing = ParsedFiling(_filing_columns(text, header, primary, source_format, first_document_type),

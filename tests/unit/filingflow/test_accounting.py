@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from filingflow import accounting
 from filingflow.accounting import Copy, FileOutcome
+from filingflow.schema import UnknownColumns
 
 FORM4 = {"form_type": "4", "period_of_report": dt.date(2007, 5, 10), "issuer_name": "Apartment Investment & Management Co",
          "issuer_cik": "0000922864"}
@@ -170,7 +171,7 @@ def test_rows_go_through_the_schema():
                                    outcome("c", "unchanged")], "r1", now)
     assert [(r["source_file"], r["status"], r["detail"]) for r in rows] == [
         ("a", "loaded", None), ("b", "duplicate", "same bytes as a")]
-    with pytest.raises(KeyError, match="no column statu"):
+    with pytest.raises(UnknownColumns, match="statu"):
         accounting.schema_row("ingest_ledger", statu="loaded")
     with pytest.raises(ValueError, match="lacks required"):
         accounting.schema_row("quarantine", source_file="a")
