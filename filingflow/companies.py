@@ -9,6 +9,7 @@ warehouse inside the load transaction (mentions, merges, filings.company_id,
 the companies and company_names rows)."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import pyarrow as pa
 
 from filingflow.identifiers import pad_cik
 
+_UDF_NUMBERS = itertools.count()
 _STATE_TAG = re.compile(r"\s*/[A-Z]{2,3}/?\s*$")  # "PRODUCTIVITY TECHNOLOGIES CORP /DE"
 _PUNCT = re.compile(r"[^A-Z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -176,7 +178,7 @@ ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 
-def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> None:
+def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[str]:
     """Give every unresolved company mention a company_id, apply merges,
     set filings.company_id and rebuild the companies and company_names rows
     of the companies that changed: those mentions were resolved to, merged,
@@ -184,7 +186,8 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> None:
 
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
-    people get no company_id. CIK mentions resolve first."""
+    people get no company_id. CIK mentions resolve first. Returns the companies that absorbed
+    others (merge targets): mentions of earlier filings now point to them."""
     entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
     pending = con.execute(
         "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
@@ -233,6 +236,7 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> None:
     # A warehouse whose companies table was never filled (written by an older version) is rebuilt whole.
     whole = con.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
     _rebuild_companies(con, None if whole else changed)
+    return set(resolver.merges.values())
 
 
 def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:
@@ -270,7 +274,10 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None)
         return
     con.register("_changed", pa.table({"company_id": pa.array(sorted(changed or []), pa.string())}))
     only = "" if changed is None else " AND company_id IN (SELECT company_id FROM _changed)"
-    con.create_function("ff_normalize_name", normalize_name, ["VARCHAR"], "VARCHAR",
+    # A name of its own per call: a transaction rolled back keeps DuckDB's Python-side registration
+    # of the function while dropping it from the catalog, so the name could not be registered again.
+    normalize = f"ff_normalize_name_{next(_UDF_NUMBERS)}"
+    con.create_function(normalize, normalize_name, ["VARCHAR"], "VARCHAR",
                         null_handling="special", side_effects=False)
     try:
         con.execute("DELETE FROM companies WHERE true" + only)
@@ -296,7 +303,7 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None)
             SELECT company_id,
                    max(cik),
                    arg_max(name, (seen, name IS NOT NULL, filing_id, src, idx)) FILTER (WHERE name IS NOT NULL),
-                   ff_normalize_name(arg_max(name, last) FILTER (WHERE name IS NOT NULL)),
+                   """ + normalize + """(arg_max(name, last) FILTER (WHERE name IS NOT NULL)),
                    arg_max(ticker, last) FILTER (WHERE ticker IS NOT NULL),
                    arg_max(state_of_incorporation, last) FILTER (WHERE state_of_incorporation IS NOT NULL),
                    arg_max(sec_file_number, last) FILTER (WHERE sec_file_number IS NOT NULL),
@@ -331,11 +338,14 @@ def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None)
                 FROM spellings s JOIN filings f USING (filing_id)
                 WHERE nullif(s.name, '') IS NOT NULL
             )
-            SELECT company_id, name, ff_normalize_name(name), bool_and(former),
+            SELECT company_id, name, """ + normalize + """(name), bool_and(former),
                    arg_min(filing_id, (coalesce(seen, DATE '9999-12-31'), filing_id)),
                    min(seen), max(seen), count(DISTINCT filing_id)
             FROM dated GROUP BY company_id, name
         """)
     finally:
-        con.remove_function("ff_normalize_name")
-        con.unregister("_changed")
+        try:
+            con.remove_function(normalize)
+            con.unregister("_changed")
+        except duckdb.TransactionException:
+            pass  # the statement above failed and aborted the load's transaction: its error is the one to see

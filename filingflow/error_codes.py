@@ -18,9 +18,10 @@ class ErrorCode:
 
 
 # Steps in the order a file meets them.
-INPUT, FETCH, READ, ARCHIVE, DECODE, SNIFF, PARSE, RUN = (
+INPUT, FETCH, READ, ARCHIVE, DECODE, SNIFF, PARSE, RUN, LOAD = (
     "finding the input", "fetching from EDGAR", "reading the bytes", "expanding an archive",
-    "decoding the text", "recognising the shape", "reading the filing", "running the reader")
+    "decoding the text", "recognising the shape", "reading the filing", "running the reader",
+    "loading the warehouse")
 
 ERROR_CODE_LIST: tuple[ErrorCode, ...] = (
     ErrorCode("missing_input", INPUT, "An input named on the command line or in the settings does not exist."),
@@ -28,6 +29,8 @@ ERROR_CODE_LIST: tuple[ErrorCode, ...] = (
                                          "link loop cannot make the walk endless."),
     ErrorCode("symlink_loop", INPUT, "A symbolic link points, through other links, back at itself."),
     ErrorCode("broken_symlink", INPUT, "A symbolic link points at nothing."),
+    ErrorCode("symlink_outside_input", INPUT, "A symbolic link to a file outside its input folder and outside every "
+                                              "`symlink_roots` folder: not read, so an input folder cannot leak other files."),
     ErrorCode("not_a_regular_file", INPUT, "A device, socket or pipe, not a file."),
     ErrorCode("unreadable_file", INPUT, "The operating system refused to open or read the file (permissions, I/O "
                                         "error)."),
@@ -36,6 +39,12 @@ ERROR_CODE_LIST: tuple[ErrorCode, ...] = (
                                       "clients without a contact in their User-Agent)."),
     ErrorCode("fetch_failed", FETCH, "The download failed after its retries (network error, server error, rate "
                                      "limit)."),
+    ErrorCode("fetch_too_slow", FETCH, "The download did not complete within its overall deadline (a body "
+                                       "trickling in, or retries that used up the time)."),
+    ErrorCode("html_error_page", FETCH, "The server answered with an HTML page instead of the filing asked for (an "
+                                        "error or rate-limit page served with status 200): never a filing, never cached."),
+    ErrorCode("redirect_refused", FETCH, "The server redirected to another origin or scheme; only redirects within "
+                                         "the same https origin are followed."),
     ErrorCode("file_too_large", READ, "Bigger than the limit: the file's bytes (`max_file_bytes`), an archive's "
                                       "expanded content, or the text of a shape far beyond any real document of "
                                       "it. Refused unread, so memory stays bounded."),
@@ -43,6 +52,8 @@ ERROR_CODE_LIST: tuple[ErrorCode, ...] = (
                                                "reads it again."),
     ErrorCode("decompression_bomb", ARCHIVE, "The archive expands past the per-file limit at a ratio of expanded to "
                                              "packed bytes no real filing has."),
+    ErrorCode("sparse_member", ARCHIVE, "A sparse tar member (mostly holes): refused before it is expanded, "
+                                        "whatever size it declares."),
     ErrorCode("nested_archive", ARCHIVE, "An archive inside archives deeper than are read."),
     ErrorCode("too_many_members", ARCHIVE, "The archive holds more files than are read from one archive."),
     ErrorCode("encrypted_archive", ARCHIVE, "A member of the zip archive is encrypted."),
@@ -77,6 +88,9 @@ ERROR_CODE_LIST: tuple[ErrorCode, ...] = (
     ErrorCode("parse_timeout", RUN, "The reader ran longer than `max_file_seconds` on the file and was stopped."),
     ErrorCode("reader_crash", RUN, "The reader failed with an unexpected error (a bug, or nesting too deep to "
                                    "read); the detail names it. The rest of the batch goes on."),
+    ErrorCode("load_failed", LOAD, "The warehouse refused the filing's rows (a constraint, a value out of range, "
+                                   "a company without a name to keep); the detail names the filing and DuckDB's "
+                                   "message. The run loads the other filings."),
 )
 
 ERROR_CODES: dict[str, ErrorCode] = {e.code: e for e in ERROR_CODE_LIST}

@@ -45,15 +45,21 @@ def committed_runs(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()}
 
 
-def existing_by_content(con: duckdb.DuckDBPyConnection, content_ids: list[str]) -> dict[str, tuple[str, bool]]:
-    """content_id -> (filing_id, has accession) for filings already stored."""
-    if not content_ids:
-        return {}
-    con.register("_cids", pa.table({"content_id": pa.array(content_ids, pa.string())}))
+def stored_copies(con: duckdb.DuckDBPyConnection, read: list) -> list[dict]:
+    """Stored filings that may be one of the `read` copies (accounting.Copy): same filing_id, content_id
+    or filing_key; as accounting.Copy fields."""
+    if not read:
+        return []
+    con.register("_read", pa.table({
+        "filing_id": pa.array([c.filing_id for c in read], pa.string()),
+        "content_id": pa.array([c.content_id for c in read], pa.string()),
+        "filing_key": pa.array([c.filing_key for c in read], pa.string())}))
     try:
-        rows = con.execute(
-            "SELECT f.content_id, f.filing_id, f.accession_number IS NOT NULL FROM filings f "
-            "JOIN _cids USING (content_id)").fetchall()
+        rows = con.execute("""
+            SELECT filing_id, source_file, source_format, accession_number, content_id, filing_key FROM filings
+            WHERE filing_id IN (SELECT filing_id FROM _read) OR content_id IN (SELECT content_id FROM _read)
+               OR filing_key IN (SELECT filing_key FROM _read WHERE filing_key IS NOT NULL)""").fetchall()
     finally:
-        con.unregister("_cids")
-    return {r[0]: (r[1], r[2]) for r in rows}
+        con.unregister("_read")
+    names = ("filing_id", "source_file", "source_format", "accession_number", "content_id", "filing_key")
+    return [dict(zip(names, row)) for row in rows]

@@ -16,11 +16,22 @@ The lake is a local folder (a Path, or a path string) or any fsspec URL:
   staging folder), and publishing copies each table's parts into its run
   folder, then deletes them from staging. A crash mid-publish leaves the
   rest in staging, which the next run's `recover` copies again (same keys,
-  same bytes)."""
+  same bytes).
+
+A lake may be shared by several warehouses, and runs may overlap: each run's
+staging folder names its owner (`_owner.json`: run, warehouse, pid) and, on a
+local lake, the run holds an OS lock on that file while it lives. `recover`
+only touches staging its own warehouse owns and whose run is dead; staging of
+another warehouse, or of a live run, is left alone. (A staging folder without
+an owner file was written by an older version: recovered as before.)"""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +46,10 @@ from filingflow import faults
 from filingflow.schema import TABLES
 
 STAGING = "_staging"
+OWNER = "_owner.json"
+PARTITIONS = "_partitions"  # in a run's staging: the lake partitions its load rewrote, as they are to be published
+_MARKER = "_partition"  # keeps an empty staged partition visible on an object store
+_CLAIMING = ".claim-"  # a staging folder being claimed: renamed to its run's name once its owner file is locked
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
 
 
@@ -98,16 +113,60 @@ def staging_dir(lake: Path | str, run_id: str) -> Path | str:
 
 def write_part(lake: Path | str, run_id: str, table: str, chunk: int, data: pa.Table) -> None:
     """Write one chunk of a table so that it is seen whole or not at all."""
-    folder = _root(lake) / STAGING / run_id / table
-    final = f"{folder.path}/part-{chunk:05d}.parquet"
+    _write(_root(lake) / STAGING / run_id / table, chunk, data)
+
+
+def _write(folder: _LakeFolder, number: int, data: pa.Table) -> None:
+    final = f"{folder.path}/part-{number:05d}.parquet"
     folder.fs.makedirs(folder.path, exist_ok=True)
+    faults.point("parquet")
     if not folder.renames:  # an object store: the object appears when its upload closes
         with folder.fs.open(final, "wb") as out:
             pq.write_table(data, out, compression="zstd")
         return
-    tmp = f"{folder.path}/.part-{chunk:05d}.parquet.tmp"
-    pq.write_table(data, tmp, compression="zstd")
+    tmp = f"{folder.path}/.part-{number:05d}.parquet.tmp"
+    try:
+        pq.write_table(data, tmp, compression="zstd")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)  # a full disk leaves no half-written part behind
+        raise
     os.replace(tmp, final)
+
+
+# Rows per Parquet part of a partition the load writes.
+ROWS_PER_PART = 500_000
+
+
+def begin_partitions(lake: Path | str, run_id: str) -> None:
+    """The run's load stages the lake partitions it publishes (stage_partition): from now on its
+    publish moves those, never the parse parts."""
+    folder = _root(lake) / STAGING / run_id / PARTITIONS
+    folder.remove()  # a load tried before (filings refused) staged them from a state never committed
+    folder.fs.makedirs(folder.path, exist_ok=True)
+    if not folder.renames:  # an object store has no empty folders
+        folder.fs.pipe(f"{folder.path}/{_MARKER}", b"")
+
+
+def stage_partition(lake: Path | str, run_id: str, table: str, partition_run: str,
+                    batches: Iterable[pa.RecordBatch]) -> int:
+    """Stage the whole new content of <table>/run_id=<partition_run> (no rows: the partition goes).
+    Returns the rows staged."""
+    folder = _root(lake) / STAGING / run_id / PARTITIONS / table / f"run_id={partition_run}"
+    folder.fs.makedirs(folder.path, exist_ok=True)
+    if not folder.renames:
+        folder.fs.pipe(f"{folder.path}/{_MARKER}", b"")
+    schema = TABLES[table].arrow_schema()
+    pending: list[pa.RecordBatch] = []
+    rows = parts = 0
+    for batch in batches:
+        pending.append(batch)
+        rows += batch.num_rows
+        if sum(b.num_rows for b in pending) >= ROWS_PER_PART:
+            _write(folder, parts, pa.Table.from_batches(pending).cast(schema))
+            pending, parts = [], parts + 1
+    if any(b.num_rows for b in pending):
+        _write(folder, parts, pa.Table.from_batches(pending).cast(schema))
+    return rows
 
 
 def _parts(folder: _LakeFolder) -> list[str]:
@@ -135,6 +194,8 @@ def drop_filings(lake: Path | str, run_id: str, chunk: int, filing_ids: set[str]
     """Rewrite one chunk's staged parts without these filings (read twice in one run)."""
     drop = pa.array(sorted(filing_ids), pa.string())
     for table_dir in (_root(lake) / STAGING / run_id).folders():
+        if table_dir.name not in TABLES:  # the load's staged partitions
+            continue
         part = f"{table_dir.path}/part-{chunk:05d}.parquet"
         if table_dir.fs.exists(part):
             with table_dir.fs.open(part, "rb") as handle:
@@ -147,6 +208,11 @@ def publish(lake: Path | str, run_id: str) -> None:
     """Move a committed run's staged tables into the lake, table by table; staging goes last."""
     root = _root(lake)
     staged = root / STAGING / run_id
+    partitions = staged / PARTITIONS
+    if partitions.fs.isdir(partitions.path):
+        _publish_partitions(root, partitions)
+        staged.remove()
+        return
     for table_dir in staged.folders():
         target = root / table_dir.name / f"run_id={run_id}"
         target.remove()  # a copy left by a publish that crashed half-way
@@ -161,9 +227,90 @@ def publish(lake: Path | str, run_id: str) -> None:
     staged.remove()
 
 
-def recover(lake: Path | str, committed_runs: set[str]) -> None:
-    """After a crash: publish staged runs the warehouse committed, drop the others."""
+@contextmanager
+def claim(lake: Path | str, run_id: str, warehouse: str) -> Iterator[None]:
+    """Own the run's staging folder while the run lives: its owner file names the run and its
+    warehouse, and (on a local lake) stays locked until the run ends, however it ends."""
+    owner = json.dumps({"run_id": run_id, "warehouse": warehouse, "pid": os.getpid()}).encode()
+    staging = _root(lake) / STAGING
+    if not staging.renames:  # an object store: no lock; the owner names the warehouse
+        with staging.fs.open(f"{staging.path}/{run_id}/{OWNER}", "wb") as out:
+            out.write(owner)
+        yield
+        return
+    # Created under a private name and renamed whole: no one ever sees the run's folder without its owner.
+    claiming = staging / f"{_CLAIMING}{run_id}"
+    os.makedirs(claiming.path, exist_ok=True)
+    fd = os.open(f"{claiming.path}/{OWNER}", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, owner)
+        os.fsync(fd)
+        os.rename(claiming.path, (staging / run_id).path)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def discard(lake: Path | str, run_id: str) -> None:
+    """Remove a run's staging (a run that failed before its commit)."""
+    (_root(lake) / STAGING / run_id).remove()
+
+
+def _owner(run_dir: _LakeFolder) -> tuple[dict | None, bool]:
+    """(owner, alive) of a staging folder: its owner file (None without one), and whether its run
+    still holds the file's lock."""
+    path = f"{run_dir.path}/{OWNER}"
+    if not run_dir.fs.exists(path):
+        return None, False
+    if not run_dir.renames:
+        with run_dir.fs.open(path, "rb") as handle:
+            return json.loads(handle.read() or b"{}"), False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:  # published meanwhile
+        return None, True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None, True
+        return json.loads(os.read(fd, 1 << 16) or b"{}"), False
+    finally:
+        os.close(fd)
+
+
+def _publish_partitions(root: _LakeFolder, partitions: _LakeFolder) -> None:
+    """Each staged partition replaces its lake folder whole (a removed partition goes), table by table."""
+    for table_dir in partitions.folders():
+        for staged in table_dir.folders():
+            target = root / table_dir.name / staged.name
+            target.remove()
+            files = _parts(staged)
+            if not files:
+                staged.remove()
+            elif root.renames:
+                root.fs.makedirs((root / table_dir.name).path, exist_ok=True)
+                os.replace(staged.path, target.path)
+            else:  # copied, then dropped from staging: a crash in between copies the whole folder again
+                root.fs.copy(files, [f"{target.path}/{f.rsplit('/', 1)[-1]}" for f in files])
+                staged.remove()
+        table_dir.remove()
+        faults.point("publish")
+
+
+def recover(lake: Path | str, committed_runs: set[str], warehouse: str | None = None) -> None:
+    """After a crash: publish the staged runs of `warehouse` it committed, drop its other dead ones.
+    Staging another warehouse owns (any, when `warehouse` is None), or a run still alive, is not touched."""
     for run_dir in (_root(lake) / STAGING).folders():
+        owner, alive = _owner(run_dir)
+        if alive:
+            continue
+        if run_dir.name.startswith(_CLAIMING):  # a claim that died before its rename: holds no rows
+            run_dir.remove()
+            continue
+        if owner is not None and owner.get("warehouse") != warehouse:
+            continue
         if run_dir.name in committed_runs:
             publish(lake, run_dir.name)
         else:

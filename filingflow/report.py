@@ -253,6 +253,7 @@ def _files(run: dict, per_table: dict[str, int], formats: list[tuple[str, int]],
            errors: list[tuple[str, int]]) -> str:
     tiles = [("Files seen", run["files_seen"], ""), ("New or changed", run["files_new"], ""),
              ("Unchanged", run["files_unchanged"], "skipped"), ("Loaded", run["files_loaded"], "files"),
+             ("Duplicate", run["files_duplicate"] or 0, "skipped"),
              ("Quarantined", run["files_quarantined"], "bad" if run["files_quarantined"] else ""),
              ("Filings loaded", run["filings_loaded"], "accent"), ("Rows loaded", run["rows_loaded"], "accent")]
     kpis = "".join(f'<div class="kpi {cls}" data-kpi="{escape_html(label)}"><div class="kpi-value">{_count(value)}</div>'

@@ -1,7 +1,9 @@
 """One writer at a time: a run holds an exclusive lock next to the warehouse.
 
 The lock file says which run holds it, so a second run can name it. The lock
-is an OS file lock (flock): it goes away with the process, even on SIGKILL."""
+is an OS file lock (flock): it goes away with the process, even on SIGKILL.
+It sits beside the warehouse's resolved path (symlinks, `..` and relative
+spellings followed), so two spellings of one warehouse share one lock."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +20,14 @@ class RunLocked(RuntimeError):
     """Another run holds the warehouse."""
 
 
+def resolved(warehouse: Path) -> Path:
+    """The one name of a warehouse file, however it is spelled (it need not exist yet)."""
+    return Path(os.path.realpath(warehouse))
+
+
 def lock_path(warehouse: Path) -> Path:
-    return warehouse.with_name(warehouse.name + ".lock")
+    real = resolved(warehouse)
+    return real.with_name(real.name + ".lock")
 
 
 @contextmanager

@@ -219,6 +219,8 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("loaded_at", TIMESTAMP, "When the filing was loaded.", required=True),
             _c("source_member", TEXT, "For a filing read from inside a zip or tar archive: the member's path in the "
                "archive (source_file is the archive's). Null for a plain file or a gzip file."),
+            _c("filing_key", TEXT, "'fk-' + hash of what the form itself says (form, period, issuer, owners, rows or items; "
+               "filingflow/accounting.py): files with the same key carry one filing."),
         ),
         ("filing_id",),
     ),
@@ -466,11 +468,14 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("source_sha256", TEXT, "SHA-256 of the file's bytes.", required=True),
             _c("size_bytes", BIGINT, "File size.", required=True),
             _c("mtime_ns", BIGINT, "Modification time seen, to skip unchanged files without hashing."),
-            _c("status", TEXT, "loaded, quarantined or duplicate (same bytes as another loaded file).", required=True,
-               allowed=("loaded", "quarantined", "duplicate")),
-            _c("filing_ids", TEXT_LIST, "Filings read from the file."),
+            _c("status", TEXT, "loaded; duplicate (same bytes as another file, or only filings another file carries "
+               "more exactly: see detail and filing_sources); quarantined (see quarantine); forgotten (`filingflow forget`: "
+               "read again only if it changes).", required=True,
+               allowed=("loaded", "quarantined", "duplicate", "forgotten")),
+            _c("filing_ids", TEXT_LIST, "Filings loaded from the file."),
             _c("run_id", TEXT, "Run that ingested this version of the file.", required=True),
             _c("ingested_at", TIMESTAMP, "When.", required=True),
+            _c("detail", TEXT, "For a duplicate: the file (and filing) it repeats."),
         ),
         ("source_file",),
         kind="operational",
@@ -492,6 +497,21 @@ TABLE_LIST: tuple[Table, ...] = (
         kind="operational",
     ),
     Table(
+        "filing_sources",
+        "Every input file that carried a filing: the one its rows were read from, and the copies that repeat it.",
+        (
+            FILING_ID,
+            _c("source_file", TEXT, "Path of the input file.", required=True),
+            _c("source_format", TEXT, "Reader that read the file (null for a byte-identical copy, not read).",
+               allowed=SOURCE_FORMATS),
+            _c("used", BOOL, "True for the file the filing's rows come from (the most exact copy).", required=True),
+            _c("detail", TEXT, "For a copy not used: which filing and file it repeats, and whether its text differs."),
+            _c("run_id", TEXT, "Run that read the file.", required=True),
+        ),
+        ("filing_id", "source_file"),
+        kind="operational",
+    ),
+    Table(
         "runs",
         "One row per pipeline run with its counts.",
         (
@@ -503,7 +523,7 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("inputs", TEXT_LIST, "Input folders or files."),
             _c("files_seen", BIGINT, "Input files discovered."),
             _c("files_new", BIGINT, "New or changed files read this run."),
-            _c("files_unchanged", BIGINT, "Files skipped as already ingested."),
+            _c("files_unchanged", BIGINT, "Files skipped as already ingested (same path and bytes)."),
             _c("files_loaded", BIGINT, "Files loaded into rows."),
             _c("files_quarantined", BIGINT, "Files quarantined this run."),
             _c("filings_loaded", BIGINT, "Filings loaded this run."),
@@ -511,6 +531,9 @@ TABLE_LIST: tuple[Table, ...] = (
             _c("expectations_passed", BIGINT, "Expectations that passed."),
             _c("expectations_failed", BIGINT, "Expectations that failed."),
             _c("dq_docs", TEXT, "Path of the Great Expectations Data Docs built by the run."),
+            _c("files_duplicate", BIGINT, "Files read this run that repeat another file's bytes or filing (not loaded)."),
+            _c("kind", TEXT, "run (the nightly flow) or forget (`filingflow forget`).", allowed=("run", "forget")),
+            _c("forgotten", TEXT_LIST, "For a forget: the filings it removed."),
         ),
         ("run_id",),
         kind="operational",

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from filingflow import faults, lake
+from filingflow.accounting import schema_row
 from filingflow.companies import resolve_companies
 from filingflow.connections import open_warehouse
 from filingflow.reference import reference_rows
@@ -73,15 +74,51 @@ def begin_run(live: Path) -> Path:
     return work
 
 
+# Errors of one filing's data (a constraint, a value out of range or of the wrong type): the load
+# finds the filings that cause them and refuses those alone. Disk, memory and I/O errors fail the run.
+_FILING_ERRORS = (duckdb.ConstraintException, duckdb.ConversionException, duckdb.OutOfRangeException,
+                  duckdb.TypeMismatchException, duckdb.InvalidInputException)
+
+
+class LoadRefused(RuntimeError):
+    """Filings the load cannot take (filing_id -> reason); nothing was committed."""
+
+    def __init__(self, filings: dict[str, str]):
+        super().__init__(f"{len(filings)} filings refused by the load")
+        self.filings = filings
+
+
+def discard_run_copy(work: Path) -> None:
+    """Remove a run's copy of the warehouse (never swapped in) and its WAL."""
+    for path in (work, work.with_name(work.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def _fsync(path: Path, *, folder: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if folder else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def promote(work: Path, live: Path) -> None:
+    """Swap the run's copy in, durably: its commit must be in the file itself (the load's checkpoint
+    folded the WAL in), on disk before the swap, and the swap on disk before the lake is published."""
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RuntimeError(f"the run's commit is still in {wal.name}, not in the warehouse file: not swapped in")
+    faults.point("swap")
+    _fsync(work)
     os.replace(work, live)
     live.with_name(live.name + ".wal").unlink(missing_ok=True)
+    _fsync(live.parent, folder=True)
 
 
 @dataclass
 class LoadPlan:
     """What a run loads: the filings kept after de-duplication, the filings the
-    run replaces, and the bookkeeping rows."""
+    run replaces, and the bookkeeping rows (built by filingflow/accounting.py)."""
 
     run_id: str
     kept_filing_ids: list[str]
@@ -93,16 +130,65 @@ class LoadPlan:
     dq_flags: pa.Table
     run_row: dict
     touched_files: list[tuple[str, int | None]] = field(default_factory=list)
+    source_rows: list[dict] = field(default_factory=list)  # filing_sources of the files the run read
+    superseded: dict[str, str] = field(default_factory=dict)  # stored filing -> the more exact copy replacing it
+    byte_copies: list[tuple[str, str]] = field(default_factory=list)  # (file, file whose bytes it repeats)
 
 
 def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> dict[str, int]:
-    """Load a run in one transaction; returns rows inserted per table."""
+    """Load a run in one transaction and fold it into the warehouse file (CHECKPOINT); returns rows
+    inserted per table. When the failure comes from filings, raises LoadRefused naming them (nothing
+    is committed); the caller quarantines them and loads the rest."""
+    try:
+        return _load(con, lake_root, plan)
+    except _FILING_ERRORS as exc:
+        if not plan.kept_filing_ids:
+            raise
+        refused = _refused_filings(con, lake_root, plan)
+        if not refused:
+            raise
+        raise LoadRefused(refused) from exc
+
+
+def _refused_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> dict[str, str]:
+    """The kept filings that fail the load, by halving: each trial loads part of the filings in a
+    transaction rolled back (a few trials per refused filing). Empty when only a mix of filings fails."""
+    def failure(ids: list[str]) -> str | None:
+        try:
+            _load(con, lake_root, replace(plan, kept_filing_ids=ids), trial=True)
+        except _FILING_ERRORS as exc:
+            return str(exc).splitlines()[0]
+        return None
+
+    def search(ids: list[str], error: str) -> dict[str, str]:
+        if len(ids) == 1:
+            return {ids[0]: error}
+        found: dict[str, str] = {}
+        for half in (ids[:len(ids) // 2], ids[len(ids) // 2:]):
+            if (why := failure(half)) is not None:
+                found |= search(half, why)
+        return found
+
+    ids = sorted(plan.kept_filing_ids)
+    error = failure(ids)
+    return search(ids, error) if error else {}
+
+
+def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan, *, trial: bool = False
+          ) -> dict[str, int]:
+    """One transaction: the run's filings in, what they replace out, companies, search, bookkeeping, and
+    the lake partitions the run changes staged from the result; committed, then checkpointed. `trial`:
+    the filing part only, rolled back."""
     inserted: dict[str, int] = {}
+    kept = sorted(plan.kept_filing_ids)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("_kept", pa.table({"filing_id": pa.array(plan.kept_filing_ids, pa.string())}))
+        con.register("_kept", pa.table({"filing_id": pa.array(kept, pa.string())}))
         con.register("_replaced", pa.table({"filing_id": pa.array(
-            sorted(set(plan.replaced_filing_ids) | set(plan.kept_filing_ids)), pa.string())}))
+            sorted(set(plan.replaced_filing_ids) | set(kept)), pa.string())}))
+        # Lake partitions holding filings the run replaces: rewritten without them.
+        partitions = {r[0] for r in con.execute(
+            "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()}
         # Companies that lose mentions with the replaced filings: rebuilt with those the run resolves.
         losing = {r[0] for r in con.execute(
             "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
@@ -123,31 +209,25 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPl
                 f"WHERE filing_id IN (SELECT filing_id FROM _kept)").fetchone()[0]
             con.unregister("_staged")
             inserted[name] = count
+        if inserted["filings"] != len(kept):  # the staging is gone (removed by another process?)
+            missing = len(kept) - inserted["filings"]
+            raise RuntimeError(f"the staged rows of {missing} filing{'s' if missing != 1 else ''} are missing from "
+                               f"{lake.staging_dir(lake_root, plan.run_id)}: nothing committed, no file marked loaded")
         con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
-        if plan.kept_filing_ids or plan.replaced_filing_ids:  # else no company mention or text changed
-            resolve_companies(con, losing)
+        if kept or plan.replaced_filing_ids:  # else no company mention or text changed
+            merged = resolve_companies(con, losing)
             # Derived like companies and keyed by their ids; rolls back with the load.
-            update_search(con, sorted(set(plan.replaced_filing_ids) | set(plan.kept_filing_ids)))
-        if plan.reprocessed_files:
-            con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
-            con.execute("DELETE FROM ingest_ledger WHERE source_file IN (SELECT source_file FROM _files)")
-            con.execute("DELETE FROM quarantine WHERE source_file IN (SELECT source_file FROM _files)")
-            con.unregister("_files")
-        _insert_arrow(con, "ingest_ledger", TABLES["ingest_ledger"].to_arrow(plan.ledger_rows))
-        _insert_arrow(con, "quarantine", TABLES["quarantine"].to_arrow(plan.quarantine_rows))
-        _insert_arrow(con, "dq_results", plan.dq_results)
-        _insert_arrow(con, "dq_flags", plan.dq_flags)
-        if plan.touched_files:
-            con.register("_touched", pa.table({"source_file": pa.array([t[0] for t in plan.touched_files], pa.string()),
-                                               "mtime_ns": pa.array([t[1] for t in plan.touched_files], pa.int64())}))
-            con.execute("UPDATE ingest_ledger SET mtime_ns = t.mtime_ns FROM _touched t "
-                        "WHERE ingest_ledger.source_file = t.source_file")
-            con.unregister("_touched")
-        run_row = TABLES["runs"].row(plan.run_row, finished_at=dt.datetime.now(dt.timezone.utc), status="completed",
-                                     rows_loaded=sum(inserted.values()))
-        con.execute("DELETE FROM runs WHERE run_id = ?", [plan.run_id])
-        _insert_arrow(con, "runs", TABLES["runs"].to_arrow([run_row]))
+            update_search(con, sorted(set(plan.replaced_filing_ids) | set(kept)))
+            partitions |= _partitions_of_companies(con, merged)
+        if trial:
+            con.execute("ROLLBACK")
+            return inserted
+        _write_bookkeeping(con, plan, inserted)
+        if kept:
+            partitions.add(plan.run_id)
+        stage_lake_partitions(con, lake_root, plan.run_id, partitions)
         faults.point("load")
+        faults.point("wal")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -158,4 +238,131 @@ def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPl
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - the view may not have been registered
                 pass
+    # The commit is in the WAL: fold it into the file, which the swap takes (a failure here, a full disk
+    # say, must fail the run, not leave the commit in a WAL nobody swaps in).
+    faults.point("checkpoint")
+    con.execute("CHECKPOINT")
     return inserted
+
+
+def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int]) -> None:
+    """Ledger, quarantine, filing_sources, data-quality results and the runs row of a run."""
+    if plan.reprocessed_files:
+        con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
+        con.execute("DELETE FROM ingest_ledger WHERE source_file IN (SELECT source_file FROM _files)")
+        con.execute("DELETE FROM quarantine WHERE source_file IN (SELECT source_file FROM _files)")
+        con.execute("DELETE FROM filing_sources WHERE source_file IN (SELECT source_file FROM _files)")
+        con.unregister("_files")
+    if plan.superseded:  # a more exact copy came: the files of the stored one now repeat it
+        con.register("_superseded", pa.table({"old": pa.array(list(plan.superseded), pa.string()),
+                                              "new": pa.array(list(plan.superseded.values()), pa.string())}))
+        con.execute("""
+            UPDATE filing_sources SET filing_id = s.new, used = false,
+                   detail = 'same filing as ' || s.new || ', read more exactly from another file'
+            FROM _superseded s WHERE filing_sources.filing_id = s.old""")
+        con.execute("""
+            UPDATE ingest_ledger SET status = 'duplicate', filing_ids = [],
+                   detail = 'same filing as ' || s.new || ', read more exactly from another file'
+            FROM _superseded s WHERE list_contains(ingest_ledger.filing_ids, s.old) AND s.old <> s.new""")
+        con.unregister("_superseded")
+    # Sources of filings gone for good (their file changed and no longer carries them) go with them.
+    con.execute("DELETE FROM filing_sources WHERE filing_id IN (SELECT filing_id FROM _replaced) "
+                "AND filing_id NOT IN (SELECT filing_id FROM filings)")
+    _insert_arrow(con, "filing_sources", TABLES["filing_sources"].to_arrow(plan.source_rows))
+    if plan.byte_copies:  # a byte-identical copy carries what the file it repeats carries
+        con.register("_copies", pa.table({"copy": pa.array([c[0] for c in plan.byte_copies], pa.string()),
+                                          "original": pa.array([c[1] for c in plan.byte_copies], pa.string())}))
+        con.execute("""
+            INSERT INTO filing_sources
+            SELECT s.filing_id, c.copy, NULL, false, 'same bytes as ' || c.original, ?
+            FROM _copies c JOIN filing_sources s ON s.source_file = c.original AND s.used""", [plan.run_id])
+        con.unregister("_copies")
+    _insert_arrow(con, "ingest_ledger", TABLES["ingest_ledger"].to_arrow(plan.ledger_rows))
+    _insert_arrow(con, "quarantine", TABLES["quarantine"].to_arrow(plan.quarantine_rows))
+    _insert_arrow(con, "dq_results", plan.dq_results)
+    _insert_arrow(con, "dq_flags", plan.dq_flags)
+    if plan.touched_files:
+        con.register("_touched", pa.table({"source_file": pa.array([t[0] for t in plan.touched_files], pa.string()),
+                                           "mtime_ns": pa.array([t[1] for t in plan.touched_files], pa.int64())}))
+        con.execute("UPDATE ingest_ledger SET mtime_ns = t.mtime_ns FROM _touched t "
+                    "WHERE ingest_ledger.source_file = t.source_file")
+        con.unregister("_touched")
+    run_row = TABLES["runs"].row(plan.run_row, finished_at=dt.datetime.now(dt.timezone.utc), status="completed",
+                                 rows_loaded=sum(inserted.values()))
+    con.execute("DELETE FROM runs WHERE run_id = ?", [plan.run_id])
+    _insert_arrow(con, "runs", TABLES["runs"].to_arrow([run_row]))
+
+
+def _partitions_of_companies(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[str]:
+    """Runs whose filings name these companies: their company_id columns changed with a merge."""
+    if not companies:
+        return set()
+    con.register("_merged", pa.table({"company_id": pa.array(sorted(companies), pa.string())}))
+    try:
+        return {r[0] for r in con.execute("""
+            SELECT DISTINCT run_id FROM filings WHERE filing_id IN (
+                SELECT filing_id FROM filing_companies WHERE company_id IN (SELECT company_id FROM _merged)
+                UNION SELECT filing_id FROM reporting_owners WHERE company_id IN (SELECT company_id FROM _merged))
+            """).fetchall()}
+    finally:
+        con.unregister("_merged")
+
+
+def stage_lake_partitions(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id: str,
+                          partitions: set[str]) -> None:
+    """Stage, from the warehouse as this transaction leaves it, every lake partition (run folder) the run
+    changed: its own, and those of earlier runs that lost filings or whose companies merged. Published
+    after the commit, they make the lake read back equal to the warehouse, company_id included."""
+    lake.begin_partitions(lake_root, run_id)
+    for partition in sorted(partitions):
+        for name in FILING_TABLES:
+            cols = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
+            where = ("run_id = ?" if name == "filings"
+                     else "filing_id IN (SELECT filing_id FROM filings WHERE run_id = ?)")
+            reader = con.execute(f'SELECT {cols} FROM "{name}" WHERE {where}', [partition]
+                                 ).to_arrow_reader(lake.ROWS_PER_PART)
+            lake.stage_partition(lake_root, run_id, name, partition, reader)
+
+
+def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id: str, filing_ids: list[str],
+                   files: list[str], started: dt.datetime) -> None:
+    """Remove filings everywhere in one transaction (filingflow/forget.py): their rows, flags and sources,
+    the companies and texts they alone held; their files stay in the ledger as forgotten; a runs row
+    (kind forget) names them; their lake partitions are staged without them. Committed and checkpointed."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("_replaced", pa.table({"filing_id": pa.array(filing_ids, pa.string())}))
+        con.register("_files", pa.table({"source_file": pa.array(files, pa.string())}))
+        partitions = {r[0] for r in con.execute(
+            "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()}
+        losing = {r[0] for r in con.execute(
+            "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
+            "UNION SELECT company_id FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM _replaced)"
+        ).fetchall() if r[0] is not None}
+        for name in (*FILING_TABLES, "dq_flags", "filing_sources"):
+            con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
+        resolve_companies(con, losing)
+        update_search(con, filing_ids)
+        con.execute("""
+            UPDATE ingest_ledger SET status = 'forgotten', filing_ids = [], detail = NULL
+            WHERE source_file IN (SELECT source_file FROM _files)""")
+        con.execute("DELETE FROM quarantine WHERE source_file IN (SELECT source_file FROM _files)")
+        now = dt.datetime.now(dt.timezone.utc)
+        _insert_arrow(con, "runs", TABLES["runs"].to_arrow([schema_row(
+            "runs", run_id=run_id, started_at=started, finished_at=now, status="completed", kind="forget",
+            forgotten=filing_ids, files_seen=0, files_new=0, files_unchanged=0, files_loaded=0, files_quarantined=0,
+            files_duplicate=0, filings_loaded=0, rows_loaded=0)]))
+        stage_lake_partitions(con, lake_root, run_id, partitions)
+        faults.point("wal")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("_replaced", "_files"):
+            try:
+                con.unregister(name)
+            except Exception:  # noqa: BLE001 - the view may not have been registered
+                pass
+    faults.point("checkpoint")
+    con.execute("CHECKPOINT")

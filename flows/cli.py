@@ -11,9 +11,9 @@ import traceback
 from filingflow import config as configuration
 from filingflow.terminal_text import printable
 from flows import stopping
-from flows.commands import config, export, report, run, search, serve, sql, status
+from flows.commands import config, export, forget, report, run, search, serve, sql, status
 
-COMMANDS = (run, sql, export, status, search, config, report, serve)
+COMMANDS = (run, sql, export, status, search, config, report, serve, forget)
 CONFIG_HELP = "config file (default: $FILINGFLOW_CONFIG, else ./filingflow.toml when present)"
 
 

@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import math
 import os
-import secrets
 import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -23,19 +22,17 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from filingflow import PARSER_VERSION, faults, ingest_ledger, lake, progress, warehouse
+from filingflow import PARSER_VERSION, accounting, faults, ingest_ledger, lake, progress, runlock, warehouse
+from filingflow.accounting import FileOutcome, new_run_id
+from filingflow.config import BY_KEY as SETTING
 from filingflow.connections import open_warehouse
 from filingflow.positions import prior_positions
-from filingflow.runlock import exclusive_run
 from filingflow.schema import FILING_TABLES, TABLES
 from filingflow.sources.resolver import SourceOptions
 from flows import parse_pool, task_runners, time_limit
 from flows.discover import InputFile, discover, materialise
 from transforms.errors import ParseError
 from transforms.registry import read_bytes
-
-DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_FILE_SECONDS = 30.0
 
 
 @dataclass
@@ -44,18 +41,19 @@ class RunSettings:
     warehouse: Path
     lake: Path | str  # a folder, or an fsspec URL (s3://bucket/prefix, file://, memory://): filingflow/lake.py
     dq_dir: Path | None
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # Defaults are the settings' (filingflow/config.py), for flows started from Python.
+    max_file_bytes: int = SETTING["max_file_bytes"].default
     # A file whose reader runs longer is quarantined (parse_timeout); None: no limit.
-    max_file_seconds: float | None = DEFAULT_MAX_FILE_SECONDS
+    max_file_seconds: float | None = SETTING["max_file_seconds"].default
     chunk_size: int | None = None
     # Processes parsing files (None: one per CPU; 1: in the task's own thread). See flows/parse_pool.py.
     parse_workers: int | None = None
     # Where parse tasks run: "threads" of this process or "dask" (at dask_address; None: a local cluster).
-    task_runner: str = task_runners.THREADS
+    task_runner: str = SETTING["task_runner"].default
     dask_address: str | None = None
-    lock_wait_seconds: float = 0.0
+    lock_wait_seconds: float = SETTING["lock_wait_seconds"].default
     # The run ends Failed when an error-severity expectation fails on more than this share of its rows.
-    max_error_rate: float = 0.01
+    max_error_rate: float = SETTING["max_error_rate"].default
     # Read quarantined files again even when unchanged (after a reader fix, say).
     retry_quarantined: bool = False
     # Folder of the per-run HTML report (<run_id>.html); None writes none.
@@ -75,19 +73,6 @@ class DataQualityFailed(RuntimeError):
 
 
 @dataclass
-class FileOutcome:
-    path: str
-    sha256: str | None
-    size: int
-    mtime_ns: int | None
-    status: str  # loaded, quarantined, unchanged, duplicate
-    filing_ids: list[str] = field(default_factory=list)
-    stage: str | None = None
-    error: str | None = None
-    detail: str | None = None
-
-
-@dataclass
 class RunSummary:
     run_id: str
     files_seen: int
@@ -96,6 +81,7 @@ class RunSummary:
     files_loaded: int
     files_quarantined: int
     filings_loaded: int
+    files_duplicate: int
     rows_per_table: dict[str, int]
     expectations_passed: int
     expectations_failed: int
@@ -106,11 +92,8 @@ class RunSummary:
     warehouse: str
     lake: str
     report: str | None = None
-
-
-def new_run_id(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.timezone.utc)
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, what it repeats)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _sha256(data: bytes) -> str:
@@ -170,7 +153,7 @@ def read_one(info: InputFile, max_bytes: int, max_seconds: float | None = None,
         outcome.stage, outcome.error = "parse", "reader_crash"
         outcome.detail = f"reader raised {type(exc).__name__}: {exc}"
         return outcome, []
-    outcome.status = "loaded"
+    outcome.status, outcome.source_format = "loaded", source_format
     outcome.filing_ids = [f.filing_id for f in filings]
     return outcome, filings
 
@@ -231,9 +214,11 @@ def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str]
     for info in files:
         outcome, filings = read_one(info, settings.max_file_bytes, settings.max_file_seconds,
                                     partial(_known_bytes, info.path, known, loaded_hashes))
+        # One chunk's Parquet holds a filing once: a second copy of the same id is a duplicate here, and
+        # accounting.decide weighs the copies of different chunks and ids.
         repeated = [f for f in filings if f.filing_id in read_here]
         if filings and len(repeated) == len(filings):
-            outcome.status, outcome.filing_ids = "duplicate", []
+            outcome.status, outcome.filing_ids, outcome.repeats = "duplicate", [], filings[0].filing_id
             outcome.detail = f"same filing {filings[0].filing_id} as {read_here[filings[0].filing_id]}"
         filings = [f for f in filings if f.filing_id not in read_here]
         outcome.filing_ids = [f.filing_id for f in filings]
@@ -242,7 +227,8 @@ def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str]
         for parsed in filings:
             read_here[parsed.filing_id] = info.path
             parsed.filing.update(source_file=info.path, source_sha256=outcome.sha256, parser_version=PARSER_VERSION,
-                                 run_id=run_id, loaded_at=loaded_at)
+                                 run_id=run_id, loaded_at=loaded_at,
+                                 filing_key=accounting.filing_key(parsed.filing, parsed.rows))
             rows["filings"].append(parsed.filing)
             for name, table_rows in parsed.rows.items():
                 rows[name].extend(table_rows)
@@ -265,55 +251,35 @@ def _known_bytes(path: str, known: dict[str, str], loaded_hashes: dict[str, str]
     return None
 
 
-@dataclass
-class Consolidated:
-    kept: list[str]
-    replaced: list[str]
-    dropped_files: dict[str, str]  # source_file -> why its filings were not kept
+_COPY_COLUMNS = ["filing_id", "source_file", "source_format", "accession_number", "content_id", "filing_key"]
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
 def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list[str],
-                chunk_of: dict[str, int]) -> Consolidated:
-    """Decide which staged filings to keep: one per content (preferring the
-    copy with an accession number), and which stored filings they replace."""
-    staged = lake.read_staged(settings.lake, run_id, "filings").select(
-        ["filing_id", "content_id", "accession_number", "source_file"])
-    if staged.num_rows == 0:
-        existing, previous = {}, []
-    else:
+                chunk_of: dict[str, int]) -> accounting.Decision:
+    """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
+    which stored filings they replace; the copies not kept leave staging, so the lake gets what loads."""
+    read = [accounting.Copy(**r) for r in lake.read_staged(settings.lake, run_id, "filings").select(
+        _COPY_COLUMNS).to_pylist()]
+    stored, previous = [], []
+    if read or reread_files:
         with open_warehouse(db) as con:
-            existing = ingest_ledger.existing_by_content(con, pc.unique(staged["content_id"]).to_pylist())
+            stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
             previous = ingest_ledger.previous_filing_ids(con, reread_files)
-    best: dict[str, dict] = {}
-    seen_ids: set[str] = set()
-    dropped: dict[str, str] = {}
+    decision = accounting.decide(read, stored, set(reread_files), previous)
+    _drop_from_staging(settings, run_id, chunk_of, [(c.filing_id, c.source_file) for c in decision.unused])
+    return decision
+
+
+def _drop_from_staging(settings: RunSettings, run_id: str, chunk_of: dict[str, int],
+                       copies: list[tuple[str, str]]) -> None:
+    """Rewrite the staged parts of the chunks holding these (filing_id, source_file) copies without them
+    (a chunk stages a filing id once: accounting.decide never keeps a copy another copy of its chunk repeats)."""
     purge: dict[int, set[str]] = {}
-    for row in sorted(staged.to_pylist(), key=lambda r: (r["accession_number"] is None, r["source_file"])):
-        if row["filing_id"] in seen_ids:
-            dropped[row["source_file"]] = f"filing {row['filing_id']} already read from another file of this run"
-            # The same id is staged by another chunk too: remove this chunk's copy.
-            purge.setdefault(chunk_of[row["source_file"]], set()).add(row["filing_id"])
-            continue
-        winner = best.get(row["content_id"])
-        if winner is not None:
-            dropped[row["source_file"]] = f"same filing as {winner['filing_id']} from {winner['source_file']}"
-            continue
-        stored = existing.get(row["content_id"])
-        if stored and stored[0] != row["filing_id"] and stored[1] and row["accession_number"] is None:
-            dropped[row["source_file"]] = f"same filing as stored {stored[0]}"
-            continue
-        best[row["content_id"]] = row
-        seen_ids.add(row["filing_id"])
-    replaced = set(previous)
-    for content_id, row in best.items():
-        stored = existing.get(content_id)
-        if stored and stored[0] != row["filing_id"]:
-            replaced.add(stored[0])
-    kept = sorted(r["filing_id"] for r in best.values())
-    for chunk, filing_ids in purge.items():
+    for filing_id, source_file in copies:
+        purge.setdefault(chunk_of[source_file], set()).add(filing_id)
+    for chunk, filing_ids in sorted(purge.items()):
         lake.drop_filings(settings.lake, run_id, chunk, filing_ids)
-    return Consolidated(kept, sorted(replaced - set(kept)), dropped)
 
 
 # Filings checked at a time: the expectations hold a batch's rows (as pandas, several times their
@@ -364,12 +330,19 @@ def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
 def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) -> dict[str, int]:
+    """Load the run into its copy of the warehouse, make the copy durable and swap it in. Filings the
+    load refuses are named by LoadRefused; nothing is committed then."""
     with open_warehouse(db) as con:
         inserted = warehouse.load_run(con, settings.lake, plan)
     warehouse.promote(db, settings.warehouse)
     faults.point("promote")
-    lake.publish(settings.lake, plan.run_id)
     return inserted
+
+
+@task(name="publish-lake", cache_policy=NO_CACHE)
+def publish_lake(settings: RunSettings, run_id: str) -> None:
+    """Only after the warehouse commit is durable: a failure here leaves the staging, published by the next run."""
+    lake.publish(settings.lake, run_id)
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
@@ -403,16 +376,50 @@ def _chunks(files: list[InputFile], size: int | None) -> list[list[InputFile]]:
 @flow(name="filingflow-nightly", log_prints=False, validate_parameters=False)
 def nightly(settings: RunSettings) -> RunSummary:
     run_id = new_run_id()
-    with exclusive_run(settings.warehouse, run_id, settings.lock_wait_seconds):
-        return _run(settings, run_id)
+    # One name for the warehouse however it is spelled: its lock, its copy and its swap use it.
+    live = runlock.resolved(settings.warehouse)
+    with runlock.exclusive_run(live, run_id, settings.lock_wait_seconds), \
+            lake.claim(settings.lake, run_id, str(live)):
+        return _run(replace(settings, warehouse=live), run_id, shown=str(settings.warehouse))
 
 
-def _run(settings: RunSettings, run_id: str) -> RunSummary:
+def _run(settings: RunSettings, run_id: str, shown: str) -> RunSummary:
+    db = warehouse.work_copy_path(settings.warehouse)
+    copied = False
+    try:
+        warehouse.begin_run(settings.warehouse)
+        copied = True
+        plan, parts = _prepare(settings, db, run_id)
+        inserted = _load(settings, db, plan, parts)
+    except BaseException:
+        if not copied or db.exists():  # not swapped in: the run leaves nothing behind (a full disk, a bug...)
+            warehouse.discard_run_copy(db)
+            lake.discard(settings.lake, run_id)
+        raise
+    publish_lake(settings, run_id)
+    return _finish(settings, run_id, shown, plan, parts, inserted)
+
+
+@dataclass
+class _Parts:
+    """What a run found, carried from its preparation to its summary."""
+
+    files: list[InputFile]
+    candidates: list[InputFile]
+    skipped: int
+    outcomes: list[FileOutcome]
+    decision: accounting.Decision
+    chunk_of: dict[str, int]
+    validation: object
+    started: dt.datetime
+    byte_copies: list[tuple[str, str]]  # (file, file whose bytes it repeats)
+
+
+def _prepare(settings: RunSettings, db: Path, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    db = warehouse.begin_run(settings.warehouse)
     with open_warehouse(db) as con:
-        lake.recover(settings.lake, ingest_ledger.committed_runs(con))
+        lake.recover(settings.lake, ingest_ledger.committed_runs(con), str(settings.warehouse))
         ledger = ingest_ledger.ledger(con)
         loaded_hashes = ingest_ledger.loaded_hashes(con)
     if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
@@ -444,55 +451,75 @@ def _run(settings: RunSettings, run_id: str) -> RunSummary:
             "loaded_hashes": quote(loaded_hashes), "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
         outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
-    plan_info = consolidate(settings, db, run_id, quote(reread), quote(chunk_of))
-    for o in outcomes:
-        if o.path in plan_info.dropped_files and o.status == "loaded":
-            o.status, o.detail, o.filing_ids = "duplicate", plan_info.dropped_files[o.path], []
-    validation = validate_rows(settings, db, run_id, quote(plan_info.kept), quote(plan_info.replaced))
+    decision = consolidate(settings, db, run_id, quote(reread), quote(chunk_of))
+    accounting.settle(outcomes, decision)
+    for warning in decision.warnings:
+        logger.warning("run %s: %s", run_id, warning)
+    byte_copies = [(o.path, o.detail.removeprefix("same bytes as ")) for o in outcomes
+                   if o.status == "duplicate" and o.source_format is None and o.detail]
+    parts = _Parts(files, candidates, len(fresh), outcomes, decision, chunk_of, None, started, byte_copies)
+    parts.validation = validate_rows(settings, db, run_id, quote(decision.kept), quote(decision.replaced))
+    return _plan(settings, run_id, parts), parts
 
+
+def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPlan:
+    """The load of what the run decided: filings, bookkeeping rows (accounting builds them)."""
     now = dt.datetime.now(dt.timezone.utc)
-    by_status = {s: [o for o in outcomes if o.status == s] for s in ("loaded", "quarantined", "unchanged", "duplicate")}
-    files_unchanged = len(fresh) + len(by_status["unchanged"]) + len(by_status["duplicate"])
-    if len(files) != len(by_status["loaded"]) + len(by_status["quarantined"]) + files_unchanged:
-        raise RuntimeError("file accounting does not add up: some input files were neither loaded, "
-                           "skipped nor quarantined")
-    ledger_rows = [
-        {"source_file": o.path, "source_sha256": o.sha256 or "", "size_bytes": o.size, "mtime_ns": o.mtime_ns,
-         "status": o.status, "filing_ids": o.filing_ids, "run_id": run_id, "ingested_at": now}
-        for o in outcomes if o.status in ("loaded", "quarantined", "duplicate")
-    ]
-    # Same bytes under a new mtime: remember the mtime so the next run skips it without hashing.
-    touched = [(o.path, o.mtime_ns) for o in by_status["unchanged"]]
-    quarantine_rows = [
-        {"source_file": o.path, "source_sha256": o.sha256, "stage": o.stage, "error": o.error,
-         "detail": o.detail, "run_id": run_id, "quarantined_at": now}
-        for o in by_status["quarantined"]
-    ]
-    run_row = {
-        "run_id": run_id, "flow_run_id": _flow_run_id(), "started_at": started, "status": "running",
-        "inputs": [str(p) for p in settings.inputs], "files_seen": len(files), "files_new": len(candidates),
-        "files_unchanged": files_unchanged, "files_loaded": len(by_status["loaded"]),
-        "files_quarantined": len(by_status["quarantined"]), "filings_loaded": len(plan_info.kept),
-        "expectations_passed": validation.passed, "expectations_failed": validation.failed,
-        "dq_docs": str(validation.docs_index) if validation.docs_index else None,
-    }
-    plan = warehouse.LoadPlan(
-        run_id=run_id, kept_filing_ids=plan_info.kept, replaced_filing_ids=plan_info.replaced,
-        ledger_rows=ledger_rows, quarantine_rows=quarantine_rows, reprocessed_files=[r["source_file"] for r in ledger_rows],
-        touched_files=touched,
-        dq_results=validation.results, dq_flags=validation.flags, run_row=run_row)
-    inserted = load_warehouse(settings, db, quote(plan))
+    outcomes, decision, validation = parts.outcomes, parts.decision, parts.validation
+    counts = accounting.count_files(len(parts.files), parts.skipped, [o.status for o in outcomes])
+    ledger_rows = accounting.ledger_rows(outcomes, run_id, now)
+    run_row = accounting.run_row(
+        run_id, flow_run_id=_flow_run_id(), started=parts.started, inputs=[str(p) for p in settings.inputs],
+        counts=counts, filings_loaded=len(decision.kept), expectations_passed=validation.passed,
+        expectations_failed=validation.failed, dq_docs=str(validation.docs_index) if validation.docs_index else None)
+    return warehouse.LoadPlan(
+        run_id=run_id, kept_filing_ids=decision.kept, replaced_filing_ids=decision.replaced,
+        ledger_rows=ledger_rows, quarantine_rows=accounting.quarantine_rows(outcomes, run_id, now),
+        reprocessed_files=[r["source_file"] for r in ledger_rows],
+        # Same bytes under a new mtime: remember the mtime so the next run skips it without hashing.
+        touched_files=[(o.path, o.mtime_ns) for o in outcomes if o.status == "unchanged"],
+        dq_results=validation.results, dq_flags=validation.flags, run_row=run_row,
+        source_rows=accounting.source_rows(decision, outcomes, run_id), superseded=decision.superseded,
+        byte_copies=parts.byte_copies)
+
+
+def _load(settings: RunSettings, db: Path, plan: warehouse.LoadPlan, parts: _Parts) -> dict[str, int]:
+    """Load; a filing the load refuses (an empty name, a value out of range, a constraint) is quarantined
+    at stage `load` with the reason, and the rest loads."""
+    while True:
+        try:
+            return load_warehouse(settings, db, quote(plan))
+        except warehouse.LoadRefused as refused:
+            get_run_logger().warning("run %s: %d filings refused by the load, quarantined: %s", plan.run_id,
+                                     len(refused.filings), "; ".join(f"{f}: {why}" for f, why in refused.filings.items()))
+            carrier = {f: o.path for o in parts.outcomes for f in o.filing_ids}
+            _drop_from_staging(settings, plan.run_id, parts.chunk_of, [(f, carrier[f]) for f in refused.filings])
+            accounting.quarantine_filings(parts.outcomes, refused.filings)
+            parts.decision.kept = [f for f in parts.decision.kept if f not in refused.filings]
+            parts.decision.sources = [r for r in parts.decision.sources if r["filing_id"] not in refused.filings]
+            flags = parts.validation.flags
+            parts.validation.flags = flags.filter(pc.invert(pc.is_in(
+                flags["filing_id"], value_set=pa.array(sorted(refused.filings), pa.string()))))
+            plan = _plan(settings, plan.run_id, parts)
+
+
+def _finish(settings: RunSettings, run_id: str, shown: str, plan: warehouse.LoadPlan, parts: _Parts,
+            inserted: dict[str, int]) -> RunSummary:
+    outcomes, validation = parts.outcomes, parts.validation
+    counts = accounting.count_files(len(parts.files), parts.skipped, [o.status for o in outcomes])
     failed = [(r["suite"], r["expectation"], r["column_name"], r["unexpected_count"])
               for r in validation.results.to_pylist() if not r["success"]]
     summary = RunSummary(
-        run_id=run_id, files_seen=len(files), files_new=len(candidates), files_unchanged=files_unchanged,
-        files_loaded=len(by_status["loaded"]), files_quarantined=len(by_status["quarantined"]),
-        filings_loaded=len(plan_info.kept), rows_per_table=inserted,
+        run_id=run_id, files_seen=counts.seen, files_new=counts.new, files_unchanged=counts.unchanged,
+        files_loaded=counts.loaded, files_quarantined=counts.quarantined, files_duplicate=counts.duplicate,
+        filings_loaded=len(plan.kept_filing_ids), rows_per_table=inserted,
         expectations_passed=validation.passed, expectations_failed=validation.failed,
         failed_expectations=failed,
         suites=_per_suite(validation.results),
-        quarantined=[(o.path, o.error, o.detail) for o in by_status["quarantined"]],
-        dq_docs=run_row["dq_docs"], warehouse=str(settings.warehouse), lake=str(settings.lake))
+        quarantined=[(o.path, o.error, o.detail) for o in outcomes if o.status == "quarantined"],
+        duplicates=[(o.path, o.detail) for o in outcomes if o.status == "duplicate"],
+        warnings=list(parts.decision.warnings),
+        dq_docs=plan.run_row["dq_docs"], warehouse=shown, lake=str(settings.lake))
     summary.report = _report(settings, run_id)
     progress.committed(summary)
     over = [f"{r['suite']}: {r['expectation']} ({r['unexpected_count']} of {r['element_count']} rows)"

@@ -1,8 +1,9 @@
 """The SQL prompt of `filingflow sql`: statements end at `;` (over several lines), dot-commands,
 history kept between sessions. The same session reads scripts from a pipe.
 
-Each statement opens the warehouse read-only only while it runs (flows/output.query), so an
-open prompt never blocks the nightly writer and every statement sees the latest committed run."""
+Each statement opens the warehouse read-only only while it runs (filingflow/sql_guard.py), so an
+open prompt never blocks the nightly writer and every statement sees the latest committed run; a
+statement that would write or change anything is refused with its reason."""
 from __future__ import annotations
 
 import re
@@ -10,8 +11,9 @@ import shlex
 import sys
 from pathlib import Path
 
+from filingflow.sql_guard import ReadOnlyRefused, query
 from flows import saved_queries
-from flows.output import print_result, query
+from flows.output import print_result
 
 PROMPT, CONTINUE = "filingflow> ", "       ...> "
 FORMATS = ("table", "csv", "json")
@@ -113,7 +115,7 @@ class Session:
 
         try:
             columns, rows = query(self.warehouse, sql, params)
-        except (duckdb.Error, FileNotFoundError) as exc:
+        except (duckdb.Error, FileNotFoundError, ReadOnlyRefused) as exc:
             self.fail(str(exc))
             return
         if columns:

@@ -31,7 +31,7 @@ def test_corpus_loads_and_reloads_identically(corpus, tmp_path):
     manifest = {row["local_file"]: row for row in csv.DictReader(open(corpus / "MANIFEST.tsv"), delimiter="\t")}
     files = [p for p in corpus.rglob("*") if p.is_file()]
     assert first.files_seen == len(files)
-    assert first.files_loaded + first.files_unchanged + first.files_quarantined == first.files_seen
+    assert first.files_loaded + first.files_duplicate + first.files_unchanged + first.files_quarantined == first.files_seen
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     quarantined = con.execute("SELECT source_file, error, detail FROM quarantine").fetchall()
     con.close()

@@ -89,7 +89,8 @@ def test_ten_thousand_files_with_ten_percent_garbage(prefect_api, tmp_path):
     print(f"10,000 files: {sum(summary.rows_per_table.values())} rows loaded, {summary.files_quarantined} quarantined; "
           f"peak RSS of the test process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
     assert summary.files_seen == GOOD + BAD == 10_000
-    assert summary.files_seen == summary.files_loaded + summary.files_unchanged + summary.files_quarantined
+    assert summary.files_seen == (summary.files_loaded + summary.files_duplicate + summary.files_unchanged
+                                  + summary.files_quarantined)
     assert (summary.files_loaded, summary.files_quarantined, summary.filings_loaded) == (GOOD, BAD, GOOD)
     # Every bad file is reported by the run and stored with its reason.
     assert {path: error for path, error, _ in summary.quarantined} == expected

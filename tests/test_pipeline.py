@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import SEED_8K, SEED_FORM4, input_folder
+from conftest import ROOT, SEED_8K, SEED_FORM4, input_folder
 from expectations.runner import load_suite_files
 from flows.pipeline import RunSettings, nightly
 
@@ -238,7 +239,8 @@ def test_same_bytes_under_two_names_load_once(prefect_api, tmp_path):
     shutil.copy(SEED_8K, inputs / "b.txt")
     settings = settings_for(tmp_path, inputs)
     summary = nightly(settings)
-    assert (summary.files_seen, summary.files_loaded, summary.files_unchanged, summary.filings_loaded) == (2, 1, 1, 1)
+    assert (summary.files_seen, summary.files_loaded, summary.files_duplicate, summary.files_unchanged,
+            summary.filings_loaded) == (2, 1, 1, 0, 1)
     assert rows(settings.warehouse, "SELECT status, count(*) FROM ingest_ledger GROUP BY 1 ORDER BY 1") == [
         ("duplicate", 1), ("loaded", 1)]
     assert summary.expectations_failed == 0
@@ -246,8 +248,9 @@ def test_same_bytes_under_two_names_load_once(prefect_api, tmp_path):
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    # PYTHONPATH: this tree's code, not whatever checkout the shared venv has installed.
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, stdin=subprocess.DEVNULL)
+                          timeout=600, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def test_cli_run_sql_status_export(prefect_api, tmp_path):
@@ -258,7 +261,7 @@ def test_cli_run_sql_status_export(prefect_api, tmp_path):
     done = run_cli("run", "--input", str(inputs), *common, "--lake", str(tmp_path / "lake"),
                    "--dq-dir", str(tmp_path / "dq"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "files: 3 seen, 3 new or changed, 0 unchanged (skipped), 2 loaded, 1 quarantined" in done.stdout
+    assert "files: 3 seen, 3 new or changed, 0 unchanged (skipped), 2 loaded, 0 duplicate, 1 quarantined" in done.stdout
     assert "rows: filings 2," in done.stdout and "nonderiv_transactions 10" in done.stdout
     assert "expectations: " in done.stdout and " 0 failed" in done.stdout
     assert f"data docs: {tmp_path / 'dq' / 'index.html'}" in done.stdout
@@ -311,7 +314,8 @@ def test_one_filing_in_two_files_of_different_chunks_loads_once(prefect_api, tmp
     settings = settings_for(tmp_path, inputs)
     settings.chunk_size = 1  # the two copies land in different parse tasks
     summary = nightly(settings)
-    assert (summary.files_seen, summary.files_loaded, summary.files_unchanged, summary.filings_loaded) == (2, 1, 1, 1)
+    assert (summary.files_seen, summary.files_loaded, summary.files_duplicate, summary.files_unchanged,
+            summary.filings_loaded) == (2, 1, 1, 0, 1)
     assert summary.expectations_failed == 0
     assert rows(settings.warehouse, "SELECT count(*) FROM report_items") == [(2,)]
     assert rows(settings.warehouse, "SELECT count(*) FROM signatures") == [(2,)]

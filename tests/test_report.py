@@ -261,9 +261,10 @@ def test_kpis_are_the_runs_counts(built):
     shown = {k: int(v.replace(",", "")) for k, v in
              re.findall(r'data-kpi="([^"]+)"><div class="kpi-value">([\d,]+)<', text)}
     (row,) = sql(settings.warehouse, """
-        SELECT files_seen, files_new, files_unchanged, files_loaded, files_quarantined, filings_loaded, rows_loaded
+        SELECT files_seen, files_new, files_unchanged, files_loaded, files_duplicate, files_quarantined, filings_loaded,
+               rows_loaded
         FROM runs WHERE run_id = ?""", [first.run_id])
-    assert shown == dict(zip(["Files seen", "New or changed", "Unchanged", "Loaded", "Quarantined",
+    assert shown == dict(zip(["Files seen", "New or changed", "Unchanged", "Loaded", "Duplicate", "Quarantined",
                               "Filings loaded", "Rows loaded"], row))
     assert (shown["Files seen"], shown["Loaded"], shown["Quarantined"], shown["Filings loaded"]) == (18, 16, 2, 16)
 

@@ -79,7 +79,7 @@ def test_quiet_run_prints_nothing(runs):
 
 
 def test_run_without_a_terminal_logs_key_value_lines(runs):
-    assert "files: 3 seen, 3 new or changed, 0 unchanged (skipped), 3 loaded, 0 quarantined" in runs.logged.stdout
+    assert "files: 3 seen, 3 new or changed, 0 unchanged (skipped), 3 loaded, 0 duplicate, 0 quarantined" in runs.logged.stdout
     events = [dict(pair.split("=", 1) for pair in shlex.split(line.split(" - ", 1)[1]))
               for line in runs.logged.stderr.splitlines() if " - event=" in line]
     assert events[0] == {"event": "parse_start", "files_to_read": "3", "files_skipped_unchanged": "0"}

@@ -118,7 +118,7 @@ def format_summary(s) -> str:
     lines = [
         f"filingflow run {s.run_id}",
         f"  files: {s.files_seen} seen, {s.files_new} new or changed, {s.files_unchanged} unchanged (skipped), "
-        f"{s.files_loaded} loaded, {s.files_quarantined} quarantined",
+        f"{s.files_loaded} loaded, {s.files_duplicate} duplicate, {s.files_quarantined} quarantined",
         f"  filings loaded: {s.filings_loaded}" + ("  (nothing new: every file was already loaded)"
                                                     if s.filings_loaded == 0 and s.files_new == 0 else ""),
     ]
@@ -135,6 +135,10 @@ def format_summary(s) -> str:
         lines.append(f"    FAILED {suite}: {expectation} ({column}): {count} rows")
     for path, error, detail in s.quarantined:
         lines.append(f"  quarantined {printable(path)}: {printable(str(error))}: {printable(str(detail))}")
+    for path, repeats in s.duplicates:
+        lines.append(f"  duplicate {printable(path)}: {printable(str(repeats))}")
+    for warning in s.warnings:
+        lines.append(f"  warning: {printable(str(warning))}")
     if s.dq_docs:
         lines.append(f"  data docs: {printable(s.dq_docs)}")
     if s.report:

@@ -7,7 +7,8 @@ import sys
 
 from flows import saved_queries
 from flows.commands.common import add_settings
-from flows.output import print_result, query
+from filingflow.sql_guard import ReadOnlyRefused, query
+from flows.output import print_result
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -44,7 +45,7 @@ def _one(args: argparse.Namespace, sql: str, params: dict[str, str] | None) -> i
 
     try:
         columns, rows = query(args.warehouse, sql, params)
-    except (duckdb.Error, FileNotFoundError) as exc:
+    except (duckdb.Error, FileNotFoundError, ReadOnlyRefused) as exc:
         print(f"filingflow sql: {exc}", file=sys.stderr)
         return 2
     print_result(columns, rows, args.format)

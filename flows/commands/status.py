@@ -15,9 +15,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     warehouse = Path(args.warehouse)
     try:
         columns, rows = query(warehouse, """
-            SELECT run_id, status, started_at, finished_at, files_seen, files_new, files_unchanged AS unchanged,
-                   files_loaded AS loaded, files_quarantined AS quarantined, filings_loaded AS filings,
-                   expectations_failed AS dq_failed
+            SELECT run_id, coalesce(kind, 'run') AS kind, status, started_at, finished_at, files_seen, files_new,
+                   files_unchanged AS unchanged, files_loaded AS loaded, files_duplicate AS duplicate,
+                   files_quarantined AS quarantined, filings_loaded AS filings, expectations_failed AS dq_failed,
+                   len(forgotten) AS forgotten
             FROM runs ORDER BY started_at DESC LIMIT ?""", [args.limit])
     except FileNotFoundError as exc:
         print(f"filingflow status: {exc}", file=sys.stderr)
@@ -30,6 +31,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     sections.append(("warehouse", "Warehouse", columns, rows))
     columns, rows = query(warehouse, "SELECT source_file, stage, error, detail, run_id FROM quarantine ORDER BY source_file")
     sections.append(("quarantined_files", "Quarantined files", columns, rows))
+    columns, rows = query(warehouse, """
+        SELECT source_file, detail AS repeats, run_id FROM ingest_ledger WHERE status = 'duplicate' ORDER BY source_file""")
+    sections.append(("duplicate_files", "Duplicate files (not loaded: another file carries their filing)", columns, rows))
     print_sections(sections, args.format)
     return 0
 

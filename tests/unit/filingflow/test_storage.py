@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from filingflow import ingest_ledger, warehouse
+from filingflow.accounting import Copy
 from filingflow.companies import resolve_companies
 from filingflow.connections import connect, connect_with_fts, fts_extension_path, open_warehouse
 from filingflow.schema import TABLES
@@ -95,8 +96,14 @@ def test_ledger_queries(con):
     assert sorted(ingest_ledger.previous_filing_ids(con, ["a.txt", "b.txt", "z.txt"])) == ["f1", "f2"]
     assert ingest_ledger.previous_filing_ids(con, []) == []
     assert ingest_ledger.committed_runs(con) == {"r1"}
-    assert ingest_ledger.existing_by_content(con, ["c1", "c2", "c3"]) == {"c1": ("f1", True), "c2": ("ff-2", False)}
-    assert ingest_ledger.existing_by_content(con, []) == {}
+    # Stored filings that may be a copy read again: same id, same content or same filing key.
+    read = [Copy("f9", "z.txt", "ownership_xml", None, "c1", None), Copy("ff-2", "y.txt", "ascii_8k", None, "c9", None),
+            Copy("f8", "x.txt", "ascii_8k", None, "c8", "fk-none")]
+    assert sorted(r["filing_id"] for r in ingest_ledger.stored_copies(con, read)) == ["f1", "ff-2"]
+    assert min(ingest_ledger.stored_copies(con, read), key=lambda r: r["filing_id"]) == {
+        "filing_id": "f1", "source_file": "a.txt", "source_format": "ownership_xml",
+        "accession_number": "0000000001-26-000001", "content_id": "c1", "filing_key": None}
+    assert ingest_ledger.stored_copies(con, []) == []
 
 
 def test_a_run_writes_a_private_copy_that_promote_swaps_in(tmp_path):

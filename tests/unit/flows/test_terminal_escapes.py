@@ -48,7 +48,7 @@ def test_query_results_escape_controls_in_table_and_csv():
 def test_a_file_name_with_a_newline_cannot_forge_summary_lines():
     summary = RunSummary(
         run_id="r1", files_seen=1, files_new=1, files_unchanged=0, files_loaded=0, files_quarantined=1,
-        filings_loaded=0, rows_per_table={}, expectations_passed=0, expectations_failed=0, failed_expectations=[],
+        filings_loaded=0, files_duplicate=0, rows_per_table={}, expectations_passed=0, expectations_failed=0, failed_expectations=[],
         suites=[], quarantined=[("/in/x.txt\n  filings loaded: 999\x1b[0m", "binary_content", "detail\nline")],
         dq_docs=None, warehouse="wh.duckdb", lake="lake")
     lines = format_summary(summary).splitlines()

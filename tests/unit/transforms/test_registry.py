@@ -29,11 +29,12 @@ def test_each_seed_goes_to_its_reader():
     assert registry.reader_for(SUBMISSION) is submission
 
 
-def test_unknown_content_is_refused_at_sniff_with_its_first_line():
+def test_unknown_content_is_refused_at_sniff_described_never_quoted():
     with pytest.raises(ParseError) as caught:
         registry.reader_for("\n\n  Minutes of the annual picnic\nnothing else")
     assert caught.value.code == "unrecognized_format" and caught.value.stage == "sniff"
-    assert "'Minutes of the annual picnic'" in caught.value.detail
+    assert "Minutes" not in caught.value.detail
+    assert "plain text, 45 characters, 4 lines" in caught.value.detail
 
 
 def test_text_beyond_its_shape_limit_is_refused_unread(monkeypatch):

@@ -1,0 +1,296 @@
+"""The bookkeeping of a run, as pure functions: which filing a file carries (its identity), which
+copy of a filing is kept when several files carry it (the one keep-or-drop decision), and what
+became of every file (loaded, duplicate of another, unchanged, quarantined) with the ledger,
+quarantine, filing_sources and run rows that record it. No I/O: the flow gathers the facts,
+these functions decide, storage writes the rows.
+
+## One filing, however many files carry it
+
+A filing's identity is its accession number when the file states one. Otherwise it is what the
+form itself says, in fields every layout of it prints (an XML, its EDGAR HTML page, a text or
+PDF rendering of either), hashed into `filings.filing_key`:
+- Forms 3/4/5: form type; period of report; the issuer (its name normalised as companies are,
+  else its CIK); the reporting owners' names, normalised with their words sorted, as a set; every Table I and II row as
+  (table, security title's first word, date, code, acquired/disposed, shares, price, shares owned
+  after), the rows as a sorted multiset, decimals without trailing zeros.
+- 8-K and other forms: form type; period of report (the event date); the issuer; the set of item
+  codes (current numbering). Two differing texts of one 8-K are thus one filing.
+Not in the key, because some layouts drop or reword them: CIKs of owners (text renderings often
+lack them), the signature date, footnote text, addresses, remarks.
+
+Filings match when they share a filing_id, a content_id (same normalised text: a submission and
+the XML cut out of it) or a filing_key, unless both state accession numbers and they differ
+(two filings under two accessions are two filings, however alike).
+
+The most exact copy is kept: a source of a lower FORMAT_RANK (XML or submission, then EDGAR HTML,
+then text), then one stating its accession, then the one stored already (a rerun changes
+nothing), then the first path. A stored filing loses only to a more exact copy, which replaces it."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from filingflow.companies import normalize_name
+from filingflow.schema import TABLES
+
+# Lower is more exact.
+FORMAT_RANK = {
+    "ownership_xml": 0, "sgml_submission": 0, "nc_submission": 0, "legacy_ascii_ownership": 0,
+    "html_ownership": 1, "html_8k": 1,
+    "ownership_text_rendering": 2, "ascii_8k": 2, "text_8k": 2,
+    "header_only": 3, "other_form": 3,
+}
+_OWNERSHIP_ROWS = ("nonderiv_transactions", "nonderiv_holdings", "deriv_transactions", "deriv_holdings")
+
+
+def _fact(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value).strip().upper()
+
+
+def _first_word(text: str | None) -> str:
+    words = normalize_name(text or "")
+    return words.split(" ", 1)[0] if words else ""
+
+
+def filing_key(filing: dict, rows: dict[str, list[dict]]) -> str:
+    """What the form itself says, hashed (see the module's documentation)."""
+    form = _fact(filing.get("form_type"))
+    issuer = normalize_name(filing.get("issuer_name")) or _fact(filing.get("issuer_cik"))
+    parts = [form, _fact(filing.get("period_of_report")), issuer]
+    if any(rows.get(t) for t in _OWNERSHIP_ROWS) or rows.get("reporting_owners"):
+        # Words sorted: "Herzog, Thomas M." and "Thomas M. Herzog" are one owner.
+        owners = sorted(" ".join(sorted((normalize_name(o.get("owner_name")) or _fact(o.get("owner_cik"))).split()))
+                        for o in rows.get("reporting_owners", []))
+        facts = sorted(
+            "|".join([table, _first_word(r.get("security_title")), _fact(r.get("transaction_date")),
+                      _fact(r.get("transaction_code")), _fact(r.get("acquired_disposed")), _fact(r.get("shares")),
+                      _fact(r.get("price_per_share")), _fact(r.get("shares_owned_after"))])
+            for table in _OWNERSHIP_ROWS for r in rows.get(table, []))
+        parts += ["owners", *owners, "rows", *facts]
+    else:
+        items = sorted({_fact(r.get("item_code_current") or r.get("item_code")) for r in rows.get("report_items", [])})
+        parts += ["items", *items]
+    return "fk-" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One copy of a filing: read by this run from a file, or stored by an earlier run."""
+
+    filing_id: str
+    source_file: str
+    source_format: str
+    accession_number: str | None
+    content_id: str
+    filing_key: str | None
+    stored: bool = False
+
+    def rank(self) -> tuple:
+        return (FORMAT_RANK.get(self.source_format, 3), self.accession_number is None, not self.stored,
+                self.source_file)
+
+    def same_filing(self, other: Copy) -> bool:
+        if self.accession_number and other.accession_number and self.accession_number != other.accession_number:
+            return False
+        return (self.filing_id == other.filing_id or self.content_id == other.content_id
+                or (self.filing_key is not None and self.filing_key == other.filing_key))
+
+
+@dataclass
+class Decision:
+    kept: list[str]                      # staged filings to load
+    replaced: list[str]                  # stored filings to delete (their file changed, or a better copy came)
+    superseded: dict[str, str]           # stored filing -> the more exact copy that replaces it
+    duplicates: dict[str, str]           # file of this run carrying no kept filing -> which filing and file it repeats
+    sources: list[dict]                  # filing_sources rows for the files of this run
+    unused: list[Copy] = field(default_factory=list)  # copies read this run and not kept: out of staging
+    warnings: list[str] = field(default_factory=list)
+
+
+def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previous: list[str]) -> Decision:
+    """The one keep-or-drop decision. `read`: the copies this run read; `stored`: stored filings that may
+    be the same as one of them (same id, content or key); `reread_files`: files this run read again
+    (their stored filings, `previous`, are replaced whatever happens)."""
+    # A stored copy whose file was read again is not a competitor: that file's new reading is.
+    competitors = [s for s in stored if s.source_file not in reread_files]
+    groups: list[list[Copy]] = []
+    for copy in sorted(read + competitors, key=Copy.rank):
+        group = next((g for g in groups if any(copy.same_filing(member) for member in g)), None)
+        if group is None:
+            groups.append([copy])
+        else:
+            group.append(copy)
+    kept, replaced, superseded, sources, unused, warnings = [], set(previous), {}, [], [], []
+    carried: dict[str, list[bool]] = {}
+    reasons: dict[str, str] = {}
+    for group in groups:
+        winner = group[0]  # sorted by rank: the most exact copy
+        if not winner.stored:
+            kept.append(winner.filing_id)
+        for copy in group:
+            if copy.stored:
+                if copy is not winner:  # a more exact copy came: its sources now point to the new one
+                    superseded[copy.filing_id] = winner.filing_id
+                    if copy.filing_id != winner.filing_id:
+                        replaced.add(copy.filing_id)
+                continue
+            used = copy is winner
+            carried.setdefault(copy.source_file, []).append(used)
+            detail = None
+            if not used:
+                unused.append(copy)
+                where = "stored, from" if winner.stored else "from"
+                detail = f"same filing as {winner.filing_id} {where} {winner.source_file}"
+                if copy.content_id != winner.content_id and copy.source_format == winner.source_format:
+                    warnings.append(f"{copy.source_file} and {winner.source_file} are two different texts of one "
+                                    f"filing {winner.filing_id}; {winner.source_file} is kept")
+                    detail += " (its text differs)"
+                reasons.setdefault(copy.source_file, detail)
+            sources.append({"filing_id": winner.filing_id, "source_file": copy.source_file,
+                            "source_format": copy.source_format, "used": used, "detail": detail})
+    duplicates = {path: reasons[path] for path, used in carried.items() if not any(used)}
+    kept = sorted(set(kept))
+    return Decision(kept, sorted(replaced - set(kept)), superseded, duplicates, sources, unused, warnings)
+
+
+# --- what became of the files ----------------------------------------------------------------------------------
+
+FILE_STATUSES = ("loaded", "duplicate", "unchanged", "quarantined")
+
+
+@dataclass
+class FileOutcome:
+    """What became of one file a run read."""
+
+    path: str
+    sha256: str | None
+    size: int
+    mtime_ns: int | None
+    status: str  # one of FILE_STATUSES
+    filing_ids: list[str] = field(default_factory=list)  # filings loaded from it
+    stage: str | None = None
+    error: str | None = None
+    detail: str | None = None  # a quarantine's reason, or what a duplicate repeats
+    source_format: str | None = None
+    repeats: str | None = None  # for a duplicate found while reading: the filing it repeats
+
+
+def settle(outcomes: list[FileOutcome], decision: Decision) -> None:
+    """Files whose every filing another file carries more exactly become duplicates naming it; the others
+    keep only their kept filings. A file read into filings of which the decision saw none (its staged
+    rows are gone) fails the run: no file is marked loaded without its rows."""
+    kept = set(decision.kept)
+    for outcome in outcomes:
+        if outcome.status != "loaded":
+            continue
+        if outcome.path in decision.duplicates:
+            outcome.status, outcome.detail, outcome.filing_ids = "duplicate", decision.duplicates[outcome.path], []
+            continue
+        read = outcome.filing_ids
+        outcome.filing_ids = [f for f in read if f in kept]
+        if read and not outcome.filing_ids:
+            raise RuntimeError(f"the staged rows of {outcome.path} ({', '.join(read)}) are missing: "
+                               "nothing committed, no file marked loaded")
+
+
+def quarantine_filings(outcomes: list[FileOutcome], failed: dict[str, str]) -> None:
+    """Filings the load refused (filing_id -> reason): a file loses them, and a file left with none is
+    quarantined at stage `load` with the reason."""
+    for outcome in outcomes:
+        lost = [f for f in outcome.filing_ids if f in failed]
+        if not lost:
+            continue
+        outcome.filing_ids = [f for f in outcome.filing_ids if f not in failed]
+        if not outcome.filing_ids:
+            outcome.status, outcome.stage, outcome.error = "quarantined", "load", "load_failed"
+            outcome.detail = "; ".join(f"filing {f}: {failed[f]}" for f in lost)
+
+
+@dataclass(frozen=True)
+class FileCounts:
+    seen: int
+    new: int           # read this run (new or changed)
+    loaded: int
+    duplicate: int     # carry only filings another file carries (same bytes, or same filing)
+    unchanged: int     # same path and bytes as already ingested: skipped
+    quarantined: int
+
+    def check(self) -> None:
+        if self.seen != self.loaded + self.duplicate + self.unchanged + self.quarantined:
+            raise RuntimeError(
+                f"file accounting does not add up: {self.seen} files seen, but {self.loaded} loaded + "
+                f"{self.duplicate} duplicate + {self.unchanged} unchanged + {self.quarantined} quarantined")
+
+
+def count_files(seen: int, skipped: int, statuses: list[str]) -> FileCounts:
+    """Counts of a run: `skipped` files matched the ledger without a read; `statuses`, one per file read."""
+    counts = {s: statuses.count(s) for s in FILE_STATUSES}
+    unknown = set(statuses) - set(FILE_STATUSES)
+    if unknown:
+        raise ValueError(f"unknown file status {sorted(unknown)}")
+    result = FileCounts(seen, len(statuses), counts["loaded"], counts["duplicate"], skipped + counts["unchanged"],
+                        counts["quarantined"])
+    result.check()
+    return result
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """UTC start time and a random suffix: run ids sort by start."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+# --- the rows that record it -----------------------------------------------------------------------------------
+
+def schema_row(table: str, **values) -> dict:
+    """A row of `table` (filingflow/schema.py): every column, unknown names and missing required values refused."""
+    spec = TABLES[table]
+    row = spec.row(values)
+    missing = [c.name for c in spec.columns if not c.nullable and row[c.name] is None]
+    if missing:
+        raise ValueError(f"{table} row lacks required {', '.join(missing)}")
+    return row
+
+
+def ledger_rows(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> list[dict]:
+    """The ledger rows of the files a run read (unchanged ones keep theirs)."""
+    return [schema_row("ingest_ledger", source_file=o.path, source_sha256=o.sha256 or "", size_bytes=o.size,
+                       mtime_ns=o.mtime_ns, status=o.status, filing_ids=o.filing_ids, run_id=run_id,
+                       ingested_at=now, detail=o.detail if o.status == "duplicate" else None)
+            for o in outcomes if o.status in ("loaded", "quarantined", "duplicate")]
+
+
+def quarantine_rows(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> list[dict]:
+    return [schema_row("quarantine", source_file=o.path, source_sha256=o.sha256, stage=o.stage, error=o.error,
+                       detail=o.detail, run_id=run_id, quarantined_at=now)
+            for o in outcomes if o.status == "quarantined"]
+
+
+def source_rows(decision: Decision, outcomes: list[FileOutcome], run_id: str) -> list[dict]:
+    """filing_sources rows of the files a run read: the decision's, and those of files repeating a filing
+    within one parse chunk (same filing id; `detail` names the file kept)."""
+    rows = [schema_row("filing_sources", run_id=run_id, **r) for r in decision.sources]
+    listed = {(r["filing_id"], r["source_file"]) for r in rows}
+    for o in outcomes:
+        if o.status == "duplicate" and o.source_format and o.repeats and (o.repeats, o.path) not in listed:
+            rows.append(schema_row("filing_sources", filing_id=o.repeats, source_file=o.path,
+                                   source_format=o.source_format, used=False, detail=o.detail, run_id=run_id))
+    return rows
+
+
+def run_row(run_id: str, *, flow_run_id: str | None, started: dt.datetime, inputs: list[str], counts: FileCounts,
+            filings_loaded: int, expectations_passed: int, expectations_failed: int, dq_docs: str | None) -> dict:
+    """The `runs` row of a nightly run, before its load completes it."""
+    return schema_row("runs", run_id=run_id, flow_run_id=flow_run_id, started_at=started, status="running",
+                      inputs=inputs, files_seen=counts.seen, files_new=counts.new, files_unchanged=counts.unchanged,
+                      files_loaded=counts.loaded, files_quarantined=counts.quarantined,
+                      files_duplicate=counts.duplicate, filings_loaded=filings_loaded,
+                      expectations_passed=expectations_passed, expectations_failed=expectations_failed,
+                      dq_docs=dq_docs, kind="run")
