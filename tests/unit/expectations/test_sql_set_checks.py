@@ -1,0 +1,70 @@
+"""Set checks (not null, unique, in set, non-negative) evaluated as SQL give the dq_results and dq_flags
+rows the expectations gave when every suite ran on pandas: goldens captured from the pandas runner
+(set_check_goldens.py) over the samples, rows built to fail every kind of set check, and the corpus."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from set_check_goldens import (
+    GOLDEN,
+    MANY,
+    arrow_tables,
+    batches,
+    corpus_paths,
+    fingerprint,
+    load_dataset,
+    outcome,
+    read_files,
+)
+
+
+@pytest.fixture(scope="module")
+def golden() -> dict:
+    return json.loads(GOLDEN.read_text())
+
+
+@pytest.fixture(scope="module")
+def hostile_outcome() -> dict:
+    return outcome(batches(load_dataset("hostile")))
+
+
+def rows_equal(found: dict, expected: dict) -> None:
+    """Equal rows, with the first difference shown when not."""
+    for part in ("dq_results", "dq_flags"):
+        rows = json.loads(json.dumps(found[part], default=str))
+        missing = [r for r in expected[part] if r not in rows]
+        extra = [r for r in rows if r not in expected[part]]
+        assert not missing and not extra, f"{part}: {len(missing)} missing, e.g. {missing[:2]}; {len(extra)} extra, e.g. {extra[:2]}"
+        assert rows == expected[part]
+
+
+def test_samples_give_the_golden_rows(golden):
+    rows_equal(outcome([load_dataset("samples")]), golden["samples"])
+
+
+def test_rows_failing_every_set_check_give_the_golden_rows(golden, hostile_outcome):
+    rows_equal(hostile_outcome, golden["hostile"])
+
+
+def test_every_failing_row_is_flagged_beyond_what_gx_returns(hostile_outcome):
+    """GX returns at most 200 failing rows of an SQL expectation: dq_flags still holds every one."""
+    flags = Counter((f[1], f[2]) for f in hostile_outcome["dq_flags"])
+    codes = [r for r in hostile_outcome["dq_results"]
+             if r[1] == "nonderiv_transactions.basic" and r[4] == "transaction_code"]
+    assert [(r[6], r[8]) for r in codes] == [(False, MANY + 1)]
+    # The MANY bad codes and "ZZ" (a null code is not checked), then the one bad A/D and the one bad D/I.
+    assert flags[("expect_column_values_to_be_in_set", "nonderiv_transactions")] == (MANY + 1) + 2
+    negatives = [r for r in hostile_outcome["dq_results"] if r[1] == "ownership_plausibility_table_i" and r[4] == "shares"]
+    assert [(r[6], r[8]) for r in negatives] == [(False, 78)]
+
+
+@pytest.mark.slow
+def test_corpus_gives_the_golden_rows(golden, corpus):
+    tables = arrow_tables(read_files(*corpus_paths(corpus)))
+    if fingerprint(tables) != golden["corpus"]["fingerprint"]:
+        pytest.skip("the readers' corpus rows changed since the golden was captured "
+                    "(PYTHONPATH=. python tests/unit/expectations/set_check_goldens.py rewrites it)")
+    rows_equal(outcome([tables]), golden["corpus"])
