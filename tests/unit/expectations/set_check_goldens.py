@@ -100,8 +100,10 @@ def hostile(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     out["signatures"] += [dict(out["signatures"][0]), dict(out["signatures"][0])]
     out["report_items"] += [{**out["report_items"][0], "item_code": None, "numbering_era": "bronze"},
                             {**out["report_items"][1], "item_index": out["report_items"][0]["item_index"]}]
+    # A key with a null part twice is a duplicate too: pandas compares nulls as equal.
     out["exhibits"] += [{"filing_id": f8, "exhibit_number": "99.1", "description": "again"},
-                        {"filing_id": f8, "exhibit_number": "99.1", "description": "and again"}]
+                        {"filing_id": f8, "exhibit_number": "99.1", "description": "and again"},
+                        {"filing_id": f8, "exhibit_number": None}, {"filing_id": f8, "exhibit_number": None}]
     out["documents"] += [{"filing_id": f8, "sequence": 1, "type": "EX-99"}, {"filing_id": f8, "sequence": 1},
                          {"filing_id": f4, "sequence": 3}]
     return out
