@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from expectations.runner import Frames, RunChecker
 from set_check_goldens import (
     GOLDEN,
     MANY,
@@ -68,3 +69,37 @@ def test_corpus_gives_the_golden_rows(golden, corpus):
         pytest.skip("the readers' corpus rows changed since the golden was captured "
                     "(PYTHONPATH=. python tests/unit/expectations/set_check_goldens.py rewrites it)")
     rows_equal(outcome([tables]), golden["corpus"])
+
+
+def test_data_docs_show_the_set_checks_with_the_rules_of_their_suite(tmp_path):
+    checker = RunChecker("docs", tmp_path)
+    for tables in batches(load_dataset("hostile")):
+        checker.check(tables)
+    assert checker.finish().docs_index == tmp_path / "index.html"
+    [filings] = (tmp_path / "validations" / "filings" / "basic" / "docs").glob("*/*.html")
+    # Evaluated on DuckDB (the batch of the SQL query asset), rendered as the standard expectations.
+    assert filings.name == "filingflow_sql-filings.html"
+    page = filings.read_text()
+    assert page.count("values must be unique") == 1 and page.count("must never be null") == 10
+    assert page.count("unexpected values found") == 3  # filing_id twice, form_type null, source_format
+    # One page per suite and batch: the SQL half and the pandas half of a suite side by side.
+    [table_i] = (tmp_path / "validations" / "ownership_plausibility_table_i" / "docs").glob("*/*.html")
+    page = table_i.read_text()
+    assert page.count("expect_column_values_to_be_non_negative") == 3
+    assert "expect_transaction_date_not_after_filed_date" in page and "Evaluated Expectations" in page
+
+
+def test_set_checks_build_no_pandas_frame_of_a_filing_table(monkeypatch):
+    """The basic suites (all set checks) turn no filing table into pandas; the rules' frames still are."""
+    built = []
+    getitem = Frames.__getitem__
+
+    def spy(self, name):
+        built.append(name)
+        return getitem(self, name)
+
+    monkeypatch.setattr(Frames, "__getitem__", spy)
+    outcome([load_dataset("samples")])
+    # footnote_refs only as a part of footnote_links, which the footnote rule reads.
+    assert set(built) == {"table_i", "table_ii", "ownership_pairs", "footnote_refs", "footnote_links",
+                          "filing_structure", "filing_rows", "eight_k_item_sources", "prior_positions"}
