@@ -300,9 +300,11 @@ class RunChecker:
                 _keep_for_docs(self.context, validation, suite.name, docs_run, batch_id)
             frames.keep_only({later["meta"]["frame"] for later, (_, later_pandas) in
                               zip(self.specs[n + 1:], self.halves[n + 1:]) if later_pandas is not None})
+        self.sql.release()
         self.result_rows.append(rows_of_batch)
 
     def finish(self) -> Validation:
+        self.sql.close()
         docs_index = None
         if self.docs_dir is not None:
             # Once per run, not per suite or batch: rendering the site is the slow part of GX.

@@ -97,7 +97,7 @@ class SqlChecks:
 
         engine.get_connection = one_connection
         self.duckdb = self.connection.connection.driver_connection
-        self.register({})  # the query assets below are checked against the tables when added
+        self.register({})  # before the query assets that read the tables are added
         self.batches = {frame: source.add_query_asset(frame, query=_frame_sql(frame))
                         .add_batch_definition_whole_table(frame) for frame in sorted(frames)}
 
@@ -106,6 +106,13 @@ class SqlChecks:
         for name in FILING_TABLES:
             table = tables[name] if name in tables else TABLES[name].arrow_schema().empty_table()
             self.duckdb.register(name, table.append_column(ROW, pa.array(np.arange(table.num_rows, dtype=np.int64))))
+
+    def release(self) -> None:
+        """Let go of the batch's tables (DuckDB holds a reference to each registered one)."""
+        self.register({})
+
+    def close(self) -> None:
+        self.connection.close()
 
     def validate(self, frame: str, suite):
         from great_expectations.validator.v1_validator import Validator
