@@ -97,6 +97,8 @@ class SqlChecks:
 
         engine.get_connection = one_connection
         self.duckdb = self.connection.connection.driver_connection
+        # Small queries over one batch: a second thread adds more CPU than it saves time.
+        self.duckdb.execute("SET threads = 1")
         self.register({})  # before the query assets that read the tables are added
         self.batches = {frame: source.add_query_asset(frame, query=_frame_sql(frame))
                         .add_batch_definition_whole_table(frame) for frame in sorted(frames)}
