@@ -289,8 +289,11 @@ class RunChecker:
                 for er in sql_validation.results:
                     # Every failing row from DuckDB (GX returns a capped sample from SQL), as the pandas
                     # frame would hold it, so the flags and the detail's examples read as they did on pandas.
-                    failing = _failing_frame(tables, frame_name, self.sql.failing_rows(
-                        frame_name, er.expectation_config.type, er.expectation_config.kwargs))
+                    config = er.expectation_config
+                    positions = (self.sql.failing_rows(frame_name, config.type, config.kwargs)
+                                 if "unexpected_count" in (er.result or {})  # else GX could not evaluate it
+                                 else {part: np.empty(0, np.int64) for part in PARTS[frame_name]})
+                    failing = _failing_frame(tables, frame_name, positions)
                     count_as_pandas(er, len(failing))
                     record(spec, er, frame_name, failing, np.arange(len(failing)), rows_checked)
                 validation, batch_id = ((sql_validation, sql_batch_id) if validation is None

@@ -103,3 +103,18 @@ def test_set_checks_build_no_pandas_frame_of_a_filing_table(monkeypatch):
     # footnote_refs only as a part of footnote_links, which the footnote rule reads.
     assert set(built) == {"table_i", "table_ii", "ownership_pairs", "footnote_refs", "footnote_links",
                           "filing_structure", "filing_rows", "eight_k_item_sources", "prior_positions"}
+
+
+def test_set_check_gx_cannot_evaluate_fails_without_flags(monkeypatch):
+    """A set check on a column the table lacks fails with GX's reason in its detail; the run goes on."""
+    from expectations import runner
+
+    suites = runner.load_suite_files()
+    broken = {"name": "filings.broken", "meta": {"frame": "filings"}, "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "no_such_column"}}]}
+    monkeypatch.setattr(runner, "load_suite_files", lambda: [*suites, broken])
+    found = outcome([load_dataset("samples")])
+    [row] = [r for r in found["dq_results"] if r[1] == "filings.broken"]
+    assert row[6] is False and row[8] == 0
+    assert "no_such_column" in row[9]
+    assert found["dq_flags"] == []
