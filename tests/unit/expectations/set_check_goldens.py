@@ -123,10 +123,28 @@ def arrow_tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
 
 def load_dataset(name: str) -> dict[str, pa.Table]:
     # Written with every field nullable (a Parquet writer refuses nulls in a required field; a required
-    # column's null is what a not-null check is there to catch), read back with the schema's fields.
-    folder = FIXTURES / name
-    return {table: pa.Table.from_arrays(pq.read_table(folder / f"{table}.parquet").columns,
-                                        schema=TABLES[table].arrow_schema()) for table in FILING_TABLES}
+    # column's null is what a not-null check is there to catch), read back with the schema's fields; a
+    # table or column added to the schema since is empty or null (and its new expectations tell in the rows).
+    tables = {}
+    for table in FILING_TABLES:
+        path = FIXTURES / name / f"{table}.parquet"
+        stored = pq.read_table(path) if path.exists() else pa.table({})
+        schema = TABLES[table].arrow_schema()
+        n = stored.num_rows
+        tables[table] = pa.Table.from_arrays(
+            [stored[f.name] if f.name in stored.column_names else pa.nulls(n, f.type) for f in schema], schema=schema)
+    return tables
+
+
+def write_golden(golden: dict) -> None:
+    """One row a line: a change to the golden reads as a diff of rows."""
+    parts = []
+    for name, outcome_ in golden.items():
+        fields = [f'  "{key}": [\n' + ",\n".join("   " + json.dumps(row, default=str) for row in value) + "\n  ]"
+                  if isinstance(value, list) else f"  {json.dumps(key)}: {json.dumps(value)}"
+                  for key, value in outcome_.items()]
+        parts.append(f" {json.dumps(name)}: {{\n" + ",\n".join(fields) + "\n }")
+    GOLDEN.write_text("{\n" + ",\n".join(parts) + "\n}\n")
 
 
 def write_dataset(name: str, tables: dict[str, pa.Table]) -> None:
@@ -182,5 +200,5 @@ def capture(corpus: Path | None) -> dict:
 
 if __name__ == "__main__":
     result = capture(ROOT.parent / "shared" / "corpus")
-    GOLDEN.write_text(json.dumps(result, indent=1, default=str) + "\n")
+    write_golden(result)
     print({k: {part: len(v) for part, v in d.items() if isinstance(v, list)} for k, d in result.items()})
