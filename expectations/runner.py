@@ -332,6 +332,8 @@ def _halves(gx, spec: dict) -> tuple:
 
 def _failing_frame(tables: dict[str, pa.Table], frame_name: str, positions: dict[str, np.ndarray]) -> pd.DataFrame:
     """The rows at `positions` (per table of the frame) as the frame `frame_name` holds them."""
+    if not any(len(rows) for rows in positions.values()):
+        return pd.DataFrame()  # the usual case: nothing failed, nothing to show
     taken = {part: _table(tables, part).take(pa.array(rows)) for part, rows in positions.items()}
     if len(PARTS[frame_name]) == 2:  # Table I or II: transactions, then holdings, with their filing's form and date
         transactions, holdings = PARTS[frame_name]
