@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from expectations.offline_docs import make_offline
+from expectations.set_checks import PARTS, SqlChecks, count_as_pandas, runs_as_sql
 from filingflow import faults
 from filingflow.item_sources import item_sources_frame
 from filingflow.positions import POSITION_COLUMNS
@@ -227,6 +228,10 @@ class RunChecker:
             .add_batch_definition_whole_dataframe("run")
         self.specs = load_suite_files()
         self.suites = [self.context.suites.add(gx.ExpectationSuite(**spec)) for spec in self.specs]
+        # Each suite in two halves under its name: its set checks, run as SQL over the batch's Arrow
+        # tables (expectations/set_checks.py), and the rest, run on pandas frames.
+        self.halves = [_halves(gx, spec) for spec in self.specs]
+        self.sql = SqlChecks(self.context, {spec["meta"]["frame"] for spec, (sql, _) in zip(self.specs, self.halves) if sql})
         self.checked = 0
         self.result_rows: list[list[dict]] = []  # per batch, in suite and expectation order
         self.flag_parts: list[pa.Table] = []
@@ -244,45 +249,71 @@ class RunChecker:
         result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW],
                          "exclude_unexpected_values": True, "return_unexpected_index_query": False}
         frames = Frames(tables)
+        self.sql.register(tables)
         name = self.run_id if self.checked == 1 else f"{self.run_id} batch {self.checked}"
         docs_run = RunIdentifier(run_name=name, run_time=dt.datetime.now(dt.timezone.utc))
         rows_of_batch: list[dict] = []
-        for n, (spec, suite) in enumerate(zip(self.specs, self.suites)):
-            frame_name = spec["meta"]["frame"]
-            frame = frames[frame_name]
+
+        def record(spec: dict, er, frame_name: str, frame: pd.DataFrame, rows: np.ndarray, rows_checked: int) -> None:
+            """The dq_results row of one expectation's result, and dq_flags rows of its unexpected rows `rows` of `frame`."""
             table_name = frame_name if frame_name in TABLES else None
-            # A bare Validator keeps no copy of the result (a ValidationDefinition would store it, every
-            # unexpected row's position included); the Data Docs get a trimmed copy below.
-            validator = Validator(batch_definition=self.batches, batch_parameters={"dataframe": frame},
-                                  result_format=result_format)
-            validation = validator.validate_expectation_suite(suite)
+            config = er.expectation_config
+            severity = (config.meta or {}).get("severity", "error")
+            kwargs = config.kwargs
+            column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
+            result = er.result or {}
+            rows_of_batch.append(TABLES["dq_results"].row(
+                run_id=self.run_id, suite=spec["name"], expectation=config.type,
+                table_name=table_name or frame_name, column_name=column, severity=severity,
+                success=bool(er.success), element_count=result.get("element_count", rows_checked),
+                unexpected_count=result.get("unexpected_count") or 0,  # None on SQL when no row is checked
+                detail=_detail(kwargs, er, frame, rows),
+            ))
+            if len(rows):
+                explain = EXPLAINERS.get(config.type)
+                explained = explain(frame, kwargs) if explain else None
+                self.flag_parts.append(_flags(self.run_id, config.type, severity, table_name or frame_name,
+                                              column, kwargs, frame.iloc[rows], explained))
+
+        for n, (spec, suite, (sql_half, pandas_half)) in enumerate(zip(self.specs, self.suites, self.halves)):
+            frame_name = spec["meta"]["frame"]
+            validation = batch_id = None
+            if pandas_half is not None:
+                frame = frames[frame_name]
+                # A bare Validator keeps no copy of the result (a ValidationDefinition would store it, every
+                # unexpected row's position included); the Data Docs get a trimmed copy below.
+                validator = Validator(batch_definition=self.batches, batch_parameters={"dataframe": frame},
+                                      result_format=result_format)
+                validation = validator.validate_expectation_suite(pandas_half)
+                batch_id = validator.active_batch_id
+                for er in validation.results:
+                    record(spec, er, frame_name, frame, _unexpected_rows(er.result or {}), len(frame))
+                del frame
+            if sql_half is not None:
+                sql_validation, sql_batch_id = self.sql.validate(frame_name, sql_half)
+                rows_checked = sum(_table(tables, part).num_rows for part in PARTS[frame_name])
+                for er in sql_validation.results:
+                    # Every failing row from DuckDB (GX returns a capped sample from SQL), as the pandas
+                    # frame would hold it, so the flags and the detail's examples read as they did on pandas.
+                    config = er.expectation_config
+                    positions = (self.sql.failing_rows(frame_name, config.type, config.kwargs)
+                                 if "unexpected_count" in (er.result or {})  # else GX could not evaluate it
+                                 else {part: np.empty(0, np.int64) for part in PARTS[frame_name]})
+                    failing = _failing_frame(tables, frame_name, positions)
+                    count_as_pandas(er, len(failing))
+                    record(spec, er, frame_name, failing, np.arange(len(failing)), rows_checked)
+                validation, batch_id = ((sql_validation, sql_batch_id) if validation is None
+                                        else (_merged(validation, sql_validation), batch_id))
             faults.point("expectations")
-            for er in validation.results:
-                config = er.expectation_config
-                severity = (config.meta or {}).get("severity", "error")
-                kwargs = config.kwargs
-                column = kwargs.get("column") or ",".join(kwargs.get("column_list", []))
-                result = er.result or {}
-                rows = _unexpected_rows(result)
-                rows_of_batch.append(TABLES["dq_results"].row(
-                    run_id=self.run_id, suite=spec["name"], expectation=config.type,
-                    table_name=table_name or frame_name, column_name=column, severity=severity,
-                    success=bool(er.success), element_count=result.get("element_count", len(frame)),
-                    unexpected_count=result.get("unexpected_count", 0),
-                    detail=_detail(kwargs, er, frame, rows),
-                ))
-                if len(rows):
-                    explain = EXPLAINERS.get(config.type)
-                    explained = explain(frame, kwargs) if explain else None
-                    self.flag_parts.append(_flags(self.run_id, config.type, severity, table_name or frame_name,
-                                                  column, kwargs, frame.iloc[rows], explained))
             if self.docs_dir is not None:
-                _keep_for_docs(self.context, validation, suite.name, docs_run, validator.active_batch_id)
-            del frame
-            frames.keep_only({later["meta"]["frame"] for later in self.specs[n + 1:]})
+                _keep_for_docs(self.context, validation, suite.name, docs_run, batch_id)
+            frames.keep_only({later["meta"]["frame"] for later, (_, later_pandas) in
+                              zip(self.specs[n + 1:], self.halves[n + 1:]) if later_pandas is not None})
+        self.sql.release()
         self.result_rows.append(rows_of_batch)
 
     def finish(self) -> Validation:
+        self.sql.close()
         docs_index = None
         if self.docs_dir is not None:
             # Once per run, not per suite or batch: rendering the site is the slow part of GX.
@@ -296,6 +327,37 @@ class RunChecker:
             results=TABLES["dq_results"].to_arrow(result_rows),
             flags=pa.concat_tables(self.flag_parts) if self.flag_parts else flags_schema.empty_table(),
             passed=passed, failed=len(result_rows) - passed, docs_index=docs_index)
+
+
+def _halves(gx, spec: dict) -> tuple:
+    """(set checks, other expectations) of a suite as two suites of its name; None for an empty half."""
+    frame = spec["meta"]["frame"]
+    sql = [e for e in spec["expectations"] if runs_as_sql(frame, e)]
+    rest = [e for e in spec["expectations"] if not runs_as_sql(frame, e)]
+    return tuple(gx.ExpectationSuite(**{**spec, "expectations": half}) if half else None for half in (sql, rest))
+
+
+def _failing_frame(tables: dict[str, pa.Table], frame_name: str, positions: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The rows at `positions` (per table of the frame) as the frame `frame_name` holds them."""
+    if not any(len(rows) for rows in positions.values()):
+        return pd.DataFrame()  # the usual case: nothing failed, nothing to show
+    taken = {part: _table(tables, part).take(pa.array(rows)) for part, rows in positions.items()}
+    if len(PARTS[frame_name]) == 2:  # Table I or II: transactions, then holdings, with their filing's form and date
+        transactions, holdings = PARTS[frame_name]
+        return _ownership_frame({**taken, "filings": _table(tables, "filings")}, transactions, holdings)
+    return frame_of(taken[frame_name])
+
+
+def _merged(validation, more):
+    """One suite's result from its two halves, as the Data Docs show it."""
+    validation.results.extend(more.results)
+    passed = sum(bool(r.success) for r in validation.results)
+    evaluated = len(validation.results)
+    validation.success = passed == evaluated
+    validation.statistics.update(evaluated_expectations=evaluated, successful_expectations=passed,
+                                 unsuccessful_expectations=evaluated - passed,
+                                 success_percent=100 * passed / evaluated if evaluated else None)
+    return validation
 
 
 def _added_up(per_batch: tuple[dict, ...]) -> dict:
