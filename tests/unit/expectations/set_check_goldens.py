@@ -104,7 +104,7 @@ def hostile(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     out["exhibits"] += [{"filing_id": f8, "exhibit_number": "99.1", "description": "again"},
                         {"filing_id": f8, "exhibit_number": "99.1", "description": "and again"},
                         {"filing_id": f8, "exhibit_number": None}, {"filing_id": f8, "exhibit_number": None}]
-    out["documents"] += [{"filing_id": f8, "sequence": 1, "type": "EX-99"}, {"filing_id": f8, "sequence": 1},
+    out["documents"] += [{"filing_id": f8, "sequence": 1, "document_type": "EX-99"}, {"filing_id": f8, "sequence": 1},
                          {"filing_id": f4, "sequence": 3}]
     return out
 

@@ -100,9 +100,11 @@ def test_set_checks_build_no_pandas_frame_of_a_filing_table(monkeypatch):
 
     monkeypatch.setattr(Frames, "__getitem__", spy)
     outcome([load_dataset("samples")])
-    # footnote_refs only as a part of footnote_links, which the footnote rule reads.
+    # footnote_refs only as a part of footnote_links, which the footnote rule reads; filing_companies
+    # for the rule comparing an 8-K's cover with its SEC header.
     assert set(built) == {"table_i", "table_ii", "ownership_pairs", "footnote_refs", "footnote_links",
-                          "filing_structure", "filing_rows", "eight_k_item_sources", "prior_positions"}
+                          "filing_structure", "filing_rows", "eight_k_item_sources", "prior_positions",
+                          "filing_companies"}
 
 
 def test_set_check_gx_cannot_evaluate_fails_without_flags(monkeypatch):
