@@ -1,6 +1,7 @@
 """Running the nightly flow and the CLI in tests, and reading the warehouse they write."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import duckdb
 
 from flows.pipeline import RunSettings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def settings_for(root: Path, *inputs: Path) -> RunSettings:
@@ -23,5 +26,7 @@ def rows(db: Path, sql: str, params=None) -> list[tuple]:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`filingflow` in a subprocess, running this checkout's code (not whichever checkout is installed)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, stdin=subprocess.DEVNULL)
+                          timeout=600, stdin=subprocess.DEVNULL, env=env)
