@@ -17,7 +17,7 @@ import signal
 
 ENV = "FILINGFLOW_KILL_AT"
 FAIL_ENV = "FILINGFLOW_FAIL_AT"
-# Where the pipeline can be killed; tests/test_crash.py kills it at each one.
+# Where the pipeline can be killed; tests/integration/test_crash.py kills it at each one.
 POINTS = (
     "parse",           # inside a parse chunk (in a pool worker when the run has one), after its first file
     "parquet_write",   # after a chunk's first staged Parquet part was written, before the others

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from edgar_site import EdgarSite, build_site
+from tests.support.edgar_site import EdgarSite, build_site
 
 import filingflow as ff
 

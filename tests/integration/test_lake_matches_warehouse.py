@@ -22,7 +22,7 @@ from flows.pipeline import RunSettings, nightly
 from handmade import eight_k_text, submission
 
 pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.slow]  # seven runs: about 2 min
-AMENDMENT = ROOT / "tests" / "fixtures" / "ownership_xml" / "4A_amendment_handmade.xml"
+AMENDMENT = ROOT / "tests" / "support" / "fixtures" / "ownership_xml" / "4A_amendment_handmade.xml"
 
 
 def rows(db: Path, sql: str, params=None) -> list[tuple]:

@@ -16,7 +16,7 @@ from transforms import html_ownership, registry
 from transforms.errors import ParseError
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "html_ownership"
+FIXTURES = ROOT / "tests" / "support" / "fixtures" / "html_ownership"
 SHARED = ROOT.parent / "shared"
 PAGES = SHARED / "renderings" / "html"
 XML = SHARED / "corpus" / "ownership_xml"

@@ -14,7 +14,7 @@ from transforms import legacy_ownership, ownership_text
 from transforms.errors import ParseError
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "support" / "fixtures"
 SHARED_RENDERINGS = ROOT.parent / "shared" / "renderings"
 SMALL, FACTOR = 2_500, 8
 # Linear is ~8x; allow noise and fixed costs, far below quadratic (64x) or cubic (512x).

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from expectations.runner import Frames, RunChecker
-from set_check_goldens import (
+from tests.support.set_check_goldens import (
     GOLDEN,
     MANY,
     arrow_tables,
@@ -67,7 +67,7 @@ def test_corpus_gives_the_golden_rows(golden, corpus):
     tables = arrow_tables(read_files(*corpus_paths(corpus)))
     if fingerprint(tables) != golden["corpus"]["fingerprint"]:
         pytest.skip("the readers' corpus rows changed since the golden was captured "
-                    "(PYTHONPATH=. python tests/unit/expectations/set_check_goldens.py rewrites it)")
+                    "(PYTHONPATH=. python tests/support/set_check_goldens.py rewrites it)")
     rows_equal(outcome([tables]), golden["corpus"])
 
 

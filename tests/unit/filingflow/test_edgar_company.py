@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from edgar_site import EdgarSite, build_site, submissions_columns
+from tests.support.edgar_site import EdgarSite, build_site, submissions_columns
 
 from filingflow.sources.edgar_company import company_filings, older_pages, sync_company, ticker_cik
 from filingflow.sources.edgar_sync import SourceError

@@ -200,7 +200,7 @@ def test_current_page_of_a_varied_filing_equals_its_xml(variation):
 
 
 def test_an_owner_box_without_a_name_leaves_the_name_null():
-    page = (Path(__file__).resolve().parents[2] / "fixtures" / "html_ownership" / "form3_holdings.html").read_text()
+    page = (Path(__file__).resolve().parents[2] / "support" / "fixtures" / "html_ownership" / "form3_holdings.html").read_text()
     without = re.sub(r'<a href="[^"]*CIK=0001934567">Okafor Chidi</a>', "", page)
     assert without != page
     owner = html_ownership.read(without)[0].rows["reporting_owners"][0]
@@ -211,7 +211,7 @@ def test_an_owner_box_without_a_name_leaves_the_name_null():
 def test_an_owner_box_with_street_lines_broken_by_br_and_the_city_on_one_line():
     """The same box laid out otherwise: street lines as spans split by <br>, city, state and
     zip on one line. Lines come from the layout, so the address reads the same."""
-    page = (Path(__file__).resolve().parents[2] / "fixtures" / "html_ownership" / "form3_holdings.html").read_text()
+    page = (Path(__file__).resolve().parents[2] / "support" / "fixtures" / "html_ownership" / "form3_holdings.html").read_text()
     old = ('<table border="0" width="100%"><tr><td><span class="FormData">C/O NORTHWIND GRID SYSTEMS CORP.</span></td>'
            '</tr><tr><td><span class="FormData">4400 RIVERSIDE DRIVE</span></td></tr></table>')
     new = '<span class="FormData">C/O NORTHWIND GRID SYSTEMS CORP.</span><br>\n<span class="FormData">4400 RIVERSIDE DRIVE</span>'
