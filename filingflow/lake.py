@@ -57,6 +57,11 @@ def is_url(lake: Path | str) -> bool:
     return isinstance(lake, str) and _URL.match(lake) is not None
 
 
+def in_one_process(lake: Path | str) -> bool:
+    """A memory:// lake: only the process that wrote it sees it (no worker or forked child can write it)."""
+    return is_url(lake) and str(lake).startswith("memory:")
+
+
 @dataclass(frozen=True)
 class _LakeFolder:
     """A folder of the lake on its filesystem."""

@@ -176,7 +176,8 @@ def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], lo
         except BrokenProcessPool as exc:
             # A worker died (out of memory, or a __main__ script without its guard): read the chunk here.
             get_run_logger().warning("chunk %d: a parse worker died (%s); reading the chunk in-process", chunk_no, exc)
-    if settings.max_file_seconds and parse_pool.can_fork():  # a child that can be stopped, even inside C
+    # A child that can be stopped, even inside C; not for a memory:// lake, which the child could not write.
+    if settings.max_file_seconds and parse_pool.can_fork() and not lake.in_one_process(settings.lake):
         return _read_chunk_in_child(chunk_no, files, known, loaded_hashes, settings, run_id)
     return _read_chunk(chunk_no, files, known, loaded_hashes, settings, run_id)
 

@@ -55,7 +55,7 @@ def parse_runner(settings) -> Iterator[Callable[[Task, dict[str, Any]], PrefectF
         with build_task_runner(settings.task_runner) as runner:
             yield runner.submit
         return
-    if lake_store.is_url(settings.lake) and settings.lake.startswith("memory:"):
+    if lake_store.in_one_process(settings.lake):
         # Each Dask worker process would write into its own memory, which the flow never sees.
         raise ValueError(f"lake {settings.lake}: a memory:// lake lives in one process; "
                          "Dask workers need a lake they share with the flow")

@@ -122,10 +122,10 @@ def _drop_namespaces(root: etree._Element) -> None:
 # --- values --------------------------------------------------------------------
 
 # Where a value sits, for error messages: a name, or (element, index) spelled only when an error needs it.
-Place = str | tuple[str, int]
+ValueLocation = str | tuple[str, int]
 
 
-def _place(where: Place) -> str:
+def _describe_location(where: ValueLocation) -> str:
     return where if isinstance(where, str) else f"{where[0]} #{where[1] + 1}"
 
 
@@ -236,11 +236,11 @@ def _with_caches(fields: dict[str, tuple[str, Converter]]) -> FieldSpec:
     return {tag: (column, convert, _CACHES.setdefault(convert, {})) for tag, (column, convert) in fields.items()}
 
 
-def _convert(convert: Converter, cache: dict, text: str, tag: str, where: Place) -> object:
+def _convert(convert: Converter, cache: dict, text: str, tag: str, where: ValueLocation) -> object:
     try:
         value = convert(text)
     except _BadValue as exc:
-        raise ParseError("invalid_value", f"{_place(where)} <{tag}>: {exc}") from None
+        raise ParseError("invalid_value", f"{_describe_location(where)} <{tag}>: {exc}") from None
     if len(text) <= _CACHED_TEXT_CHARS:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
@@ -342,14 +342,14 @@ _NO_GROUPS: frozenset[str] = frozenset()
 
 # --- walking the tree --------------------------------------------------------------
 
-def _footnote_id(el: etree._Element, where: Place) -> str:
+def _footnote_id(el: etree._Element, where: ValueLocation) -> str:
     fid = (el.get("id") or "").strip()
     if not fid:
-        raise ParseError("invalid_value", f"{_place(where)}: a <footnoteId> has no id")
+        raise ParseError("invalid_value", f"{_describe_location(where)}: a <footnoteId> has no id")
     return fid
 
 
-def _field_text(el: etree._Element, column: str, refs: list[tuple[str, str]], where: Place) -> str | None:
+def _field_text(el: etree._Element, column: str, refs: list[tuple[str, str]], where: ValueLocation) -> str | None:
     """A field with children: its value is in a <value> child (else its own text), its marks
     are the <footnoteId>s in it at any depth."""
     text = None
@@ -368,7 +368,7 @@ def _field_text(el: etree._Element, column: str, refs: list[tuple[str, str]], wh
 
 
 def _read_field(el: etree._Element, spec: tuple[str, Converter, dict], out: dict,
-                refs: list[tuple[str, str]], where: Place) -> None:
+                refs: list[tuple[str, str]], where: ValueLocation) -> None:
     # Nearly every field is a plain leaf or holds one <value> leaf; anything else
     # (marks, stray children) takes _field_text.
     children = len(el)
@@ -385,7 +385,7 @@ def _read_field(el: etree._Element, spec: tuple[str, Converter, dict], out: dict
 
 
 def _read_fields(el: etree._Element, fields: FieldSpec, groups: frozenset[str], out: dict,
-                 refs: list[tuple[str, str]], where: Place,
+                 refs: list[tuple[str, str]], where: ValueLocation,
                  container_fields: dict[str, str] | None = None) -> None:
     """Children of `el` into `out` (column -> value) and `refs` ((column, footnote id)).
 
@@ -406,7 +406,7 @@ def _read_fields(el: etree._Element, fields: FieldSpec, groups: frozenset[str], 
 
 
 def _read_flat(el: etree._Element, fields: FieldSpec, groups: frozenset[str], out: dict,
-               refs: list[tuple[str, str]], where: Place, container_fields: dict[str, str] | None = None) -> bool:
+               refs: list[tuple[str, str]], where: ValueLocation, container_fields: dict[str, str] | None = None) -> bool:
     """What _read_fields reads, in one pass over the descendants of `el` (a quarter faster on
     table rows, which are most of a filing); False, with `out` and `refs` part-filled, at
     anything but known fields, groups and marks, for _read_fields to read instead.
@@ -452,7 +452,7 @@ def _read_flat(el: etree._Element, fields: FieldSpec, groups: frozenset[str], ou
     return True
 
 
-def _read_record(el: etree._Element, fields: FieldSpec, groups: frozenset[str], template: dict, where: Place,
+def _read_record(el: etree._Element, fields: FieldSpec, groups: frozenset[str], template: dict, where: ValueLocation,
                  container_fields: dict[str, str] | None = None) -> tuple[dict, list[tuple[str, str]]]:
     """One row (a transaction, a holding, an owner): its columns and its marks."""
     row: dict = dict(template)

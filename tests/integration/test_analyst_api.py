@@ -59,7 +59,7 @@ def built(prefect_api, tmp_path_factory):
                        "--since-date", "2019-01-01", "--until-date", "2025-12-31",
                        "--user-agent", "filingflow tests tests@example.com", "--edgar-cache", str(root / "cache"),
                        "--warehouse", str(place / "w.duckdb"), "--lake", str(root / "lake"), cwd=root)
-        requested = list(site.paths)
+        requested = site.paths()
     assert done.returncode == 0, done.stderr
     return root, place, place / "w.duckdb", done, requested
 

@@ -17,12 +17,11 @@ from conftest import ROOT, SEED_FORM4
 from flows import stopping
 from flows.cli import build_parser, main
 
-TESTS = Path(__file__).resolve().parents[1]
 # `filingflow` with the hanging reader installed: a run that stays in its parse step until stopped.
 DRIVER = f"""
 import sys
-sys.path[:0] = [{str(ROOT)!r}, {str(TESTS)!r}]
-import hanging_reader
+sys.path.insert(0, {str(ROOT)!r})
+from tests.support import hanging_reader
 hanging_reader.install()
 from flows.cli import main
 if __name__ == "__main__":
@@ -33,7 +32,7 @@ COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_bad_flag_is_status_2_for_every_command(command, capsys):
-    required = {"export": ["--out", "x"], "search": ["words"]}.get(command, [])
+    required = {"export": ["--out", "x"], "search": ["words"], "forget": ["x"]}.get(command, [])
     with pytest.raises(SystemExit) as exited:
         main([command, *required, "--no-such-flag"])
     assert exited.value.code == 2

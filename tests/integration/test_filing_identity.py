@@ -10,26 +10,18 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import CORPUS
 from filingflow.accounting import filing_key
 from flows.pipeline import RunSettings, nightly
-from handmade import eight_k_text
+from tests.support.handmade import eight_k_text
+from tests.support.pipeline_runs import rows
 from transforms.errors import ParseError
 from transforms.registry import read_bytes
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 RENDERINGS = CORPUS.parent / "renderings"
-
-
-def rows(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def settings_for(root: Path, inputs: Path) -> RunSettings:

@@ -19,18 +19,11 @@ from filingflow import forget
 from filingflow.lake import STAGING
 from filingflow.schema import FILING_TABLES, TABLES
 from flows.pipeline import RunSettings, nightly
-from handmade import eight_k_text, submission
+from tests.support.handmade import eight_k_text, submission
+from tests.support.pipeline_runs import rows
 
 pytestmark = [pytest.mark.usefixtures("prefect_api"), pytest.mark.slow]  # seven runs: about 2 min
 AMENDMENT = ROOT / "tests" / "support" / "fixtures" / "ownership_xml" / "4A_amendment_handmade.xml"
-
-
-def rows(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def _sorted(table: pa.Table) -> list[tuple]:

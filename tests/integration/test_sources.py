@@ -6,10 +6,7 @@ import datetime as dt
 import itertools
 import json
 import shutil
-import threading
-import time
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -35,6 +32,7 @@ from filingflow.sources.resolver import (
     parse_source,
 )
 from flows.cli import build_parser
+from tests.support.edgar_site import FolderServer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "support" / "fixtures" / "edgar"
 USER_AGENT = "filingflow tests tests@example.com"
@@ -68,55 +66,6 @@ def archive(tmp_path, corpus) -> Path:
             shutil.copyfile(corpus_file(corpus, entry.accession), root / entry.file_name)
     (quarter / "index.json").write_text(json.dumps({"directory": {"name": "daily-index/2020/QTR1/", "item": items}}))
     return root
-
-
-class ArchiveServer:
-    """Serves a folder on 127.0.0.1 the way www.sec.gov/Archives does; records every request
-    (server clock, path, User-Agent) and answers scripted failures first when told to."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.log: list[tuple[float, str, str]] = []
-        self.faults: dict[str, list[tuple[int, dict[str, str]]]] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
-                if server.faults.get(self.path):
-                    status, headers = server.faults[self.path].pop(0)
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                path = server.root / self.path.lstrip("/")
-                if not path.is_file():
-                    self.send_error(404)
-                    return
-                body = path.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def paths(self) -> list[str]:
-        return [path for _, path, _ in self.log]
-
-    def __enter__(self) -> ArchiveServer:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def http_options(cache: Path, **changes) -> SourceOptions:
@@ -278,7 +227,7 @@ def test_mirror_source_fetches_each_selected_filing_once(archive, corpus, tmp_pa
 
 
 def test_http_source_user_agent_rate_and_fetch_once(archive, tmp_path):
-    with ArchiveServer(archive) as server:
+    with FolderServer(archive) as server:
         source = parse_source(f"edgar+{server.url}/")
         report = sync(source, http_options(tmp_path / "cache"), MAX_BYTES, today=dt.date(2026, 1, 1))
         first = list(server.log)
@@ -304,7 +253,7 @@ def test_http_retries_and_failed_downloads(archive, tmp_path):
                   if e.form_type in DEFAULT_FORMS)
     busy, limited, broken = sorted({path.rsplit("/", 1)[1] for path in day1})[:3]
     options = http_options(tmp_path / "cache", until_date=DAY1, max_attempts=3)
-    with ArchiveServer(archive) as server:
+    with FolderServer(archive) as server:
         # The filing's first listed path is the one fetched: fail whichever it is.
         for accession, faults in ((busy, [(503, {})] * 2), (limited, [(429, {"Retry-After": "1"})]),
                                   (broken, [(503, {})] * 3)):
@@ -345,7 +294,7 @@ def test_http_source_loads_into_the_warehouse(prefect_api, archive, tmp_path):
     missing = "0001441683-20-000007"  # gone from the archive: the run goes on, the filing is quarantined
     for path in (archive / "edgar" / "data").rglob(f"{missing}.txt"):
         path.unlink()
-    with ArchiveServer(archive) as server:
+    with FolderServer(archive) as server:
         settings = RunSettings(inputs=[f"edgar+{server.url}/"], warehouse=tmp_path / "wh.duckdb",
                                lake=tmp_path / "lake", dq_dir=None,
                                sources=http_options(tmp_path / "cache", max_attempts=2))
@@ -375,7 +324,7 @@ def test_a_failed_download_loads_at_the_next_run(prefect_api, archive, tmp_path)
     kept = {path: path.read_bytes() for path in (archive / "edgar" / "data").rglob(f"{missing}.txt")}
     for path in kept:
         path.unlink()
-    with ArchiveServer(archive) as server:
+    with FolderServer(archive) as server:
         settings = RunSettings(inputs=[f"edgar+{server.url}/"], warehouse=tmp_path / "wh.duckdb",
                                lake=tmp_path / "lake", dq_dir=None,
                                sources=http_options(tmp_path / "cache", max_attempts=2))

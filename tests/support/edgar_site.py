@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -40,15 +41,28 @@ def build_site(root: Path, cik: str, filings: dict[str, Path], recent: list[tupl
     return root
 
 
-class EdgarSite:
+class FolderServer:
+    """Serves a folder on 127.0.0.1 the way www.sec.gov does; records every request (server clock,
+    path, User-Agent) and answers scripted failures first when told to (`faults[path]`)."""
+
     def __init__(self, root: Path):
-        self.paths: list[str] = []
-        site = self
+        self.root = root
+        self.log: list[tuple[float, str, str]] = []
+        self.faults: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                site.paths.append(self.path)
-                path = root / self.path.lstrip("/")
+                server.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+                if server.faults.get(self.path):
+                    status, headers = server.faults[self.path].pop(0)
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                path = server.root / self.path.lstrip("/")
                 if not path.is_file():
                     self.send_error(404)
                     return
@@ -62,12 +76,27 @@ class EdgarSite:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.archives = f"edgar+http://127.0.0.1:{self.httpd.server_address[1]}/Archives"
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def __enter__(self) -> EdgarSite:
+    def paths(self) -> list[str]:
+        """Every path asked for, in order."""
+        return [path for _, path, _ in self.log]
+
+    def forget_requests(self) -> None:
+        self.log.clear()
+
+    def __enter__(self):
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class EdgarSite(FolderServer):
+    """A site built by build_site; `archives` is its EDGAR source address."""
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        self.archives = f"edgar+{self.url}/Archives"

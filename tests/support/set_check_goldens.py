@@ -1,7 +1,7 @@
 """Inputs and golden results for the test that the expectations give the same dq_results and
 dq_flags rows however they are evaluated (set checks as SQL in DuckDB, rules on pandas).
 
-The inputs are stored as Parquet under tests/support/fixtures/set_checks/<dataset>/ so that the golden
+The inputs are stored as Parquet under tests/support/set_check_data/<dataset>/ so that the golden
 rows do not move when a reader changes: `samples` (the bundled samples as read) and `hostile`
 (the samples plus rows built to fail every kind of set check: nulls in required columns,
 duplicate and compound duplicate keys, codes outside their sets, negative amounts, more failing
@@ -30,7 +30,7 @@ from transforms.registry import read_bytes
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
-FIXTURES = TESTS / "support" / "fixtures" / "set_checks"
+FIXTURES = TESTS / "support" / "set_check_data"
 GOLDEN = FIXTURES / "golden.json"
 CORPUS_DIRS = ("ownership_xml", "full_submission", "header_only", "8k", "other_forms")
 # GX hands back at most 200 failing rows per expectation: the hostile rows fail one check more often.

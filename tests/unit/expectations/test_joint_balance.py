@@ -3,7 +3,6 @@ row is, so a row continuing no open balance of its chain is an ambiguity (info),
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from decimal import Decimal as D
 
 import pandas as pd
@@ -12,8 +11,8 @@ import pytest
 from conftest import CORPUS, SEED_FORM4
 from expectations.balance import BALANCE_COLUMNS, balance_check, explain_ambiguity
 from expectations.runner import validate
-from filingflow.schema import FILING_TABLES, TABLES
-from transforms.registry import read_bytes
+from filingflow.schema import TABLES
+from tests.support.validation_runs import read_rows as support_read_rows
 
 BALANCE = "expect_balance_continuity_within_filing"
 AMBIGUOUS = "expect_balance_chain_attributable_to_one_holder"
@@ -68,15 +67,7 @@ def test_holding_and_missing_balance_end_the_chains():
 
 
 def read_rows(*paths, extra_owner: bool = False) -> dict[str, list[dict]]:
-    rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
-    for path in paths:
-        _, filings = read_bytes(path.read_bytes())
-        for parsed in filings:
-            parsed.filing.update(source_file=str(path), source_sha256="0" * 64, parser_version="test",
-                                 run_id="test", loaded_at=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
-            rows["filings"].append(parsed.filing)
-            for name, table_rows in parsed.rows.items():
-                rows[name].extend(table_rows)
+    rows = support_read_rows(*paths)
     if extra_owner:  # the hand-made joint filing: a fund filing with the officer
         owner = copy.deepcopy(rows["reporting_owners"][0])
         owner.update(owner_index=1, owner_name="HERZOG FAMILY FUND LP", owner_cik="0000999999", is_officer=False,

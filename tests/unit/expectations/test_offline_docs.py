@@ -1,13 +1,11 @@
 """Data Docs offline: every remote asset a page loads is rewritten to a copy in the docs folder."""
 from __future__ import annotations
 
-import datetime as dt
-
 from conftest import SEED_FORM4
 from expectations.offline_docs import ASSETS_DIR, REMOTE_ASSETS, VENDOR, make_offline, remote_assets
 from expectations.runner import validate
-from filingflow.schema import FILING_TABLES, TABLES
-from transforms.registry import read_bytes
+from filingflow.schema import TABLES
+from tests.support.validation_runs import read_rows
 
 
 def test_every_known_asset_is_kept_with_a_licence():
@@ -37,14 +35,7 @@ def test_page_tags_point_at_the_copies(tmp_path):
 
 
 def test_built_data_docs_load_nothing_from_the_network(tmp_path):
-    rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
-    _, filings = read_bytes(SEED_FORM4.read_bytes())
-    for parsed in filings:
-        parsed.filing.update(source_file=str(SEED_FORM4), source_sha256="0" * 64, parser_version="test",
-                             run_id="test", loaded_at=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
-        rows["filings"].append(parsed.filing)
-        for name, table_rows in parsed.rows.items():
-            rows[name].extend(table_rows)
+    rows = read_rows(SEED_FORM4)
     docs = tmp_path / "dq"
     validation = validate({name: TABLES[name].to_arrow(r) for name, r in rows.items()}, "offline-test", docs)
     assert validation.docs_index == docs / "index.html"

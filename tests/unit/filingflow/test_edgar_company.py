@@ -73,7 +73,7 @@ def test_company_filings_fetched_from_the_list(corpus, tmp_path):
     root = edgar_site(tmp_path / "site", corpus)
     with Site(root) as site:
         report = sync_company(site.source, options(tmp_path / "cache", since_date=dt.date(2020, 2, 1)), 1 << 26)
-        assert sorted(site.paths) == sorted([
+        assert sorted(site.paths()) == sorted([
             f"/submissions/CIK{CIK}.json",
             "/Archives/edgar/data/320193/0000721371-20-000061.txt",
             "/Archives/edgar/data/320193/0001209191-20-034566.txt"])  # no daily index, no 10-K, nothing before Feb
@@ -82,10 +82,10 @@ def test_company_filings_fetched_from_the_list(corpus, tmp_path):
                                                                   "0001209191-20-034566.txt"]
         assert (report.folder / "0000721371-20-000061.txt").read_bytes() == corpus_path(
             corpus, "0000721371-20-000061").read_bytes()
-        site.paths.clear()
+        site.forget_requests()
         again = sync_company(site.source, options(tmp_path / "cache", since_date=dt.date(2020, 2, 1)), 1 << 26)
         assert (again.fetched, again.already_cached) == (0, 2)
-        assert site.paths == [f"/submissions/CIK{CIK}.json"]  # the list only: each filing is fetched once
+        assert site.paths() == [f"/submissions/CIK{CIK}.json"]  # the list only: each filing is fetched once
 
 
 def test_window_reaching_back_reads_the_older_page_and_ticker_is_cached(corpus, tmp_path):
@@ -94,13 +94,13 @@ def test_window_reaching_back_reads_the_older_page_and_ticker_is_cached(corpus, 
         report = sync_company(site.source, options(tmp_path / "cache", cik=None, ticker="aapl",
                                                    since_date=dt.date(2019, 6, 1)), 1 << 26)
         assert report.fetched == 4
-        assert f"/submissions/CIK{CIK}-submissions-001.json" in site.paths
-        assert "/files/company_tickers.json" in site.paths
+        assert f"/submissions/CIK{CIK}-submissions-001.json" in site.paths()
+        assert "/files/company_tickers.json" in site.paths()
         assert (tmp_path / "cache" / "company_tickers.json").is_file()
-        site.paths.clear()
+        site.forget_requests()
         sync_company(site.source, options(tmp_path / "cache", cik=None, ticker="AAPL",
                                           since_date=dt.date(2019, 6, 1)), 1 << 26)
-        assert "/files/company_tickers.json" not in site.paths  # cached for a day
+        assert "/files/company_tickers.json" not in site.paths()  # cached for a day
         with pytest.raises(SourceError, match="ticker 'ZZZZ' is not in the SEC's company tickers file"):
             sync_company(site.source, options(tmp_path / "cache", cik=None, ticker="ZZZZ"), 1 << 26)
 
