@@ -8,7 +8,7 @@ behind it, as JSON; next to it the chart (throughput.png) and cProfile reports.
 1. Parse throughput, filings per CPU-second of transforms.registry.read_bytes
    (decode, sniff, read), per reader: on the real files of ../shared/corpus
    (skipped with a message when absent) and on generated filings
-   (benchmarks.generator, one stream per kind: 1 in 150 very large, 3% with
+   (tests.support.generated, one stream per kind: 1 in 150 very large, 3% with
    tens of rows; new files in every round). See benchmarks/parse_speed.py for
    how a figure is taken.
 2. The same ownership XML files, in the same run and in alternating rounds,
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from benchmarks import parse_speed, rendering_accuracy
 from benchmarks.chart import throughput_chart
-from benchmarks.generator import KINDS, generate
+from tests.support.generated import KINDS, generate
 
 DEFAULT_OUT = Path("benchmarks") / "out" / "results.json"
 SEED = 20240607

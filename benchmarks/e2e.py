@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.generator import generate
+from tests.support.generated import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE_FILES = 5000

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from benchmarks.generator import generate
+from tests.support.generated import generate
 from filingflow.schema import FILING_TABLES, TABLES
 from transforms.errors import ParseError
 from transforms.registry import read_bytes

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from benchmarks.generator import write_corpus
+from tests.support.generated import write_corpus
 from conftest import ROOT, SEED_8K, SEED_FORM4
 from filingflow import faults
 from filingflow.lake import STAGING

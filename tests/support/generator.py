@@ -13,7 +13,7 @@ Kinds:
   ownership_text_rendering, legacy_ascii_ownership
                    a Form 3/4/5 printed as text: the text rendering of a
                    filed form, and the pre-2003 plain-ASCII form with
-                   fixed-width pipe tables (see benchmarks/renderings.py)
+                   fixed-width pipe tables (see tests/support/generated_renderings.py)
 
 What the ownership documents exercise: 1-8 reporting owners; Table I and II
 with transactions and holdings; footnote marks on fields (including fields
@@ -26,8 +26,7 @@ transactions).
 Truth rows carry `filing_id` and every column the generator decides; a
 column a row dict does not hold is not claimed (see `TRUTH_COLUMNS`).
 
-API: generate(n, seed, kinds=..., start=0) -> Iterator[GeneratedFiling];
-write_corpus(folder, n, seed, kinds=...) -> list[Path].
+The corpus (generate, write_corpus) is tests/support/generated.py.
 """
 from __future__ import annotations
 
@@ -35,10 +34,9 @@ import datetime as dt
 import hashlib
 import random
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -116,11 +114,11 @@ class GeneratedFiling:
 
 # --- vocabularies -------------------------------------------------------------------
 
-_FIRST = ("JAMES", "MARY", "ROBERT", "PATRICIA", "JOHN", "JENNIFER", "MICHAEL", "LINDA", "DAVID", "ELIZABETH",
+FIRST_NAMES = ("JAMES", "MARY", "ROBERT", "PATRICIA", "JOHN", "JENNIFER", "MICHAEL", "LINDA", "DAVID", "ELIZABETH",
           "WILLIAM", "BARBARA", "RICHARD", "SUSAN", "JOSEPH", "JESSICA", "THOMAS", "SARAH", "CHARLES", "KAREN",
           "CHRISTOPHER", "LISA", "DANIEL", "NANCY", "MATTHEW", "BETTY", "ANTHONY", "MARGARET", "MARK", "SANDRA",
           "RAJESH", "WEI", "OLUWASEUN", "ANA", "SOREN", "MAEVE")
-_LAST = ("SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "GARCIA", "MILLER", "DAVIS", "RODRIGUEZ", "MARTINEZ",
+LAST_NAMES = ("SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "GARCIA", "MILLER", "DAVIS", "RODRIGUEZ", "MARTINEZ",
          "HERNANDEZ", "LOPEZ", "GONZALEZ", "WILSON", "ANDERSON", "THOMAS", "TAYLOR", "MOORE", "JACKSON", "MARTIN",
          "LEE", "PEREZ", "THOMPSON", "WHITE", "HARRIS", "SANCHEZ", "CLARK", "RAMIREZ", "LEWIS", "ROBINSON",
          "O'BRIEN", "VAN DER BERG", "MCALLISTER", "NGUYEN", "KOWALSKI", "DUBOIS")
@@ -132,14 +130,14 @@ _CO_KINDS = ("HOLDINGS", "THERAPEUTICS", "BANCORP", "ENERGY", "TECHNOLOGIES", "F
 _CO_SUFFIX = ("INC", "CORP", "CO", "INC.", "CORPORATION", "LTD", "GROUP INC", "& CO")
 _FUND_WORDS = ("CAPITAL PARTNERS", "VENTURES", "INVESTORS", "ASSET MANAGEMENT", "GROWTH FUND", "OPPORTUNITY FUND")
 # (city, state code, state name, zip prefix, area code)
-_PLACES = (("DALLAS", "TX", "TEXAS", "752", "214"), ("NEW YORK", "NY", "NEW YORK", "100", "212"),
+PLACES = (("DALLAS", "TX", "TEXAS", "752", "214"), ("NEW YORK", "NY", "NEW YORK", "100", "212"),
            ("SAN FRANCISCO", "CA", "CALIFORNIA", "941", "415"), ("BOSTON", "MA", "MASSACHUSETTS", "021", "617"),
            ("CHICAGO", "IL", "ILLINOIS", "606", "312"), ("DENVER", "CO", "COLORADO", "802", "303"),
            ("SEATTLE", "WA", "WASHINGTON", "981", "206"), ("ATLANTA", "GA", "GEORGIA", "303", "404"),
            ("MIAMI", "FL", "FLORIDA", "331", "305"), ("PHOENIX", "AZ", "ARIZONA", "850", "602"),
            ("MINNEAPOLIS", "MN", "MINNESOTA", "554", "612"), ("NASHVILLE", "TN", "TENNESSEE", "372", "615"),
            ("PITTSBURGH", "PA", "PENNSYLVANIA", "152", "412"), ("COLUMBUS", "OH", "OHIO", "432", "614"))
-_STREETS = ("MAIN STREET", "MARKET STREET", "PARK AVENUE", "BROADWAY", "OAK LANE", "CONGRESS AVENUE",
+STREETS = ("MAIN STREET", "MARKET STREET", "PARK AVENUE", "BROADWAY", "OAK LANE", "CONGRESS AVENUE",
             "COMMERCE DRIVE", "LAKESIDE BOULEVARD", "INNOVATION WAY", "PEACHTREE ROAD")
 _INCORPORATION = (("DE", "DELAWARE"), ("NV", "NEVADA"), ("MD", "MARYLAND"), ("NY", "NEW YORK"), ("TX", "TEXAS"),
                   ("CO", "COLORADO"), ("WA", "WASHINGTON"))
@@ -206,7 +204,7 @@ def _cik(rng: random.Random) -> str:
 
 
 def _person(rng: random.Random) -> str:
-    name = f"{rng.choice(_LAST)} {rng.choice(_FIRST)}"
+    name = f"{rng.choice(LAST_NAMES)} {rng.choice(FIRST_NAMES)}"
     if rng.random() < 0.4:
         name += f" {rng.choice('ABCDEFGHJKLMNPRSTW')}."
     return name
@@ -241,12 +239,12 @@ class _Issuer:
 
 
 def _issuer(rng: random.Random) -> _Issuer:
-    city, state, state_name, zip3, area = rng.choice(_PLACES)
+    city, state, state_name, zip3, area = rng.choice(PLACES)
     return _Issuer(
         cik=_cik(rng), name=_company_name(rng), ticker=_ticker(rng), incorporation=rng.choice(_INCORPORATION),
         irs=f"{rng.randint(10, 99)}-{rng.randint(1000000, 9999999)}", sic=rng.choice(_SIC),
         fiscal_year_end=rng.choice(("1231", "0630", "0930", "0331")),
-        street1=f"{rng.randint(1, 9999)} {rng.choice(_STREETS)}",
+        street1=f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
         street2=f"SUITE {rng.randint(100, 2999)}" if rng.random() < 0.4 else None,
         city=city, state=state, state_name=state_name, zip=f"{zip3}{rng.randint(10, 99)}",
         phone=f"{area}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
@@ -354,7 +352,7 @@ class _OwnershipBuilder:
         name = (f"{rng.choice(_CO_WORDS)} {rng.choice(_FUND_WORDS)} {rng.choice(('LP', 'LLC', 'L.P.'))}"
                 if entity else _person(rng))
         foreign = rng.random() < 0.05
-        city, state, _, zip3, _ = rng.choice(_PLACES)
+        city, state, _, zip3, _ = rng.choice(PLACES)
         is_officer = not entity and rng.random() < 0.55
         is_director = not entity and (not is_officer or rng.random() < 0.3)
         is_ten = entity or rng.random() < 0.05
@@ -363,7 +361,7 @@ class _OwnershipBuilder:
             "owner_index": index,
             "owner_cik": _cik(rng),
             "owner_name": name,
-            "street1": f"C/O {self.issuer.name}" if rng.random() < 0.3 else f"{rng.randint(1, 9999)} {rng.choice(_STREETS)}",
+            "street1": f"C/O {self.issuer.name}" if rng.random() < 0.3 else f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
             "street2": f"FLOOR {rng.randint(2, 60)}" if rng.random() < 0.3 else None,
             "city": "TORONTO" if foreign else city,
             "state": None if foreign else state,
@@ -742,12 +740,12 @@ class _OwnershipBuilder:
         span = text[text.index("<ownershipDocument>"):text.index("</ownershipDocument>") + len("</ownershipDocument>")]
         cid = content_id(span)
         filing.update({"filing_id": cid, "content_id": cid})
-        self.truth["filing_companies"] = [_company_row(0, "issuer", cik=iss.cik, name=iss.name, ticker=iss.ticker)]
+        self.truth["filing_companies"] = [company_row(0, "issuer", cik=iss.cik, name=iss.name, ticker=iss.ticker)]
         self.filing = filing
         return text, self.truth, filing
 
 
-def _company_row(index: int, role: str, **values) -> dict:
+def company_row(index: int, role: str, **values) -> dict:
     row = dict.fromkeys(("cik", "name", "ticker", "state_of_incorporation", "sec_file_number", "irs_number", "sic",
                          "fiscal_year_end", "street1", "street2", "city", "state", "zip", "phone", "former_names"))
     row.update(values)
@@ -755,7 +753,7 @@ def _company_row(index: int, role: str, **values) -> dict:
     return row
 
 
-def _finish(truth: dict[str, list[dict]], filing: dict) -> dict[str, list[dict]]:
+def finish_truth(truth: dict[str, list[dict]], filing: dict) -> dict[str, list[dict]]:
     fid = filing["filing_id"]
     out = {"filings": [filing]}
     for table, rows in truth.items():
@@ -812,7 +810,7 @@ def sgml_submission(rng: random.Random, size: str = "small") -> tuple[str, dict[
         if owner["state"]:
             lines.append(f"\t\tSTATE:\t\t\t{owner['state']}")
         lines += [f"\t\tZIP:\t\t\t{owner['zip']}", ""]
-        companies.append(_company_row(len(companies), "reporting_owner", cik=owner["owner_cik"],
+        companies.append(company_row(len(companies), "reporting_owner", cik=owner["owner_cik"],
                                       name=owner["owner_name"], sec_file_number=iss.file_number, former_names=[]))
     lines += [
         "ISSUER:\t\t", "", "\tCOMPANY DATA:\t",
@@ -833,7 +831,7 @@ def sgml_submission(rng: random.Random, size: str = "small") -> tuple[str, dict[
     for former in iss.former_names:
         lines += ["\tFORMER COMPANY:\t", f"\t\tFORMER CONFORMED NAME:\t{former}",
                   f"\t\tDATE OF NAME CHANGE:\t{filed.year - rng.randint(2, 20)}0{rng.randint(1, 9)}15", ""]
-    companies.append(_company_row(
+    companies.append(company_row(
         len(companies), "issuer", cik=iss.cik, name=iss.name, ticker=iss.ticker,
         state_of_incorporation=iss.incorporation[0], irs_number=iss.irs.replace("-", ""), sic=iss.sic[1],
         fiscal_year_end=iss.fiscal_year_end, street1=iss.street1, street2=iss.street2, city=iss.city,
@@ -970,7 +968,7 @@ def ascii_8k(rng: random.Random, size: str = "small") -> tuple[str, dict[str, li
     n_signers = rng.choice((1, 1, 1, 2))
     signers = []
     for _ in range(n_signers):
-        first, last = rng.choice(_FIRST).title(), rng.choice(_LAST).title()
+        first, last = rng.choice(FIRST_NAMES).title(), rng.choice(LAST_NAMES).title()
         signers.append((f"{first} {rng.choice('ABCDEFGHJKLMNPRSTW')}. {last}", rng.choice(_SIGNER_TITLES)))
     out += [_center("SIGNATURE"), "",
             "         Pursuant to the requirements of the Securities Exchange Act of 1934, as",
@@ -1001,7 +999,7 @@ def ascii_8k(rng: random.Random, size: str = "small") -> tuple[str, dict[str, li
         "issuer_ticker": None, "date_of_original_submission": None, "acceptance_datetime": None,
     }
     truth = {
-        "filing_companies": [_company_row(
+        "filing_companies": [company_row(
             0, "registrant", name=iss.name, state_of_incorporation=iss.incorporation[0],
             sec_file_number=iss.file_number, irs_number=iss.irs, street1=street, city=iss.city.title(),
             state=iss.state, zip=iss.zip, phone=f"({iss.phone[:3]}) {iss.phone[4:]}",
@@ -1010,68 +1008,3 @@ def ascii_8k(rng: random.Random, size: str = "small") -> tuple[str, dict[str, li
     }
     # sic, fiscal_year_end and cik are not on an 8-K cover: the reader leaves them null.
     return text, truth, filing
-
-
-# --- the corpus -----------------------------------------------------------------------
-
-_EXTENSIONS = {"ownership_xml": "xml", "sgml_submission": "txt", "ascii_8k": "txt", "ownership_text_rendering": "txt",
-               "legacy_ascii_ownership": "txt"}
-
-
-def _builders() -> dict:
-    from benchmarks import renderings  # renderings print the filings this module plans
-    return {"ownership_xml": ownership_xml, "sgml_submission": sgml_submission, "ascii_8k": ascii_8k,
-            "ownership_text_rendering": renderings.text_rendering, "legacy_ascii_ownership": renderings.legacy_ascii}
-
-
-# Share of filings with tens of rows. The shared corpus of real filings has 3 rows per
-# Form 3/4/5 on average (median 2) and 1.2% with 20 rows or more; 3% keeps the generated
-# corpus somewhat heavier than that (see docs/performance.md).
-_LARGE_SHARE = 0.03
-
-
-def _size(rng: random.Random, huge: bool) -> str:
-    r = rng.random()
-    if huge:
-        return "huge"
-    if r < _LARGE_SHARE:
-        return "large"
-    return "small"
-
-
-def generate(n: int, seed: int, kinds: Iterable[str] = KINDS, *, huge_every: int = 150,
-             start: int = 0) -> Iterator[GeneratedFiling]:
-    """Filings start..n-1 cycling through `kinds`; the same (n, seed, kinds) gives the same
-    bytes, and filing i is the same whatever n and start are.
-
-    One filing in huge_every of each kind is very large (hundreds of
-    transactions, or many long items for an 8-K); the kinds take turns, so a
-    mixed corpus has one every huge_every / len(kinds) filings. huge_every=0
-    turns them off. About 3% of the others are "large" (tens of rows)."""
-    kinds = tuple(kinds)
-    unknown = set(kinds) - set(KINDS)
-    if unknown or not kinds:
-        raise ValueError(f"unknown kinds {sorted(unknown)}; kinds are {', '.join(KINDS)}")
-    builders = _builders()
-    for i in range(start, n):
-        k = i % len(kinds)
-        kind = kinds[k]
-        rng = random.Random(f"{seed}:{i}:{kind}")  # each filing has its own stream: filing i never depends on n
-        huge = bool(huge_every) and (i // len(kinds) + 1 + k * huge_every // len(kinds)) % huge_every == 0
-        result = builders[kind](rng, _size(rng, huge))
-        text, truth, filing = result[:3]
-        yield GeneratedFiling(name=f"{i:06d}_{kind}.{_EXTENSIONS[kind]}", kind=kind, data=text.encode("utf-8"),
-                              truth=_finish(truth, filing), filing=filing)
-
-
-def write_corpus(folder: str | Path, n: int, seed: int, kinds: Iterable[str] = KINDS, *,
-                 huge_every: int = 150) -> list[Path]:
-    """Write n generated filings into folder (created if needed); returns their paths."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for g in generate(n, seed, kinds, huge_every=huge_every):
-        path = folder / g.name
-        path.write_bytes(g.data)
-        paths.append(path)
-    return paths

@@ -1,7 +1,7 @@
 """Round trip: generated filings with known truth -> read_bytes -> the same rows.
 
 Compared columns: for every table the generator fills, every column the
-truth row holds, which is `benchmarks.generator.TRUTH_COLUMNS[table]` for
+truth row holds, which is `tests.support.generated.TRUTH_COLUMNS[table]` for
 ownership tables (all schema columns except those a reader stamps:
 source_file, source_sha256, parser_version, run_id, loaded_at, company_id
 and header_items) and, for 8-Ks, the cover, item, exhibit and signature

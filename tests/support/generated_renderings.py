@@ -34,7 +34,7 @@ import random
 import textwrap
 from decimal import Decimal
 
-from benchmarks import generator as g
+from tests.support import generator as g
 
 TEXT_KIND = "ownership_text_rendering"
 LEGACY_KIND = "legacy_ascii_ownership"
@@ -50,8 +50,8 @@ _UNPRINTED = {
     "deriv_holdings": ("form_type_code", "value_owned_after", "underlying_value"),
 }
 _UNPRINTED_FILING = ("accession_number", "acceptance_datetime", "issuer_cik", "aff10b5_one")
-_FIRST_TITLE = tuple(name.title() for name in g._FIRST)
-_LAST_TITLE = tuple(name.title().replace("'B", "'b").replace("Mca", "McA") for name in g._LAST)
+_FIRST_TITLE = tuple(name.title() for name in g.FIRST_NAMES)
+_LAST_TITLE = tuple(name.title().replace("'B", "'b").replace("Mca", "McA") for name in g.LAST_NAMES)
 
 
 # --- the plan: the XML filing's truth, reduced to what print can say -------------------------
@@ -87,7 +87,7 @@ class _Plan:
             owner["owner_cik"] = None
             owner["state_description"] = None
             if owner["state"] is None:  # a foreign address: printed forms here are US ones
-                city, state, _, zip3, _ = rng.choice(g._PLACES)
+                city, state, _, zip3, _ = rng.choice(g.PLACES)
                 owner.update(city=city, state=state, zip=f"{zip3}{rng.randint(10, 99)}")
 
     def marks_of(self, table: str, row: dict, column: str) -> str:
@@ -404,7 +404,7 @@ class _TextRendering:
                        "\tDirector\t10% Owner\tOfficer\tOther"]
         for index, o in enumerate(self.plan.owners):
             if index:  # printed only here, as one string: the street must end in a number
-                o["street1"] = f"{self.rng.randint(1, 9999)} {self.rng.choice(g._STREETS)}"
+                o["street1"] = f"{self.rng.randint(1, 9999)} {self.rng.choice(g.STREETS)}"
                 o["street2"] = f"{self.rng.choice(('SUITE', 'FLOOR'))} {self.rng.randint(2, 2999)}"
             address = " ".join(filter(None, (o["street1"], o["street2"], f"{o['city']}, {o['state']} {o['zip']}")))
             officer = o["officer_title"] or ("X" if o["is_officer"] else "")
@@ -469,7 +469,7 @@ def _finish_truth(plan: _Plan, text: str) -> tuple[str, dict[str, list[dict]], d
     cid = g.content_id(text)
     plan.filing.update(filing_id=cid, content_id=cid)
     truth = plan.truth
-    truth["filing_companies"] = [g._company_row(0, "issuer", name=plan.issuer.name, ticker=plan.issuer.ticker)]
+    truth["filing_companies"] = [g.company_row(0, "issuer", name=plan.issuer.name, ticker=plan.issuer.ticker)]
     return text, truth, plan.filing
 
 
@@ -531,7 +531,7 @@ class _LegacyRendering:
         street = [case(owner["street1"])] + ([case(owner["street2"])] if owner["street2"] else [])
         owner.update(street1=street[0], street2=street[1] if len(street) > 1 else None, city=case(owner["city"]))
         state = owner["state"] if rng.random() < 0.7 else next(
-            place[2].title() for place in g._PLACES if place[1] == owner["state"])  # 'Texas' as well as 'TX'
+            place[2].title() for place in g.PLACES if place[1] == owner["state"])  # 'Texas' as well as 'TX'
         issuer_name = case(iss.name)
         iss.name = issuer_name
         f["issuer_name"], f["issuer_ticker"] = issuer_name, iss.ticker
