@@ -237,6 +237,8 @@ def _read_primary(documents: list[_Document], form_type: str | None,
             if exc.code == "unrecognized_format":
                 continue
             raise
+        if reader.FORMAT == FORMAT:
+            continue  # a whole submission pasted into a document is not its primary document (nor read twice)
         try:
             filings = reader.read(payload)
         except ParseError as exc:

@@ -85,6 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.verbose:
             traceback.print_exc()
         if summary is None:
+            if not args.verbose:  # the failure's line stays the last: no Prefect shutdown warnings after it
+                logging.disable(logging.CRITICAL)
             print(f"filingflow run failed: {printable(stopping.one_line(exc))}; "
                   f"{stopping.warehouse_state(settings.warehouse, before)}", file=sys.stderr)
             return stopping.FAILED

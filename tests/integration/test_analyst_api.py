@@ -136,14 +136,15 @@ def test_status_and_dq_formats(built):
     as_json = run_cli("status", "--warehouse", str(warehouse), "--format", "json", cwd=root)
     assert as_json.returncode == 0, as_json.stderr
     doc = json.loads(as_json.stdout)
-    assert set(doc) == {"runs", "warehouse", "quarantined_files"}
+    assert set(doc) == {"runs", "warehouse", "quarantined_files", "duplicate_files"}
+    assert doc["duplicate_files"] == []
     assert doc["warehouse"] == [{"filings": 4, "companies": doc["warehouse"][0]["companies"],
                                  "transactions": doc["warehouse"][0]["transactions"], "files_in_ledger": 4,
                                  "quarantined": 0}]
     assert doc["runs"][0]["status"] == "completed" and doc["runs"][0]["filings"] == 4
     as_csv = run_cli("status", "--warehouse", str(warehouse), "--format", "csv", cwd=root).stdout
     sections = as_csv.split("\n\n")
-    assert [s.splitlines()[0] for s in sections] == ["# runs", "# warehouse", "# quarantined_files"]
+    assert [s.splitlines()[0] for s in sections] == ["# runs", "# warehouse", "# quarantined_files", "# duplicate_files"]
     assert list(csv.reader(io.StringIO(sections[1])))[1:] == [
         ["filings", "companies", "transactions", "files_in_ledger", "quarantined"],
         ["4", str(doc["warehouse"][0]["companies"]), str(doc["warehouse"][0]["transactions"]), "4", "0"]]
