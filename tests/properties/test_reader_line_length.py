@@ -1,6 +1,7 @@
-"""Form 3/4/5 text readers take time linear in line length: long runs of spaces, tabs,
-pipes, rules and digits inside a real rendering (cover, table rows, owners, signatures)
-cost about 8x more at 8x the length, never the 64x or 512x of a backtracking pattern.
+"""Form 3/4/5 readers (text renderings, pre-2003 ASCII, ownership XML) and the SGML / .nc
+submission reader take time linear in line length: long runs of spaces, tabs, pipes, rules
+and digits inside a real filing (cover, header, table rows, owners, signatures) cost about 8x
+more at 8x the length, never the 64x or 512x of a backtracking pattern.
 
 Measured as a ratio within one run, so the machine's speed does not matter."""
 from __future__ import annotations
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from transforms import legacy_ownership, ownership_text
+from transforms import legacy_ownership, ownership_text, ownership_xml, registry, submission
 from transforms.errors import ParseError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "support" / "fixtures"
 SHARED_RENDERINGS = ROOT.parent / "shared" / "renderings"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 SMALL, FACTOR = 2_500, 8
 # Linear is ~8x; allow noise and fixed costs, far below quadratic (64x) or cubic (512x).
 MAX_RATIO = 20
@@ -27,7 +29,21 @@ CASES = [
     ("tab separated", ownership_text, FIXTURES / "ownership_text_form3.txt"),
     ("legacy form 3", legacy_ownership, FIXTURES / "legacy_ownership" / "form3_holdings.txt"),
     ("legacy form 4/A", legacy_ownership, FIXTURES / "legacy_ownership" / "form4a_amendment.txt"),
+    ("ownership xml", ownership_xml, FIXTURES / "ownership_xml" / "4A_amendment_handmade.xml"),
 ]
+
+
+class _SubmissionReader:
+    """The submission reader as a run calls it: with the registry's dispatcher for its documents."""
+
+    @staticmethod
+    def read(text: str):
+        return submission.read(text, registry.reader_for)
+
+
+for name in ("3_0001700264-20-000020_edgar2data.txt", "4_0001562180-25-000280_edgartools.nc"):
+    if (SHARED_CORPUS / "full_submission" / name).is_file():
+        CASES.append((name.rsplit(".", 1)[1] + " submission", _SubmissionReader, SHARED_CORPUS / "full_submission" / name))
 # Renderings made by real tools, when the shared folder is there.
 for converter in ("w3m", "pdftotext-layout", "html2text", "markitdown-html", "pymupdf4llm-pdf", "markitdown-pdf"):
     folder = SHARED_RENDERINGS / converter
