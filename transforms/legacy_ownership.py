@@ -74,7 +74,7 @@ def sniff(text: str) -> bool:
     if _FOREIGN_LOWER.search(low) or _document_tag_opens_line(low):
         return False
     return (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS)
-            or _MARK_LOWER.search(low) is not None)
+            or ("irs" in low or "month" in low) and _MARK_LOWER.search(low) is not None)
 
 
 # --- lines ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 from transforms import ownership_form as of
@@ -33,6 +34,7 @@ FORMAT = "ownership_text_rendering"
 
 _SNIFF_BYTES = 8192
 _FOREIGN = re.compile(r"<(?:SEC-DOCUMENT|SEC-HEADER|SUBMISSION|ownershipDocument|html|table|\?xml)\b", re.I)
+_FOREIGN_LOWER = re.compile(r"<(?:sec-document|sec-header|submission|ownershipdocument|html|table|\?xml)\b")
 _TITLE = re.compile(
     r"STATEMENT\s{1,3}OF\s{1,3}CHANGES\s{1,3}IN\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
     r"|INITIAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
@@ -46,12 +48,11 @@ _TITLE_LOWER = re.compile(
 
 def sniff(text: str) -> bool:
     head = text[:_SNIFF_BYTES]
-    if _FOREIGN.search(head):
-        return False
     if head.isascii():
         low = head.lower()
-        return ("statement" in low or "table" in low) and _TITLE_LOWER.search(low) is not None
-    return bool(_TITLE.search(head))
+        return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
+                and _TITLE_LOWER.search(low) is not None)
+    return not _FOREIGN.search(head) and bool(_TITLE.search(head))
 
 
 # --- markup and print furniture ------------------------------------------------------------
@@ -74,9 +75,29 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
 _FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
+# The same on lower-cased ASCII text: without re.I the search skips along several times quicker.
+_FURNITURE_LOW = re.compile(r"reminder:|persons\s{1,3}who\s{1,3}respond|sec\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.")
 
 
 _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    """Where each line starts in the lines joined with '\n', and one place past the end."""
+    return list(accumulate((len(line) + 1 for line in lines), initial=0))
+
+
+def _lines_holding(text: str, starts: list[int], words: tuple[str, ...]) -> set[int]:
+    """Indexes of the lines of `text` (its '\n'-parted lines, `starts` as `_line_starts` gives them)
+    that hold any of the words: str.find over the whole text, far quicker than a test per line."""
+    found = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            found.add(i)
+            at = text.find(word, starts[i + 1])  # one hit tells all about its line
+    return found
 
 
 def _unmark(line: str) -> str:
@@ -129,8 +150,9 @@ def _plain_lines(text: str) -> list[str]:
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = text.split("\n")
-    if any(mark in text for mark in _MARKUP):  # plain text needs no per-line clean-up
-        lines = [_unmark(line) for line in lines]
+    if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
+        marked = _lines_holding(text, _line_starts(lines), marks)  # a line without a mark only loses its tail
+        lines = [_unmark(line) if i in marked else line.rstrip(" ") for i, line in enumerate(lines)]
     else:
         lines = [line.rstrip(" ") for line in lines]
     if furniture := _print_furniture(lines):
@@ -201,22 +223,16 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     the lines and the (line, heading) of each line a heading starts."""
     out: list[str] = []
     starts: list[tuple[int, str]] = []
-    # Lines holding a heading word, found in one search of the whole text.
-    low = "\n".join(lines).lower() + " "
-    line_starts = [0]
-    for line in lines:
-        line_starts.append(line_starts[-1] + len(line) + 1)
-    hinted = set()
-    for word in _HEADING_WORDS:  # str.find: far quicker than a regex alternation over the text
-        at = low.find(word)
-        while at >= 0:
-            hinted.add(bisect_right(line_starts, at) - 1)
-            at = low.find(word, at + len(word))
-    for i, line in enumerate(lines):
-        headings = _heading_at(line) if i in hinted else []
+    # Lines holding a heading word, found in one search of the whole text; only they are looked at.
+    hinted = _lines_holding("\n".join(lines).lower(), _line_starts(lines), _HEADING_WORDS)
+    done = 0  # lines before this one are in `out`
+    for i in sorted(hinted):
+        line = lines[i]
+        headings = _heading_at(line)
         if not headings:
-            out.append(line)
             continue
+        out.extend(lines[done:i])
+        done = i + 1
         start = 0
         for at, name in headings:
             if at > 0 and line[start:at].strip(" |*_#" + CELL_BREAK):
@@ -224,6 +240,7 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
                 start = at
             starts.append((len(out), name))
         out.append(line[start:])
+    out.extend(lines[done:])
     return out, starts
 
 
@@ -289,17 +306,21 @@ _VALUE_LOOKAHEAD = 6
 
 # A word every cover label holds: an ASCII line with none of them holds no label.
 _LABEL_WORDS = ("issuer", "reporting", "date", "statement", "amendment", "(last)", "(street)", "(city)", "securities")
+# On lower-cased text, without re.I: one literal alternation beats a scan per word.
+_LABEL_WORD = re.compile("|".join(re.escape(word) for word in _LABEL_WORDS))
 
 
 def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     """First (line, end of label) of each cover label."""
     found: dict[str, tuple[int, int]] = {}
-    for i in range(min(stop, len(lines))):
+    lines = lines[:stop]
+    text = "\n".join(lines)
+    if text.isascii():  # lower() keeps every place: the lines holding a label word, in one search
+        candidates = sorted(_lines_holding(text.lower(), _line_starts(lines), _LABEL_WORDS))
+    else:
+        candidates = [i for i, line in enumerate(lines) if not line.isascii() or _LABEL_WORD.search(line.lower())]
+    for i in candidates:
         line = lines[i]
-        if line.isascii():
-            low = line.lower()
-            if not any(word in low for word in _LABEL_WORDS):
-                continue
         for m in _COVER_LABELS.finditer(line):
             found.setdefault(m.lastgroup, (i, m.end()))
     return found
@@ -411,7 +432,9 @@ def _region(lines: list[str]) -> list[str]:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    furniture = sorted({bisect_right(starts, m.start()) - 1 for m in _FURNITURE.finditer(text)})
+    # lower() keeps places only in ASCII (and re.I folds a few letters lower() does not)
+    found = _FURNITURE_LOW.finditer(low) if text.isascii() else _FURNITURE.finditer(text)
+    furniture = sorted({bisect_right(starts, m.start()) - 1 for m in found})
     if not furniture:
         return lines
     out = list(lines)
@@ -449,7 +472,8 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
         cut = split_cells(line)
         if cut is None:
             continue
-        cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c))
+        cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c)) if "---" in line \
+            else cut[0]
         if any(cells):
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
     return rows
@@ -809,7 +833,8 @@ def read(text: str) -> list[ParsedFiling]:
                              (of.TABLE_II, sections.table_ii + 1, table_ii_end)):
         rows = _table_rows(lines[first:end], first)
         found = of.records(rows)
-        if not found and any(is_date_shaped(w) or of.is_value_word(w) and _HAS_DIGIT.search(w) and len(w) > 2
+        # cheap tests first: most words are headings' words, without a digit
+        if not found and any(is_date_shaped(w) or len(w) > 2 and _HAS_DIGIT.search(w) and of.is_value_word(w)
                              for row in rows for cell in row.cells for w in cell.split()):
             # values printed, no row read: never load the table as empty
             raise ParseError("unreadable_row", f"{part} prints values (line {rows[0].line_number + 1}) but no row "

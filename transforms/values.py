@@ -206,6 +206,8 @@ def parse_bool(text: str | None) -> bool | None:
 # --- identifiers -----------------------------------------------------------------------------------
 _ACCESSION = re.compile(r"(\d{10})-?(\d{2})-?(\d{6})")
 ACCESSION_LABEL = re.compile(r"Accession\s{1,3}(?:No\.?|Number)\s{0,3}:?\s{0,3}(\d{10}-\d{2}-\d{6})", re.I)
+# ACCESSION_LABEL for lower-cased ASCII text: without re.I the search skips to its first letter.
+_ACCESSION_LABEL_LOWER = re.compile(r"accession\s{1,3}(?:no\.?|number)\s{0,3}:?\s{0,3}(\d{10}-\d{2}-\d{6})")
 
 
 def accession_number(text: str | None) -> str | None:
@@ -218,7 +220,7 @@ def accession_number(text: str | None) -> str | None:
 
 def find_accession(text: str) -> str | None:
     """The accession number a rendering prints ('Accession No. 0001209191-20-034566')."""
-    m = ACCESSION_LABEL.search(text)
+    m = _ACCESSION_LABEL_LOWER.search(text.lower()) if text.isascii() else ACCESSION_LABEL.search(text)
     return m[1] if m else None
 
 
