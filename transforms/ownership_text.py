@@ -21,7 +21,6 @@ import datetime as dt
 import html
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
 
 from transforms import ownership_form as of
@@ -82,21 +81,20 @@ _FURNITURE_LOW = re.compile(r"reminder:|persons\s{1,3}who\s{1,3}respond|sec\s{1,
 _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
 
 
-def _line_starts(lines: list[str]) -> list[int]:
-    """Where each line starts in the lines joined with '\n', and one place past the end."""
-    return list(accumulate((len(line) + 1 for line in lines), initial=0))
-
-
-def _lines_holding(text: str, starts: list[int], words: tuple[str, ...]) -> set[int]:
-    """Indexes of the lines of `text` (its '\n'-parted lines, `starts` as `_line_starts` gives them)
-    that hold any of the words: str.find over the whole text, far quicker than a test per line."""
+def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
+    """Indexes of the lines of `text` (parted at '\n') that hold any of the words (none holds a
+    '\n'): str.find and str.count over the whole text, far quicker than a test per line."""
     found = set()
     for word in words:
+        line = counted = 0
         at = text.find(word)
         while at >= 0:
-            i = bisect_right(starts, at) - 1
-            found.add(i)
-            at = text.find(word, starts[i + 1])  # one hit tells all about its line
+            line += text.count("\n", counted, at)
+            found.add(line)
+            counted = text.find("\n", at)  # one hit tells all about its line
+            if counted < 0:
+                break
+            at = text.find(word, counted)
     return found
 
 
@@ -151,7 +149,7 @@ def _plain_lines(text: str) -> list[str]:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = text.split("\n")
     if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
-        marked = _lines_holding(text, _line_starts(lines), marks)  # a line without a mark only loses its tail
+        marked = _lines_holding(text, marks)  # a line without a mark only loses its tail
         lines = [_unmark(line) if i in marked else line.rstrip(" ") for i, line in enumerate(lines)]
     else:
         lines = [line.rstrip(" ") for line in lines]
@@ -224,7 +222,7 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     out: list[str] = []
     starts: list[tuple[int, str]] = []
     # Lines holding a heading word, found in one search of the whole text; only they are looked at.
-    hinted = _lines_holding("\n".join(lines).lower(), _line_starts(lines), _HEADING_WORDS)
+    hinted = _lines_holding("\n".join(lines).lower(), _HEADING_WORDS)
     done = 0  # lines before this one are in `out`
     for i in sorted(hinted):
         line = lines[i]
@@ -299,6 +297,8 @@ _COVER_LABELS = re.compile(
     # the form's own title: the renderer's page header (issuer, form, date filed) is above it
     r"|(?P<title>SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION|STATEMENT\s+OF\s+CHANGES|INITIAL\s+STATEMENT)",
     re.I)
+# The same for lower-cased ASCII lines: without re.I it runs over a line half again as fast.
+_COVER_LABELS_LOWER = re.compile(_COVER_LABELS.pattern.lower().replace("(?p<", "(?P<"))
 
 
 _VALUE_LOOKAHEAD = 6
@@ -316,11 +316,15 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     lines = lines[:stop]
     text = "\n".join(lines)
     if text.isascii():  # lower() keeps every place: the lines holding a label word, in one search
-        candidates = sorted(_lines_holding(text.lower(), _line_starts(lines), _LABEL_WORDS))
-    else:
-        candidates = [i for i, line in enumerate(lines) if not line.isascii() or _LABEL_WORD.search(line.lower())]
-    for i in candidates:
-        line = lines[i]
+        low = text.lower()
+        low_lines = low.split("\n")
+        for i in sorted(_lines_holding(low, _LABEL_WORDS)):
+            for m in _COVER_LABELS_LOWER.finditer(low_lines[i]):
+                found.setdefault(m.lastgroup, (i, m.end()))
+        return found
+    for i, line in enumerate(lines):
+        if line.isascii() and not _LABEL_WORD.search(line.lower()):
+            continue
         for m in _COVER_LABELS.finditer(line):
             found.setdefault(m.lastgroup, (i, m.end()))
     return found
