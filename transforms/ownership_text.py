@@ -22,6 +22,8 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 from transforms import ownership_form as of
 from transforms.errors import ParseError
@@ -81,20 +83,22 @@ _FURNITURE_LOW = re.compile(r"reminder:|persons\s{1,3}who\s{1,3}respond|sec\s{1,
 _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
 
 
-def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
-    """Indexes of the lines of `text` (parted at '\n') that hold any of the words (none holds a
-    '\n'): str.find and str.count over the whole text, far quicker than a test per line."""
+def _line_starts(lines: list[str]) -> list[int]:
+    """Where each line starts in the lines joined with '\n', and one place past the end."""
+    return [length + i for i, length in enumerate(accumulate(map(len, lines), initial=0))]
+
+
+def _lines_holding(text: str, starts: list[int], words: tuple[str, ...]) -> set[int]:
+    """Indexes of the lines (`starts` as `_line_starts` gives them; `text` their '\n'-join, or that
+    lower-cased) holding any of the words: str.find over the whole text, far quicker than a test
+    per line."""
     found = set()
     for word in words:
-        line = counted = 0
         at = text.find(word)
         while at >= 0:
-            line += text.count("\n", counted, at)
-            found.add(line)
-            counted = text.find("\n", at)  # one hit tells all about its line
-            if counted < 0:
-                break
-            at = text.find(word, counted)
+            i = bisect_right(starts, at) - 1
+            found.add(i)
+            at = text.find(word, max(starts[i + 1], at + len(word)))  # one hit tells all about its line
     return found
 
 
@@ -122,9 +126,9 @@ def _print_furniture(lines: list[str]) -> set[int]:
     """Lines that are the print header or footer of a page, not the form."""
     titles = set()
     drop = set()
-    for i, line in enumerate(lines):
-        if "/" not in line:
-            continue  # every header and footer line holds a date, an address or a page number
+    # every header and footer line holds a date, an address or a page number
+    for i in sorted(_lines_holding("\n".join(lines), _line_starts(lines), ("/",))):
+        line = lines[i]
         text = line.strip(" |" + CELL_BREAK)
         if not text:
             continue
@@ -147,15 +151,16 @@ def _plain_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
-    lines = text.split("\n")
+    raw = text.split("\n")
+    lines = [line.rstrip(" ") for line in raw]
     if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
-        marked = _lines_holding(text, marks)  # a line without a mark only loses its tail
-        lines = [_unmark(line) if i in marked else line.rstrip(" ") for i, line in enumerate(lines)]
-    else:
-        lines = [line.rstrip(" ") for line in lines]
+        for i in _lines_holding(text, _line_starts(raw), marks):  # a line without a mark only loses its tail
+            lines[i] = _unmark(raw[i])
     if furniture := _print_furniture(lines):
         # dropped, not blanked: a page break may fall inside a row or an owner's address
         lines = [line for i, line in enumerate(lines) if i not in furniture]
+    if CELL_BREAK not in "\n".join(lines):
+        return lines
     out: list[str] = []
     for line in lines:
         if CELL_BREAK in line and "|" not in line:
@@ -222,7 +227,7 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     out: list[str] = []
     starts: list[tuple[int, str]] = []
     # Lines holding a heading word, found in one search of the whole text; only they are looked at.
-    hinted = _lines_holding("\n".join(lines).lower(), _HEADING_WORDS)
+    hinted = _lines_holding("\n".join(lines).lower(), _line_starts(lines), _HEADING_WORDS)
     done = 0  # lines before this one are in `out`
     for i in sorted(hinted):
         line = lines[i]
@@ -318,7 +323,7 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     if text.isascii():  # lower() keeps every place: the lines holding a label word, in one search
         low = text.lower()
         low_lines = low.split("\n")
-        for i in sorted(_lines_holding(low, _LABEL_WORDS)):
+        for i in sorted(_lines_holding(low, _line_starts(lines), _LABEL_WORDS)):
             for m in _COVER_LABELS_LOWER.finditer(low_lines[i]):
                 found.setdefault(m.lastgroup, (i, m.end()))
         return found
@@ -817,6 +822,14 @@ def _remarks(lines: list[str], at: int | None, stop: int) -> str | None:
     return of.remarks_text(_footnote_lines(lines[at:stop])) if at is not None else None
 
 
+@lru_cache(maxsize=4096)
+def _prints_value(cell: str) -> bool:
+    """Whether a table cell holds a value (a date, or a value word of 3 or more characters); cached:
+    the cells of column headings, where no row was read, repeat across filings."""
+    return any(is_date_shaped(w) or len(w) > 2 and _HAS_DIGIT.search(w) and of.is_value_word(w)
+               for w in cell.split())
+
+
 # --- the filing -------------------------------------------------------------------------
 def read(text: str) -> list[ParsedFiling]:
     if not sniff(text):
@@ -837,9 +850,7 @@ def read(text: str) -> list[ParsedFiling]:
                              (of.TABLE_II, sections.table_ii + 1, table_ii_end)):
         rows = _table_rows(lines[first:end], first)
         found = of.records(rows)
-        # cheap tests first: most words are headings' words, without a digit
-        if not found and any(is_date_shaped(w) or len(w) > 2 and _HAS_DIGIT.search(w) and of.is_value_word(w)
-                             for row in rows for cell in row.cells for w in cell.split()):
+        if not found and any(_prints_value(cell) for row in rows for cell in row.cells):
             # values printed, no row read: never load the table as empty
             raise ParseError("unreadable_row", f"{part} prints values (line {rows[0].line_number + 1}) but no row "
                                                "of the form could be read from its layout")
