@@ -501,7 +501,13 @@ _HAS_VALUE = re.compile(r"[\d$]")
 
 def is_column_heading(row: TextRow) -> bool:
     """Column headings ('1. Title of Security (Instr. 3)') and sub-headings ('(A) or (D)', 'Price')."""
-    joined = "\t".join(c for c in row.cells if c)
+    return _heading_cells(tuple(row.cells))
+
+
+@lru_cache(maxsize=4096)
+def _heading_cells(cells: tuple[str, ...]) -> bool:
+    """`is_column_heading` of a row's cells; cached: every filing repeats the form's headings."""
+    joined = "\t".join(c for c in cells if c)
     if _COLUMN_HEADING.search(joined):
         return True
     if ")" in joined or "," in joined:

@@ -201,11 +201,13 @@ def _place(line: str, kept_index: int) -> int:
     return len(line)
 
 
-def _heading_at(line: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=4096)
+def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     """Headings on a line: (place in the line, name). A heading counts where it starts the line
-    or a cell, or stands after a wide gap; never inside running text."""
+    or a cell, or stands after a wide gap; never inside running text. Cached: every filing
+    repeats the form's headings and the lines around them."""
     if not _HEADING_HINT.search(line.lower() + " "):
-        return []
+        return ()
     squashed = _squash(line)
     found = []
     for name, pattern in _SQUASHED_HEADINGS:
@@ -217,7 +219,7 @@ def _heading_at(line: str) -> list[tuple[int, str]]:
                     line[len(before):at].count(CELL_BREAK) or (name.startswith("table") and at > len(before)):
                 found.append((at, name))
                 break
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
