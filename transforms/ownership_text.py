@@ -126,9 +126,9 @@ def _print_furniture(lines: list[str]) -> set[int]:
     """Lines that are the print header or footer of a page, not the form."""
     titles = set()
     drop = set()
-    # every header and footer line holds a date, an address or a page number
-    for i in sorted(_lines_holding("\n".join(lines), _line_starts(lines), ("/",))):
-        line = lines[i]
+    for i, line in enumerate(lines):
+        if "/" not in line:
+            continue  # every header and footer line holds a date, an address or a page number
         text = line.strip(" |" + CELL_BREAK)
         if not text:
             continue
@@ -151,11 +151,11 @@ def _plain_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
-    raw = text.split("\n")
-    lines = [line.rstrip(" ") for line in raw]
-    if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
-        for i in _lines_holding(text, _line_starts(raw), marks):  # a line without a mark only loses its tail
-            lines[i] = _unmark(raw[i])
+    lines = text.split("\n")
+    if any(mark in text for mark in _MARKUP):  # plain text needs no per-line clean-up
+        lines = [_unmark(line) for line in lines]
+    else:
+        lines = [line.rstrip(" ") for line in lines]
     if furniture := _print_furniture(lines):
         # dropped, not blanked: a page break may fall inside a row or an owner's address
         lines = [line for i, line in enumerate(lines) if i not in furniture]
@@ -304,8 +304,31 @@ _COVER_LABELS = re.compile(
     # the form's own title: the renderer's page header (issuer, form, date filed) is above it
     r"|(?P<title>SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION|STATEMENT\s+OF\s+CHANGES|INITIAL\s+STATEMENT)",
     re.I)
-# The same for lower-cased ASCII lines: without re.I it runs over a line half again as fast.
-_COVER_LABELS_LOWER = re.compile(_COVER_LABELS.pattern.lower().replace("(?p<", "(?P<"))
+# _COVER_LABELS for lower-cased ASCII lines, in two: the labels that open a line (matched at its
+# start; they start with a space or '(', the others with a letter, so at most one of the two
+# matches there) and the labels found anywhere. Without re.I and without a branch that may start
+# with a space, the search skips along to the few letters a label starts with.
+_COVER_LINE_LABELS_LOWER = re.compile(
+    r"(?P<last_first>\s*\(last\)\s*\(first\)\s*\(middle\))"
+    r"|(?P<street>\s*\(street\)\s*$)"
+    r"|(?P<city>\s*\(city\)\s*\(state\)\s*\(zip\))")
+_COVER_INLINE_LABELS_LOWER = re.compile(
+    r"(?P<issuer>issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol)"
+    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting\s+person\(?s?\)?)"
+    r"|(?P<period>(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
+    r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
+    r"\s*(?:\(\s*month/day/year\s*\))?)"
+    r"|(?P<amendment>if\s+amendment,\s+date\s+(?:of\s+)?original\s+filed\s*(?:\(\s*month/day/year\s*\))?)"
+    r"|(?P<title>securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement)")
+
+
+def _cover_labels_lower(line: str):
+    """`_COVER_LABELS.finditer` of an ASCII line, on the line lower-cased."""
+    if m := _COVER_LINE_LABELS_LOWER.match(line):
+        yield m
+        yield from _COVER_INLINE_LABELS_LOWER.finditer(line, m.end())
+    else:
+        yield from _COVER_INLINE_LABELS_LOWER.finditer(line)
 
 
 _VALUE_LOOKAHEAD = 6
@@ -326,7 +349,7 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
         low = text.lower()
         low_lines = low.split("\n")
         for i in sorted(_lines_holding(low, _line_starts(lines), _LABEL_WORDS)):
-            for m in _COVER_LABELS_LOWER.finditer(low_lines[i]):
+            for m in _cover_labels_lower(low_lines[i]):
                 found.setdefault(m.lastgroup, (i, m.end()))
         return found
     for i, line in enumerate(lines):
