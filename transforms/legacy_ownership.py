@@ -71,7 +71,9 @@ def sniff(text: str) -> bool:
     low = head.lower()
     if "statement" not in low or not _TITLE_LOWER.search(low):  # every title says STATEMENT
         return False
-    if _FOREIGN_LOWER.search(low) or _document_tag_opens_line(low):
+    # each branch of _FOREIGN_LOWER holds one of these: rule lines of dashes need no search
+    if ("<" in low or "begin privacy" in low or "&lt;sec-header" in low) and _FOREIGN_LOWER.search(low) \
+            or _document_tag_opens_line(low):
         return False
     return (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS)
             or ("irs" in low or "month" in low) and _MARK_LOWER.search(low) is not None)
