@@ -97,6 +97,8 @@ def _lines_holding(text: str, starts: list[int], words: tuple[str, ...]) -> set[
         at = text.find(word)
         while at >= 0:
             i = bisect_right(starts, at) - 1
+            if i >= len(starts) - 1:  # past the last line: lower() lengthened the text ('İ' -> 'i̇')
+                break
             found.add(i)
             at = text.find(word, max(starts[i + 1], at + len(word)))  # one hit tells all about its line
     return found
