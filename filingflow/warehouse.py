@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -102,17 +103,39 @@ def _fsync(path: Path, *, folder: bool = False) -> None:
         os.close(fd)
 
 
+# Held by a swap while it runs; a stopping command takes it for good (close_commits), so a run whose
+# other threads go on for the moment its children take to stop cannot commit after the stop began.
+# Reentrant: the signal handler may run on the very thread that is swapping.
+_commit_gate = threading.RLock()
+_commits_closed = False
+
+
+class CommitsClosed(RuntimeError):
+    """The command is stopping: no run may commit any more."""
+
+
+def close_commits() -> None:
+    """From now on promote refuses; returns once a swap already under way has ended (or, on the thread
+    doing it, at once), so the warehouse file then tells truly whether the run committed."""
+    global _commits_closed
+    _commit_gate.acquire()
+    _commits_closed = True
+
+
 def promote(work: Path, live: Path) -> None:
     """Swap the run's copy in, durably: its commit must be in the file itself (the load's checkpoint
     folded the WAL in), on disk before the swap, and the swap on disk before the lake is published."""
     wal = work.with_name(work.name + ".wal")
     if wal.exists() and wal.stat().st_size:
         raise RuntimeError(f"the run's commit is still in {wal.name}, not in the warehouse file: not swapped in")
-    faults.point("swap")
-    _fsync(work)
-    os.replace(work, live)
-    live.with_name(live.name + ".wal").unlink(missing_ok=True)
-    _fsync(live.parent, folder=True)
+    with _commit_gate:
+        if _commits_closed:
+            raise CommitsClosed("the command is stopping: the run's copy was not swapped in")
+        faults.point("swap")
+        _fsync(work)
+        os.replace(work, live)
+        live.with_name(live.name + ".wal").unlink(missing_ok=True)
+        _fsync(live.parent, folder=True)
 
 
 @dataclass

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filingflow.warehouse import close_commits
+
 # Exit statuses (README, docs/operations.md).
 DONE, FAILED, USAGE = 0, 1, 2
 STOP_GRACE_SECONDS = 3.0  # children get this long to end on SIGTERM before SIGKILL
@@ -88,6 +90,9 @@ def stop_on_signals(command: str, warehouse: Path) -> Iterator[None]:
         if not _lock.acquire(blocking=False):
             return  # already stopping (the handler and the watcher both saw the signal)
         logging.disable(logging.CRITICAL)  # the run's other threads go on a moment: no more log lines
+        # A pool worker dies of the same Ctrl-C: its chunk's files quarantined, the run would go on to
+        # commit while its children stop. No commit may begin once the stop has.
+        close_commits()
         stop_children()
         name = signal.Signals(signum).name
         try:  # the last line, whatever the run's threads printed while its children stopped
