@@ -275,19 +275,22 @@ _NULLISH = frozenset({"fn", "null"})
 
 @dataclass(slots=True)
 class _Token:
+    """One value of a cell. Tokens of a cell are cached and shared by every row holding that
+    cell: once `_cell_tokens` returns them they are never changed (`merge_into` replaces them)."""
     kind: str  # date, price, dollar, number, letter, ad, fn, null, text
     value: str | None
     fns: list[str] = field(default_factory=list)
     joined: bool = False  # shares its cell with the token before: the columns were next to each other
+    # What alignment depends on: the kind, the letter of letter tokens, '+' when joined.
+    signature: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def signature(self) -> str:
-        """What alignment depends on: the kind, the letter of letter tokens, '+' when joined."""
-        if self.kind == "letter":
+    def __post_init__(self) -> None:
+        kind = self.kind
+        if kind == "letter":
             sig = "L" + self.value
         else:
-            sig = "(" + self.value if self.kind == "ad" else self.kind
-        return "+" + sig if self.joined else sig
+            sig = "(" + self.value if kind == "ad" else kind
+        self.signature = "+" + sig if self.joined else sig
 
 
 def _atoms(cell: str) -> list[_Token] | None:
@@ -313,14 +316,10 @@ def _atoms(cell: str) -> list[_Token] | None:
     return tokens
 
 
-def _cell_tokens(cell: str, stacked: bool = False) -> list[_Token]:
-    return [_Token(kind, value, list(fns), joined) for kind, value, fns, joined in _cell_token_parts(cell, stacked)]
-
-
 @lru_cache(maxsize=8192)
-def _cell_token_parts(cell: str, stacked: bool) -> tuple[tuple[str, str | None, tuple[str, ...], bool], ...]:
-    """Tokens of a cell as immutable parts: cells repeat across rows and filings."""
-    return tuple((t.kind, t.value, tuple(t.fns), t.joined) for t in _parse_cell(cell, stacked))
+def _cell_tokens(cell: str, stacked: bool = False) -> tuple[_Token, ...]:
+    """Tokens of a cell, shared (never to be changed): cells repeat across rows and filings."""
+    return tuple(_parse_cell(cell, stacked))
 
 
 def _parse_cell(cell: str, stacked: bool = False) -> list[_Token]:
@@ -386,9 +385,7 @@ def _peel(cell: str, stacked: bool = False) -> list[_Token] | None:
         return None
     middle = " ".join(words[start:end])
     text = _Token("text", clean_text(strip_footnotes(middle)), footnote_ids(middle), joined=bool(head))
-    for token in tail_tokens:
-        token.joined = True
-    return head + [text] + tail_tokens
+    return head + [text] + [_Token(t.kind, t.value, t.fns, True) for t in tail_tokens]
 
 
 # --- aligning tokens to the form's columns -----------------------------------------------
@@ -612,24 +609,24 @@ def continues(record: Record, previous: Record | None) -> bool:
 def merge_into(previous: Record, record: Record) -> None:
     previous.title = join_fragment(previous.title, record.title)
     previous.title_fns.extend(record.title_fns)
-    # the first '$' still waiting for its number and the last text, found once and kept up to date
+    # Where the first '$' still waiting for its number and the last text are, found once and kept
+    # up to date; a token that takes in another is replaced, never changed (tokens are shared).
     tokens = previous.tokens
-    waiting = deque(t for t in tokens if t.kind == "dollar")
-    text = next((t for t in reversed(tokens) if t.kind == "text"), None)
+    waiting = deque(i for i, t in enumerate(tokens) if t.kind == "dollar")
+    text = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].kind == "text"), None)
     for token in record.tokens:
         if waiting and token.kind in ("number", "price"):
-            pending = waiting.popleft()
-            pending.kind, pending.value = "price", token.value
-            pending.fns.extend(token.fns)
+            i = waiting.popleft()
+            tokens[i] = _Token("price", token.value, tokens[i].fns + token.fns, tokens[i].joined)
         elif text is not None and token.kind == "text":
-            text.value = join_fragment(text.value, token.value)
-            text.fns.extend(token.fns)
+            old = tokens[text]
+            tokens[text] = _Token("text", join_fragment(old.value, token.value), old.fns + token.fns, old.joined)
         else:
             tokens.append(token)
             if token.kind == "text":
-                text = token
+                text = len(tokens) - 1
             elif token.kind == "dollar":
-                waiting.append(token)
+                waiting.append(len(tokens) - 1)
 
 
 def is_leading_heading(row: TextRow) -> bool:
