@@ -267,6 +267,9 @@ _ATOM = re.compile(r"""\s*(?:
   | (?P<null>N/A|-{1,2})
 )""", re.X)
 _ATOM_END = frozenset(" \t([$")
+# A cell that is one number, date or price, as most are: the token _ATOM would give, in one test.
+_LONE_ATOM = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)|(?P<date>\d{1,2}/\d{1,2}/\d{2,4})"
+                        r"|(?P<price>\$ ?(?:\d[\d,]*(?:\.\d+)?|\.\d+))")
 _SEPARATED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
@@ -328,6 +331,8 @@ def _parse_cell(cell: str, stacked: bool = False) -> list[_Token]:
     cell = " ".join(cell.split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
     if not cell:
         return []
+    if m := _LONE_ATOM.fullmatch(cell):
+        return [_Token(m.lastgroup, cell)]
     atoms = _atoms(cell)
     if atoms is not None:
         return atoms
@@ -651,19 +656,23 @@ def records(rows: Iterable[TextRow]) -> list[Record]:
     return found
 
 
+_NO_VALUE = frozenset({"fn", "null", "dollar"})
+
+
 def _convert(column: str, token: _Token, part: str, record: Record):
-    if token.kind in ("fn", "null", "dollar"):
+    kind = token.kind
+    if kind == "number" or kind == "price":  # most values: tested first
+        # The token pattern already checked the digits: only '$', spaces and commas to drop.
+        return Decimal(token.value.lstrip("$ ").replace(",", ""))
+    if kind in _NO_VALUE:
         return None
     if column == "is_voluntary":
         return True
-    if token.kind == "date":
+    if kind == "date":
         try:
             return _date(token.value)
         except ImpossibleValue as e:
             raise invalid(f"{part} row on line {record.line_number + 1}, {column}: {e}") from None
-    if token.kind in ("number", "price"):
-        # The token pattern already checked the digits: only '$', spaces and commas to drop.
-        return Decimal(token.value.lstrip("$ ").replace(",", ""))
     return token.value
 
 
@@ -748,9 +757,18 @@ def _merge_lone_marks(record: Record) -> Record:
     return Record(record.title, title_fns, tokens, record.line_number)
 
 
+_COLUMNS = {name: tuple(slot.column for slot in slots) for name, slots in _LAYOUTS.items()}
+
+
+@lru_cache(maxsize=4096)
+def _is_value(title: str) -> bool:
+    """A title cell that is a date or a number; cached: the same titles start row after row."""
+    return is_date_shaped(title) or bool(_PLAIN_NUMBER.fullmatch(title.replace("$", "").strip()))
+
+
 def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | None, str], part: str) -> None:
     for row_index, record in enumerate(records):
-        if record.title and (is_date_shaped(record.title) or _PLAIN_NUMBER.fullmatch(record.title.replace("$", "").strip())):
+        if record.title and _is_value(record.title):
             raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} starts with a value "
                                                f"({record.title[:40]!r}), not a security title: its cells are out "
                                                "of the form's order")
@@ -760,9 +778,9 @@ def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | 
         row["row_index"] = row_index
         row["security_title"] = record.title
         refs = [("security_title", fn) for fn in record.title_fns]
-        slots = _LAYOUTS[placed]
+        columns = _COLUMNS[placed]
         for token, k in zip(record.tokens, alignment):
-            column = slots[k].column
+            column = columns[k]
             if column is None:
                 continue
             row[column] = _convert(column, token, part, record)
