@@ -22,7 +22,8 @@ from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import TextRow, is_rule, read_rows, unwrap
-from transforms.values import ImpossibleValue, clean_text, find_accession, parse_date, parse_decimal, read_month_date, state_code
+from transforms.values import (
+    ImpossibleValue, clean_text, find_accession, lowers_in_place, parse_date, parse_decimal, read_month_date, state_code)
 
 FORMAT = "legacy_ascii_ownership"
 
@@ -39,8 +40,8 @@ _LEGACY_MARK = re.compile(
     re.M | re.I)
 
 
-# The same three tests for ASCII text (nearly all of it) and text whose other letters fold to no
-# ASCII letter (`_FOLDS_TO_ASCII`), on the lower-cased text and
+# The same three tests for ASCII text (nearly all of it) and other text that lowers in place
+# (`values.lowers_in_place`: box drawing, accents), on the lower-cased text and
 # without re.I or `^`: every file the readers before this one decline is sniffed here,
 # and these patterns skip ahead to their first letters instead of trying every position.
 _FOREIGN_LOWER = re.compile(
@@ -53,9 +54,6 @@ _TITLE_LOWER = re.compile(
 _IRS_LOWER = re.compile(r"irs\s+or\s+social\s+security\s+number")
 _MONTH_LOWER = re.compile(r"statement\s+for\s+month\s*/\s*(?:day\s*/\s*)?year")
 _MARK_TAGS = ("<table>", "<caption>", "<s>")
-# The only letters outside ASCII that re.I matches to an ASCII letter ('İ', 'ı', 'ſ', the Kelvin
-# sign): text without them (box drawing, accents, typographic quotes) is tested lower-cased too.
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _document_tag_opens_line(low: str) -> bool:
@@ -73,7 +71,7 @@ def _document_tag_opens_line(low: str) -> bool:
 def sniff(text: str) -> bool:
     # The legacy mark is tested before the foreign markup: most other text lacks the mark.
     head = text[:_SNIFF_CHARS]
-    if not head.isascii() and _FOLDS_TO_ASCII.search(head):
+    if not lowers_in_place(head):
         return bool(_TITLE.search(head)) and bool(_LEGACY_MARK.search(head)) and not _FOREIGN.search(head)
     low = head.lower()
     if "statement" not in low or not _TITLE_LOWER.search(low):  # every title says STATEMENT

@@ -220,7 +220,7 @@ def accession_number(text: str | None) -> str | None:
 
 def find_accession(text: str) -> str | None:
     """The accession number a rendering prints ('Accession No. 0001209191-20-034566')."""
-    m = _ACCESSION_LABEL_LOWER.search(text.lower()) if text.isascii() else ACCESSION_LABEL.search(text)
+    m = _ACCESSION_LABEL_LOWER.search(text.lower()) if lowers_in_place(text) else ACCESSION_LABEL.search(text)
     return m[1] if m else None
 
 
@@ -255,6 +255,20 @@ def state_code(text: str | None) -> str | None:
 
 def is_zip(text: str) -> bool:
     return bool(_ZIP.fullmatch(text))
+
+
+# The only characters outside ASCII that re.I matches to an ASCII letter: 'İ', 'ı', 'ſ' and the
+# Kelvin sign ('İ' is also the only character lower() turns into two).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowers_in_place(text: str) -> bool:
+    """Whether `text.lower()` keeps every character in its place and a lower-cased ASCII pattern
+    without re.I finds in it just what the pattern with re.I finds in `text`: true for all text
+    but that holding 'İ', 'ı', 'ſ' or the Kelvin sign. Searches without re.I skip ahead to a
+    pattern's first letter instead of trying every position (box drawing, accents and
+    typographic dashes of renderings keep them quick)."""
+    return text.isascii() or not _FOLDS_TO_ASCII.search(text)
 
 
 def clean_text(text: str | None) -> str | None:

@@ -3,6 +3,7 @@ numbers, states, numbers with footnote marks, check marks."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from transforms.values import (
-    ImpossibleValue, accession_number, check_mark, find_accession, footnote_ids, is_date_shaped, pad_cik,
-    parse_date, parse_decimal, read_date, read_month_date, split_marks, state_code)
+    ImpossibleValue, accession_number, check_mark, find_accession, footnote_ids, is_date_shaped, lowers_in_place,
+    pad_cik, parse_date, parse_decimal, read_date, read_month_date, split_marks, state_code)
 
 D = dt.date
 
@@ -108,3 +109,31 @@ def test_split_marks():
     ("[ ]", False), ("\u2610", False), (None, False), ("Chief Executive Officer", None)])
 def test_check_marks(text, expected):
     assert check_mark(text) == expected
+
+
+# --- lower-cased searches -------------------------------------------------------------------------
+
+_PATTERN_WORDS = ("issuer", "statement", "ks", "is")
+_LETTERS = "aeikstIKS \n\u2502\u2014\u00e9\u00c9\u0130\u0131\u017f\u212a"
+
+
+@given(st.text(alphabet=_LETTERS, max_size=40))
+def test_lowers_in_place_means_a_lower_cased_search_finds_what_re_i_finds(text):
+    """Where lowers_in_place holds, lower() keeps every place and an ASCII pattern without re.I
+    on the lower-cased text matches where it matches with re.I; the letters that break this
+    ('İ', 'ı', 'ſ', the Kelvin sign) are all it turns down."""
+    if not lowers_in_place(text):
+        assert set(text) & set("\u0130\u0131\u017f\u212a")
+        return
+    low = text.lower()
+    assert len(low) == len(text)
+    for word in _PATTERN_WORDS:
+        folded = [m.span() for m in re.finditer(re.escape(word), text, re.I)]
+        assert [m.span() for m in re.finditer(re.escape(word), low)] == folded
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Statement of Changes", True), ("\u2502 Caf\u00e9 \u2014 Issuer", True), ("", True),
+    ("\u0130ssuer", False), ("\u017ftatement", False), ("\u212aELLY", False), ("D\u0131rector", False)])
+def test_lowers_in_place(text, expected):
+    assert lowers_in_place(text) is expected
