@@ -497,7 +497,12 @@ _HEADER_WORDS = re.compile(
     r"|\(Month/Day/Year\))$",
     re.I)
 _INSTRUCTION_NUMBERS = re.compile(r"(?<![\d(,])\d{1,2}[,)](?![\d,])")
-_COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr\.", re.I)
+# A numbered column heading ('1. Title', '2A. Deemed'), at the start or after a tab, or '(Instr.':
+# three patterns with uncased first characters, which the search skips ahead to (one
+# alternation with re.I is tried at every position).
+_COLUMN_NUMBER = re.compile(r"\d{1,2}[A-Z]?\.\s", re.I)
+_TAB_COLUMN_NUMBER = re.compile(r"\t\d{1,2}[A-Z]?\.\s", re.I)
+_INSTR = re.compile(r"\(Instr\.", re.I)
 _HAS_VALUE = re.compile(r"[\d$]")
 
 
@@ -509,9 +514,13 @@ def is_column_heading(row: TextRow) -> bool:
 @lru_cache(maxsize=4096)
 def _heading_cells(cells: tuple[str, ...]) -> bool:
     """`is_column_heading` of a row's cells; cached: every filing repeats the form's headings."""
-    joined = "\t".join(c for c in cells if c)
-    if _COLUMN_HEADING.search(joined):
+    joined = "\t".join(filter(None, cells))
+    if _COLUMN_NUMBER.match(joined) or _TAB_COLUMN_NUMBER.search(joined) or "(" in joined and _INSTR.search(joined):
         return True
+    # A row of values fails here, before the instruction numbers are taken out: '$', or a word
+    # without digits that is no heading word ('Common'), stays as it is whatever they take out.
+    if "$" in joined or any(not _HEADER_WORDS.match(w) and not _DIGIT.search(w) for w in joined.split()):
+        return False
     if ")" in joined or "," in joined:
         joined = _INSTRUCTION_NUMBERS.sub(" ", joined)  # '(Instr. 3, 4 and 5)' wrapped: 'and 4)'
     return not _HAS_VALUE.search(joined) and all(_HEADER_WORDS.match(word) for word in joined.split())
