@@ -23,7 +23,8 @@ from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import TextRow, is_rule, read_rows, unwrap
 from transforms.values import (
-    ImpossibleValue, clean_text, find_accession, lowers_in_place, parse_date, parse_decimal, read_month_date, state_code)
+    ImpossibleValue, clean_text, find_accession, lowers_in_place, parse_date, parse_decimal, read_month_date,
+    state_code)
 
 FORMAT = "legacy_ascii_ownership"
 

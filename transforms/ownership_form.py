@@ -669,10 +669,8 @@ _NO_VALUE = frozenset({"fn", "null", "dollar"})
 
 
 def _convert(column: str, token: _Token, part: str, record: Record):
+    """A token's value for its column; numbers and prices are converted by `_add_rows` itself."""
     kind = token.kind
-    if kind == "number" or kind == "price":  # most values: tested first
-        # The token pattern already checked the digits: only '$', spaces and commas to drop.
-        return Decimal(token.value.lstrip("$ ").replace(",", ""))
     if kind in _NO_VALUE:
         return None
     if column == "is_voluntary":
@@ -792,7 +790,12 @@ def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | 
             column = columns[k]
             if column is None:
                 continue
-            row[column] = _convert(column, token, part, record)
+            kind = token.kind
+            if kind == "number" or kind == "price":  # most values, converted here without a call
+                # The token pattern already checked the digits: only '$', spaces and commas to drop.
+                row[column] = Decimal(token.value.lstrip("$ ").replace(",", ""))
+            else:
+                row[column] = _convert(column, token, part, record)
             if token.fns:
                 refs.extend((column, fn) for fn in token.fns)
         filing.add(table, row)

@@ -76,8 +76,10 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
 _FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
-# The same on lower-cased ASCII text: without re.I the search skips along several times quicker.
-_FURNITURE_LOW = re.compile(r"reminder:|persons\s{1,3}who\s{1,3}respond|sec\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.")
+# The same on lower-cased text, one pattern a branch: without re.I or an alternation the search
+# skips ahead to each one's first letter (3x quicker); no branch can match inside another's match.
+_FURNITURE_LOW = tuple(re.compile(p) for p in (
+    r"reminder:", r"persons\s{1,3}who\s{1,3}respond", r"sec\s{1,3}1474", r"\(\s{0,3}e\.\s{0,3}g\."))
 
 
 _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
@@ -469,7 +471,7 @@ def _region(lines: list[str]) -> list[str]:
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     # lower() keeps places, and finds what re.I finds, only where lowers_in_place says so
-    found = _FURNITURE_LOW.finditer(low) if lowers_in_place(text) else _FURNITURE.finditer(text)
+    found = [m for p in _FURNITURE_LOW for m in p.finditer(low)] if lowers_in_place(text) else _FURNITURE.finditer(text)
     furniture = sorted({bisect_right(starts, m.start()) - 1 for m in found})
     if not furniture:
         return lines
