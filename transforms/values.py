@@ -76,6 +76,7 @@ def is_number(text: str) -> bool:
 # --- dates --------------------------------------------------------------------------------------
 _DATE_SLASH = re.compile(r"(\d{1,2})\s?[/-]\s?(\d{1,2})\s?[/-]\s?(\d{4}|\d{2})")
 _DATE_YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\S.{0,40}|Z|[+-]\d{2}:?\d{2})?")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?", re.ASCII)
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_WORDS = re.compile(r"([A-Za-z]{3,9})\.?\s{0,3}(\d{1,2})(?:st|nd|rd|th)?\s{0,3},?\s{0,3}(\d{4})")
 _DATE_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]{1,3}([A-Za-z]{3,9})\.?,?[\s-]{1,3}(\d{4}|\d{2})")
@@ -136,8 +137,9 @@ def read_date(text: str | None) -> dt.date | None:
     Raises ImpossibleValue for a date-shaped text that names no day ('02/30/2007', '99/99/9999')."""
     if not text:
         return None
-    parts = _date_parts(text)
-    if parts is None:
+    if m := _ISO_DAY.fullmatch(text):  # as XML writes dates (most dates read): one test, no strip
+        parts = int(m[1]), int(m[2]), int(m[3])
+    elif (parts := _date_parts(text)) is None:
         return None
     try:
         return dt.date(*parts)
