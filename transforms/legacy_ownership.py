@@ -45,9 +45,11 @@ _LEGACY_MARK = re.compile(
 # (`values.lowers_in_place`: box drawing, accents), on the lower-cased text and
 # without re.I or `^`: every file the readers before this one decline is sniffed here,
 # and these patterns skip ahead to their first letters instead of trying every position.
-_FOREIGN_LOWER = re.compile(
-    r"<(?:sec-document|sec-header|ims-document|ims-header|submission|ownershipdocument|html|body|\?xml)\b"
-    r"|-----begin privacy-enhanced message|&lt;sec-header&gt;")
+# The markup tags as a pattern starting with '<' (a literal the search skips to: the rules of
+# dashes of these forms made an alternation holding '-----begin' crawl), the rest as strings.
+_FOREIGN_TAG_LOWER = re.compile(
+    r"<(?:sec-document|sec-header|ims-document|ims-header|submission|ownershipdocument|html|body|\?xml)\b")
+_FOREIGN_STRINGS_LOWER = ("-----begin privacy-enhanced message", "&lt;sec-header&gt;")
 _TITLE_LOWER = re.compile(
     r"statement\s+of\s+changes\s+in\s+beneficial\s+ownership|initial\s+statement\s+of\s+beneficial\s+ownership"
     r"|annual\s+statement\s+of\s+changes")
@@ -80,8 +82,7 @@ def sniff(text: str) -> bool:
     if not (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS)
             or "irs" in low and _IRS_LOWER.search(low) or "month" in low and _MONTH_LOWER.search(low)):
         return False
-    # each branch of _FOREIGN_LOWER holds one of these: rule lines of dashes need no search
-    return not (("<" in low or "begin privacy" in low or "&lt;sec-header" in low) and _FOREIGN_LOWER.search(low)
+    return not ("<" in low and _FOREIGN_TAG_LOWER.search(low) or any(s in low for s in _FOREIGN_STRINGS_LOWER)
                 or _document_tag_opens_line(low))
 
 

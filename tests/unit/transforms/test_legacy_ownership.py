@@ -378,4 +378,7 @@ def test_sniff_gives_the_same_answer_with_letters_outside_ascii(letters):
     assert legacy_ownership.sniff(with_letters)
     assert not legacy_ownership.sniff(f"<html>\n{with_letters}")
     assert not legacy_ownership.sniff(f"<DOCUMENT>\n{with_letters}")
+    for wrapper in ("-----BEGIN PRIVACY-ENHANCED MESSAGE-----", "&lt;SEC-HEADER&gt;", "<SEC-DOCUMENT>x.txt"):
+        assert not legacy_ownership.sniff(f"{wrapper}\n{with_letters}")
+        assert not legacy_ownership.sniff(f"{wrapper}\n{body}")
     assert not legacy_ownership.sniff(with_letters.replace("STATEMENT", "S T A T E M E N T"))
