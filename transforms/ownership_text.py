@@ -29,7 +29,7 @@ from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import TextRow, column_cells, is_rule, line_style, segments, split_cells
-from transforms.values import check_mark, clean_text, find_accession, is_date_shaped
+from transforms.values import check_mark, clean_text, find_accession, is_date_shaped, lowers_in_place
 
 FORMAT = "ownership_text_rendering"
 
@@ -49,7 +49,7 @@ _TITLE_LOWER = re.compile(
 
 def sniff(text: str) -> bool:
     head = text[:_SNIFF_BYTES]
-    if head.isascii():
+    if lowers_in_place(head):
         low = head.lower()
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
                 and _TITLE_LOWER.search(low) is not None)
@@ -76,8 +76,10 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
 _FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
-# The same on lower-cased ASCII text: without re.I the search skips along several times quicker.
-_FURNITURE_LOW = re.compile(r"reminder:|persons\s{1,3}who\s{1,3}respond|sec\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.")
+# The same on lower-cased text, one pattern a branch: without re.I or an alternation the search
+# skips ahead to each one's first letter (3x quicker); no branch can match inside another's match.
+_FURNITURE_LOW = tuple(re.compile(p) for p in (
+    r"reminder:", r"persons\s{1,3}who\s{1,3}respond", r"sec\s{1,3}1474", r"\(\s{0,3}e\.\s{0,3}g\."))
 
 
 _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
@@ -347,7 +349,7 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     lines = lines[:stop]
     text = "\n".join(lines)
-    if text.isascii():  # lower() keeps every place: the lines holding a label word, in one search
+    if lowers_in_place(text):  # lower() keeps every place: the lines holding a label word, in one search
         low = text.lower()
         low_lines = low.split("\n")
         for i in sorted(_lines_holding(low, _line_starts(lines), _LABEL_WORDS)):
@@ -468,8 +470,8 @@ def _region(lines: list[str]) -> list[str]:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    # lower() keeps places only in ASCII (and re.I folds a few letters lower() does not)
-    found = _FURNITURE_LOW.finditer(low) if text.isascii() else _FURNITURE.finditer(text)
+    # lower() keeps places, and finds what re.I finds, only where lowers_in_place says so
+    found = [m for p in _FURNITURE_LOW for m in p.finditer(low)] if lowers_in_place(text) else _FURNITURE.finditer(text)
     furniture = sorted({bisect_right(starts, m.start()) - 1 for m in found})
     if not furniture:
         return lines
