@@ -29,7 +29,7 @@ from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import TextRow, column_cells, is_rule, line_style, segments, split_cells
-from transforms.values import check_mark, clean_text, find_accession, is_date_shaped
+from transforms.values import check_mark, clean_text, find_accession, is_date_shaped, strip_footnotes
 
 FORMAT = "ownership_text_rendering"
 
@@ -552,12 +552,16 @@ _TITLE_COLUMN = 12  # characters: text starting further right is not in the titl
 _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
+def _is_titled(line: str, margin: int) -> bool:
+    return len(line) - len(line.lstrip()) <= margin + 1
+
+
 def _is_core(line: str, margin: int) -> bool:
     """A line holding a row's values: a title at the left margin and two values, or (the title
     printed above and below, centred on its values) three values."""
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
         return False
-    titled = len(line) - len(line.lstrip()) <= margin + 1
+    titled = _is_titled(line, margin)
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
@@ -568,33 +572,84 @@ def _is_core(line: str, margin: int) -> bool:
     return count >= (2 if titled else 3)
 
 
-def _overlaps(line: str, other: str) -> int:
-    """Cells of `line` that `other` already fills: a '$' under a price that has its '$', a
-    number under a number."""
-    def kinds(text: str) -> set[str]:
-        return {k for k, hit in (("$", "$" in text), ("digit", _HAS_DIGIT.search(text))) if hit}
-    spans = [(s.start, s.end, kinds(s.text)) for s in segments(other)]
-    return sum(1 for s in segments(line) for a, b, k in spans if s.start < b and a < s.end and k & kinds(s.text))
+def _filled(line: str) -> list[tuple[int, int, frozenset[str]]]:
+    """The spans of a line's cells and what each fills: a '$' (a price, or its sign waiting for
+    the number), a number (footnote marks are no number: '(1)' goes under any value)."""
+    spans = []
+    for s in segments(line):
+        kinds = frozenset(k for k, hit in (("$", "$" in s.text),
+                                           ("digit", _HAS_DIGIT.search(strip_footnotes(s.text)))) if hit)
+        if kinds:
+            spans.append((s.start, s.end, kinds))
+    return spans
+
+
+def _collisions(spans: list[tuple[int, int, frozenset[str]]], filled: list[tuple[int, int, frozenset[str]]]) -> int:
+    """Cells of `spans` standing over a cell of `filled` of the same kind: a '$' under a
+    price that has its '$', a number under a number. One row fills each column once."""
+    return sum(1 for a, b, k in spans for c, d, j in filled if a < d and c < b and k & j)
 
 
 def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
+    """A block of lines cut into rows. Each row has a core: its lines holding values. A row's
+    values may land on adjacent lines (a PDF's cells sit on slightly different baselines), so
+    nearby core lines whose cells fill different columns are one core. Cells are centred on
+    their row: a line holding values goes to the nearest core, or to the other one when the
+    nearest already fills its cells (or, both as near, fills more of them). A line holding only a piece of a wrapped title between two rows
+    goes where it centres the upper row's title on that row's values."""
     if not block:
         return []
-    cores = [i for i, (_, line) in enumerate(block) if _is_core(line, margin)]
+    filled = [_filled(line) for _, line in block]
+    titled = [_is_titled(line, margin) for _, line in block]
+    cores: list[list[int]] = []  # lines of each row's core, in order
+    for i, (_, line) in enumerate(block):
+        if not _is_core(line, margin):
+            continue
+        if cores and cores[-1][-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in cores[-1]) \
+                and not (titled[i] and any(titled[c] for c in cores[-1])):
+            cores[-1].append(i)
+        else:
+            cores.append([i])
     if len(cores) <= 1:
         return [block]
-    groups: list[list[tuple[int, str]]] = [[] for _ in cores]
-    for i, item in enumerate(block):
-        # the nearest core (titles and wrapped cells are centred on their row's values); between
-        # two equally near, the one whose cells this line does not already fill
-        k = max((n for n, c in enumerate(cores) if c <= i), default=0)
-        if k + 1 < len(cores) and i != cores[k]:
-            before, after = i - cores[k], cores[k + 1] - i
-            if after < before or (after == before and _overlaps(item[1], block[cores[k]][1])
-                                  > _overlaps(item[1], block[cores[k + 1]][1])):
-                k += 1
-        groups[k].append(item)
-    return [g for g in groups if g]
+    groups: list[list[int]] = [[] for _ in cores]
+    title_only: list[list[int]] = [[] for _ in cores]  # per gap below a core, lines of a title alone
+    k = 0
+    for i, (_, line) in enumerate(block):
+        while k + 1 < len(cores) and cores[k + 1][0] <= i:
+            k += 1
+        if i <= cores[k][-1] or k + 1 == len(cores):
+            groups[k].append(i)
+            continue
+        if titled[i] and len(segments(line)) == 1:
+            title_only[k].append(i)
+            continue
+        before, after = i - cores[k][-1], cores[k + 1][0] - i
+        here = sum(_collisions(filled[i], filled[j]) for j in groups[k])
+        there = sum(_collisions(filled[i], filled[j]) for j in cores[k + 1])
+        if before != after:
+            later = (bool(here) and not there) if before < after else not (there and not here)
+        else:
+            later = here > there
+        groups[k + 1 if later else k].append(i)
+    for k, lines in enumerate(title_only):
+        if not lines:
+            continue
+        # Both measures of the row's middle: its core, and all its lines holding values (a
+        # wrapped underlying title among them); a title of an even number of lines is off each
+        # by half a line, so the fewer lines above the cut, when two cuts are as good.
+        held = [j for j in groups[k] if not (titled[j] and len(segments(block[j][1])) == 1)]
+        middles = (min(held) + max(held), cores[k][0] + cores[k][-1])
+        title = [j for j in groups[k] if titled[j]]
+
+        def off_centre(upper: list[int]) -> int:
+            if not upper:
+                return len(block) * 4
+            return sum(abs(min(upper) + max(upper) - middle) for middle in middles)
+        cut = min(range(len(lines) + 1), key=lambda s: (off_centre(title + lines[:s]), s))
+        groups[k].extend(lines[:cut])
+        groups[k + 1].extend(lines[cut:])
+    return [[block[i] for i in sorted(g)] for g in groups if g]
 
 
 def _table_rows(lines: list[str], first_line: int) -> list[TextRow]:
