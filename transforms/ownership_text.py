@@ -28,8 +28,8 @@ from itertools import accumulate
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import TextRow, column_cells, is_rule, line_style, segments, split_cells
-from transforms.values import check_mark, clean_text, find_accession, is_date_shaped, strip_footnotes
+from transforms.text_tables import Segment, TextRow, column_cells, is_rule, line_style, segments, split_cells
+from transforms.values import FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, strip_footnotes
 
 FORMAT = "ownership_text_rendering"
 
@@ -540,8 +540,8 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     rows: list[TextRow] = []
     for block in blocks:
         for group in _split_block(block, margin):
-            found = column_cells([segments(line, at) for at, line in group])
-            cells = tuple(text for _, _, text in found)
+            found = column_cells([_cell_segments(line, at, margin) for at, line in group])
+            cells = tuple(_MARKED_SIGN.sub(r"$ \2 \1", text).rstrip() if "$ (" in text else text for _, _, text in found)
             if found and found[0][0] > margin + _TITLE_COLUMN:
                 cells = ("",) + cells  # nothing in the title column: values left over from the row above
             rows.append(TextRow(cells, first_line + group[0][0], 0, "fixed"))
@@ -549,6 +549,9 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
 
 
 _TITLE_COLUMN = 12  # characters: text starting further right is not in the title column
+# A price whose footnote mark stands beside its '$', the number on the line below: '$ (12)' over
+# '0.25' reads '$ 0.25 (12)'.
+_MARKED_SIGN = re.compile(r"^\$ ((?:\(\d{1,3}\) ?){1,6})(\d[\d,]{0,30}(?:\.\d{1,12})?)$")
 _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
@@ -556,11 +559,11 @@ def _is_titled(line: str, margin: int) -> bool:
     return len(line) - len(line.lstrip()) <= margin + 1
 
 
-def _is_core(line: str, margin: int) -> bool:
-    """A line holding a row's values: a title at the left margin and two values, or (the title
-    printed above and below, centred on its values) three values."""
+def _value_count(line: str, margin: int, numbers: bool = False) -> tuple[int, bool]:
+    """How many of a row's values (with `numbers`, of its dates and numbers) a line holds, its
+    title aside, and whether it starts at the title column."""
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
-        return False
+        return 0, False
     titled = _is_titled(line, margin)
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
@@ -568,45 +571,112 @@ def _is_core(line: str, margin: int) -> bool:
         first = segments(line)[0].text.split() if line.strip() else []
         values = " ".join(words[len(first):])
     # '$' alone is a price column waiting for its number: not a value of its own
-    count = sum(of.is_value_word(w) and w != "$" for w in values.split())
+    return sum(of.is_value_word(w) and w != "$" and (not numbers or _HAS_DIGIT.search(strip_footnotes(w)) is not None)
+               for w in values.split()), titled
+
+
+def _is_core(line: str, margin: int) -> bool:
+    """A line holding a row's values: a title at the left margin and two values, or (the title
+    printed above and below, centred on its values) three values."""
+    count, titled = _value_count(line, margin)
     return count >= (2 if titled else 3)
 
 
-def _filled(line: str) -> list[tuple[int, int, frozenset[str]]]:
-    """The spans of a line's cells and what each fills: a '$' (a price, or its sign waiting for
-    the number), a number (footnote marks are no number: '(1)' goes under any value)."""
+Span = tuple[int, int, frozenset[str]]
+
+
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isupper()
+
+
+def _is_number_word(word: str) -> bool:
+    """'$', a number or a date ('24,' is a day in running text, not a cell's number)."""
+    return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None and of.is_value_word(word))
+
+
+def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
+    """The line's runs of text, a run of values right of the title column cut where a number or
+    date meets another word by a single space: PDF text closes up neighbouring cells ('81,217
+    08/15/2020 Common 81,217'). A '$' keeps the number after it, a number its footnote marks
+    and a lone letter (a code, A/D or D/I) its neighbours. A run holding one number is text
+    ('By LGI 401 (k) Plan', 'Trust dated December 24, 2015') and stays whole."""
+    found = []
+    for seg in segments(line, line_number):
+        words = seg.text.split(" ")
+        if seg.start <= margin + _TITLE_COLUMN or sum(map(_is_number_word, words)) < 2:
+            found.append(seg)
+            continue
+        start = seg.start
+        part = [words[0]]
+        for prev, word in zip(words, words[1:]):
+            if prev != "$" and word[:1] != "(" and (_is_number_word(prev) or _is_number_word(word)) \
+                    and not (_is_letter(prev) or _is_letter(word)):
+                text = " ".join(part)
+                found.append(Segment(line_number, start, start + len(text), text))
+                start += len(text) + 1
+                part = []
+            part.append(word)
+        text = " ".join(part)
+        found.append(Segment(line_number, start, start + len(text), text))
+    return found
+
+
+def _filled(line: str, margin: int) -> list[Span]:
+    """The spans of a line's cells and what each fills: a '$' (a price, or its sign alone,
+    waiting for the number), a number (footnote marks are no number: '(1)' goes under any
+    value); a text fills neither."""
     spans = []
-    for s in segments(line):
-        kinds = frozenset(k for k, hit in (("$", "$" in s.text),
-                                           ("digit", _HAS_DIGIT.search(strip_footnotes(s.text)))) if hit)
-        if kinds:
-            spans.append((s.start, s.end, kinds))
+    for s in _cell_segments(line, 0, margin):
+        bare = strip_footnotes(s.text)
+        kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"),
+                                           ("digit", _HAS_DIGIT.search(bare)), ("mark", not bare.strip())) if hit)
+        spans.append((s.start, s.end, kinds))
     return spans
 
 
-def _collisions(spans: list[tuple[int, int, frozenset[str]]], filled: list[tuple[int, int, frozenset[str]]]) -> int:
+def _collisions(spans: list[Span], filled: list[Span]) -> int:
     """Cells of `spans` standing over a cell of `filled` of the same kind: a '$' under a
     price that has its '$', a number under a number. One row fills each column once."""
     return sum(1 for a, b, k in spans for c, d, j in filled if a < d and c < b and k & j)
 
 
+def _completes(spans: list[Span], filled: list[Span]) -> bool:
+    """Whether a number of `spans` stands over or under a '$' of `filled` waiting for it."""
+    return any(a < d and c < b and "digit" in k and "lone $" in j for a, b, k in spans for c, d, j in filled)
+
+
+def _belongs(spans: list[Span], filled: list[Span]) -> int:
+    """How well `spans` fit under or over `filled`: footnote marks standing by a cell are its
+    marks (+1 each); words standing over a cell's text fill a cell already filled (-1 each)."""
+    score = 0
+    for a, b, k in spans:
+        for c, d, j in filled:
+            if a < d and c < b:
+                score += 1 if "mark" in k else -1 if not k and not j - {"mark"} else 0
+    return score
+
+
 def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
     """A block of lines cut into rows. Each row has a core: its lines holding values. A row's
-    values may land on adjacent lines (a PDF's cells sit on slightly different baselines), so
-    nearby core lines whose cells fill different columns are one core. Cells are centred on
+    values may land on nearby lines (a PDF's cells sit on slightly different baselines; a title
+    wrapped beside its first values), so nearby lines whose cells fill different columns are
+    one core, unless each holds a title and the values of a whole row. Cells are centred on
     their row: a line holding values goes to the nearest core, or to the other one when the
-    nearest already fills its cells (or, both as near, fills more of them). A line holding only a piece of a wrapped title between two rows
+    nearest already fills its cells. Between two as near, the one it fills fewer cells of, else
+    the one holding a '$' its number completes, else the one its footnote marks stand by and
+    its words do not fill twice. A line holding only a piece of a wrapped title between two rows
     goes where it centres the upper row's title on that row's values."""
     if not block:
         return []
-    filled = [_filled(line) for _, line in block]
+    filled = [_filled(line, margin) for _, line in block]
     titled = [_is_titled(line, margin) for _, line in block]
     cores: list[list[int]] = []  # lines of each row's core, in order
     for i, (_, line) in enumerate(block):
-        if not _is_core(line, margin):
+        if not _value_count(line, margin, numbers=True)[0]:
             continue
         if cores and cores[-1][-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in cores[-1]) \
-                and not (titled[i] and any(titled[c] for c in cores[-1])):
+                and not (titled[i] and _is_core(line, margin)
+                         and any(titled[c] and _is_core(block[c][1], margin) for c in cores[-1])):
             cores[-1].append(i)
         else:
             cores.append([i])
@@ -629,8 +699,14 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
         there = sum(_collisions(filled[i], filled[j]) for j in cores[k + 1])
         if before != after:
             later = (bool(here) and not there) if before < after else not (there and not here)
-        else:
+        elif here != there:
             later = here > there
+        elif (done := any(_completes(filled[i], filled[j]) for j in groups[k])) != any(
+                _completes(filled[i], filled[j]) for j in cores[k + 1]):
+            later = not done
+        else:
+            later = sum(_belongs(filled[i], filled[j]) for j in cores[k]) < sum(
+                _belongs(filled[i], filled[j]) for j in cores[k + 1])
         groups[k + 1 if later else k].append(i)
     for k, lines in enumerate(title_only):
         if not lines:
@@ -747,8 +823,8 @@ def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-# 'DENVER, CO 80237' or a foreign 'CH-1800, VEVEY, V8'
-_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z]{2}\.?\s{1,3}\d{5}(?:-\d{4})?$|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
+# 'DENVER, CO 80237', a foreign 'COPENHAGEN O, G7 2100' or 'CH-1800, VEVEY, V8'
+_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z0-9]{2}\.?\s{1,3}\d{4,5}(?:-\d{4})?$|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
 
 
 def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]], bool]:
@@ -809,7 +885,11 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
                         [c for c in columns if c[0] in ("officer", "other")] or columns,
                         key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
                 marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
-        if names:
+        if names and owners and _looks_like_address(names[0]) and not _CITY_LINE.search(
+                owners[-1][0].rsplit(CELL_BREAK, 1)[-1]):
+            # the rest of the address above, after a page break (its margin is a blank line)
+            owners[-1] = (CELL_BREAK.join([owners[-1][0]] + names), {**owners[-1][1], **marks})
+        elif names:
             owners.append((CELL_BREAK.join(names), marks))
         block.clear()
 

@@ -213,5 +213,17 @@ def column_cells(block: list[list[Segment]]) -> list[tuple[int, int, str]]:
             cells[-1][2].append(s)
         else:
             cells.append([s.start, s.end, [s]])
-    return [(start, end, " ".join(t.text for t in sorted(group, key=lambda t: (t.line, t.start))))
+    return [(start, end, join_lines([t.text for t in sorted(group, key=lambda t: (t.line, t.start))]))
             for start, end, group in cells]
+
+
+def join_lines(pieces: list[str]) -> str:
+    """The lines of a wrapped cell as one text: a word broken after its hyphen ('Non-' /
+    'Employee') is joined back without a space; a dash standing alone ('Buy) -') keeps it."""
+    text = ""
+    for piece in pieces:
+        if text[-2:-1].isalpha() and text.endswith("-"):
+            text += piece
+        else:
+            text = f"{text} {piece}" if text else piece
+    return text
