@@ -865,26 +865,32 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
             owners.append((CELL_BREAK.join(names), unknown))
         return owners, True
 
+    at = dict(columns)
+    shifted = _headings_shifted([segments(line) for line in lines[heading_at + 1:]], at)
+
     def flush() -> None:
         names: list[str] = []
         marks: dict[str, str] = {}
         for segs in block:
-            for s in segs:
-                if s.start < columns[0][1] - 2:
+            for n, s in enumerate(segs):
+                if s.start < columns[0][1] - 2 and (n == 0 or not shifted):
                     names.append(s.text)
                     continue
-                if check_mark(s.text):
+                if shifted:
+                    column = _shifted_column(s, at)
+                elif check_mark(s.text):
                     # The page marks only Director and 10% Owner with an X (the Officer and Other
                     # columns print text); PDF text squeezes the headings, so the nearer one.
                     marked = [c for c in columns if c[0] in ("director", "ten")] or columns
-                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))
+                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))[0]
                 else:
                     # A title stands where its column starts, or (a renderer that centres cells)
                     # nearest the middle of the Officer or Other heading.
                     column = next((c for c in columns if abs(c[1] - s.start) <= 1), None) or min(
                         [c for c in columns if c[0] in ("officer", "other")] or columns,
                         key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
-                marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
+                    column = column[0]
+                marks[column] = clean_text((marks.get(column, "") + " " + s.text)) or ""
         if names and owners and _looks_like_address(names[0]) and not _CITY_LINE.search(
                 owners[-1][0].rsplit(CELL_BREAK, 1)[-1]):
             # the rest of the address above, after a page break (its margin is a blank line)
@@ -903,6 +909,36 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
         elif block:
             flush()
     return owners, True
+
+
+def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
+    """Whether the relationship headings stand one column right of their cells (a renderer that
+    sets the heading row beside the name heading's rowspan, as lynx does): an X left of the
+    Director heading, after a name, or a title starting under Director or 10% Owner."""
+    if len(at) < 4:
+        return False
+    for segs in rows:
+        for s in segs[1:]:
+            if not s.text.strip():
+                continue  # a no-break space left of an empty cell
+            if check_mark(s.text) and (s.start + s.end) / 2 < at["director"] - 2:
+                return True
+            if not check_mark(s.text) and at["director"] - 2 <= s.start < at["officer"] - 2:
+                return True
+    return False
+
+
+# With the headings one column right: each cell stands under the heading of the column after its own.
+_SHIFTED = {"director": "ten", "ten": "officer", "officer": "other", "other": "other"}
+
+
+def _shifted_column(s: Segment, at: dict[str, int]) -> str:
+    """The column of a cell when the headings stand one column right of their cells."""
+    if check_mark(s.text):
+        # the X of Director stands left of every heading, the X of 10% Owner under Director
+        return "director" if (s.start + s.end) / 2 < at["director"] - 2 else "ten"
+    under = max((name for name in at if at[name] <= s.start + 2), key=at.get, default="director")
+    return _SHIFTED[under] if under != "director" else "officer"
 
 
 def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
