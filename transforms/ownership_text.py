@@ -599,18 +599,27 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
     date meets another word by a single space: PDF text closes up neighbouring cells ('81,217
     08/15/2020 Common 81,217'). A '$' keeps the number after it, a number its footnote marks
     and a lone letter (a code, A/D or D/I) its neighbours. A run holding one number is text
-    ('By LGI 401 (k) Plan', 'Trust dated December 24, 2015') and stays whole."""
+    ('By LGI 401 (k) Plan', 'Trust dated December 24, 2015') and stays whole. Footnote marks
+    opening a run are the marks of the cell before it (a superscript set apart by a space). A
+    number, a lone letter and words ('29 I By Son') are three cells: shares owned, the form of
+    ownership and its nature."""
     found = []
     for seg in segments(line, line_number):
         words = seg.text.split(" ")
-        if seg.start <= margin + _TITLE_COLUMN or sum(map(_is_number_word, words)) < 2:
+        if seg.start <= margin + _TITLE_COLUMN:
             found.append(seg)
             continue
+        several = sum(map(_is_number_word, words)) >= 2
+        # 'N D text': a number, the ownership letter and the nature of ownership closed up
+        owned = {i + 1 for i in range(len(words) - 2) if _is_number_word(words[i]) and words[i] != "$"
+                 and _is_letter(words[i + 1]) and not of.is_value_word(words[i + 2])}
+        owned |= {i + 1 for i in owned}
         start = seg.start
         part = [words[0]]
-        for prev, word in zip(words, words[1:]):
-            if prev != "$" and word[:1] != "(" and (_is_number_word(prev) or _is_number_word(word)) \
-                    and not (_is_letter(prev) or _is_letter(word)):
+        for i, (prev, word) in enumerate(zip(words, words[1:]), 1):
+            if i in owned or FOOTNOTE_MARK.fullmatch(prev) and not FOOTNOTE_MARK.fullmatch(word) and all(
+                    FOOTNOTE_MARK.fullmatch(w) for w in part) or several and prev != "$" and word[:1] != "(" and (
+                    _is_number_word(prev) or _is_number_word(word)) and not (_is_letter(prev) or _is_letter(word)):
                 text = " ".join(part)
                 found.append(Segment(line_number, start, start + len(text), text))
                 start += len(text) + 1
