@@ -832,8 +832,10 @@ def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-# 'DENVER, CO 80237', a foreign 'COPENHAGEN O, G7 2100' or 'CH-1800, VEVEY, V8'
-_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z0-9]{2}\.?\s{1,3}\d{4,5}(?:-\d{4})?$|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
+# 'DENVER, CO 80237', 'DENVER, CO 80237-1234', or foreign: 'COPENHAGEN O, G7 2100', 'LONDON,, X0 W1K 3JP',
+# 'GRAND CAYMAN, E9 KY1-1104', 'CH-1800, VEVEY, V8' (a state or country code, then a post code holding a digit)
+_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z0-9]{2}\.?\s{1,3}(?=[A-Z]{0,3}\d)[A-Z0-9]{2,7}(?:[ -][A-Z0-9]{3,4})?$"
+                        r"|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
 
 
 def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]], bool]:
