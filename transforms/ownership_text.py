@@ -559,9 +559,9 @@ def _is_titled(line: str, margin: int) -> bool:
     return len(line) - len(line.lstrip()) <= margin + 1
 
 
-def _value_count(line: str, margin: int, numbers: bool = False) -> tuple[int, bool]:
-    """How many of a row's values (with `numbers`, of its dates and numbers) a line holds, its
-    title aside, and whether it starts at the title column."""
+def _value_count(line: str, margin: int) -> tuple[int, bool]:
+    """How many of a row's values a line holds, its title aside, and whether it starts at the
+    title column."""
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
         return 0, False
     titled = _is_titled(line, margin)
@@ -571,8 +571,28 @@ def _value_count(line: str, margin: int, numbers: bool = False) -> tuple[int, bo
         first = segments(line)[0].text.split() if line.strip() else []
         values = " ".join(words[len(first):])
     # '$' alone is a price column waiting for its number: not a value of its own
-    return sum(of.is_value_word(w) and w != "$" and (not numbers or _HAS_DIGIT.search(strip_footnotes(w)) is not None)
-               for w in values.split()), titled
+    return sum(of.is_value_word(w) and w != "$" for w in values.split()), titled
+
+
+def _is_value_cell(text: str) -> bool:
+    """A cell of values: a number or date, with '$', footnote marks or a lone letter ('69,290 D',
+    '$ 19', '08/07/2020(1)'); not text holding a number ('December 24, 2015')."""
+    words = text.split()
+    return any(_is_number_word(w) and w != "$" for w in words) and all(
+        _is_number_word(w) or _is_letter(w) or FOOTNOTE_MARK.fullmatch(w) for w in words)
+
+
+def _holds_numbers(line: str, margin: int) -> bool:
+    """Whether a line holds a number or date of a row (its title aside)."""
+    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+        return False
+    found = _cell_segments(line, 0, margin)
+    if found and _is_titled(line, margin):
+        values = of.split_title(" ".join(found[0].text.split()))[1]
+        if any(_is_number_word(w) and w != "$" for w in values.split()):
+            return True
+        found = found[1:]
+    return any(_is_value_cell(seg.text) for seg in found)
 
 
 def _is_core(line: str, margin: int) -> bool:
@@ -673,15 +693,15 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     their row: a line holding values goes to the nearest core, or to the other one when the
     nearest already fills its cells. Between two as near, the one it fills fewer cells of, else
     the one holding a '$' its number completes, else the one its footnote marks stand by and
-    its words do not fill twice. A line holding only a piece of a wrapped title between two rows
-    goes where it centres the upper row's title on that row's values."""
+    its words do not fill twice. A line holding only a piece of text (a wrapped title or nature
+    of ownership) between two rows goes where it centres its cell on the upper row."""
     if not block:
         return []
     filled = [_filled(line, margin) for _, line in block]
     titled = [_is_titled(line, margin) for _, line in block]
     cores: list[list[int]] = []  # lines of each row's core, in order
     for i, (_, line) in enumerate(block):
-        if not _value_count(line, margin, numbers=True)[0]:
+        if not _holds_numbers(line, margin):
             continue
         if cores and cores[-1][-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in cores[-1]) \
                 and not (titled[i] and _is_core(line, margin)
@@ -692,7 +712,7 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     if len(cores) <= 1:
         return [block]
     groups: list[list[int]] = [[] for _ in cores]
-    title_only: list[list[int]] = [[] for _ in cores]  # per gap below a core, lines of a title alone
+    lone: list[list[int]] = [[] for _ in cores]  # per gap below a core, lines of one piece of text
     k = 0
     for i, (_, line) in enumerate(block):
         while k + 1 < len(cores) and cores[k + 1][0] <= i:
@@ -700,8 +720,8 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
         if i <= cores[k][-1] or k + 1 == len(cores):
             groups[k].append(i)
             continue
-        if titled[i] and len(segments(line)) == 1:
-            title_only[k].append(i)
+        if _is_lone(filled[i], titled[i]):
+            lone[k].append(i)
             continue
         before, after = i - cores[k][-1], cores[k + 1][0] - i
         here = sum(_collisions(filled[i], filled[j]) for j in groups[k])
@@ -717,24 +737,44 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
             later = sum(_belongs(filled[i], filled[j]) for j in cores[k]) < sum(
                 _belongs(filled[i], filled[j]) for j in cores[k + 1])
         groups[k + 1 if later else k].append(i)
-    for k, lines in enumerate(title_only):
-        if not lines:
-            continue
-        # Both measures of the row's middle: its core, and all its lines holding values (a
-        # wrapped underlying title among them); a title of an even number of lines is off each
-        # by half a line, so the fewer lines above the cut, when two cuts are as good.
-        held = [j for j in groups[k] if not (titled[j] and len(segments(block[j][1])) == 1)]
-        middles = (min(held) + max(held), cores[k][0] + cores[k][-1])
-        title = [j for j in groups[k] if titled[j]]
-
-        def off_centre(upper: list[int]) -> int:
-            if not upper:
-                return len(block) * 4
-            return sum(abs(min(upper) + max(upper) - middle) for middle in middles)
-        cut = min(range(len(lines) + 1), key=lambda s: (off_centre(title + lines[:s]), s))
-        groups[k].extend(lines[:cut])
-        groups[k + 1].extend(lines[cut:])
+    for k, lines in enumerate(lone):
+        if lines:
+            held = [j for j in groups[k] if not _is_lone(filled[j], titled[j])] or cores[k]
+            _centre_cells(lines, groups[k], groups[k + 1], (min(held) + max(held), cores[k][0] + cores[k][-1]), filled)
     return [[block[i] for i in sorted(g)] for g in groups if g]
+
+
+def _is_lone(filled: list[Span], titled: bool) -> bool:
+    """A line holding nothing but a piece of a title."""
+    return len(filled) == 1 and titled
+
+
+def _centre_cells(lines: list[int], upper: list[int], lower: list[int], middles: tuple[int, int],
+                  filled: list[list[Span]]) -> None:
+    """Lines of one piece of text between two rows (a wrapped title or nature of ownership),
+    column by column, to the upper row (`upper`) or the lower one: cut where the upper row's
+    cell in that column is centred on the row's middle. `middles` are two measures of twice
+    the middle: the first and last of its lines holding more than a piece of its title, and of
+    its core; a cell of an even number of lines is off each by half a line, so the fewer lines
+    above the cut, when two cuts are as good."""
+    columns: list[list] = []  # [start, end, lines]
+    for i in sorted(lines, key=lambda i: filled[i][0][0]):
+        a, b, _ = filled[i][0]
+        if columns and a < columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], b)
+            columns[-1][2].append(i)
+        else:
+            columns.append([a, b, [i]])
+    for a, b, pieces in columns:
+        pieces.sort()
+        above = [j for j in upper if any(c < b and a < d for c, d, _ in filled[j])]
+
+        def off_centre(cut: int) -> int:
+            cell = above + pieces[:cut]
+            return sum(abs(min(cell) + max(cell) - middle) for middle in middles) if cell else 0
+        cut = min(range(len(pieces) + 1), key=lambda n: (off_centre(n), n))
+        upper.extend(pieces[:cut])
+        lower.extend(pieces[cut:])
 
 
 def _table_rows(lines: list[str], first_line: int) -> list[TextRow]:
