@@ -701,7 +701,7 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     titled = [_is_titled(line, margin) for _, line in block]
     cores: list[list[int]] = []  # lines of each row's core, in order
     for i, (_, line) in enumerate(block):
-        if not _holds_numbers(line, margin):
+        if not _holds_numbers(line, margin) or (not _is_core(line, margin) and _inside_text(filled, i)):
             continue
         if cores and cores[-1][-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in cores[-1]) \
                 and not (titled[i] and _is_core(line, margin)
@@ -742,6 +742,21 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
             held = [j for j in groups[k] if not _is_lone(filled[j], titled[j])] or cores[k]
             _centre_cells(lines, groups[k], groups[k + 1], (min(held) + max(held), cores[k][0] + cores[k][-1]), filled)
     return [[block[i] for i in sorted(g)] for g in groups if g]
+
+
+def _inside_text(filled: list[list[Span]], i: int) -> bool:
+    """Whether every number of line `i` is a line of a wrapped text cell: the nearest piece
+    above it in its column is words, and so is the nearest below, if any ('par' / 'value' /
+    '$0.01' / 'Class A')."""
+    def text_at(lines, a: int, b: int, end: bool) -> bool:
+        for j in lines:
+            over = [k for c, d, k in filled[j] if c < b and a < d]
+            if over:
+                return not any(over)  # words fill no kind; numbers, '$' and marks do
+        return end
+    numbers = [(a, b) for a, b, k in filled[i] if k & {"digit", "$"}]
+    return bool(numbers) and all(text_at(range(i - 1, -1, -1), a, b, False)
+                                 and text_at(range(i + 1, len(filled)), a, b, True) for a, b in numbers)
 
 
 def _is_lone(filled: list[Span], titled: bool) -> bool:
