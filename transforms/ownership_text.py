@@ -523,8 +523,9 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     way to the next such line."""
     # Column headings above the first row, however the renderer wrapped them: everything up to
     # the last heading line above the first line holding a row's values.
-    first_core = next((i for i, line in enumerate(lines) if line.strip()
-                       and _is_core(line, len(line) - len(line.lstrip()))), len(lines))
+    first_core = next((i for i, line in enumerate(lines) if line.strip() and (
+        _is_core(line, len(line) - len(line.lstrip())) or _holds_numbers(line, len(line) - len(line.lstrip())))),
+        len(lines))
     skip = max((i + 1 for i, line in enumerate(lines[:first_core]) if line.strip() and (
         _NUMBERED_HEADING.match(line) or of.is_column_heading(TextRow((line.strip(),), i, 0, "fixed")))), default=0)
     blocks: list[list[tuple[int, str]]] = [[]]
