@@ -571,8 +571,9 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
         words = line.split()
         first = segments(line)[0].text.split() if line.strip() else []
         values = " ".join(words[len(first):])
-    # '$' alone is a price column waiting for its number: not a value of its own
-    return sum(of.is_value_word(w) and w != "$" for w in values.split()), titled
+    # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
+    # day in running text ('December 24, 2015')
+    return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in values.split()), titled
 
 
 def _is_value_cell(text: str) -> bool:
@@ -654,12 +655,12 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
 def _filled(line: str, margin: int) -> list[Span]:
     """The spans of a line's cells and what each fills: a '$' (a price, or its sign alone,
     waiting for the number), a number (footnote marks are no number: '(1)' goes under any
-    value); a text fills neither."""
+    value; nor is a day in running text: 'December 24,'); a text fills neither."""
     spans = []
     for s in _cell_segments(line, 0, margin):
         bare = strip_footnotes(s.text)
         kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"),
-                                           ("digit", _HAS_DIGIT.search(bare)), ("mark", not bare.strip())) if hit)
+                                           ("digit", any(_is_number_word(w) and w != "$" for w in s.text.split())), ("mark", not bare.strip())) if hit)
         spans.append((s.start, s.end, kinds))
     return spans
 
