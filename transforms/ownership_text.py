@@ -624,12 +624,23 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
     ('By LGI 401 (k) Plan', 'Trust dated December 24, 2015') and stays whole. Footnote marks
     opening a run are the marks of the cell before it (a superscript set apart by a space). A
     number, a lone letter and words ('29 I By Son') are three cells: shares owned, the form of
-    ownership and its nature."""
-    found = []
+    ownership and its nature. Marks set apart by two spaces are the marks of the cell before
+    them; a title closed up with its price ('Stock Option $ 195.255') is two cells."""
+    found: list[Segment] = []
     for seg in segments(line, line_number):
         words = seg.text.split(" ")
+        if found and seg.start - found[-1].end <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in words):
+            # a superscript mark set one space further off ('66,466 ^(1)'): the cell's own
+            found[-1] = Segment(line_number, found[-1].start, seg.end, line[found[-1].start:seg.end])
+            continue
         if seg.start <= margin + _TITLE_COLUMN:
-            found.append(seg)
+            if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) and not _is_number_word(words[-3]):
+                # a title closed up with the price beside it ('Stock Option $ 195.255')
+                cut = seg.end - len(words[-1]) - 2
+                found.append(Segment(line_number, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
+                found.append(Segment(line_number, cut, seg.end, seg.text[cut - seg.start:]))
+            else:
+                found.append(seg)
             continue
         several = sum(map(_is_number_word, words)) >= 2
         # 'N D text': a number, the ownership letter and the nature of ownership closed up
