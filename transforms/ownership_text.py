@@ -631,10 +631,10 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
         words = seg.text.split(" ")
         if found and seg.start - found[-1].end <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in words):
             # a superscript mark set one space further off ('66,466 ^(1)'): the cell's own
-            found[-1] = Segment(line_number, found[-1].start, seg.end, line[found[-1].start:seg.end])
+            found[-1] = Segment(line_number, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
             continue
         if seg.start <= margin + _TITLE_COLUMN:
-            if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) and not _is_number_word(words[-3]):
+            if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) and any(c.isalpha() for c in words[-3]):
                 # a title closed up with the price beside it ('Stock Option $ 195.255')
                 cut = seg.end - len(words[-1]) - 2
                 found.append(Segment(line_number, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
