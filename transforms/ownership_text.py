@@ -550,6 +550,7 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
 
 
 _TITLE_COLUMN = 12  # characters: text starting further right is not in the title column
+_REACH = 8  # lines: how far a line is compared with the lines of a row above or below it
 # A price whose footnote mark stands beside its '$', the number on the line below: '$ (12)' over
 # '0.25' reads '$ 0.25 (12)'.
 _MARKED_SIGN = re.compile(r"^\$ ((?:\(\d{1,3}\) ?){1,6})(\d[\d,]{0,30}(?:\.\d{1,12})?)$")
@@ -713,12 +714,18 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     filled = [_filled(line, margin) for _, line in block]
     titled = [_is_titled(line, margin) for _, line in block]
     cores: list[list[int]] = []  # lines of each row's core, in order
+    whole: dict[int, bool] = {}  # core lines holding a title and a whole row's values
     for i, (_, line) in enumerate(block):
-        if not _holds_numbers(line, margin) or (not _is_core(line, margin) and _inside_text(filled, i)):
+        if not _holds_numbers(line, margin):
             continue
-        if cores and cores[-1][-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in cores[-1]) \
-                and not (titled[i] and _is_core(line, margin)
-                         and any(titled[c] and _is_core(block[c][1], margin) for c in cores[-1])):
+        strict = _is_core(line, margin)
+        if not strict and _inside_text(filled, i):
+            continue
+        whole[i] = strict and titled[i]
+        # the last few lines of a core are enough to compare with: it keeps reading linear
+        near = cores[-1][-_REACH:] if cores else []
+        if near and near[-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in near) \
+                and not (whole[i] and any(whole[c] for c in near)):
             cores[-1].append(i)
         else:
             cores.append([i])
@@ -737,18 +744,18 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
             lone[k].append(i)
             continue
         before, after = i - cores[k][-1], cores[k + 1][0] - i
-        here = sum(_collisions(filled[i], filled[j]) for j in groups[k])
-        there = sum(_collisions(filled[i], filled[j]) for j in cores[k + 1])
+        here = sum(_collisions(filled[i], filled[j]) for j in groups[k][-_REACH:])
+        there = sum(_collisions(filled[i], filled[j]) for j in cores[k + 1][:_REACH])
         if before != after:
             later = (bool(here) and not there) if before < after else not (there and not here)
         elif here != there:
             later = here > there
-        elif (done := any(_completes(filled[i], filled[j]) for j in groups[k])) != any(
-                _completes(filled[i], filled[j]) for j in cores[k + 1]):
+        elif (done := any(_completes(filled[i], filled[j]) for j in groups[k][-_REACH:])) != any(
+                _completes(filled[i], filled[j]) for j in cores[k + 1][:_REACH]):
             later = not done
         else:
-            later = sum(_belongs(filled[i], filled[j]) for j in cores[k]) < sum(
-                _belongs(filled[i], filled[j]) for j in cores[k + 1])
+            later = sum(_belongs(filled[i], filled[j]) for j in cores[k][-_REACH:]) < sum(
+                _belongs(filled[i], filled[j]) for j in cores[k + 1][:_REACH])
         groups[k + 1 if later else k].append(i)
     for k, lines in enumerate(lone):
         if lines:
@@ -768,8 +775,9 @@ def _inside_text(filled: list[list[Span]], i: int) -> bool:
                 return not any(over)  # words fill no kind; numbers, '$' and marks do
         return end
     numbers = [(a, b) for a, b, k in filled[i] if k & {"digit", "$"}]
-    return bool(numbers) and all(text_at(range(i - 1, -1, -1), a, b, False)
-                                 and text_at(range(i + 1, len(filled)), a, b, True) for a, b in numbers)
+    return bool(numbers) and all(text_at(range(i - 1, max(i - 1 - _REACH, -1), -1), a, b, False)
+                                 and text_at(range(i + 1, min(i + 1 + _REACH, len(filled))), a, b, True)
+                                 for a, b in numbers)
 
 
 def _is_lone(filled: list[Span], titled: bool) -> bool:
@@ -796,10 +804,13 @@ def _centre_cells(lines: list[int], upper: list[int], lower: list[int], middles:
     for a, b, pieces in columns:
         pieces.sort()
         above = [j for j in upper if any(c < b and a < d for c, d, _ in filled[j])]
+        top = min(above, default=pieces[0])  # the pieces come after every line above
 
         def off_centre(cut: int) -> int:
-            cell = above + pieces[:cut]
-            return sum(abs(min(cell) + max(cell) - middle) for middle in middles) if cell else 0
+            if not above and not cut:
+                return 0
+            bottom = pieces[cut - 1] if cut else max(above)
+            return sum(abs(top + bottom - middle) for middle in middles)
         cut = min(range(len(pieces) + 1), key=lambda n: (off_centre(n), n))
         upper.extend(pieces[:cut])
         lower.extend(pieces[cut:])
