@@ -541,12 +541,30 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     rows: list[TextRow] = []
     for block in blocks:
         for group in _split_block(block, margin):
-            found = column_cells([_cell_segments(line, at, margin) for at, line in group])
-            cells = tuple(_MARKED_SIGN.sub(r"$ \2 \1", text).rstrip() if "$ (" in text else text for _, _, text in found)
+            pieces = [_cell_segments(line, at, margin) for at, line in group]
+            found = _marks_to_their_cells(column_cells(pieces), pieces)
+            cells = tuple(_MARKED_SIGN.sub(r"$ \2 \1", text).rstrip() if "$ (" in text else text
+                          for _, _, text in found)
             if found and found[0][0] > margin + _TITLE_COLUMN:
                 cells = ("",) + cells  # nothing in the title column: values left over from the row above
             rows.append(TextRow(cells, first_line + group[0][0], 0, "fixed"))
     return rows
+
+
+def _marks_to_their_cells(found: list[tuple[int, int, str]], pieces: list[list[Segment]]) -> list[tuple[int, int, str]]:
+    """A cell of footnote marks alone, on other lines than the cell on its left and starting at
+    most two characters after it (a superscript raised onto the line above), is that cell's
+    marks; on the same line it is a cell of its own (a date printed as its footnote)."""
+    def lines_in(start: int, end: int) -> set[int]:
+        return {s.line for line in pieces for s in line if start <= s.start and s.end <= end}
+    out: list[tuple[int, int, str]] = []
+    for start, end, text in found:
+        if out and start - out[-1][1] <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in text.split()) \
+                and not lines_in(start, end) & lines_in(out[-1][0], out[-1][1]):
+            out[-1] = (out[-1][0], end, f"{out[-1][2]} {text}")
+        else:
+            out.append((start, end, text))
+    return out
 
 
 _TITLE_COLUMN = 12  # characters: text starting further right is not in the title column

@@ -263,3 +263,26 @@ def test_relationship_headings_over_their_cells_are_read_in_place():
         at((0, "7000 CARDINAL PLACE"), (36, "X")),
         at((0, "DUBLIN, OH 43017")),
     ]) == [("Evans David C", "DUBLIN", "43017", True, False, None)]
+
+
+def test_a_footnote_mark_raised_beside_its_date_is_the_dates_and_on_its_line_a_cell():
+    # PDF text at another resolution raises '(4)' onto the line above, just right of its date;
+    # on the date's own line a mark alone is a cell: the expiration date printed as a footnote
+    table_ii = [
+        at((2, "Employee")),
+        at((2, "Stock"), (77, "(4)"), (95, "Common")),
+        at((2, "Option"), (15, "$ 33.79"), (67, "01/22/2014"), (80, "01/22/2023"), (108, "3,000"), (130, "3,000"),
+           (142, "D")),
+        at((95, "Stock")),
+        at((2, "(right to buy)")),
+        "",
+        at((2, "Restricted"), (15, "$ 0"), (27, "03/04/2020"), (45, "A"), (55, "5,307"), (67, "03/04/2023"),
+           (80, "(2)"), (95, "Common Stock"), (108, "5,307"), (120, "$ 0"), (130, "5,307"), (142, "D")),
+        at((2, "Stock Units")),
+    ]
+    rows = read(page([], table_ii))
+    option = rows["deriv_holdings"][0]
+    assert (option["exercise_date"], option["expiration_date"], option["underlying_shares"]) == (
+        date(2014, 1, 22), date(2023, 1, 22), D("3000"))
+    units = rows["deriv_transactions"][0]
+    assert (units["exercise_date"], units["expiration_date"], units["shares"]) == (date(2023, 3, 4), None, D("5307"))
