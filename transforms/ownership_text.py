@@ -662,8 +662,9 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
                 found.append(seg)
             continue
         several = sum(map(_is_number_word, words)) >= 2
-        # 'N D text': a number, the ownership letter and the nature of ownership closed up
-        owned = {i + 1 for i in range(len(words) - 2) if _is_number_word(words[i]) and words[i] != "$"
+        # 'N D text': a number (or its marks), the ownership letter and the nature of ownership closed up
+        owned = {i + 1 for i in range(len(words) - 2) if (_is_number_word(words[i]) and words[i] != "$"
+                                                          or FOOTNOTE_MARK.fullmatch(words[i]))
                  and _is_letter(words[i + 1]) and not of.is_value_word(words[i + 2])}
         owned |= {i + 1 for i in owned}
         start = seg.start
@@ -799,8 +800,8 @@ def _inside_text(filled: list[list[Span]], i: int) -> bool:
 
 
 def _is_lone(filled: list[Span], titled: bool) -> bool:
-    """A line holding nothing but a piece of a title."""
-    return len(filled) == 1 and titled
+    """A line holding nothing but a piece of a title (footnote marks alone start no title)."""
+    return len(filled) == 1 and titled and "mark" not in filled[0][2]
 
 
 def _centre_cells(lines: list[int], upper: list[int], lower: list[int], middles: tuple[int, int],
