@@ -158,11 +158,14 @@ def test_columns_closed_up_by_a_renderer_that_collapses_spaces():
     # lynx: one space between cells after the first few, superscripts as '^(n)' set apart
     table_i = [
         at((3, "Common Stock 09/14/2021"), (29, "S"), (33, "124,065 D $ 131.8606 ^(1) 28,490,435 I See Footnote ^(2)")),
+        at((3, "Common Stock 09/15/2021"), (29, "S"), (33, "300 D $ 132.5 28,490,135 ^(3) I See Footnote")),
+        at((3, "^(4)")),
         at((3, "Common Stock"), (29, "29 I By Son")),
     ]
     rows = read(page(table_i, []))
     assert [(r["shares"], r["price_per_share"], r["shares_owned_after"], r["direct_indirect"])
-            for r in rows["nonderiv_transactions"]] == [(D("124065"), D("131.8606"), D("28490435"), "I")]
+            for r in rows["nonderiv_transactions"]] == [(D("124065"), D("131.8606"), D("28490435"), "I"),
+                                                        (D("300"), D("132.5"), D("28490135"), "I")]
     assert [(r["shares_owned_after"], r["direct_indirect"], r["nature_of_ownership"])
             for r in rows["nonderiv_holdings"]] == [(D("29"), "I", "By Son")]
 
