@@ -518,9 +518,8 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     """Rows of fixed-width text, each cut into cells by where its text stands (a cell printed
     over several lines is one cell). Blank lines part rows; where they do not (one row per
-    line, or rows printed over several lines with their title centred on the values), a row
-    is a line starting with a title and holding values, with the lines around it up to half
-    way to the next such line."""
+    line, or rows printed over several lines with their cells centred on the row), the lines
+    holding a row's values are its core and every other line joins a core (`_split_block`)."""
     # Column headings above the first row, however the renderer wrapped them: everything up to
     # the last heading line above the first line holding a row's values.
     first_core = next((i for i, line in enumerate(lines) if line.strip() and (
@@ -632,7 +631,8 @@ def _is_letter(word: str) -> bool:
 
 def _is_number_word(word: str) -> bool:
     """'$', a number or a date ('24,' is a day in running text, not a cell's number)."""
-    return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None and of.is_value_word(word))
+    return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None
+                           and of.is_value_word(word))
 
 
 def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
@@ -653,7 +653,8 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
             found[-1] = Segment(line_number, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
             continue
         if seg.start <= margin + _TITLE_COLUMN:
-            if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) and any(c.isalpha() for c in words[-3]):
+            if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) \
+                    and any(c.isalpha() for c in words[-3]):
                 # a title closed up with the price beside it ('Stock Option $ 195.255')
                 cut = seg.end - len(words[-1]) - 2
                 found.append(Segment(line_number, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
@@ -689,9 +690,9 @@ def _filled(line: str, margin: int) -> list[Span]:
     value; nor is a day in running text: 'December 24,'); a text fills neither."""
     spans = []
     for s in _cell_segments(line, 0, margin):
-        bare = strip_footnotes(s.text)
-        kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"),
-                                           ("digit", any(_is_number_word(w) and w != "$" for w in s.text.split())), ("mark", not bare.strip())) if hit)
+        number = any(_is_number_word(w) and w != "$" for w in s.text.split())
+        kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"), ("digit", number),
+                                           ("mark", not strip_footnotes(s.text).strip())) if hit)
         spans.append((s.start, s.end, kinds))
     return spans
 

@@ -35,8 +35,8 @@ TABLE_I_HEADINGS = [
 TABLE_II_HEADINGS = [
     "",
     at((30, "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned")),
-    at((1, "1. Title of"), (15, "2."), (27, "3. Transaction"), (45, "4."), (55, "5. Number"), (67, "6. Date Exercisable"),
-       (95, "7. Title and Amount"), (120, "8. Price"), (130, "9. Number"), (142, "10.")),
+    at((1, "1. Title of"), (15, "2."), (27, "3. Transaction"), (45, "4."), (55, "5. Number"),
+       (67, "6. Date Exercisable"), (95, "7. Title and Amount"), (120, "8. Price"), (130, "9. Number"), (142, "10.")),
     at((1, "Derivative"), (15, "Conversion"), (27, "Date"), (45, "Code"), (55, "(A) or (D)"), (67, "Date"),
        (80, "Expiration"), (95, "Title"), (108, "Amount"), (142, "Ownership")),
 ]
