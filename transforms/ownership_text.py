@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -602,6 +603,7 @@ def _is_value_cell(text: str) -> bool:
         _is_number_word(w) or _is_letter(w) or FOOTNOTE_MARK.fullmatch(w) for w in words)
 
 
+@lru_cache(maxsize=4096)
 def _holds_numbers(line: str, margin: int) -> bool:
     """Whether a line holds a number or date of a row (its title aside)."""
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
@@ -615,6 +617,7 @@ def _holds_numbers(line: str, margin: int) -> bool:
     return any(_is_value_cell(seg.text) for seg in found)
 
 
+@lru_cache(maxsize=4096)
 def _is_core(line: str, margin: int) -> bool:
     """A line holding a row's values: a title at the left margin and two values, or (the title
     printed above and below, centred on its values) three values."""
@@ -629,6 +632,7 @@ def _is_letter(word: str) -> bool:
     return len(word) == 1 and word.isupper()
 
 
+@lru_cache(maxsize=8192)
 def _is_number_word(word: str) -> bool:
     """'$', a number or a date ('24,' is a day in running text, not a cell's number)."""
     return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None
@@ -636,6 +640,12 @@ def _is_number_word(word: str) -> bool:
 
 
 def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
+    """`_cell_spans` of the line as segments of line `line_number`."""
+    return [Segment(line_number, start, end, text) for start, end, text in _cell_spans(line, margin)]
+
+
+@lru_cache(maxsize=4096)
+def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
     """The line's runs of text, a run of values right of the title column cut where a number or
     date meets another word by a single space: PDF text closes up neighbouring cells ('81,217
     08/15/2020 Common 81,217'). A '$' keeps the number after it, a number its footnote marks
@@ -646,19 +656,19 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
     ownership and its nature. Marks set apart by two spaces are the marks of the cell before
     them; a title closed up with its price ('Stock Option $ 195.255') is two cells."""
     found: list[Segment] = []
-    for seg in segments(line, line_number):
+    for seg in segments(line):
         words = seg.text.split(" ")
         if found and seg.start - found[-1].end <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in words):
             # a superscript mark set one space further off ('66,466 ^(1)'): the cell's own
-            found[-1] = Segment(line_number, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
+            found[-1] = Segment(0, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
             continue
         if seg.start <= margin + _TITLE_COLUMN:
             if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) \
                     and any(c.isalpha() for c in words[-3]):
                 # a title closed up with the price beside it ('Stock Option $ 195.255')
                 cut = seg.end - len(words[-1]) - 2
-                found.append(Segment(line_number, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
-                found.append(Segment(line_number, cut, seg.end, seg.text[cut - seg.start:]))
+                found.append(Segment(0, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
+                found.append(Segment(0, cut, seg.end, seg.text[cut - seg.start:]))
             else:
                 found.append(seg)
             continue
@@ -675,16 +685,17 @@ def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
                     FOOTNOTE_MARK.fullmatch(w) for w in part) or several and prev != "$" and word[:1] != "(" and (
                     _is_number_word(prev) or _is_number_word(word)) and not (_is_letter(prev) or _is_letter(word)):
                 text = " ".join(part)
-                found.append(Segment(line_number, start, start + len(text), text))
+                found.append(Segment(0, start, start + len(text), text))
                 start += len(text) + 1
                 part = []
             part.append(word)
         text = " ".join(part)
-        found.append(Segment(line_number, start, start + len(text), text))
-    return found
+        found.append(Segment(0, start, start + len(text), text))
+    return tuple((seg.start, seg.end, seg.text) for seg in found)
 
 
-def _filled(line: str, margin: int) -> list[Span]:
+@lru_cache(maxsize=4096)
+def _filled(line: str, margin: int) -> tuple[Span, ...]:
     """The spans of a line's cells and what each fills: a '$' (a price, or its sign alone,
     waiting for the number), a number (footnote marks are no number: '(1)' goes under any
     value; nor is a day in running text: 'December 24,'); a text fills neither."""
@@ -694,21 +705,21 @@ def _filled(line: str, margin: int) -> list[Span]:
         kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"), ("digit", number),
                                            ("mark", not strip_footnotes(s.text).strip())) if hit)
         spans.append((s.start, s.end, kinds))
-    return spans
+    return tuple(spans)
 
 
-def _collisions(spans: list[Span], filled: list[Span]) -> int:
+def _collisions(spans: Sequence[Span], filled: Sequence[Span]) -> int:
     """Cells of `spans` standing over a cell of `filled` of the same kind: a '$' under a
     price that has its '$', a number under a number. One row fills each column once."""
     return sum(1 for a, b, k in spans for c, d, j in filled if a < d and c < b and k & j)
 
 
-def _completes(spans: list[Span], filled: list[Span]) -> bool:
+def _completes(spans: Sequence[Span], filled: Sequence[Span]) -> bool:
     """Whether a number of `spans` stands over or under a '$' of `filled` waiting for it."""
     return any(a < d and c < b and "digit" in k and "lone $" in j for a, b, k in spans for c, d, j in filled)
 
 
-def _belongs(spans: list[Span], filled: list[Span]) -> int:
+def _belongs(spans: Sequence[Span], filled: Sequence[Span]) -> int:
     """How well `spans` fit under or over `filled`: footnote marks standing by a cell are its
     marks (+1 each); words standing over a cell's text fill a cell already filled (-1 each)."""
     score = 0
@@ -784,7 +795,7 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     return [[block[i] for i in sorted(g)] for g in groups if g]
 
 
-def _inside_text(filled: list[list[Span]], i: int) -> bool:
+def _inside_text(filled: Sequence[Sequence[Span]], i: int) -> bool:
     """Whether every number of line `i` is a line of a wrapped text cell: the nearest piece
     above it in its column is words, and so is the nearest below, if any ('par' / 'value' /
     '$0.01' / 'Class A')."""
@@ -800,13 +811,13 @@ def _inside_text(filled: list[list[Span]], i: int) -> bool:
                                  for a, b in numbers)
 
 
-def _is_lone(filled: list[Span], titled: bool) -> bool:
+def _is_lone(filled: Sequence[Span], titled: bool) -> bool:
     """A line holding nothing but a piece of a title (footnote marks alone start no title)."""
     return len(filled) == 1 and titled and "mark" not in filled[0][2]
 
 
 def _centre_cells(lines: list[int], upper: list[int], lower: list[int], middles: tuple[int, int],
-                  filled: list[list[Span]]) -> None:
+                  filled: Sequence[Sequence[Span]]) -> None:
     """Lines of one piece of text between two rows (a wrapped title or nature of ownership),
     column by column, to the upper row (`upper`) or the lower one: cut where the upper row's
     cell in that column is centred on the row's middle. `middles` are two measures of twice
