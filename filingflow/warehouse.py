@@ -1,11 +1,11 @@
-"""The DuckDB warehouse file: tables and views from the schema, the run's
-private copy and its swap, and the one-transaction idempotent load of a run's
-staged Parquet (which resolves companies and updates the search index)."""
+"""The DuckDB warehouse file: tables and views from the schema, and the
+one-transaction idempotent load of a run's staged Parquet (which resolves
+companies and updates the search index), written into the live file: the
+COMMIT is the run's commit point (docs/reliability.md, section 1)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
+import hashlib
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,27 +52,43 @@ def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) ->
         con.unregister("_incoming")
 
 
-def work_copy_path(live: Path) -> Path:
-    return live.with_name(live.name + ".next")
-
-
-def begin_run(live: Path) -> Path:
-    """A private copy of the warehouse for one run to write. Readers keep the
-    live file (DuckDB lets no reader share a file with a writer); `promote`
-    swaps the copy in atomically, so they see the old state or the new, never half."""
-    work = work_copy_path(live)
-    for leftover in (work, work.with_name(work.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # a crashed run's copy: never promoted, safe to drop
+def prepare(live: Path) -> None:
+    """Create the warehouse, or bring its tables, views and reference rows up to date, in a short
+    transaction of its own. A warehouse already up to date (its schema stamp matches) is only read,
+    so a run writes the live file only in its load transaction."""
     live.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (live.with_name(live.name + ".next"), live.with_name(live.name + ".next.wal")):
+        leftover.unlink(missing_ok=True)  # the private copy of a run of an older version: never swapped in
+    stamp = schema_stamp()
     if live.exists():
-        shutil.copyfile(live, work)
-        live_wal = live.with_name(live.name + ".wal")
-        if live_wal.exists():  # a writer killed mid-checkpoint: the WAL holds committed data
-            shutil.copyfile(live_wal, work.with_name(work.name + ".wal"))
-    with open_warehouse(work) as con:
-        ensure_schema(con)  # once per run: every later connection of the run opens this copy
-        con.execute("CHECKPOINT")
-    return work
+        with open_warehouse(live, read_only=True) as con:
+            if _stamp(con) == stamp:
+                return
+    with open_warehouse(live) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ensure_schema(con)
+            con.execute(f"COMMENT ON TABLE \"{_STAMPED}\" IS '{stamp}'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+_STAMPED = "runs"  # the table whose comment holds the schema stamp
+
+
+def schema_stamp() -> str:
+    """What ensure_schema makes (tables, views, reference rows), as a digest: equal stamps, nothing to do."""
+    text = repr(([t.ddl() for t in TABLE_LIST], sorted(VIEWS.items()), sorted(
+        (name, [sorted(r.items()) for r in rows]) for name, rows in reference_rows().items())))
+    return "filingflow schema " + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?",
+                      [_STAMPED]).fetchone()
+    return row[0] if row else None
 
 
 # Errors of one filing's data (a constraint, a value out of range or of the wrong type): the load
@@ -89,53 +105,60 @@ class LoadRefused(RuntimeError):
         self.filings = filings
 
 
-def discard_run_copy(work: Path) -> None:
-    """Remove a run's copy of the warehouse (never swapped in) and its WAL."""
-    for path in (work, work.with_name(work.name + ".wal")):
-        path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path, *, folder: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if folder else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-# Held by a swap while it runs; a stopping command takes it for good (close_commits), so a run whose
-# other threads go on for the moment its children take to stop cannot commit after the stop began.
-# Reentrant: the signal handler may run on the very thread that is swapping.
+# Held while a run or forget commits; a stopping command takes it for good (close_commits), so a run
+# whose other threads go on for the moment its children take to stop cannot commit after the stop began.
+# Reentrant: the signal handler may run on the very thread that is committing.
 _commit_gate = threading.RLock()
 _commits_closed = False
+_committed: set[str] = set()  # runs whose COMMIT returned in this process
 
 
 class CommitsClosed(RuntimeError):
     """The command is stopping: no run may commit any more."""
 
 
+class NotCheckpointed(RuntimeError):
+    """The run committed (its transaction is in the warehouse's write-ahead log, which DuckDB replays
+    whenever the file is opened), but folding the log into the file failed, a full disk say."""
+
+    def __init__(self, inserted: dict[str, int], cause: BaseException):
+        super().__init__(f"the run committed, but its checkpoint failed: {cause}")
+        self.inserted = inserted
+
+
 def close_commits() -> None:
-    """From now on promote refuses; returns once a swap already under way has ended (or, on the thread
-    doing it, at once), so the warehouse file then tells truly whether the run committed."""
+    """From now on no commit begins; returns once a commit already under way has ended (or, on the thread
+    doing it, at once), so `committed` then tells truly whether the run committed."""
     global _commits_closed
     _commit_gate.acquire()
     _commits_closed = True
 
 
-def promote(work: Path, live: Path) -> None:
-    """Swap the run's copy in, durably: its commit must be in the file itself (the load's checkpoint
-    folded the WAL in), on disk before the swap, and the swap on disk before the lake is published."""
-    wal = work.with_name(work.name + ".wal")
-    if wal.exists() and wal.stat().st_size:
-        raise RuntimeError(f"the run's commit is still in {wal.name}, not in the warehouse file: not swapped in")
+def committed(run_id: str | None = None) -> bool:
+    """Whether this process committed the run (any run when None)."""
+    return bool(_committed) if run_id is None else run_id in _committed
+
+
+def _commit(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """COMMIT the open transaction of `run_id`, unless commits are closed (then it is rolled back by the
+    caller). DuckDB writes and syncs the transaction to the WAL: from its return on, the run is durable
+    and every new connection sees it whole; before it, nothing of the run is visible to anyone."""
     with _commit_gate:
         if _commits_closed:
-            raise CommitsClosed("the command is stopping: the run's copy was not swapped in")
-        faults.point("swap")
-        _fsync(work)
-        os.replace(work, live)
-        live.with_name(live.name + ".wal").unlink(missing_ok=True)
-        _fsync(live.parent, folder=True)
+            raise CommitsClosed("the command is stopping: the run was not committed")
+        faults.point("wal")
+        con.execute("COMMIT")
+        _committed.add(run_id)
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection, inserted: dict[str, int]) -> None:
+    """Fold the committed WAL into the file. Its failure does not undo the commit: NotCheckpointed says so."""
+    faults.point("commit")  # killed here: committed, the transaction only in the WAL
+    try:
+        faults.point("checkpoint")
+        con.execute("CHECKPOINT")
+    except (OSError, duckdb.Error) as exc:
+        raise NotCheckpointed(inserted, exc) from exc
 
 
 @dataclass
@@ -159,8 +182,8 @@ class LoadPlan:
 
 
 def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> dict[str, int]:
-    """Load a run in one transaction and fold it into the warehouse file (CHECKPOINT); returns rows
-    inserted per table. When the failure comes from filings, raises LoadRefused naming them (nothing
+    """Load a run in one transaction of the live warehouse, commit it and fold it into the file
+    (CHECKPOINT); returns rows inserted per table. NotCheckpointed: committed, not folded in. When the failure comes from filings, raises LoadRefused naming them (nothing
     is committed); the caller quarantines them and loads the rest."""
     try:
         return _load(con, lake_root, plan)
@@ -250,10 +273,10 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             partitions.add(plan.run_id)
         stage_lake_partitions(con, lake_root, plan.run_id, partitions)
         faults.point("load")
-        faults.point("wal")
-        con.execute("COMMIT")
+        _commit(con, plan.run_id)
     except BaseException:
-        con.execute("ROLLBACK")
+        if not committed(plan.run_id):
+            con.execute("ROLLBACK")
         raise
     finally:
         for name in ("_kept", "_replaced"):
@@ -261,10 +284,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - the view may not have been registered
                 pass
-    # The commit is in the WAL: fold it into the file, which the swap takes (a failure here, a full disk
-    # say, must fail the run, not leave the commit in a WAL nobody swaps in).
-    faults.point("checkpoint")
-    con.execute("CHECKPOINT")
+    _checkpoint(con, inserted)
     return inserted
 
 
@@ -376,10 +396,10 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
             forgotten=filing_ids, files_seen=0, files_new=0, files_unchanged=0, files_loaded=0, files_quarantined=0,
             files_duplicate=0, filings_loaded=0, rows_loaded=0)]))
         stage_lake_partitions(con, lake_root, run_id, partitions)
-        faults.point("wal")
-        con.execute("COMMIT")
+        _commit(con, run_id)
     except BaseException:
-        con.execute("ROLLBACK")
+        if not committed(run_id):
+            con.execute("ROLLBACK")
         raise
     finally:
         for name in ("_replaced", "_files"):
@@ -387,5 +407,4 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - the view may not have been registered
                 pass
-    faults.point("checkpoint")
-    con.execute("CHECKPOINT")
+    _checkpoint(con, {})

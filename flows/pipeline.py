@@ -256,7 +256,7 @@ _COPY_COLUMNS = ["filing_id", "source_file", "source_format", "accession_number"
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
-def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list[str],
+def consolidate(settings: RunSettings, run_id: str, reread_files: list[str],
                 chunk_of: dict[str, int]) -> accounting.Decision:
     """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
     which stored filings they replace; the copies not kept leave staging, so the lake gets what loads."""
@@ -264,7 +264,7 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
         _COPY_COLUMNS).to_pylist()]
     stored, previous = [], []
     if read or reread_files:
-        with open_warehouse(db) as con:
+        with open_warehouse(settings.warehouse, read_only=True) as con:
             stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
             previous = ingest_ledger.previous_filing_ids(con, reread_files)
     decision = accounting.decide(read, stored, set(reread_files), previous)
@@ -289,14 +289,14 @@ VALIDATION_BATCH_FILINGS = 50_000
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str], replaced: list[str]):
+def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
     from expectations.runner import RunChecker, skipped
 
     if not kept:
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    with open_warehouse(db) as con:
+    with open_warehouse(settings.warehouse, read_only=True) as con:
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
         for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
             ids = pa.array(batch, pa.string())
@@ -330,14 +330,11 @@ def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
-def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) -> dict[str, int]:
-    """Load the run into its copy of the warehouse, make the copy durable and swap it in. Filings the
-    load refuses are named by LoadRefused; nothing is committed then."""
-    with open_warehouse(db) as con:
-        inserted = warehouse.load_run(con, settings.lake, plan)
-    warehouse.promote(db, settings.warehouse)
-    faults.point("promote")
-    return inserted
+def load_warehouse(settings: RunSettings, plan: warehouse.LoadPlan) -> dict[str, int]:
+    """Load the run into the live warehouse in one transaction, holding it for writing only meanwhile.
+    Filings the load refuses are named by LoadRefused; nothing is committed then."""
+    with open_warehouse(settings.warehouse) as con:
+        return warehouse.load_run(con, settings.lake, plan)
 
 
 @task(name="publish-lake", cache_policy=NO_CACHE)
@@ -354,7 +351,7 @@ def write_report(settings: RunSettings, run_id: str) -> str:
 
 
 def _report(settings: RunSettings, run_id: str) -> str | None:
-    """The run's HTML report, from the promoted warehouse. A report that cannot be
+    """The run's HTML report, from the committed warehouse. A report that cannot be
     written must not fail a run whose data loaded: warn and carry on."""
     if settings.reports_dir is None:
         return None
@@ -385,16 +382,14 @@ def nightly(settings: RunSettings) -> RunSummary:
 
 
 def _run(settings: RunSettings, run_id: str, shown: str) -> RunSummary:
-    db = warehouse.work_copy_path(settings.warehouse)
-    copied = False
     try:
-        warehouse.begin_run(settings.warehouse)
-        copied = True
-        plan, parts = _prepare(settings, db, run_id)
-        inserted = _load(settings, db, plan, parts)
+        warehouse.prepare(settings.warehouse)
+        plan, parts = _prepare(settings, run_id)
+        inserted = _load(settings, plan, parts)
     except BaseException:
-        if not copied or db.exists():  # not swapped in: the run leaves nothing behind (a full disk, a bug...)
-            warehouse.discard_run_copy(db)
+        # Not committed: the run leaves nothing behind (a full disk, a bug...). Committed, but its
+        # checkpoint failed: the warehouse holds the run and the next run publishes its lake files.
+        if not warehouse.committed(run_id):
             lake.discard(settings.lake, run_id)
         raise
     publish_lake(settings, run_id)
@@ -416,10 +411,10 @@ class _Parts:
     byte_copies: list[tuple[str, str]]  # (file, file whose bytes it repeats)
 
 
-def _prepare(settings: RunSettings, db: Path, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
+def _prepare(settings: RunSettings, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    with open_warehouse(db) as con:
+    with open_warehouse(settings.warehouse, read_only=True) as con:
         lake.recover(settings.lake, ingest_ledger.committed_runs(con), str(settings.warehouse))
         ledger = ingest_ledger.ledger(con)
         loaded_hashes = ingest_ledger.loaded_hashes(con)
@@ -452,14 +447,14 @@ def _prepare(settings: RunSettings, db: Path, run_id: str) -> tuple[warehouse.Lo
             "loaded_hashes": quote(loaded_hashes), "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
         outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
-    decision = consolidate(settings, db, run_id, quote(reread), quote(chunk_of))
+    decision = consolidate(settings, run_id, quote(reread), quote(chunk_of))
     accounting.settle(outcomes, decision)
     for warning in decision.warnings:
         logger.warning("run %s: %s", run_id, warning)
     byte_copies = [(o.path, o.detail.removeprefix("same bytes as ")) for o in outcomes
                    if o.status == "duplicate" and o.source_format is None and o.detail]
     parts = _Parts(files, candidates, len(fresh), outcomes, decision, chunk_of, None, started, byte_copies)
-    parts.validation = validate_rows(settings, db, run_id, quote(decision.kept), quote(decision.replaced))
+    parts.validation = validate_rows(settings, run_id, quote(decision.kept), quote(decision.replaced))
     return _plan(settings, run_id, parts), parts
 
 
@@ -484,12 +479,12 @@ def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPl
         byte_copies=parts.byte_copies)
 
 
-def _load(settings: RunSettings, db: Path, plan: warehouse.LoadPlan, parts: _Parts) -> dict[str, int]:
+def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dict[str, int]:
     """Load; a filing the load refuses (an empty name, a value out of range, a constraint) is quarantined
     at stage `load` with the reason, and the rest loads."""
     while True:
         try:
-            return load_warehouse(settings, db, quote(plan))
+            return load_warehouse(settings, quote(plan))
         except warehouse.LoadRefused as refused:
             get_run_logger().warning("run %s: %d filings refused by the load, quarantined: %s", plan.run_id,
                                      len(refused.filings), "; ".join(f"{f}: {why}" for f, why in refused.filings.items()))

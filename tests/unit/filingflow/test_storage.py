@@ -1,9 +1,8 @@
 """Warehouse storage without a flow: connections (read-only, fts, a run's memory limit), the
-ingest ledger's queries, a run's private copy and its swap, company resolution in SQL."""
+ingest ledger's queries, the warehouse's schema brought up to date, company resolution in SQL."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -106,23 +105,29 @@ def test_ledger_queries(con):
     assert ingest_ledger.stored_copies(con, []) == []
 
 
-def test_a_run_writes_a_private_copy_that_promote_swaps_in(tmp_path):
+def test_prepare_creates_the_warehouse_and_writes_it_again_only_for_a_new_schema(tmp_path):
     live = tmp_path / "wh.duckdb"
-    work = warehouse.begin_run(live)  # no live warehouse yet: the copy starts empty, with the schema
-    assert work == warehouse.work_copy_path(live) and not live.exists()
-    with open_warehouse(work) as con:
-        insert(con, "runs", dict(run_id="r1", started_at=NOW, status="completed"))
-    warehouse.promote(work, live)
-    assert live.exists() and not work.exists()
-    work = warehouse.begin_run(live)
-    with open_warehouse(work) as con:
-        insert(con, "runs", dict(run_id="r2", started_at=NOW, status="completed"))
-    with connect(live, read_only=True) as reader:  # readers keep the live file until the swap
-        assert reader.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
-    Path(str(work) + ".wal").write_bytes(b"")
-    work = warehouse.begin_run(live)  # a crashed run's copy is dropped, never promoted
-    with open_warehouse(work) as con:
-        assert con.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
+    old_copy = tmp_path / "wh.duckdb.next"  # left by a crashed run of an older version: never swapped in
+    old_copy.write_bytes(b"a private copy")
+    warehouse.prepare(live)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
+    with connect(live, read_only=True) as reader:
+        tables = {r[0] for r in reader.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert tables >= set(TABLES) and set(VIEWS) <= {r[0] for r in reader.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        assert reader.execute("SELECT count(*) FROM transaction_codes").fetchone()[0] > 10
+    before = (live.read_bytes(), live.stat().st_mtime_ns)
+    warehouse.prepare(live)  # up to date: only read
+    assert (live.read_bytes(), live.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
+    with open_warehouse(live) as con:  # a warehouse of an older version: no stamp, a table short
+        con.execute("COMMENT ON TABLE runs IS NULL")
+        con.execute("DROP VIEW IF EXISTS insider_trades")
+        con.execute('DELETE FROM transaction_codes')
+    warehouse.prepare(live)
+    with connect(live, read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM transaction_codes").fetchone()[0] > 10
+        assert reader.execute("SELECT count(*) FROM insider_trades").fetchone() == (0,)
 
 
 def test_resolve_companies_merges_a_name_only_company_into_its_cik(con):
