@@ -87,11 +87,16 @@ def test_ledger_queries(con):
                                 source_format="ownership_xml", parser_version="t", run_id="r1", loaded_at=NOW),
            dict(filing_id="ff-2", content_id="c2", form_type="8-K", is_amendment=False, source_file="a.txt",
                 source_sha256="aa", source_format="ascii_8k", parser_version="t", run_id="r1", loaded_at=NOW))
-    assert ingest_ledger.ledger(con) == {
-        "a.txt": ingest_ledger.LedgerEntry("aa", 10, 5, "loaded"),
-        "b.txt": ingest_ledger.LedgerEntry("bb", 3, None, "quarantined"),
-        "c.txt": ingest_ledger.LedgerEntry("aa", 10, None, "duplicate")}
-    assert ingest_ledger.loaded_hashes(con) == {"aa": "a.txt"}
+    # Of the files found, those not held with the same size and mtime come back, with their last hash.
+    found = (["a.txt", "b.txt", "c.txt", "new.txt"], [10, 3, 10, 1], [5, None, 7, 1])
+    assert ingest_ledger.changed_files(con, *found) == {"b.txt": "bb", "c.txt": "aa", "new.txt": None}
+    assert ingest_ledger.changed_files(con, ["a.txt", "b.txt"], [11, 3], [5, 9]) == {"a.txt": "aa", "b.txt": "bb"}
+    assert ingest_ledger.changed_files(con, ["b.txt"], [3], [9], retry_quarantined=True) == {"b.txt": None}
+    assert ingest_ledger.changed_files(con, [], [], []) == {}
+    # Files read whose bytes a loaded file of another path holds: only a loaded one counts.
+    assert ingest_ledger.loaded_copies(con, {"a.txt": "aa", "d.txt": "aa", "e.txt": "bb", "f.txt": "zz"}) == {
+        "d.txt": "a.txt"}
+    assert ingest_ledger.loaded_copies(con, {}) == {}
     assert sorted(ingest_ledger.previous_filing_ids(con, ["a.txt", "b.txt", "z.txt"])) == ["f1", "f2"]
     assert ingest_ledger.previous_filing_ids(con, []) == []
     assert ingest_ledger.committed_runs(con) == {"r1"}
