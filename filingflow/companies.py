@@ -178,7 +178,7 @@ ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 
-def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[str]:
+def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_ids: list[str] | None = None) -> set[str]:
     """Give every unresolved company mention a company_id, apply merges,
     set filings.company_id and rebuild the companies and company_names rows
     of the companies that changed: those mentions were resolved to, merged,
@@ -187,15 +187,24 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[s
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
     people get no company_id. CIK mentions resolve first. Returns the companies that absorbed
-    others (merge targets): mentions of earlier filings now point to them."""
+    others (merge targets): mentions of earlier filings now point to them.
+
+    `filing_ids`: the filings whose mentions may be unresolved (a run's new filings), so that the
+    mentions left unresolved for good (people, mentions without name or CIK) of the rest of the
+    warehouse are not read again every run; None reads every unresolved mention."""
     entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
-    pending = con.execute(
-        "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
-        "FROM filing_companies WHERE company_id IS NULL AND (role <> 'reporting_owner' OR "
-        + entity.replace("{col}", "name") + ") "
-        "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
-        "FROM reporting_owners WHERE company_id IS NULL AND " + entity.replace("{col}", "owner_name") + ") "
-        "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    only = "" if filing_ids is None else " AND filing_id IN (SELECT filing_id FROM _pending_filings)"
+    con.register("_pending_filings", pa.table({"filing_id": pa.array(filing_ids or [], pa.string())}))
+    try:
+        pending = con.execute(
+            "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
+            "FROM filing_companies WHERE company_id IS NULL" + only + " AND (role <> 'reporting_owner' OR "
+            + entity.replace("{col}", "name") + ") "
+            "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
+            "FROM reporting_owners WHERE company_id IS NULL" + only + " AND " + entity.replace("{col}", "owner_name") + ") "
+            "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    finally:
+        con.unregister("_pending_filings")
     resolver = CompanyResolver()
     for cid, mention in _known_mentions(con, pending):
         resolver.learn(cid, mention)

@@ -225,8 +225,10 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
     """One transaction: the run's filings in, what they replace out, companies, search, bookkeeping, and
     the lake partitions the run changes staged from the result; committed, then checkpointed. `trial`:
     the filing part only, rolled back."""
-    inserted: dict[str, int] = {}
+    inserted: dict[str, int] = {name: 0 for name in FILING_TABLES}
     kept = sorted(plan.kept_filing_ids)
+    # A run that keeps and replaces no filing (nothing new) touches no filing table: only its bookkeeping.
+    changing = bool(kept or plan.replaced_filing_ids)
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_kept", pa.table({"filing_id": pa.array(kept, pa.string())}))
@@ -234,13 +236,14 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             sorted(set(plan.replaced_filing_ids) | set(kept)), pa.string())}))
         # Lake partitions holding filings the run replaces: rewritten without them.
         partitions = {r[0] for r in con.execute(
-            "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()}
+            "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()
+        } if changing else set()
         # Companies that lose mentions with the replaced filings: rebuilt with those the run resolves.
         losing = {r[0] for r in con.execute(
             "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
             "UNION SELECT company_id FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM _replaced)"
-        ).fetchall() if r[0] is not None}
-        for name in FILING_TABLES:
+        ).fetchall() if r[0] is not None} if changing else set()
+        for name in FILING_TABLES if changing else ():
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
             # Read by pyarrow (the lake may be a remote URL, which DuckDB could only read with httpfs);
             # DuckDB scans the dataset lazily, part by part.
@@ -259,16 +262,16 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             missing = len(kept) - inserted["filings"]
             raise RuntimeError(f"the staged rows of {missing} filing{'s' if missing != 1 else ''} are missing from "
                                f"{lake.staging_dir(lake_root, plan.run_id)}: nothing committed, no file marked loaded")
-        con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
-        if kept or plan.replaced_filing_ids:  # else no company mention or text changed
-            merged = resolve_companies(con, losing)
+        if changing:  # else no flag, company mention or text changed
+            con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
+            merged = resolve_companies(con, losing, kept)
             # Derived like companies and keyed by their ids; rolls back with the load.
             update_search(con, sorted(set(plan.replaced_filing_ids) | set(kept)))
             partitions |= _partitions_of_companies(con, merged)
         if trial:
             con.execute("ROLLBACK")
             return inserted
-        _write_bookkeeping(con, plan, inserted)
+        _write_bookkeeping(con, plan, inserted, changing)
         if kept:
             partitions.add(plan.run_id)
         stage_lake_partitions(con, lake_root, plan.run_id, partitions)
@@ -288,7 +291,8 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
     return inserted
 
 
-def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int]) -> None:
+def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int],
+                       changing: bool) -> None:
     """Ledger, quarantine, filing_sources, data-quality results and the runs row of a run."""
     if plan.reprocessed_files:
         con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
@@ -308,9 +312,9 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
                    detail = 'same filing as ' || s.new || ', read more exactly from another file'
             FROM _superseded s WHERE list_contains(ingest_ledger.filing_ids, s.old) AND s.old <> s.new""")
         con.unregister("_superseded")
-    # Sources of filings gone for good (their file changed and no longer carries them) go with them.
-    con.execute("DELETE FROM filing_sources WHERE filing_id IN (SELECT filing_id FROM _replaced) "
-                "AND filing_id NOT IN (SELECT filing_id FROM filings)")
+    if changing:  # sources of filings gone for good (their file changed and no longer carries them) go with them
+        con.execute("DELETE FROM filing_sources WHERE filing_id IN (SELECT filing_id FROM _replaced) "
+                    "AND filing_id NOT IN (SELECT filing_id FROM filings)")
     _insert_arrow(con, "filing_sources", TABLES["filing_sources"].to_arrow(plan.source_rows))
     if plan.byte_copies:  # a byte-identical copy carries what the file it repeats carries
         con.register("_copies", pa.table({"copy": pa.array([c[0] for c in plan.byte_copies], pa.string()),
@@ -384,7 +388,7 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
         ).fetchall() if r[0] is not None}
         for name in (*FILING_TABLES, "dq_flags", "filing_sources"):
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
-        resolve_companies(con, losing)
+        resolve_companies(con, losing, [])
         update_search(con, filing_ids)
         con.execute("""
             UPDATE ingest_ledger SET status = 'forgotten', filing_ids = [], detail = NULL
