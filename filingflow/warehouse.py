@@ -64,6 +64,8 @@ def prepare(live: Path) -> None:
         with open_warehouse(live, read_only=True) as con:
             if _stamp(con) == stamp:
                 return
+    else:
+        _created.add(live)
     with open_warehouse(live) as con:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -111,6 +113,7 @@ class LoadRefused(RuntimeError):
 _commit_gate = threading.RLock()
 _commits_closed = False
 _committed: set[str] = set()  # runs whose COMMIT returned in this process
+_created: set[Path] = set()  # warehouses this process created (prepare) for a run not committed yet
 
 
 class CommitsClosed(RuntimeError):
@@ -132,6 +135,20 @@ def close_commits() -> None:
     global _commits_closed
     _commit_gate.acquire()
     _commits_closed = True
+
+
+def discard_created(live: Path | None = None) -> None:
+    """Remove the warehouse (any, when None) this process created for a first run that did not commit:
+    a failed or stopped first run leaves no warehouse, as before it (keep_created once it committed)."""
+    for path in [p for p in _created if live is None or p == live]:
+        _created.discard(path)
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def keep_created(live: Path) -> None:
+    """The first run of a warehouse this process created committed: the file is the warehouse now."""
+    _created.discard(live)
 
 
 def committed(run_id: str | None = None) -> bool:

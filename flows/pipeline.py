@@ -398,11 +398,16 @@ def _run(settings: RunSettings, run_id: str, shown: str) -> RunSummary:
         plan, parts = _prepare(settings, run_id)
         inserted = _load(settings, plan, parts)
     except BaseException:
-        # Not committed: the run leaves nothing behind (a full disk, a bug...). Committed, but its
-        # checkpoint failed: the warehouse holds the run and the next run publishes its lake files.
+        # Not committed: the run leaves nothing behind (a full disk, a bug...), not even the warehouse
+        # file its first run created. Committed, but its checkpoint failed: the warehouse holds the run
+        # and the next run publishes its lake files.
         if not warehouse.committed(run_id):
             lake.discard(settings.lake, run_id)
+            warehouse.discard_created(settings.warehouse)
+        else:
+            warehouse.keep_created(settings.warehouse)
         raise
+    warehouse.keep_created(settings.warehouse)
     publish_lake(settings, run_id)
     return _finish(settings, run_id, shown, plan, parts, inserted)
 

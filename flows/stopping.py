@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from filingflow.warehouse import close_commits, committed
+from filingflow.warehouse import close_commits, committed, discard_created
 
 # Exit statuses (README, docs/operations.md).
 DONE, FAILED, USAGE = 0, 1, 2
@@ -83,6 +83,8 @@ def stop_on_signals(command: str) -> Iterator[None]:
         # A pool worker dies of the same Ctrl-C: its chunk's files quarantined, the run would go on to
         # commit while its children stop. No commit may begin once the stop has.
         close_commits()
+        if not committed():  # a first run stopped before its commit leaves no warehouse, as before it
+            discard_created()
         stop_children()
         name = signal.Signals(signum).name
         try:  # the last line, whatever the run's threads printed while its children stopped

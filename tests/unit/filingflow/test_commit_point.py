@@ -53,6 +53,19 @@ def live(tmp_path, monkeypatch):
     return path
 
 
+def test_a_first_run_that_does_not_commit_leaves_no_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setattr(warehouse, "_created", set())
+    new, kept, old = tmp_path / "new.duckdb", tmp_path / "kept.duckdb", tmp_path / "old.duckdb"
+    warehouse.prepare(old)
+    warehouse.keep_created(old)
+    for path in (new, kept, old):
+        warehouse.prepare(path)
+    warehouse.keep_created(kept)
+    warehouse.discard_created(new)
+    warehouse.discard_created()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.duckdb", "old.duckdb"]
+
+
 def test_a_committed_run_is_in_the_file_and_nothing_is_left_beside_it(live, tmp_path):
     _load(live, tmp_path / "lake", "r2")
     assert _runs(live) == ["r1", "r2"] and warehouse.committed("r2") and not warehouse.committed("r3")
