@@ -104,7 +104,8 @@ def read_filing(source: str | os.PathLike | bytes | bytearray | memoryview, *,
 def connect(warehouse: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only DuckDB connection to the warehouse: `warehouse`, else the configured one
     (`--config` file, `FILINGFLOW_WAREHOUSE`, `./filingflow.toml`, default `data/warehouse.duckdb`).
-    Close it when done: it keeps the version of the warehouse it opened (a run swaps in a new file)."""
+    Close it when done: it keeps the version of the warehouse it opened, and while it is open the
+    nightly run waits for it before writing (a bounded time, then the run fails changing nothing)."""
     path = warehouse_path(warehouse)
     if not path.is_file():
         raise WarehouseNotFound(f"no warehouse at {path}: run `filingflow run` first, or pass warehouse=")

@@ -178,7 +178,7 @@ ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 
-def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[str]:
+def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_ids: list[str] | None = None) -> set[str]:
     """Give every unresolved company mention a company_id, apply merges,
     set filings.company_id and rebuild the companies and company_names rows
     of the companies that changed: those mentions were resolved to, merged,
@@ -187,15 +187,24 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[s
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
     people get no company_id. CIK mentions resolve first. Returns the companies that absorbed
-    others (merge targets): mentions of earlier filings now point to them."""
+    others (merge targets): mentions of earlier filings now point to them.
+
+    `filing_ids`: the filings whose mentions may be unresolved (a run's new filings), so that the
+    mentions left unresolved for good (people, mentions without name or CIK) of the rest of the
+    warehouse are not read again every run; None reads every unresolved mention."""
     entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
-    pending = con.execute(
-        "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
-        "FROM filing_companies WHERE company_id IS NULL AND (role <> 'reporting_owner' OR "
-        + entity.replace("{col}", "name") + ") "
-        "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
-        "FROM reporting_owners WHERE company_id IS NULL AND " + entity.replace("{col}", "owner_name") + ") "
-        "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    only = "" if filing_ids is None else " AND filing_id IN (SELECT filing_id FROM _pending_filings)"
+    con.register("_pending_filings", pa.table({"filing_id": pa.array(filing_ids or [], pa.string())}))
+    try:
+        pending = con.execute(
+            "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
+            "FROM filing_companies WHERE company_id IS NULL" + only + " AND (role <> 'reporting_owner' OR "
+            + entity.replace("{col}", "name") + ") "
+            "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
+            "FROM reporting_owners WHERE company_id IS NULL" + only + " AND " + entity.replace("{col}", "owner_name") + ") "
+            "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+    finally:
+        con.unregister("_pending_filings")
     resolver = CompanyResolver()
     for cid, mention in _known_mentions(con, pending):
         resolver.learn(cid, mention)
@@ -242,23 +251,44 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str]) -> set[s
 def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:
     """The resolved mentions the resolver must know to resolve `pending` as if it knew them all: every
     mention of every company that shares a CIK or a key (file number, IRS number, normalized name,
-    ticker) with a pending mention. Other companies can neither match nor be merged, and learning a
-    whole warehouse's mentions every run would cost seconds. Names come normalized from
-    company_names (the last load's, same function) where it has them."""
+    ticker) with a pending mention. Other companies can neither match nor be merged. DuckDB picks the
+    companies sharing a key (a superset where a stored name has no normalized spelling yet), so only
+    their mentions reach Python, however many companies the warehouse holds; the exact test is then
+    mention_keys'. Names come normalized from company_names (the last load's, same function) where
+    it has them."""
     if not pending:
         return
     ciks = {c for row in pending if (c := pad_cik(row[3]))}
     keys = {key for _, _, _, cik, name, ticker, file_no, irs, _ in pending
             for key in mention_keys({"name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs})}
-    rows = con.execute("""
-        SELECT m.company_id, m.cik, m.name, m.ticker, m.sec_file_number, m.irs_number, n.normalized_name
-        FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies
-              WHERE company_id IS NOT NULL
-              UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners
-              WHERE company_id IS NOT NULL) m
-        LEFT JOIN (SELECT DISTINCT company_id, name, normalized_name FROM company_names) n
-               ON n.company_id = m.company_id AND n.name = trim(m.name)
-        ORDER BY m.cik IS NULL""").fetchall()
+    wanted = sorted({("cik", c.lstrip("0")) for c in ciks} | keys)
+    con.register("_wanted", pa.table({"kind": pa.array([k for k, _ in wanted], pa.string()),
+                                      "value": pa.array([v for _, v in wanted], pa.string())}))
+    try:
+        rows = con.execute(r"""
+            WITH m AS (
+                SELECT m.company_id, m.cik, m.name, m.ticker, m.sec_file_number, m.irs_number, n.normalized_name
+                FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies
+                      WHERE company_id IS NOT NULL
+                      UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners
+                      WHERE company_id IS NOT NULL) m
+                LEFT JOIN (SELECT DISTINCT company_id, name, normalized_name FROM company_names) n
+                       ON n.company_id = m.company_id AND n.name = trim(m.name)
+            ), keyed AS (
+                SELECT company_id, 'cik' AS kind, ltrim(trim(regexp_replace(cik, '\s+', ' ', 'g')), '0') AS value FROM m
+                UNION ALL SELECT company_id, 'file', regexp_replace(sec_file_number, '^\s+|\s+$', '', 'g') FROM m
+                UNION ALL SELECT company_id, 'irs', regexp_replace(irs_number, '[^0-9]', '', 'g') FROM m
+                UNION ALL SELECT company_id, 'name', normalized_name FROM m
+                UNION ALL SELECT company_id, 'ticker', upper(regexp_replace(ticker, '^\s+|\s+$', '', 'g')) FROM m
+            ), touched AS (
+                SELECT DISTINCT company_id FROM keyed JOIN _wanted USING (kind, value)
+                UNION SELECT company_id FROM m WHERE normalized_name IS NULL AND nullif(trim(name), '') IS NOT NULL
+            )
+            SELECT company_id, cik, name, ticker, sec_file_number, irs_number, normalized_name FROM m
+            WHERE company_id IN (SELECT company_id FROM touched)
+            ORDER BY cik IS NULL""").fetchall()
+    finally:
+        con.unregister("_wanted")
     mentions = [(cid, {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs,
                        "normalized_name": normalized or normalize_name(name)})
                 for cid, cik, name, ticker, file_no, irs, normalized in rows]

@@ -23,16 +23,15 @@ POINTS = (
     "parquet_write",   # after a chunk's first staged Parquet part was written, before the others
     "expectations",    # inside the Great Expectations run
     "load",            # inside the DuckDB load transaction, rows inserted, not committed
-    "promote",         # after the new warehouse was swapped in, before the lake publish
+    "commit",          # just after the load's COMMIT: the run only in the warehouse's WAL, not checkpointed
     "publish",         # during the lake publish, after its first table moved
 )
 
 # Where a write can fail for want of space; tests/integration/test_disk_full.py fails each one.
 WRITE_POINTS = (
     "parquet",         # writing a staged Parquet part
-    "wal",             # the load's COMMIT, which writes the run's WAL
-    "checkpoint",      # folding the WAL into the run's copy of the warehouse
-    "swap",            # making the copy durable and swapping it in for the live warehouse
+    "wal",             # the load's COMMIT, which writes the run's transaction to the warehouse's WAL
+    "checkpoint",      # folding the WAL into the warehouse file, after the commit
     "publish",         # the lake publish, after the warehouse commit
 )
 

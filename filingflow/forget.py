@@ -2,8 +2,8 @@
 
 A file removed from the input folders stays loaded (a run never deletes what it does not see:
 an unmounted share must not empty the warehouse). Forgetting is the deliberate way out. It works
-like a run: under the warehouse's lock, on a private copy swapped in whole, the lake partitions
-it changes published only after that; a `runs` row (kind `forget`) records which filings went.
+like a run: under the warehouse's lock, in one transaction of the live warehouse, the lake
+partitions it changes published only after its commit; a `runs` row (kind `forget`) records which filings went.
 
 What goes: every row of the filings in every filing table (and their data-quality flags and
 filing_sources rows), the companies and search texts they alone held, the filings in the lake.
@@ -44,17 +44,14 @@ def forget(live: Path, lake_root: Path | str, targets: list[str], wait_seconds: 
     if not live.exists():
         raise FileNotFoundError(f"no warehouse at {live}: nothing to forget")
     with runlock.exclusive_run(live, run_id, wait_seconds), lake.claim(lake_root, run_id, str(live)):
-        db = warehouse.work_copy_path(live)
         try:
-            warehouse.begin_run(live)
-            with open_warehouse(db) as con:
+            warehouse.prepare(live)
+            with open_warehouse(live) as con:
                 lake.recover(lake_root, committed_runs(con), str(live))
                 filing_ids, files = _matches(con, targets)
                 warehouse.forget_filings(con, lake_root, run_id, filing_ids, files, started)
-            warehouse.promote(db, live)
         except BaseException:
-            if db.exists():
-                warehouse.discard_run_copy(db)
+            if not warehouse.committed(run_id):  # committed (a failed checkpoint): the next run publishes
                 lake.discard(lake_root, run_id)
             raise
         lake.publish(lake_root, run_id)

@@ -3,29 +3,47 @@ needs to know before it reads (which files changed, which contents are known,
 which runs committed)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import pyarrow as pa
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    source_sha256: str
-    size_bytes: int
-    mtime_ns: int | None
-    status: str
+def changed_files(con: duckdb.DuckDBPyConnection, paths: list[str], sizes: list[int], mtimes: list[int | None],
+                  *, retry_quarantined: bool = False) -> dict[str, str | None]:
+    """Of the files found (path, size, mtime), those the ledger does not hold with the same size and
+    mtime, each with the SHA-256 of its last read (None: a file the ledger never saw; with
+    `retry_quarantined`, a quarantined file counts as never seen). A join in DuckDB: only these files
+    come back, however long the ledger."""
+    if not paths:
+        return {}
+    con.register("_found", pa.table({"path": pa.array(paths, pa.string()), "size": pa.array(sizes, pa.int64()),
+                                     "mtime_ns": pa.array(mtimes, pa.int64())}))
+    try:
+        rows = con.execute("""
+            SELECT f.path, l.source_sha256 FROM _found f
+            LEFT JOIN ingest_ledger l ON l.source_file = f.path AND NOT (? AND l.status = 'quarantined')
+            WHERE l.source_file IS NULL OR NOT coalesce(l.size_bytes = f.size AND l.mtime_ns = f.mtime_ns, false)
+            """, [retry_quarantined]).fetchall()
+    finally:
+        con.unregister("_found")
+    return dict(rows)
 
 
-def ledger(con: duckdb.DuckDBPyConnection) -> dict[str, LedgerEntry]:
-    rows = con.execute("SELECT source_file, source_sha256, size_bytes, mtime_ns, status FROM ingest_ledger").fetchall()
-    return {r[0]: LedgerEntry(*r[1:]) for r in rows}
-
-
-def loaded_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """sha256 -> source_file for every file whose rows are in the warehouse."""
-    return dict(con.execute(
-        "SELECT source_sha256, min(source_file) FROM ingest_ledger WHERE status = 'loaded' GROUP BY 1").fetchall())
+def loaded_copies(con: duckdb.DuckDBPyConnection, hashes: dict[str, str]) -> dict[str, str]:
+    """Of these files (path -> SHA-256 of the bytes read), those whose bytes a loaded file of another
+    path holds: path -> that file (the first by name of the loaded files with those bytes)."""
+    if not hashes:
+        return {}
+    con.register("_read", pa.table({"path": pa.array(list(hashes), pa.string()),
+                                    "sha256": pa.array(list(hashes.values()), pa.string())}))
+    try:
+        rows = con.execute("""
+            SELECT r.path, l.original FROM _read r JOIN (
+                SELECT source_sha256, min(source_file) AS original FROM ingest_ledger
+                WHERE status = 'loaded' AND source_sha256 IN (SELECT sha256 FROM _read) GROUP BY 1
+            ) l ON l.source_sha256 = r.sha256 WHERE l.original <> r.path""").fetchall()
+    finally:
+        con.unregister("_read")
+    return dict(rows)
 
 
 def previous_filing_ids(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> list[str]:

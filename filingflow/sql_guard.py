@@ -64,8 +64,9 @@ def check(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 
 
 def query(warehouse: Path, sql: str, params: list | dict | None = None) -> tuple[list[str], list[tuple]]:
-    """Run `sql` read-only on a connection held only while it runs: the nightly writer swaps the file
-    with os.replace, so each statement sees the latest committed run and blocks nobody."""
+    """Run `sql` read-only on a connection held only while it runs: each statement sees the latest
+    committed run (during a run's commit it waits for it) and keeps the nightly writer waiting only
+    while it runs."""
     con = connect_read_only(warehouse)
     try:
         check(con, sql)

@@ -1,11 +1,11 @@
-"""The DuckDB warehouse file: tables and views from the schema, the run's
-private copy and its swap, and the one-transaction idempotent load of a run's
-staged Parquet (which resolves companies and updates the search index)."""
+"""The DuckDB warehouse file: tables and views from the schema, and the
+one-transaction idempotent load of a run's staged Parquet (which resolves
+companies and updates the search index), written into the live file: the
+COMMIT is the run's commit point (docs/reliability.md, section 1)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
+import hashlib
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,27 +52,45 @@ def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) ->
         con.unregister("_incoming")
 
 
-def work_copy_path(live: Path) -> Path:
-    return live.with_name(live.name + ".next")
-
-
-def begin_run(live: Path) -> Path:
-    """A private copy of the warehouse for one run to write. Readers keep the
-    live file (DuckDB lets no reader share a file with a writer); `promote`
-    swaps the copy in atomically, so they see the old state or the new, never half."""
-    work = work_copy_path(live)
-    for leftover in (work, work.with_name(work.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # a crashed run's copy: never promoted, safe to drop
+def prepare(live: Path) -> None:
+    """Create the warehouse, or bring its tables, views and reference rows up to date, in a short
+    transaction of its own. A warehouse already up to date (its schema stamp matches) is only read,
+    so a run writes the live file only in its load transaction."""
     live.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (live.with_name(live.name + ".next"), live.with_name(live.name + ".next.wal")):
+        leftover.unlink(missing_ok=True)  # the private copy of a run of an older version: never swapped in
+    stamp = schema_stamp()
     if live.exists():
-        shutil.copyfile(live, work)
-        live_wal = live.with_name(live.name + ".wal")
-        if live_wal.exists():  # a writer killed mid-checkpoint: the WAL holds committed data
-            shutil.copyfile(live_wal, work.with_name(work.name + ".wal"))
-    with open_warehouse(work) as con:
-        ensure_schema(con)  # once per run: every later connection of the run opens this copy
-        con.execute("CHECKPOINT")
-    return work
+        with open_warehouse(live, read_only=True) as con:
+            if _stamp(con) == stamp:
+                return
+    else:
+        _created.add(live)
+    with open_warehouse(live) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ensure_schema(con)
+            con.execute(f"COMMENT ON TABLE \"{_STAMPED}\" IS '{stamp}'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+_STAMPED = "runs"  # the table whose comment holds the schema stamp
+
+
+def schema_stamp() -> str:
+    """What ensure_schema makes (tables, views, reference rows), as a digest: equal stamps, nothing to do."""
+    text = repr(([t.ddl() for t in TABLE_LIST], sorted(VIEWS.items()), sorted(
+        (name, [sorted(r.items()) for r in rows]) for name, rows in reference_rows().items())))
+    return "filingflow schema " + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?",
+                      [_STAMPED]).fetchone()
+    return row[0] if row else None
 
 
 # Errors of one filing's data (a constraint, a value out of range or of the wrong type): the load
@@ -89,53 +107,75 @@ class LoadRefused(RuntimeError):
         self.filings = filings
 
 
-def discard_run_copy(work: Path) -> None:
-    """Remove a run's copy of the warehouse (never swapped in) and its WAL."""
-    for path in (work, work.with_name(work.name + ".wal")):
-        path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path, *, folder: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if folder else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-# Held by a swap while it runs; a stopping command takes it for good (close_commits), so a run whose
-# other threads go on for the moment its children take to stop cannot commit after the stop began.
-# Reentrant: the signal handler may run on the very thread that is swapping.
+# Held while a run or forget commits; a stopping command takes it for good (close_commits), so a run
+# whose other threads go on for the moment its children take to stop cannot commit after the stop began.
+# Reentrant: the signal handler may run on the very thread that is committing.
 _commit_gate = threading.RLock()
 _commits_closed = False
+_committed: set[str] = set()  # runs whose COMMIT returned in this process
+_created: set[Path] = set()  # warehouses this process created (prepare) for a run not committed yet
 
 
 class CommitsClosed(RuntimeError):
     """The command is stopping: no run may commit any more."""
 
 
+class NotCheckpointed(RuntimeError):
+    """The run committed (its transaction is in the warehouse's write-ahead log, which DuckDB replays
+    whenever the file is opened), but folding the log into the file failed, a full disk say."""
+
+    def __init__(self, inserted: dict[str, int], cause: BaseException):
+        super().__init__(f"the run committed, but its checkpoint failed: {cause}")
+        self.inserted = inserted
+
+
 def close_commits() -> None:
-    """From now on promote refuses; returns once a swap already under way has ended (or, on the thread
-    doing it, at once), so the warehouse file then tells truly whether the run committed."""
+    """From now on no commit begins; returns once a commit already under way has ended (or, on the thread
+    doing it, at once), so `committed` then tells truly whether the run committed."""
     global _commits_closed
     _commit_gate.acquire()
     _commits_closed = True
 
 
-def promote(work: Path, live: Path) -> None:
-    """Swap the run's copy in, durably: its commit must be in the file itself (the load's checkpoint
-    folded the WAL in), on disk before the swap, and the swap on disk before the lake is published."""
-    wal = work.with_name(work.name + ".wal")
-    if wal.exists() and wal.stat().st_size:
-        raise RuntimeError(f"the run's commit is still in {wal.name}, not in the warehouse file: not swapped in")
+def discard_created(live: Path | None = None) -> None:
+    """Remove the warehouse (any, when None) this process created for a first run that did not commit:
+    a failed or stopped first run leaves no warehouse, as before it (keep_created once it committed)."""
+    for path in [p for p in _created if live is None or p == live]:
+        _created.discard(path)
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def keep_created(live: Path) -> None:
+    """The first run of a warehouse this process created committed: the file is the warehouse now."""
+    _created.discard(live)
+
+
+def committed(run_id: str | None = None) -> bool:
+    """Whether this process committed the run (any run when None)."""
+    return bool(_committed) if run_id is None else run_id in _committed
+
+
+def _commit(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """COMMIT the open transaction of `run_id`, unless commits are closed (then it is rolled back by the
+    caller). DuckDB writes and syncs the transaction to the WAL: from its return on, the run is durable
+    and every new connection sees it whole; before it, nothing of the run is visible to anyone."""
     with _commit_gate:
         if _commits_closed:
-            raise CommitsClosed("the command is stopping: the run's copy was not swapped in")
-        faults.point("swap")
-        _fsync(work)
-        os.replace(work, live)
-        live.with_name(live.name + ".wal").unlink(missing_ok=True)
-        _fsync(live.parent, folder=True)
+            raise CommitsClosed("the command is stopping: the run was not committed")
+        faults.point("wal")
+        con.execute("COMMIT")
+        _committed.add(run_id)
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection, inserted: dict[str, int]) -> None:
+    """Fold the committed WAL into the file. Its failure does not undo the commit: NotCheckpointed says so."""
+    faults.point("commit")  # killed here: committed, the transaction only in the WAL
+    try:
+        faults.point("checkpoint")
+        con.execute("CHECKPOINT")
+    except (OSError, duckdb.Error) as exc:
+        raise NotCheckpointed(inserted, exc) from exc
 
 
 @dataclass
@@ -159,8 +199,8 @@ class LoadPlan:
 
 
 def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> dict[str, int]:
-    """Load a run in one transaction and fold it into the warehouse file (CHECKPOINT); returns rows
-    inserted per table. When the failure comes from filings, raises LoadRefused naming them (nothing
+    """Load a run in one transaction of the live warehouse, commit it and fold it into the file
+    (CHECKPOINT); returns rows inserted per table. NotCheckpointed: committed, not folded in. When the failure comes from filings, raises LoadRefused naming them (nothing
     is committed); the caller quarantines them and loads the rest."""
     try:
         return _load(con, lake_root, plan)
@@ -202,8 +242,10 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
     """One transaction: the run's filings in, what they replace out, companies, search, bookkeeping, and
     the lake partitions the run changes staged from the result; committed, then checkpointed. `trial`:
     the filing part only, rolled back."""
-    inserted: dict[str, int] = {}
+    inserted: dict[str, int] = {name: 0 for name in FILING_TABLES}
     kept = sorted(plan.kept_filing_ids)
+    # A run that keeps and replaces no filing (nothing new) touches no filing table: only its bookkeeping.
+    changing = bool(kept or plan.replaced_filing_ids)
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_kept", pa.table({"filing_id": pa.array(kept, pa.string())}))
@@ -211,13 +253,14 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             sorted(set(plan.replaced_filing_ids) | set(kept)), pa.string())}))
         # Lake partitions holding filings the run replaces: rewritten without them.
         partitions = {r[0] for r in con.execute(
-            "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()}
+            "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()
+        } if changing else set()
         # Companies that lose mentions with the replaced filings: rebuilt with those the run resolves.
         losing = {r[0] for r in con.execute(
             "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
             "UNION SELECT company_id FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM _replaced)"
-        ).fetchall() if r[0] is not None}
-        for name in FILING_TABLES:
+        ).fetchall() if r[0] is not None} if changing else set()
+        for name in FILING_TABLES if changing else ():
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
             # Read by pyarrow (the lake may be a remote URL, which DuckDB could only read with httpfs);
             # DuckDB scans the dataset lazily, part by part.
@@ -236,24 +279,24 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             missing = len(kept) - inserted["filings"]
             raise RuntimeError(f"the staged rows of {missing} filing{'s' if missing != 1 else ''} are missing from "
                                f"{lake.staging_dir(lake_root, plan.run_id)}: nothing committed, no file marked loaded")
-        con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
-        if kept or plan.replaced_filing_ids:  # else no company mention or text changed
-            merged = resolve_companies(con, losing)
+        if changing:  # else no flag, company mention or text changed
+            con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
+            merged = resolve_companies(con, losing, kept)
             # Derived like companies and keyed by their ids; rolls back with the load.
             update_search(con, sorted(set(plan.replaced_filing_ids) | set(kept)))
             partitions |= _partitions_of_companies(con, merged)
         if trial:
             con.execute("ROLLBACK")
             return inserted
-        _write_bookkeeping(con, plan, inserted)
+        _write_bookkeeping(con, plan, inserted, changing)
         if kept:
             partitions.add(plan.run_id)
         stage_lake_partitions(con, lake_root, plan.run_id, partitions)
         faults.point("load")
-        faults.point("wal")
-        con.execute("COMMIT")
+        _commit(con, plan.run_id)
     except BaseException:
-        con.execute("ROLLBACK")
+        if not committed(plan.run_id):
+            con.execute("ROLLBACK")
         raise
     finally:
         for name in ("_kept", "_replaced"):
@@ -261,14 +304,12 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - the view may not have been registered
                 pass
-    # The commit is in the WAL: fold it into the file, which the swap takes (a failure here, a full disk
-    # say, must fail the run, not leave the commit in a WAL nobody swaps in).
-    faults.point("checkpoint")
-    con.execute("CHECKPOINT")
+    _checkpoint(con, inserted)
     return inserted
 
 
-def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int]) -> None:
+def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int],
+                       changing: bool) -> None:
     """Ledger, quarantine, filing_sources, data-quality results and the runs row of a run."""
     if plan.reprocessed_files:
         con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
@@ -288,9 +329,9 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
                    detail = 'same filing as ' || s.new || ', read more exactly from another file'
             FROM _superseded s WHERE list_contains(ingest_ledger.filing_ids, s.old) AND s.old <> s.new""")
         con.unregister("_superseded")
-    # Sources of filings gone for good (their file changed and no longer carries them) go with them.
-    con.execute("DELETE FROM filing_sources WHERE filing_id IN (SELECT filing_id FROM _replaced) "
-                "AND filing_id NOT IN (SELECT filing_id FROM filings)")
+    if changing:  # sources of filings gone for good (their file changed and no longer carries them) go with them
+        con.execute("DELETE FROM filing_sources WHERE filing_id IN (SELECT filing_id FROM _replaced) "
+                    "AND filing_id NOT IN (SELECT filing_id FROM filings)")
     _insert_arrow(con, "filing_sources", TABLES["filing_sources"].to_arrow(plan.source_rows))
     if plan.byte_copies:  # a byte-identical copy carries what the file it repeats carries
         con.register("_copies", pa.table({"copy": pa.array([c[0] for c in plan.byte_copies], pa.string()),
@@ -364,7 +405,7 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
         ).fetchall() if r[0] is not None}
         for name in (*FILING_TABLES, "dq_flags", "filing_sources"):
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
-        resolve_companies(con, losing)
+        resolve_companies(con, losing, [])
         update_search(con, filing_ids)
         con.execute("""
             UPDATE ingest_ledger SET status = 'forgotten', filing_ids = [], detail = NULL
@@ -376,10 +417,10 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
             forgotten=filing_ids, files_seen=0, files_new=0, files_unchanged=0, files_loaded=0, files_quarantined=0,
             files_duplicate=0, filings_loaded=0, rows_loaded=0)]))
         stage_lake_partitions(con, lake_root, run_id, partitions)
-        faults.point("wal")
-        con.execute("COMMIT")
+        _commit(con, run_id)
     except BaseException:
-        con.execute("ROLLBACK")
+        if not committed(run_id):
+            con.execute("ROLLBACK")
         raise
     finally:
         for name in ("_replaced", "_files"):
@@ -387,5 +428,4 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - the view may not have been registered
                 pass
-    faults.point("checkpoint")
-    con.execute("CHECKPOINT")
+    _checkpoint(con, {})

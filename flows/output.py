@@ -53,8 +53,9 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str, out=None) -> N
 
 
 def query(warehouse: Path, sql: str, params: list | dict | None = None) -> tuple[list[str], list[tuple]]:
-    """One statement on a read-only connection held only while it runs: the nightly writer swaps the
-    file with os.replace, so each statement sees the latest committed run and blocks nobody."""
+    """One statement on a read-only connection held only while it runs: each statement sees the latest
+    committed run (during a run's commit it waits for it) and keeps the nightly writer waiting only
+    while it runs."""
     from filingflow.connections import connect_with_fts  # the fts extension: match_bm25 in ad-hoc SQL
 
     con = connect_with_fts(warehouse, read_only=True)

@@ -14,9 +14,6 @@ pipeline again in every worker. Like any start method but "fork", the
 forkserver imports the __main__ module in each worker: a script calling
 `nightly` must do so under `if __name__ == "__main__":`.
 
-Values every chunk needs (the loaded files' hashes) go to each worker once,
-when it starts (`shared`), not with every chunk.
-
 A run parses in its own process (no pool) when one worker is asked for, when
 its files fit in one chunk, when the process is a daemon (a Dask worker
 process, say), which may not have children, or, unless a number of workers is
@@ -51,7 +48,6 @@ POOL_MIN_FILES = 3000
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None  # the running run's pool, in the flow's process
-_shared: Any = None  # in a worker: the value its pool was started with
 
 
 def worker_count(requested: int | None, files: int | None = None) -> int:
@@ -69,7 +65,7 @@ def in_process(workers: int, chunks: int) -> bool:
 
 
 @contextmanager
-def running(workers: int, chunks: int, shared: Any) -> Iterator[None]:
+def running(workers: int, chunks: int) -> Iterator[None]:
     """A pool of up to `workers` processes while the block runs (none when the run parses in-process)."""
     global _pool
     if in_process(workers, chunks):
@@ -81,7 +77,7 @@ def running(workers: int, chunks: int, shared: Any) -> Iterator[None]:
     else:  # Windows: each worker imports the pipeline itself
         context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=min(workers, chunks), mp_context=context,
-                               initializer=_start_worker, initargs=(shared,))
+                               initializer=_start_worker)
     with _lock:
         _pool = pool
     try:
@@ -98,14 +94,7 @@ def current() -> ProcessPoolExecutor | None:
         return _pool
 
 
-def shared() -> Any:
-    """In a worker: the value its pool was started with."""
-    return _shared
-
-
-def _start_worker(value: Any) -> None:
-    global _shared
-    _shared = value
+def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group: the run handles it (flows/stopping.py) and
     # stops its workers; a worker printing its own KeyboardInterrupt would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -104,8 +104,8 @@ def read_one(info: InputFile, max_bytes: int, max_seconds: float | None = None,
              known_bytes: Callable[[str], tuple[str, str | None] | None] | None = None) -> tuple[FileOutcome, list]:
     """Read one file into filings, or into a quarantine outcome. Never raises.
 
-    `known_bytes(sha256)` gives (status, detail) for bytes the warehouse holds already: such a file is
-    not parsed. The reader may run `max_seconds` at most (flows/time_limit.py)."""
+    `known_bytes(sha256)` gives (status, detail) for bytes the warehouse holds already (this path's, as
+    last read): such a file is not parsed. The reader may run `max_seconds` at most (flows/time_limit.py)."""
     outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined")
     if info.error:
         outcome.stage, outcome.error, outcome.detail = "read", info.error[0], info.error[1]
@@ -165,27 +165,27 @@ class ChunkResult:
 
 
 @task(name="parse-chunk", cache_policy=NO_CACHE, retries=0)
-def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
-                settings: RunSettings, run_id: str) -> ChunkResult:
+def parse_chunk(chunk_no: int, files: list[InputFile], known: dict[str, str], settings: RunSettings,
+                run_id: str) -> ChunkResult:
     """Read a chunk of files and write their rows as one Parquet part per table: in a worker of the
-    run's pool when it has one (its workers hold loaded_hashes already), else here."""
+    run's pool when it has one, else here."""
     pool = parse_pool.current()
     if pool is not None:
         try:
-            return pool.submit(_read_chunk_in_worker, chunk_no, files, known, settings, run_id).result()
+            return pool.submit(_read_chunk, chunk_no, files, known, settings, run_id).result()
         except BrokenProcessPool as exc:
             # A worker died (out of memory, or a __main__ script without its guard): read the chunk here.
             get_run_logger().warning("chunk %d: a parse worker died (%s); reading the chunk in-process", chunk_no, exc)
     # A child that can be stopped, even inside C; not for a memory:// lake, which the child could not write.
     if settings.max_file_seconds and parse_pool.can_fork() and not lake.in_one_process(settings.lake):
-        return _read_chunk_in_child(chunk_no, files, known, loaded_hashes, settings, run_id)
-    return _read_chunk(chunk_no, files, known, loaded_hashes, settings, run_id)
+        return _read_chunk_in_child(chunk_no, files, known, settings, run_id)
+    return _read_chunk(chunk_no, files, known, settings, run_id)
 
 
-def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str, str],
-                         loaded_hashes: dict[str, str], settings: RunSettings, run_id: str) -> ChunkResult:
+def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str, str], settings: RunSettings,
+                         run_id: str) -> ChunkResult:
     """_read_chunk in a forked child (flows/parse_pool.py); a file it had to be killed on is quarantined."""
-    read = partial(_read_chunk, chunk_no, known=known, loaded_hashes=loaded_hashes, settings=settings, run_id=run_id)
+    read = partial(_read_chunk, chunk_no, known=known, settings=settings, run_id=run_id)
     result, given_up = parse_pool.read_in_child(read, files, settings.max_file_seconds)
     for index, why in given_up:
         info = files[index]
@@ -201,20 +201,15 @@ def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str,
     return result
 
 
-def _read_chunk_in_worker(chunk_no: int, files: list[InputFile], known: dict[str, str], settings: RunSettings,
-                          run_id: str) -> ChunkResult:
-    return _read_chunk(chunk_no, files, known, parse_pool.shared(), settings, run_id)
-
-
-def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str], loaded_hashes: dict[str, str],
-                settings: RunSettings, run_id: str) -> ChunkResult:
+def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str], settings: RunSettings,
+                run_id: str) -> ChunkResult:
     loaded_at = dt.datetime.now(dt.timezone.utc)
     rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
     outcomes = []
     read_here: dict[str, str] = {}  # filing_id -> file of this chunk it was read from
     for info in files:
         outcome, filings = read_one(info, settings.max_file_bytes, settings.max_file_seconds,
-                                    partial(_known_bytes, info.path, known, loaded_hashes))
+                                    partial(_known_bytes, info.path, known))
         # One chunk's Parquet holds a filing once: a second copy of the same id is a duplicate here, and
         # accounting.decide weighs the copies of different chunks and ids.
         repeated = [f for f in filings if f.filing_id in read_here]
@@ -242,21 +237,37 @@ def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str]
     return ChunkResult(outcomes, counts)
 
 
-def _known_bytes(path: str, known: dict[str, str], loaded_hashes: dict[str, str], sha256: str
-                 ) -> tuple[str, str | None] | None:
-    """Same bytes as this path's last run (unchanged), or as another loaded file (duplicate)."""
+def _known_bytes(path: str, known: dict[str, str], sha256: str) -> tuple[str, str | None] | None:
+    """Same bytes as this path's last run: unchanged. (Bytes another loaded file holds are found after
+    the read, for the run's files only: _repeat_loaded_bytes.)"""
     if known.get(path) == sha256:
         return "unchanged", None
-    if sha256 in loaded_hashes and loaded_hashes[sha256] != path:
-        return "duplicate", f"same bytes as {loaded_hashes[sha256]}"
     return None
+
+
+def _repeat_loaded_bytes(settings: RunSettings, run_id: str, outcomes: list[FileOutcome],
+                         chunk_of: dict[str, int]) -> None:
+    """Files read whose bytes a loaded file of another path holds become duplicates naming it, and their
+    staged filings go: a join of the files' hashes with the ledger, not the whole ledger in memory."""
+    read = {o.path: o.sha256 for o in outcomes if o.sha256 and o.status in ("loaded", "quarantined")}
+    if not read:
+        return
+    with open_warehouse(settings.warehouse, read_only=True) as con:
+        originals = ingest_ledger.loaded_copies(con, read)
+    drop = []
+    for outcome in outcomes:
+        if outcome.path in originals:
+            drop += [(f, outcome.path) for f in outcome.filing_ids]
+            outcome.status, outcome.detail = "duplicate", f"same bytes as {originals[outcome.path]}"
+            outcome.filing_ids, outcome.source_format, outcome.stage, outcome.error = [], None, None, None
+    _drop_from_staging(settings, run_id, chunk_of, drop)
 
 
 _COPY_COLUMNS = ["filing_id", "source_file", "source_format", "accession_number", "content_id", "filing_key"]
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
-def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list[str],
+def consolidate(settings: RunSettings, run_id: str, reread_files: list[str],
                 chunk_of: dict[str, int]) -> accounting.Decision:
     """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
     which stored filings they replace; the copies not kept leave staging, so the lake gets what loads."""
@@ -264,7 +275,7 @@ def consolidate(settings: RunSettings, db: Path, run_id: str, reread_files: list
         _COPY_COLUMNS).to_pylist()]
     stored, previous = [], []
     if read or reread_files:
-        with open_warehouse(db) as con:
+        with open_warehouse(settings.warehouse, read_only=True) as con:
             stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
             previous = ingest_ledger.previous_filing_ids(con, reread_files)
     decision = accounting.decide(read, stored, set(reread_files), previous)
@@ -289,14 +300,14 @@ VALIDATION_BATCH_FILINGS = 50_000
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_rows(settings: RunSettings, db: Path, run_id: str, kept: list[str], replaced: list[str]):
+def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
     from expectations.runner import RunChecker, skipped
 
     if not kept:
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    with open_warehouse(db) as con:
+    with open_warehouse(settings.warehouse, read_only=True) as con:
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
         for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
             ids = pa.array(batch, pa.string())
@@ -330,14 +341,11 @@ def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
 
 
 @task(name="load-warehouse", cache_policy=NO_CACHE)
-def load_warehouse(settings: RunSettings, db: Path, plan: warehouse.LoadPlan) -> dict[str, int]:
-    """Load the run into its copy of the warehouse, make the copy durable and swap it in. Filings the
-    load refuses are named by LoadRefused; nothing is committed then."""
-    with open_warehouse(db) as con:
-        inserted = warehouse.load_run(con, settings.lake, plan)
-    warehouse.promote(db, settings.warehouse)
-    faults.point("promote")
-    return inserted
+def load_warehouse(settings: RunSettings, plan: warehouse.LoadPlan) -> dict[str, int]:
+    """Load the run into the live warehouse in one transaction, holding it for writing only meanwhile.
+    Filings the load refuses are named by LoadRefused; nothing is committed then."""
+    with open_warehouse(settings.warehouse) as con:
+        return warehouse.load_run(con, settings.lake, plan)
 
 
 @task(name="publish-lake", cache_policy=NO_CACHE)
@@ -354,7 +362,7 @@ def write_report(settings: RunSettings, run_id: str) -> str:
 
 
 def _report(settings: RunSettings, run_id: str) -> str | None:
-    """The run's HTML report, from the promoted warehouse. A report that cannot be
+    """The run's HTML report, from the committed warehouse. A report that cannot be
     written must not fail a run whose data loaded: warn and carry on."""
     if settings.reports_dir is None:
         return None
@@ -385,18 +393,21 @@ def nightly(settings: RunSettings) -> RunSummary:
 
 
 def _run(settings: RunSettings, run_id: str, shown: str) -> RunSummary:
-    db = warehouse.work_copy_path(settings.warehouse)
-    copied = False
     try:
-        warehouse.begin_run(settings.warehouse)
-        copied = True
-        plan, parts = _prepare(settings, db, run_id)
-        inserted = _load(settings, db, plan, parts)
+        warehouse.prepare(settings.warehouse)
+        plan, parts = _prepare(settings, run_id)
+        inserted = _load(settings, plan, parts)
     except BaseException:
-        if not copied or db.exists():  # not swapped in: the run leaves nothing behind (a full disk, a bug...)
-            warehouse.discard_run_copy(db)
+        # Not committed: the run leaves nothing behind (a full disk, a bug...), not even the warehouse
+        # file its first run created. Committed, but its checkpoint failed: the warehouse holds the run
+        # and the next run publishes its lake files.
+        if not warehouse.committed(run_id):
             lake.discard(settings.lake, run_id)
+            warehouse.discard_created(settings.warehouse)
+        else:
+            warehouse.keep_created(settings.warehouse)
         raise
+    warehouse.keep_created(settings.warehouse)
     publish_lake(settings, run_id)
     return _finish(settings, run_id, shown, plan, parts, inserted)
 
@@ -416,26 +427,24 @@ class _Parts:
     byte_copies: list[tuple[str, str]]  # (file, file whose bytes it repeats)
 
 
-def _prepare(settings: RunSettings, db: Path, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
+def _prepare(settings: RunSettings, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    with open_warehouse(db) as con:
-        lake.recover(settings.lake, ingest_ledger.committed_runs(con), str(settings.warehouse))
-        ledger = ingest_ledger.ledger(con)
-        loaded_hashes = ingest_ledger.loaded_hashes(con)
-    if settings.retry_quarantined:  # forgotten by the ledger, they are read as new files
-        ledger = {path: e for path, e in ledger.items() if e.status != "quarantined"}
     files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes), settings.symlink_roots)
-    # Same path, size and mtime as the ledger: unchanged without reading a byte.
-    fresh = [f for f in files if not f.error and (e := ledger.get(f.path)) is not None
-             and e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]
-    fresh_paths = {f.path for f in fresh}
-    candidates = [f for f in files if f.path not in fresh_paths]
-    known = {f.path: ledger[f.path].source_sha256 for f in candidates if f.path in ledger}
+    listed = [f for f in files if not f.error]
+    with open_warehouse(settings.warehouse, read_only=True) as con:
+        lake.recover(settings.lake, ingest_ledger.committed_runs(con), str(settings.warehouse))
+        # Same path, size and mtime as the ledger: unchanged without reading a byte. Only the others come
+        # back (with their last read's hash); quarantined ones too when they are to be read again.
+        changed = ingest_ledger.changed_files(con, [f.path for f in listed], [f.size for f in listed],
+                                              [f.mtime_ns for f in listed], retry_quarantined=settings.retry_quarantined)
+    candidates = [f for f in files if f.error or f.path in changed]
+    fresh = len(files) - len(candidates)
+    known = {path: sha for path, sha in changed.items() if sha is not None}
     logger.info("run %s: %d files seen, %d to read", run_id, len(files), len(candidates))
     chunks = _chunks(candidates, settings.chunk_size)
     chunk_of = {f.path: i for i, chunk in enumerate(chunks) for f in chunk}
-    progress.parse_started(len(candidates), len(fresh))
+    progress.parse_started(len(candidates), fresh)
     if candidates:  # the expectations will run: import them (seconds) while the files are parsed
         from expectations.runner import import_rules
 
@@ -445,21 +454,22 @@ def _prepare(settings: RunSettings, db: Path, run_id: str) -> tuple[warehouse.Lo
     workers = task_runners.local_parse_workers(settings)
     if settings.parse_workers is None:  # a pool only when the run has files enough to pay for starting it
         workers = min(workers, parse_pool.worker_count(None, len(candidates)))
-    with task_runners.parse_runner(settings) as submit, parse_pool.running(workers, len(chunks), loaded_hashes):
+    with task_runners.parse_runner(settings) as submit, parse_pool.running(workers, len(chunks)):
         # quote(): Prefect would otherwise walk every element of these collections for every task.
         futures = [submit(parse_chunk, {
             "chunk_no": i, "files": quote(chunk), "known": quote({f.path: known[f.path] for f in chunk if f.path in known}),
-            "loaded_hashes": quote(loaded_hashes), "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
+            "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
         outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
+    _repeat_loaded_bytes(settings, run_id, outcomes, chunk_of)
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
-    decision = consolidate(settings, db, run_id, quote(reread), quote(chunk_of))
+    decision = consolidate(settings, run_id, quote(reread), quote(chunk_of))
     accounting.settle(outcomes, decision)
     for warning in decision.warnings:
         logger.warning("run %s: %s", run_id, warning)
     byte_copies = [(o.path, o.detail.removeprefix("same bytes as ")) for o in outcomes
                    if o.status == "duplicate" and o.source_format is None and o.detail]
-    parts = _Parts(files, candidates, len(fresh), outcomes, decision, chunk_of, None, started, byte_copies)
-    parts.validation = validate_rows(settings, db, run_id, quote(decision.kept), quote(decision.replaced))
+    parts = _Parts(files, candidates, fresh, outcomes, decision, chunk_of, None, started, byte_copies)
+    parts.validation = validate_rows(settings, run_id, quote(decision.kept), quote(decision.replaced))
     return _plan(settings, run_id, parts), parts
 
 
@@ -484,12 +494,12 @@ def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPl
         byte_copies=parts.byte_copies)
 
 
-def _load(settings: RunSettings, db: Path, plan: warehouse.LoadPlan, parts: _Parts) -> dict[str, int]:
+def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dict[str, int]:
     """Load; a filing the load refuses (an empty name, a value out of range, a constraint) is quarantined
     at stage `load` with the reason, and the rest loads."""
     while True:
         try:
-            return load_warehouse(settings, db, quote(plan))
+            return load_warehouse(settings, quote(plan))
         except warehouse.LoadRefused as refused:
             get_run_logger().warning("run %s: %d filings refused by the load, quarantined: %s", plan.run_id,
                                      len(refused.filings), "; ".join(f"{f}: {why}" for f, why in refused.filings.items()))

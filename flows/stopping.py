@@ -1,8 +1,9 @@
 """How a command stops: on one Ctrl-C (SIGINT) or SIGTERM, and how its failures are told.
 
-A run stopped by a signal ends at once, as if killed: the run never writes the
-live warehouse until its final swap (filingflow/warehouse.py), and the crash
-tests kill it at every stage, so stopping needs no clean-up of the data, only
+A run stopped by a signal ends at once, as if killed: nothing of the run is in
+the live warehouse until its load's COMMIT (filingflow/warehouse.py), an
+uncommitted transaction vanishes with its process, and the crash tests kill
+it at every stage, so stopping needs no clean-up of the data, only
 of processes. Waiting for Prefect to wind its flow down instead took over a
 minute of error dumps. The signal is read on a thread of its own (through
 signal.set_wakeup_fd) as well as by the Python handler, so a main thread busy
@@ -11,9 +12,9 @@ process this command started (Prefect's temporary API server, the parse
 pool's forkserver and workers, a child reading a chunk) is stopped: none may
 outlive the command or hold its output pipe open (`| tee` would wait for it).
 
-The one line says whether the warehouse is as before: the run swaps a new
-warehouse file in whole with os.replace, so the file the command started with
-still being there means nothing was committed."""
+The one line says whether the warehouse is as before: the stop first closes
+commits (waiting for one under way to end), so whether this process's COMMIT
+returned is then the truth (warehouse.committed)."""
 from __future__ import annotations
 
 import errno
@@ -23,9 +24,8 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from filingflow.warehouse import close_commits
+from filingflow.warehouse import close_commits, committed, discard_created
 
 # Exit statuses (README, docs/operations.md).
 DONE, FAILED, USAGE = 0, 1, 2
@@ -94,23 +94,13 @@ def _quiet_stderr() -> int:
         return 2
 
 
-def identity(path: Path) -> tuple[int, int] | None:
-    """The warehouse file's identity (device, inode): a committed run replaces the file."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 @contextmanager
-def stop_on_signals(command: str, warehouse: Path) -> Iterator[None]:
+def stop_on_signals(command: str) -> Iterator[None]:
     """While the block runs, SIGINT or SIGTERM ends the process within seconds with one line on stderr
     and status 128 + the signal's number (130, 143)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = identity(warehouse)
 
     def stop(signum: int) -> None:
         if not _lock.acquire(blocking=False):
@@ -119,11 +109,13 @@ def stop_on_signals(command: str, warehouse: Path) -> Iterator[None]:
         # A pool worker dies of the same Ctrl-C: its chunk's files quarantined, the run would go on to
         # commit while its children stop. No commit may begin once the stop has.
         close_commits()
+        if not committed():  # a first run stopped before its commit leaves no warehouse, as before it
+            discard_created()
         stderr = _quiet_stderr()
         stop_children()
         name = signal.Signals(signum).name
         try:  # the last line, whatever the run's threads printed while its children stopped
-            os.write(stderr, f"filingflow {command}: stopped by {name}; {warehouse_state(warehouse, before)}\n".encode())
+            os.write(stderr, f"filingflow {command}: stopped by {name}; {warehouse_state()}\n".encode())
         except OSError:
             pass
         os._exit(128 + signum)
@@ -181,8 +173,8 @@ def _disk_full(exc: BaseException) -> bool:
     return "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc)
 
 
-def warehouse_state(warehouse: Path, before: tuple[int, int] | None) -> str:
-    """How a stopped or failed run left the warehouse, from whether its file was swapped."""
-    if identity(warehouse) == before:
+def warehouse_state() -> str:
+    """How a stopped or failed run left the warehouse, from whether its COMMIT returned."""
+    if not committed():
         return "nothing was committed: the warehouse is as before"
     return "the run had committed: the warehouse holds it (its lake files are published by the next run)"

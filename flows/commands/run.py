@@ -72,11 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = run_settings(args.settings)
     settings.retry_quarantined = args.retry_quarantined
     settings.sources = checked_source_options(args)
-    before = stopping.identity(settings.warehouse)
     api = None
     try:
-        with stopping.stop_on_signals("run", settings.warehouse), prefect_env.api_for_run() as api, \
-                progress.reporting(reporter):
+        with stopping.stop_on_signals("run"), prefect_env.api_for_run() as api, progress.reporting(reporter):
             summary = nightly(settings)
     except DataQualityFailed as exc:
         print(format_summary(exc.summary, api), file=sys.stderr if args.quiet else sys.stdout)
@@ -90,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             if not args.verbose:  # the failure's line stays the last: no Prefect shutdown warnings after it
                 logging.disable(logging.CRITICAL)
             print(f"filingflow run failed: {printable(stopping.one_line(exc))}; "
-                  f"{stopping.warehouse_state(settings.warehouse, before)}", file=sys.stderr)
+                  f"{stopping.warehouse_state()}", file=sys.stderr)
             return stopping.FAILED
         # The warehouse committed before Prefect failed (its API gone, say): the run is done.
         print(f"filingflow run: the run committed, then Prefect failed ({printable(stopping.one_line(exc))}); "

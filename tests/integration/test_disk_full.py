@@ -1,10 +1,11 @@
 """A run that cannot write fails whole: a full disk at any write point (a staged Parquet part, the
-load's WAL, the checkpoint, the swap, the lake publish) ends the run with exit status 1 and the
-cause in one line; before the swap the live warehouse and the published lake are byte for byte
-as before and nothing is left behind (no `.next` copy, no `.next.wal`, no staging); at the publish
-the warehouse holds the run and the next run publishes the rest. Once space is back, the rerun
-equals a run that never failed. The faults are injected (filingflow/faults.py FILINGFLOW_FAIL_AT);
-on a machine that lets the test mount a tmpfs, a real full disk is tried too."""
+load's COMMIT into the WAL, the checkpoint, the lake publish) ends the run with exit status 1 and
+the cause in one line; before the commit the live warehouse holds exactly what it held (every row,
+every column), the published lake is byte for byte as before and nothing is left behind (no WAL,
+no staging); after it (the checkpoint, the publish) the warehouse holds the run, the line says so,
+and the next run publishes the rest. Once space is back, the rerun equals a run that never failed.
+The faults are injected (filingflow/faults.py FILINGFLOW_FAIL_AT); on a machine that lets the test
+mount a tmpfs, a real full disk is tried too."""
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,9 @@ from filingflow.schema import TABLES
 
 VOLATILE = {"run_id", "flow_run_id", "loaded_at", "ingested_at", "quarantined_at", "started_at", "finished_at",
             "dq_docs", "forgotten"}
-BEFORE_SWAP = ("parquet", "wal", "checkpoint", "swap")
-assert set(BEFORE_SWAP + ("publish",)) == set(faults.WRITE_POINTS)
+BEFORE_COMMIT = ("parquet", "wal")
+AFTER_COMMIT = ("checkpoint", "publish")
+assert set(BEFORE_COMMIT + AFTER_COMMIT) == set(faults.WRITE_POINTS)
 KINDS = ("ownership_xml", "sgml_submission", "ascii_8k")
 
 
@@ -42,17 +44,18 @@ def run(root: Path, fail_at: str | None = None) -> subprocess.CompletedProcess:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
 
 
-def db_state(db: Path) -> dict[str, list[tuple]]:
+def db_state(db: Path, volatile: set[str] = VOLATILE) -> dict[str, list[tuple]]:
+    """Every table's rows but `runs` (without the `volatile` columns; with them, `runs` too)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         state = {}
         for (name,) in con.execute("SELECT table_name FROM information_schema.tables "
                                    "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall():
-            if name == "runs":
+            if name == "runs" and volatile:
                 continue
             cols = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE "
                                               "table_name = ? ORDER BY ordinal_position", [name]).fetchall()
-                    if c not in VOLATILE]
+                    if c not in volatile]
             state[name] = sorted(con.execute("SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{name}"')
                                  .fetchall(), key=repr)
         return state
@@ -78,7 +81,7 @@ def published_bytes(lake: Path) -> dict[str, str]:
 
 def leftovers(root: Path) -> list[str]:
     staged = root / "lake" / STAGING
-    return sorted([p.name for p in root.glob("wh.duckdb.next*")]
+    return sorted([p.name for p in root.glob("wh.duckdb*") if p.name not in ("wh.duckdb", "wh.duckdb.lock")]
                   + ([p.name for p in staged.iterdir()] if staged.exists() else []))
 
 
@@ -127,18 +130,19 @@ def lab(prefect_api, tmp_path_factory):
 @pytest.mark.parametrize("point", faults.WRITE_POINTS)
 def test_a_full_disk_at_any_write_point_fails_the_run_and_loses_nothing(lab, point):
     root = lab.reset()
-    before_db = hashlib.sha256((root / "wh.duckdb").read_bytes()).hexdigest()
+    before_db = db_state(root / "wh.duckdb", volatile=set())
     before_lake = published_bytes(root / "lake")
     failed = run(root, fail_at=point)
     assert failed.returncode == 1, failed.stderr[-2000:]
     assert last_line(failed).startswith("filingflow run failed: ") and "no space left on device" in last_line(failed).lower()
-    if point in BEFORE_SWAP:
-        assert hashlib.sha256((root / "wh.duckdb").read_bytes()).hexdigest() == before_db
+    if point in BEFORE_COMMIT:
+        assert last_line(failed).endswith("; nothing was committed: the warehouse is as before")
+        assert db_state(root / "wh.duckdb", volatile=set()) == before_db
         assert published_bytes(root / "lake") == before_lake
         assert leftovers(root) == []
     else:  # the warehouse committed the run; the rest of the lake is published by the next run
+        assert "; the run had committed: the warehouse holds it" in last_line(failed)
         assert db_state(root / "wh.duckdb") == lab.clean_db
-        assert not list(root.glob("wh.duckdb.next*"))
     again = run(root)
     assert again.returncode == 0, again.stderr
     assert db_state(root / "wh.duckdb") == lab.clean_db
@@ -148,7 +152,7 @@ def test_a_full_disk_at_any_write_point_fails_the_run_and_loses_nothing(lab, poi
 
 @pytest.mark.slow
 def test_a_real_full_disk(prefect_api, tmp_path):
-    """A tmpfs with less room than the run's copy of the warehouse needs."""
+    """A tmpfs with less room than the run needs (its staged Parquet, its data docs, its commit)."""
     mount = tmp_path / "small"
     mount.mkdir()
     try:
@@ -162,11 +166,11 @@ def test_a_real_full_disk(prefect_api, tmp_path):
         lab = Lab(mount)
         lab.first_run()
         root = lab.reset()
-        before_db = hashlib.sha256((root / "wh.duckdb").read_bytes()).hexdigest()
+        before_db = db_state(root / "wh.duckdb", volatile=set())
         before_lake = published_bytes(root / "lake")
         filler = mount / "filler"
-        keep = (root / "wh.duckdb").stat().st_size // 2
-        with open(filler, "wb") as out:  # fill the disk but half the warehouse's size
+        keep = 16 * 1024
+        with open(filler, "wb") as out:  # fill the disk but a few pages
             chunk = b"\0" * (1 << 16)
             while shutil.disk_usage(mount).free - len(chunk) > keep:
                 out.write(chunk)
@@ -174,7 +178,8 @@ def test_a_real_full_disk(prefect_api, tmp_path):
         failed = run(root)
         assert failed.returncode == 1, failed.stderr[-2000:]
         assert "no space left on device" in last_line(failed).lower()
-        assert hashlib.sha256((root / "wh.duckdb").read_bytes()).hexdigest() == before_db
+        assert last_line(failed).endswith("; nothing was committed: the warehouse is as before")
+        assert db_state(root / "wh.duckdb", volatile=set()) == before_db
         assert published_bytes(root / "lake") == before_lake
         assert leftovers(root) == []
         filler.unlink()

@@ -22,8 +22,8 @@ def stored(tmp_path, monkeypatch):
         if name.startswith("FILINGFLOW_"):
             monkeypatch.delenv(name)
     live = tmp_path / "wh.duckdb"
-    work = warehouse.begin_run(live)
-    con = duckdb.connect(str(work))
+    warehouse.prepare(live)
+    con = duckdb.connect(str(live))
     for number in (1, 2):
         path = str(tmp_path / f"in/f{number}.xml")
         for table, row in (
@@ -36,9 +36,7 @@ def stored(tmp_path, monkeypatch):
             con.register("_row", TABLES[table].to_arrow([row]))
             con.execute(f'INSERT INTO "{table}" SELECT * FROM _row')
             con.unregister("_row")
-    con.execute("CHECKPOINT")
     con.close()
-    warehouse.promote(work, live)
     return tmp_path, live
 
 

@@ -63,3 +63,63 @@ def test_a_run_validates_only_its_own_filings(tmp_path):
     # balances, so it does not start where May ended: a warning naming May).
     assert [(fid, f"the previous filing {may} (2007-05-10) ended at 57604" in detail)
             for fid, detail in continuity] == [(june, True)]
+
+
+def _rows(db, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted(con.execute(sql, params or []).fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+def _lake_files(lake) -> dict[str, bytes]:
+    return {p.relative_to(lake).as_posix(): p.read_bytes() for p in sorted(lake.rglob("*"))
+            if p.is_file() and "_staging" not in p.parts}
+
+
+def test_a_run_with_nothing_new_records_itself_and_touches_no_filing(tmp_path):
+    """The nothing-new fast path: no expectations, no filing rows rewritten, no lake partition; the
+    summary and the runs row say what happened."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FORM4, inputs / "form4.txt")
+    shutil.copy(SEED_8K, inputs / "eight_k.txt")
+    settings = RunSettings(inputs=[inputs], warehouse=tmp_path / "wh.duckdb", lake=tmp_path / "lake", dq_dir=None)
+    first = nightly(settings)
+    tables = ("filings", "nonderiv_transactions", "filing_companies", "companies", "ingest_ledger", "dq_results",
+              "filing_sources", "search_documents")
+    before = {t: _rows(settings.warehouse, f'SELECT * FROM "{t}"') for t in tables}
+    lake_before = _lake_files(settings.lake)
+    second = nightly(settings)
+    assert (second.files_seen, second.files_new, second.files_unchanged, second.filings_loaded) == (2, 0, 2, 0)
+    assert (second.expectations_passed, second.expectations_failed, second.suites) == (0, 0, [])
+    assert set(second.rows_per_table.values()) == {0}
+    assert {t: _rows(settings.warehouse, f'SELECT * FROM "{t}"') for t in tables} == before
+    assert _lake_files(settings.lake) == lake_before
+    assert _rows(settings.warehouse, "SELECT run_id, status, files_seen, files_unchanged, filings_loaded FROM runs") == sorted(
+        [(first.run_id, "completed", 2, 0, 2), (second.run_id, "completed", 2, 2, 0)], key=repr)
+
+
+def test_a_copy_of_a_loaded_file_is_a_duplicate_naming_it(tmp_path):
+    """Bytes a loaded file of another path holds are looked up for the run's files only, after they
+    are read: the copy is a duplicate naming the original, and nothing of it loads."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_8K, inputs / "eight_k.txt")
+    settings = RunSettings(inputs=[inputs], warehouse=tmp_path / "wh.duckdb", lake=tmp_path / "lake", dq_dir=None)
+    nightly(settings)
+    filings = _rows(settings.warehouse, "SELECT * FROM filings")
+    lake_before = _lake_files(settings.lake)
+    shutil.copy(SEED_8K, inputs / "again.txt")
+    original, copy = str(inputs / "eight_k.txt"), str(inputs / "again.txt")
+    second = nightly(settings)
+    assert (second.files_new, second.files_duplicate, second.files_loaded, second.filings_loaded) == (1, 1, 0, 0)
+    assert second.duplicates == [(copy, f"same bytes as {original}")]
+    assert _rows(settings.warehouse, "SELECT * FROM filings") == filings
+    assert _rows(settings.warehouse, "SELECT source_file, status, detail FROM ingest_ledger") == [
+        (copy, "duplicate", f"same bytes as {original}"), (original, "loaded", None)]
+    assert _rows(settings.warehouse, "SELECT source_file, used, detail FROM filing_sources") == [
+        (copy, False, f"same bytes as {original}"), (original, True, None)]
+    assert _lake_files(settings.lake) == lake_before
+    assert not (settings.lake / "_staging").exists() or not any((settings.lake / "_staging").iterdir())

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -38,18 +40,33 @@ def test_a_second_run_names_the_running_one(tmp_path):
     assert nightly(settings).filings_loaded == 1
 
 
-def test_readers_keep_their_snapshot_while_a_run_loads(tmp_path):
+_SESSION = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*) FROM filings").fetchone()[0], flush=True)
+time.sleep(float(sys.argv[2]))
+print(con.execute("SELECT count(*) FROM filings").fetchone()[0], flush=True)
+con.close()
+"""
+
+
+def test_a_run_waits_for_an_open_reader_who_keeps_a_whole_snapshot(tmp_path):
+    """DuckDB lets no process write a file another reads: the run waits for an analyst's session
+    (a bounded time, filingflow/connections.py) to commit, and the session sees the old state whole."""
     inputs = input_folder(tmp_path, SEED_8K)
     settings = _settings(tmp_path, inputs)
     nightly(settings)
-    reader = duckdb.connect(str(settings.warehouse), read_only=True)  # an analyst's open session
+    session = subprocess.Popen([sys.executable, "-c", _SESSION, str(settings.warehouse), "3"],
+                               stdout=subprocess.PIPE, text=True)
     try:
+        assert session.stdout.readline() == "1\n"  # the session is open
         shutil.copy(SEED_FORM4, inputs)
-        summary = nightly(settings)  # DuckDB would refuse to write a file a reader holds
+        summary = nightly(settings)
         assert summary.filings_loaded == 1
-        assert reader.execute("SELECT count(*) FROM filings").fetchone()[0] == 1  # the old state, whole
+        assert session.stdout.readline() == "1\n"  # the old state, whole, to the end of the session
     finally:
-        reader.close()
+        session.wait(60)
+    assert session.returncode == 0
     assert _count(settings.warehouse, "filings") == 2  # a new session sees the new state
 
 
@@ -59,13 +76,13 @@ def test_a_run_failing_in_the_load_changes_nothing(tmp_path, monkeypatch):
     nightly(settings)
     before = sorted(p.relative_to(settings.lake).as_posix() for p in settings.lake.rglob("*.parquet"))
     shutil.copy(SEED_FORM4, inputs)
-    real_load = warehouse.load_run
+    real_stage = warehouse.stage_lake_partitions
 
-    def load_then_die(con, lake_root, plan):
-        real_load(con, lake_root, plan)
-        raise RuntimeError("simulated crash after the load, before the swap")
+    def stage_then_die(*args):  # the last step of the load's transaction, just before its COMMIT
+        real_stage(*args)
+        raise RuntimeError("simulated crash in the load's transaction, every row written")
 
-    monkeypatch.setattr(warehouse, "load_run", load_then_die)
+    monkeypatch.setattr(warehouse, "stage_lake_partitions", stage_then_die)
     with pytest.raises(RuntimeError, match="simulated crash"):
         nightly(settings)
     monkeypatch.undo()

@@ -1,9 +1,8 @@
 """Warehouse storage without a flow: connections (read-only, fts, a run's memory limit), the
-ingest ledger's queries, a run's private copy and its swap, company resolution in SQL."""
+ingest ledger's queries, the warehouse's schema brought up to date, company resolution in SQL."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -88,11 +87,16 @@ def test_ledger_queries(con):
                                 source_format="ownership_xml", parser_version="t", run_id="r1", loaded_at=NOW),
            dict(filing_id="ff-2", content_id="c2", form_type="8-K", is_amendment=False, source_file="a.txt",
                 source_sha256="aa", source_format="ascii_8k", parser_version="t", run_id="r1", loaded_at=NOW))
-    assert ingest_ledger.ledger(con) == {
-        "a.txt": ingest_ledger.LedgerEntry("aa", 10, 5, "loaded"),
-        "b.txt": ingest_ledger.LedgerEntry("bb", 3, None, "quarantined"),
-        "c.txt": ingest_ledger.LedgerEntry("aa", 10, None, "duplicate")}
-    assert ingest_ledger.loaded_hashes(con) == {"aa": "a.txt"}
+    # Of the files found, those not held with the same size and mtime come back, with their last hash.
+    found = (["a.txt", "b.txt", "c.txt", "new.txt"], [10, 3, 10, 1], [5, None, 7, 1])
+    assert ingest_ledger.changed_files(con, *found) == {"b.txt": "bb", "c.txt": "aa", "new.txt": None}
+    assert ingest_ledger.changed_files(con, ["a.txt", "b.txt"], [11, 3], [5, 9]) == {"a.txt": "aa", "b.txt": "bb"}
+    assert ingest_ledger.changed_files(con, ["b.txt"], [3], [9], retry_quarantined=True) == {"b.txt": None}
+    assert ingest_ledger.changed_files(con, [], [], []) == {}
+    # Files read whose bytes a loaded file of another path holds: only a loaded one counts.
+    assert ingest_ledger.loaded_copies(con, {"a.txt": "aa", "d.txt": "aa", "e.txt": "bb", "f.txt": "zz"}) == {
+        "d.txt": "a.txt"}
+    assert ingest_ledger.loaded_copies(con, {}) == {}
     assert sorted(ingest_ledger.previous_filing_ids(con, ["a.txt", "b.txt", "z.txt"])) == ["f1", "f2"]
     assert ingest_ledger.previous_filing_ids(con, []) == []
     assert ingest_ledger.committed_runs(con) == {"r1"}
@@ -106,23 +110,29 @@ def test_ledger_queries(con):
     assert ingest_ledger.stored_copies(con, []) == []
 
 
-def test_a_run_writes_a_private_copy_that_promote_swaps_in(tmp_path):
+def test_prepare_creates_the_warehouse_and_writes_it_again_only_for_a_new_schema(tmp_path):
     live = tmp_path / "wh.duckdb"
-    work = warehouse.begin_run(live)  # no live warehouse yet: the copy starts empty, with the schema
-    assert work == warehouse.work_copy_path(live) and not live.exists()
-    with open_warehouse(work) as con:
-        insert(con, "runs", dict(run_id="r1", started_at=NOW, status="completed"))
-    warehouse.promote(work, live)
-    assert live.exists() and not work.exists()
-    work = warehouse.begin_run(live)
-    with open_warehouse(work) as con:
-        insert(con, "runs", dict(run_id="r2", started_at=NOW, status="completed"))
-    with connect(live, read_only=True) as reader:  # readers keep the live file until the swap
-        assert reader.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
-    Path(str(work) + ".wal").write_bytes(b"")
-    work = warehouse.begin_run(live)  # a crashed run's copy is dropped, never promoted
-    with open_warehouse(work) as con:
-        assert con.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
+    old_copy = tmp_path / "wh.duckdb.next"  # left by a crashed run of an older version: never swapped in
+    old_copy.write_bytes(b"a private copy")
+    warehouse.prepare(live)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
+    with connect(live, read_only=True) as reader:
+        tables = {r[0] for r in reader.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert tables >= set(TABLES) and set(VIEWS) <= {r[0] for r in reader.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        assert reader.execute("SELECT count(*) FROM transaction_codes").fetchone()[0] > 10
+    before = (live.read_bytes(), live.stat().st_mtime_ns)
+    warehouse.prepare(live)  # up to date: only read
+    assert (live.read_bytes(), live.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
+    with open_warehouse(live) as con:  # a warehouse of an older version: no stamp, a table short
+        con.execute("COMMENT ON TABLE runs IS NULL")
+        con.execute("DROP VIEW IF EXISTS insider_trades")
+        con.execute('DELETE FROM transaction_codes')
+    warehouse.prepare(live)
+    with connect(live, read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM transaction_codes").fetchone()[0] > 10
+        assert reader.execute("SELECT count(*) FROM insider_trades").fetchone() == (0,)
 
 
 def test_resolve_companies_merges_a_name_only_company_into_its_cik(con):
