@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
@@ -597,8 +598,10 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     return [g for g in groups if g]
 
 
-def _table_rows(lines: list[str], first_line: int) -> list[TextRow]:
+def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     lines = _region(lines)
+    if flowed_rows.is_flowed(lines):  # text without column positions: rows by the form's column order
+        return flowed_rows.table_rows(lines, first_line, part, form_number)
     if _is_cell_layout(lines):
         return _cell_rows(lines, first_line)
     return _fixed_width_rows(lines, first_line)
@@ -875,7 +878,7 @@ def read(text: str) -> list[ParsedFiling]:
     table_ii_end = sections.end_of(sections.table_ii, total)
     for part, first, end in ((of.TABLE_I, sections.table_i + 1, sections.table_ii),
                              (of.TABLE_II, sections.table_ii + 1, table_ii_end)):
-        rows = _table_rows(lines[first:end], first)
+        rows = _table_rows(lines[first:end], first, part, cover.form_number)
         found = of.records(rows)
         if not found and any(_prints_value(cell) for row in rows for cell in row.cells):
             # values printed, no row read: never load the table as empty
