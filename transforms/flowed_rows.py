@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transforms import ownership_form as of
-from transforms.text_tables import TextRow, is_rule, split_cells
+from transforms.text_tables import TextRow, is_rule, line_style, split_cells
 from transforms.values import FOOTNOTE_MARK
 
 STYLE = "flowed"
@@ -40,34 +40,54 @@ _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _MAX_SPLITS = 24
 
 
-def _flat(line: str) -> str:
-    """A table line as flowed text: the cells of a markdown or tab line joined by single spaces."""
-    line = line.replace(_LINE_BREAK, " ")
-    cut = split_cells(line) if "|" in line or "\t" in line else None
-    if cut is not None:
-        line = " ".join(c for c in cut[0] if c and not _MD_RULE_CELL.fullmatch(c))
-    return " ".join(line.split())
-
-
 def _value_words(text: str) -> int:
     return sum(1 for w in text.split() if w != "$" and of.is_value_word(w))
 
 
+def _numbers(text: str) -> int:
+    """Value words holding digits: dates, amounts, prices."""
+    return sum(1 for w in text.split() if of.is_value_word(w) and any(ch.isdigit() for ch in w))
+
+
 def is_flowed(lines: Sequence[str]) -> bool:
     """Whether a table's lines lost their column positions: values printed on lines without
-    cell separators, and no such line keeps a gap of two spaces between words."""
+    cell separators, and most lines keep no indent or gap of two spaces."""
     if any("\t" in line and _value_words(line) for line in lines):
         return False  # tab-separated cells keep their columns
-    plain = [line.strip() for line in lines if line.strip() and "|" not in line and not is_rule(line)]
-    valued = [line for line in plain if _value_words(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)]
-    # two spaces between words: the text kept its columns (fixed-width text)
-    return bool(valued) and not any("  " in line for line in valued)
+    plain = [line.rstrip() for line in lines if line.strip() and line_style(line) is None and not is_rule(line)]
+    valued = [line for line in plain if _numbers(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)]
+    if not valued:
+        return False
+    if len(plain) < sum(1 for line in lines if line.strip()):
+        return True  # values printed apart from a table drawn with separators (markitdown's PDF text)
+    # two spaces before or between words: the text kept its columns (fixed-width text); flowed
+    # text has them only here and there (pdfminer spaces out a few words of a line)
+    return 2 * sum("  " in line for line in plain) < len(plain)
 
 
 @dataclass
 class _Line:
     text: str
     number: int  # line of the input
+    side: str = ""  # words of a later cell of a table line of words
+
+
+def _flat(line: str, number: int) -> _Line | None:
+    """A table line as flowed text: the cells of a markdown or tab line joined by single spaces.
+    A line of words only whose first cell is empty or followed by other cells of words keeps
+    those apart (`side`: another column's text, such as the underlying security's title)."""
+    line = line.replace(_LINE_BREAK, " ")
+    cut = split_cells(line) if "|" in line or "\t" in line else None
+    if cut is None:
+        text = " ".join(line.split())
+        return _Line(text, number) if text else None
+    cells = [" ".join(c.split()) for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
+    text = " ".join(c for c in cells if c)
+    if not text:
+        return None
+    if all(_is_text(c) for c in cells if c):
+        return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
+    return _Line(text, number)
 
 
 def _is_heading(text: str) -> bool:
@@ -139,7 +159,10 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     core_units = _units(values)
     fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
     fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
-    if part == of.TABLE_II and title and below and not any(_is_text(u) for u in core_units):
+    sides = [line.side for line in row.above + row.below if line.side]
+    if sides:
+        fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
+    elif part == of.TABLE_II and title and below and not any(_is_text(u) for u in core_units):
         # Table II without the underlying title on the row's middle line: its two lines are the
         # nearest above and below (printed between the title's lines, both centred on the row),
         # the upper one sometimes on a line of values printed apart
@@ -157,11 +180,26 @@ def _place_fragments(title: str, units: list[str], fragments: list[str], part: s
     """The row's cells with each value printed apart put where it fits the columns best: a '$'
     and a number printed apart are one price; a mark alone cannot be tied to its value."""
     pending = [f for f in fragments if not FOOTNOTE_MARK.fullmatch(f)]
+    texts = [i for i, f in enumerate(pending) if _is_text(f)]
+    if len(texts) > 1:  # one column's words printed above and below the row ('See' / 'Footnote')
+        joined = " ".join(pending[i] for i in texts)
+        pending = [f if i == texts[0] else None for i, f in enumerate(pending) if i == texts[0] or i not in texts]
+        pending = [joined if f is None else f for f in pending]
+    if "$" not in pending:
+        return _placed(title, units, pending, part, form_number, line_number)
+    # a '$' printed apart: the price of a number printed apart, or of one on the row's line
+    pending.remove("$")
+    readings = [_placed(title, units, pending, part, form_number, line_number)]
     numbers = [f for f in pending if _PLAIN_NUMBER.fullmatch(f)]
-    if "$" in pending:
-        pending.remove("$")
-        if numbers:
-            pending[pending.index(numbers[0])] = "$ " + numbers[0]
+    if numbers:
+        priced = list(pending)
+        priced[priced.index(numbers[0])] = "$ " + numbers[0]
+        readings.insert(0, _placed(title, units, priced, part, form_number, line_number))
+    return min(readings, key=lambda r: float("inf") if r[1] is None else r[1])
+
+
+def _placed(title: str, units: list[str], pending: list[str], part: str, form_number: str,
+            line_number: int) -> tuple[tuple[str, ...], float | None]:
     cost = _cost(title, units, part, form_number, line_number)
     for fragment in pending:
         best: tuple[float, list[str]] | None = None
@@ -189,10 +227,14 @@ def _read(row: _Row, part: str, form_number: str) -> tuple[TextRow, float | None
     return TextRow(cells, first, 0, STYLE), cost
 
 
+def _has_words(line: _Line) -> bool:
+    """Whether a line holds words (a title's, a nature's), with or without values beside them."""
+    return bool(line.side) or not all(of.is_value_word(w) or w == "$" for w in
+                                      FOOTNOTE_MARK.sub(" ", line.text).split())
+
+
 def _text_count(lines: list[_Line]) -> int:
-    """Lines holding words (a title's, a nature's), with or without values beside them."""
-    return sum(1 for line in lines if not all(of.is_value_word(w) or w == "$" for w in
-                                               FOOTNOTE_MARK.sub(" ", line.text).split()))
+    return sum(map(_has_words, lines))
 
 
 def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, form_number: str,
@@ -225,11 +267,11 @@ def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, for
 
 
 def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
-    """The lines with at most `keep` text lines, those nearest the core."""
+    """The lines with at most `keep` lines of words, those nearest the core."""
     order = list(reversed(lines)) if from_end else list(lines)
     out, kept = [], 0
     for line in order:
-        if _is_text(line.text):
+        if _has_words(line):
             if kept >= keep:
                 continue
             kept += 1
@@ -240,8 +282,7 @@ def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
 def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
-    flat = [_Line(text, first_line + i) for i, line in enumerate(lines)
-            if not is_rule(line) and (text := _flat(line))]
+    flat = [found for i, line in enumerate(lines) if not is_rule(line) and (found := _flat(line, first_line + i))]
     cores = [i for i, line in enumerate(flat) if _is_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)
         cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
@@ -255,6 +296,7 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     trail = flat[cores[-1] + 1:]
     rows = [_Row([], flat[i], []) for i in cores]
     rows[0].above = lead
+    rows[-1].below = trail
     for k in range(len(cores) - 1):
         above = None if k == 0 else _text_count(rows[k].above)
         _split_gap(rows[k], rows[k + 1], flat[cores[k] + 1:cores[k + 1]], part, form_number, above)
