@@ -38,6 +38,8 @@ _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # A gap between two cores has at most this many lines tried as split points (a longer run
 # of fragments is not a row's cells; its lines are split at the middle).
 _MAX_SPLITS = 24
+_NUMBERED = re.compile(r"\d{1,2}[A-Z]?\.(?!\d)")  # a column heading's number: '2A. Deemed', '6.'
+
 
 
 def _value_words(text: str) -> int:
@@ -104,7 +106,7 @@ def _is_core(text: str, least: int = 2) -> bool:
         title, values = " ".join(words[:-1]), words[-1]
     if title and values and _value_words(values) >= least and _is_text(title.split()[0]):
         return True
-    return _value_words(text) > least
+    return least > 1 and _value_words(text) > least
 
 
 def _is_text(text: str) -> bool:
@@ -130,9 +132,12 @@ def _units(text: str) -> list[str]:
     i = 0
     while i < len(words):
         word = words[i]
-        if word == "$" and i + 1 < len(words) and words[i + 1][:1].isdigit():
-            units.append(word + " " + words[i + 1])
-            i += 2
+        marks = i + 1
+        while marks < len(words) and FOOTNOTE_MARK.fullmatch(words[marks]):
+            marks += 1  # '$', its mark, then the number (pdftotext prints the mark first)
+        if word == "$" and marks < len(words) and words[marks][:1].isdigit():
+            units.append(" ".join([word, words[marks]] + words[i + 1:marks]))
+            i = marks + 1
             continue
         if FOOTNOTE_MARK.fullmatch(word) and units:
             units[-1] += " " + word  # a mark after a value is that value's
@@ -287,9 +292,7 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)
         cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
     if not cores:
-        cores = _title_starts(flat)
-    if not cores:
-        return [TextRow((line.text,), line.number, 0, STYLE) for line in flat]
+        return _cell_per_line_rows(flat, part, form_number)
     # column headings above the first row, whatever of them the converter kept
     last_heading = max((i for i, line in enumerate(flat[:cores[0]]) if _is_heading(line.text)), default=-1)
     lead = [line for line in flat[last_heading + 1:cores[0]] if not _is_heading(line.text)]
@@ -313,11 +316,38 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     return [_read(row, part, form_number)[0] for row in rows]
 
 
-def _title_starts(flat: list[_Line]) -> list[int]:
-    """Text printed one cell per line: a row starts at a title line that values follow."""
-    starts = []
-    for i, line in enumerate(flat):
-        if _is_text(line.text) and not _is_heading(line.text) and i + 1 < len(flat) \
-                and not _is_text(flat[i + 1].text) and (not starts or i > starts[-1] + 1):
-            starts.append(i)
-    return starts
+def _cell_per_line_rows(flat: list[_Line], part: str, form_number: str) -> list[TextRow]:
+    """Text printed one cell per line, in reading order: a run of lines of words, then a run of
+    values. Such a run continues the row above where it fits the columns there and costs less
+    than a row of its own (Table II's underlying title between the dates and the amount), else
+    starts a row; column headings above the first row are left out."""
+    runs: list[tuple[list[_Line], list[str]]] = []
+    for line in flat:
+        if _has_words(line) and not _value_words(line.text):
+            if not runs or runs[-1][1]:
+                runs.append(([], []))
+            runs[-1][0].append(line)
+        elif runs:
+            runs[-1][1].append(line.text)
+    rows: list[tuple[str, list[str], int]] = []
+    for words, lines in runs:
+        values = _units(" ".join(lines))
+        if not _numbers(" ".join(values)) or _is_heading(" ".join(lines)):
+            continue  # no amount or date: column headings ('Code', 'V', '(A) or (D)')
+        # the title: the words after the last line of headings above it
+        last = max((i for i, line in enumerate(words) if _is_heading(line.text) or _NUMBERED.match(line.text)),
+                   default=-1)
+        text = " ".join(line.text for line in words[last + 1:])
+        number = words[0].number
+        if not rows and not text:
+            continue  # values of column headings ('(Instr. 3, 4 and 5)')
+        if rows:
+            title, units, first = rows[-1]
+            alone = _cost(text, values, part, form_number, number)
+            before = _cost(title, units, part, form_number, first)
+            joined = _cost(title, units + [text] + values, part, form_number, first)
+            if joined is not None and (alone is None or before is None or joined < before + alone):
+                rows[-1] = (title, units + [text] + values, first)
+                continue
+        rows.append((text, values, number))
+    return [TextRow((title, *units), first, 0, STYLE) for title, units, first in rows if units]
