@@ -38,6 +38,8 @@ _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # A gap between two cores has at most this many lines tried as split points (a longer run
 # of fragments is not a row's cells; its lines are split at the middle).
 _MAX_SPLITS = 24
+# More values than a row of the form has columns (with marks and a '$' apart) fit no order.
+_MAX_VALUES = 24
 _NUMBERED = re.compile(r"\d{1,2}[A-Z]?\.(?!\d)")  # a column heading's number: '2A. Deemed', '6.'
 
 
@@ -96,14 +98,21 @@ def _is_heading(text: str) -> bool:
     return of.is_column_heading(TextRow((text,), 0, 0, STYLE))
 
 
+def _title_and_values(text: str) -> tuple[str, str]:
+    """A line cut where its values start (`ownership_form.split_title`); a last D or I after
+    words is a value too ('Common Stock D': a holding's ownership form, its amount printed apart)."""
+    title, values = of.split_title(text)
+    words = title.split()
+    if not values and len(words) > 1 and words[-1] in ("D", "I"):
+        title, values = " ".join(words[:-1]), words[-1]
+    return title, values
+
+
 def _is_core(text: str, least: int = 2) -> bool:
     """A line holding a row's values: a title and `least` values, or one more without a title."""
     if _is_heading(text):
         return False
-    title, values = of.split_title(text)
-    if not values and title and len(title.split()) > 1:  # 'Common D': a one-letter value ends no title
-        words = title.split()
-        title, values = " ".join(words[:-1]), words[-1]
+    title, values = _title_and_values(text)
     if title and values and _value_words(values) >= least and _is_text(title.split()[0]):
         return True
     return least > 1 and _value_words(text) > least
@@ -158,7 +167,7 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     first), and its first line."""
     above = [line.text for line in row.above if _is_text(line.text)]
     below = [line.text for line in row.below if _is_text(line.text)]
-    title, values = of.split_title(row.core.text)
+    title, values = _title_and_values(row.core.text)
     if not _is_text(title):  # a core of values only (the title printed above and below it)
         title, values = "", row.core.text
     core_units = _units(values)
@@ -205,6 +214,8 @@ def _place_fragments(title: str, units: list[str], fragments: list[str], part: s
 
 def _placed(title: str, units: list[str], pending: list[str], part: str, form_number: str,
             line_number: int) -> tuple[tuple[str, ...], float | None]:
+    if len(units) + len(pending) > _MAX_VALUES:
+        return (title, *units, *pending), None  # more values than the form has columns: no place tried
     cost = _cost(title, units, part, form_number, line_number)
     for fragment in pending:
         best: tuple[float, list[str]] | None = None
@@ -323,7 +334,7 @@ def _cell_per_line_rows(flat: list[_Line], part: str, form_number: str) -> list[
     starts a row; column headings above the first row are left out."""
     runs: list[tuple[list[_Line], list[str]]] = []
     for line in flat:
-        if _has_words(line) and not _value_words(line.text):
+        if _is_text(line.text):
             if not runs or runs[-1][1]:
                 runs.append(([], []))
             runs[-1][0].append(line)
@@ -341,7 +352,7 @@ def _cell_per_line_rows(flat: list[_Line], part: str, form_number: str) -> list[
         number = words[0].number
         if not rows and not text:
             continue  # values of column headings ('(Instr. 3, 4 and 5)')
-        if rows:
+        if rows and len(rows[-1][1]) + len(values) <= _MAX_VALUES:
             title, units, first = rows[-1]
             alone = _cost(text, values, part, form_number, number)
             before = _cost(title, units, part, form_number, first)
