@@ -197,8 +197,7 @@ def _place_fragments(title: str, units: list[str], fragments: list[str], part: s
     texts = [i for i, f in enumerate(pending) if _is_text(f)]
     if len(texts) > 1:  # one column's words printed above and below the row ('See' / 'Footnote')
         joined = " ".join(pending[i] for i in texts)
-        pending = [f if i == texts[0] else None for i, f in enumerate(pending) if i == texts[0] or i not in texts]
-        pending = [joined if f is None else f for f in pending]
+        pending = [joined if i == texts[0] else f for i, f in enumerate(pending) if i == texts[0] or i not in texts]
     if "$" not in pending:
         return _placed(title, units, pending, part, form_number, line_number)
     # a '$' printed apart: the price of a number printed apart, or of one on the row's line
