@@ -34,6 +34,7 @@ STYLE = "flowed"
 
 _MD_RULE_CELL = re.compile(r":?-{3,}:?")
 _LINE_BREAK = "\u2028"
+_DIGIT = re.compile(r"\d")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # A gap between two cores has at most this many lines tried as split points (a longer run
 # of fragments is not a row's cells; its lines are split at the middle).
@@ -56,13 +57,22 @@ def _numbers(text: str) -> int:
 def is_flowed(lines: Sequence[str]) -> bool:
     """Whether a table's lines lost their column positions: values printed on lines without
     cell separators, and most lines keep no indent or gap of two spaces."""
-    if any("\t" in line and _value_words(line) for line in lines):
-        return False  # tab-separated cells keep their columns
-    plain = [line.rstrip() for line in lines if line.strip() and line_style(line) is None and not is_rule(line)]
-    valued = [line for line in plain if _numbers(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)]
-    if not valued:
+    plain: list[str] = []
+    drawn = 0  # lines with cell separators, and rules
+    for line in lines:
+        if not line.strip():
+            continue
+        style = line_style(line)
+        if style == "tab" and _DIGIT.search(line):
+            return False  # tab-separated cells keep their columns
+        if style is None and not is_rule(line):
+            plain.append(line.rstrip())
+        else:
+            drawn += 1
+    if not any(_DIGIT.search(line) and _numbers(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)
+               for line in plain):
         return False
-    if len(plain) < sum(1 for line in lines if line.strip()):
+    if drawn:
         return True  # values printed apart from a table drawn with separators (markitdown's PDF text)
     # two spaces before or between words: the text kept its columns (fixed-width text); flowed
     # text has them only here and there (pdfminer spaces out a few words of a line)
