@@ -495,7 +495,7 @@ _HEADER_WORDS = re.compile(
     r"|\(Month/Day/Year\))$",
     re.I)
 _INSTRUCTION_NUMBERS = re.compile(r"(?<![\d(,])\d{1,2}[,)](?![\d,])")
-_COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr\.", re.I)
+_COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr[.\s]", re.I)  # "(Instr 3 and 4)" too
 _HAS_VALUE = re.compile(r"[\d$]")
 
 
