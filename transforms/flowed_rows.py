@@ -186,10 +186,11 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     sides = [line.side for line in row.above + row.below if line.side]
     if sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
-    elif part == of.TABLE_II and title and below and not any(_is_text(u) for u in core_units):
-        # Table II without the underlying title on the row's middle line: its two lines are the
-        # nearest above and below (printed between the title's lines, both centred on the row),
-        # the upper one sometimes on a line of values printed apart
+    elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
+        # Table II without the underlying title on the row's middle line (Table I without the
+        # nature of an indirect holding): its two lines are the nearest above and below (printed
+        # between the title's lines, both centred on the row), the upper one sometimes on a line
+        # of values printed apart
         upper = next((i for i, u in enumerate(fragments) if _is_text(u)), None)
         if upper is not None:
             fragments[upper] += " " + below.pop(0)
