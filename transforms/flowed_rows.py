@@ -146,30 +146,31 @@ class _Row:
 def _units(text: str) -> list[str]:
     """A line's values as the cells they were: each value word alone, '$' with the number after
     it, and each run of words one text ('By Trust')."""
-    units: list[str] = []
+    units: list[list[str]] = []
+    texts: list[bool] = []  # whether each unit is words
     words = text.split()
     i = 0
     while i < len(words):
         word = words[i]
-        marks = i + 1
-        while marks < len(words) and FOOTNOTE_MARK.fullmatch(words[marks]):
-            marks += 1  # '$', its mark, then the number (pdftotext prints the mark first)
-        if word == "$" and marks < len(words) and words[marks][:1].isdigit():
-            units.append(" ".join([word, words[marks]] + words[i + 1:marks]))
-            i = marks + 1
-            continue
-        if FOOTNOTE_MARK.fullmatch(word) and units:
-            units[-1] += " " + word  # a mark after a value is that value's
-        elif len(word) == 1 and units and _is_text(units[-1]) and i + 1 < len(words) and _is_text(words[i + 1]):
-            units[-1] += " " + word  # 'Class A Common': a letter between words is one of them
-        elif of.is_value_word(word) or word == "$" or FOOTNOTE_MARK.fullmatch(word):
-            units.append(word)
-        elif units and _is_text(units[-1]):
-            units[-1] += " " + word
+        if word == "$":
+            marks = i + 1
+            while marks < len(words) and FOOTNOTE_MARK.fullmatch(words[marks]):
+                marks += 1  # '$', its mark, then the number (pdftotext prints the mark first)
+            if marks < len(words) and words[marks][:1].isdigit():
+                units.append([word, words[marks]] + words[i + 1:marks])
+                texts.append(False)
+                i = marks + 1
+                continue
+        if units and (FOOTNOTE_MARK.fullmatch(word)  # a mark after a value is that value's
+                      # 'Class A Common': a letter between words is one of them
+                      or (texts[-1] and len(word) == 1 and i + 1 < len(words) and _is_text(words[i + 1]))
+                      or (texts[-1] and not of.is_value_word(word) and word != "$")):
+            units[-1].append(word)
         else:
-            units.append(word)
+            units.append([word])
+            texts.append(not of.is_value_word(word) and word != "$" and _is_text(word))
         i += 1
-    return units
+    return [" ".join(unit) for unit in units]
 
 
 def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
