@@ -67,3 +67,27 @@ def test_reading_flowed_tables_is_linear_in_line_length(run):
         if large > 20 * small + 0.005:
             slow.append(f"line {at + 1}: {small * 1000:.1f} ms -> {large * 1000:.1f} ms")
     assert not slow, "\n".join(slow[:10])
+
+
+ONE_CELL_PER_LINE = ["Common Stock", "01/24/2020", "F", "100", "D", "$", "(1)", "64.73 27,484", "D",
+                     "Class A", "Common Stock", "01/26/2020", "S", "434", "D", "$ 64.50", "27,050", "I"]
+
+
+def _rows_time(lines: list[str]) -> float:
+    start = time.process_time()
+    flowed_rows.table_rows(lines, 0, of.TABLE_I, "4")
+    return time.process_time() - start
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run", ["    ", " 12", "1,", "$ ", "(1) ", " X", "A ", ". ", "Stock "])
+def test_one_cell_per_line_is_linear_in_line_length(run):
+    slow = []
+    for at in range(len(ONE_CELL_PER_LINE)):
+        def make(pad: str, at=at) -> list[str]:
+            return ONE_CELL_PER_LINE[:at] + [ONE_CELL_PER_LINE[at] + pad] + ONE_CELL_PER_LINE[at + 1:]
+        small = min(_rows_time(make(run * (2_000 // len(run)))) for _ in range(2))
+        large = min(_rows_time(make(run * (16_000 // len(run)))) for _ in range(2))
+        if large > 20 * small + 0.005:
+            slow.append(f"line {at + 1}: {small * 1000:.1f} ms -> {large * 1000:.1f} ms")
+    assert not slow, "\n".join(slow[:10])
