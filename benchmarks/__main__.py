@@ -17,8 +17,10 @@ behind it, as JSON; next to it the chart (throughput.png) and cProfile reports.
    filingflow / edgartools and filingflow / lxml floor (medians of per-round
    ratios).
 3. Renderings of the corpus's Forms 3/4 (../shared/renderings, and variations made
-   with w3m, lynx and pdftotext where installed): quarantined files, field accuracy
-   against the XML and exact row counts per converter (benchmarks/rendering_accuracy.py).
+   with w3m, lynx and pdftotext where installed): filings per CPU-second of each
+   converter's files (those a reader accepts; text renderings against the same target as
+   generated ones), quarantined files, field accuracy against the XML and exact row
+   counts per converter (benchmarks/rendering_accuracy.py).
 4. End to end: `nightly` on N generated filings of every kind into an empty
    warehouse (100,000; --quick 2,000), then a run with nothing new, then one
    with 1,000 (--quick 100) new files; DuckDB load and `filingflow export`.
@@ -226,8 +228,13 @@ def main(argv: list[str] | None = None) -> int:
                                             out.parent / "profile_legacy_ascii.txt"),
     }
 
-    # 3. renderings of real filings: field accuracy per converter against their XML
+    # 3. renderings of real filings: reading speed per converter (text renderings against the
+    # same target as generated ones), and field accuracy per converter against their XML
     if rendering_accuracy.RENDERINGS.is_dir():
+        for converter in rendering_accuracy.converters():
+            groups, _ = parse_speed.group_by_reader(parse_speed.corpus_files(rendering_accuracy.RENDERINGS / converter))
+            _parse_throughput(f"{converter} renderings", {fmt: [items] for fmt, items in groups.items()},
+                              min_seconds, results, table)
         rendered = [rendering_accuracy.measure(c) for c in rendering_accuracy.converters()]
         rendered += rendering_accuracy.measure_variations()
         results["renderings"] = {}

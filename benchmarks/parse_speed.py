@@ -128,9 +128,10 @@ def table_rows(items: list[bytes]) -> int:
     return sum(1 + sum(len(rows) for rows in f.rows.values()) for data in items for f in read_bytes(data)[1])
 
 
-def corpus_files() -> list[tuple[str, bytes]]:
+def corpus_files(root: Path = CORPUS) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file under root (the shared corpus, or one converter's renderings)."""
     skip = {"README.md", "MANIFEST.tsv"}
-    return [(str(p.relative_to(CORPUS)), p.read_bytes()) for p in sorted(CORPUS.rglob("*"))
+    return [(str(p.relative_to(root)), p.read_bytes()) for p in sorted(root.rglob("*"))
             if p.is_file() and p.name not in skip]
 
 

@@ -96,6 +96,13 @@ class Copy:
         return (FORMAT_RANK.get(self.source_format, 3), self.accession_number is None, not self.stored,
                 self.source_file)
 
+    def shared_values(self) -> list[tuple[str, str]]:
+        """The values by which same_filing can match another copy."""
+        values = [("id", self.filing_id), ("content", self.content_id)]
+        if self.filing_key is not None:
+            values.append(("key", self.filing_key))
+        return values
+
     def same_filing(self, other: Copy) -> bool:
         if self.accession_number and other.accession_number and self.accession_number != other.accession_number:
             return False
@@ -121,12 +128,20 @@ def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previou
     # A stored copy whose file was read again is not a competitor: that file's new reading is.
     competitors = [s for s in stored if s.source_file not in reread_files]
     groups: list[list[Copy]] = []
+    # Members by what two copies can share (id, content, key): a copy joins the earliest group holding a
+    # member that is the same filing, found among the members sharing one of its values, not every group.
+    by_value: dict[tuple[str, str], list[tuple[int, Copy]]] = {}
     for copy in sorted(read + competitors, key=Copy.rank):
-        group = next((g for g in groups if any(copy.same_filing(member) for member in g)), None)
-        if group is None:
+        values = copy.shared_values()
+        found = min((g for value in values for g, member in by_value.get(value, ())
+                     if copy.same_filing(member)), default=None)
+        if found is None:
+            found = len(groups)
             groups.append([copy])
         else:
-            group.append(copy)
+            groups[found].append(copy)
+        for value in values:
+            by_value.setdefault(value, []).append((found, copy))
     kept, replaced, superseded, sources, unused, warnings = [], set(previous), {}, [], [], []
     carried: dict[str, list[bool]] = {}
     reasons: dict[str, str] = {}

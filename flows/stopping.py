@@ -55,7 +55,10 @@ def _stop_descendants(grace: float) -> bool:
         return False
     for child in children:
         try:
-            child.terminate()
+            if _is_prefect_server(child):
+                child.kill()
+            else:
+                child.terminate()
         except psutil.Error:
             pass
     _, alive = psutil.wait_procs(children, timeout=grace)
@@ -66,6 +69,29 @@ def _stop_descendants(grace: float) -> bool:
             pass
     psutil.wait_procs(alive, timeout=grace)
     return True
+
+
+# Prefect's API server (uvicorn running Prefect's app) prints tracebacks of the requests it cancels
+# when terminated; it keeps nothing needing a clean stop (its SQLite database survives a kill).
+_PREFECT_SERVER_APP = "prefect.server.api.server:create_app"
+
+
+def _is_prefect_server(process) -> bool:
+    return _PREFECT_SERVER_APP in process.cmdline()
+
+
+def _quiet_stderr() -> int:
+    """Point this process's stderr at /dev/null and return a descriptor of the real one: while the stop
+    runs, the run's other threads, and any child they start meanwhile (a chunk read again after its
+    pool worker died of the same Ctrl-C), print nothing over the stop's one line."""
+    try:
+        real = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        return real
+    except OSError:
+        return 2
 
 
 def identity(path: Path) -> tuple[int, int] | None:
@@ -93,10 +119,11 @@ def stop_on_signals(command: str, warehouse: Path) -> Iterator[None]:
         # A pool worker dies of the same Ctrl-C: its chunk's files quarantined, the run would go on to
         # commit while its children stop. No commit may begin once the stop has.
         close_commits()
+        stderr = _quiet_stderr()
         stop_children()
         name = signal.Signals(signum).name
         try:  # the last line, whatever the run's threads printed while its children stopped
-            os.write(2, f"filingflow {command}: stopped by {name}; {warehouse_state(warehouse, before)}\n".encode())
+            os.write(stderr, f"filingflow {command}: stopped by {name}; {warehouse_state(warehouse, before)}\n".encode())
         except OSError:
             pass
         os._exit(128 + signum)

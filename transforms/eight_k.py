@@ -23,7 +23,8 @@ from filingflow.reference import CURRENT_ITEM_TITLES, PRE_2004_ITEMS
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling, content_filing_id
 from transforms.signatures import read_signer
-from transforms.values import US_STATES, clean_text, state_code
+from transforms.values import (
+    clean_text, find_date, find_iso_date, is_date_alone, pad_cik, state_code, states_day_of_date, us_state)
 
 # --- sniffing ------------------------------------------------------------------
 
@@ -118,32 +119,6 @@ def normalize_block(lines: list[str]) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
-
-
-# --- dates -----------------------------------------------------------------------
-
-_MONTH = (r"\b(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DATE_WORDS = re.compile(_MONTH + r"\.?\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:,\s*)?(?P<year>(?:19|20)\d{2})\b", re.I)
-_DATE_DAY_OF = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\s+" + _MONTH + r"\s*(?:,\s*)?(?P<year>(?:19|20)\d{2})\b", re.I)
-_DATE_SLASH = re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)?\d{2})\b")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-
-
-def find_date(text: str) -> dt.date | None:
-    """First date written in text: 'July 29, 2002', 'January 19,2000', '8th day of January, 2025', '7/29/02'."""
-    for pattern in (_DATE_WORDS, _DATE_DAY_OF, _DATE_SLASH):
-        for m in pattern.finditer(text):
-            month = m.group("month")
-            month_no = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
-            year = int(m.group("year"))
-            if year < 100:
-                year += 2000 if year < 70 else 1900
-            try:
-                return dt.date(year, month_no, int(m.group("day")))
-            except ValueError:
-                continue
-    return None
 
 
 # --- items -----------------------------------------------------------------------
@@ -420,17 +395,11 @@ def _signature_dates(lines: Lines) -> list[tuple[int, dt.date]]:
     year_lines = sorted({bisect_right(lines.starts, m.start()) - 1 for m in _YEAR.finditer(lines.upper)})
     for i in year_lines:
         line = lines[i]
-        if _DATE_LABEL.search(line) or _DATE_DAY_OF.search(line) or find_date_only(line):
+        if _DATE_LABEL.search(line) or states_day_of_date(line) or is_date_alone(line):
             d = find_date(line)
             if d:
                 dates.append((i, d))
     return dates
-
-
-def find_date_only(line: str) -> bool:
-    """A line that holds a date and nothing else."""
-    m = _DATE_WORDS.search(line)
-    return bool(m) and not line[:m.start()].strip(" |") and not line[m.end():].strip(" |.")
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -439,7 +408,7 @@ def _same_name(a: str, b: str) -> bool:
 
 def _title_stop(line: str) -> bool:
     stripped = line.strip(" |")
-    return (bool(_SIGNED.search(line)) or bool(_DATE_LABEL.search(line)) or find_date_only(line)
+    return (bool(_SIGNED.search(line)) or bool(_DATE_LABEL.search(line)) or is_date_alone(line)
             or _PURSUANT.match(line) is not None or len(stripped) > 100 or bool(_NAME_LABEL.match(line)))
 
 
@@ -597,26 +566,6 @@ def _state_of(text: str) -> str | None:
         if code:
             return code
     return state_code(t)
-
-
-_STATE_ABBREVIATIONS = {
-    "ALA": "AL", "ARIZ": "AZ", "ARK": "AR", "CALIF": "CA", "CAL": "CA", "COLO": "CO", "CONN": "CT", "DEL": "DE",
-    "FLA": "FL", "GA": "GA", "ILL": "IL", "IND": "IN", "KAN": "KS", "KANS": "KS", "KY": "KY", "LA": "LA",
-    "MASS": "MA", "MICH": "MI", "MINN": "MN", "MISS": "MS", "MO": "MO", "MONT": "MT", "NEB": "NE", "NEBR": "NE",
-    "NEV": "NV", "OKLA": "OK", "ORE": "OR", "PA": "PA", "PENN": "PA", "PENNA": "PA", "TENN": "TN", "TEX": "TX",
-    "VA": "VA", "WASH": "WA", "WIS": "WI", "WISC": "WI", "WYO": "WY", "D.C": "DC", "N.Y": "NY", "N.J": "NJ",
-}
-_STATE_CODE_SET = frozenset(US_STATES.values())
-
-
-def us_state(text: str) -> str | None:
-    """Two-letter code of a US state written as a name, code or abbreviation; None otherwise."""
-    t = _SPACES.sub(" ", text).strip(" .,").upper()
-    if t in _STATE_CODE_SET:
-        return t
-    if t in US_STATES:
-        return US_STATES[t]
-    return _STATE_ABBREVIATIONS.get(t) or _STATE_ABBREVIATIONS.get(t.replace(". ", ".").rstrip("."))
 
 
 _ZIP_TAIL = re.compile(r"\b(?P<zip>\d{5}(?:-\d{4})?)$")
@@ -823,7 +772,7 @@ def _single_registrant(lines: list[str], end: int) -> Registrant:
     reg.former_names = [clean_text(f) for f in former] or None
     cik_line = _first(lines, _CIK, 0, end, "CIK", "CENTRAL INDEX")
     if cik_line is not None:
-        reg.cik = _CIK.search(lines[cik_line]).group("cik").zfill(10)
+        reg.cik = pad_cik(_CIK.search(lines[cik_line]).group("cik"))
     return reg
 
 
@@ -1022,7 +971,7 @@ def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
         if clean_text(dei.get(fact)):
             setattr(reg, attr, clean_text(dei[fact]))
     if (cik := re.sub(r"\D", "", dei.get("EntityCentralIndexKey") or "")):
-        reg.cik = cik.zfill(10)
+        reg.cik = pad_cik(cik)
     if clean_text(dei.get("EntityIncorporationStateCountryCode")):
         reg.state_of_incorporation = _state_of(dei["EntityIncorporationStateCountryCode"])
     if any(k.startswith("EntityAddress") for k in dei):
@@ -1037,7 +986,7 @@ def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
     if phone := _dei_phone(dei.get("CityAreaCode"), dei.get("LocalPhoneNumber")):
         reg.phone = phone
     if (period := find_date(clean_text(dei.get("DocumentPeriodEndDate")) or "")) or \
-            (period := _iso_date(dei.get("DocumentPeriodEndDate"))):
+            (period := find_iso_date(dei.get("DocumentPeriodEndDate"))):
         cover.period_of_report = period
     doc_type = clean_text(dei.get("DocumentType"))
     if doc_type and doc_type.upper().startswith("8-K"):
@@ -1046,14 +995,6 @@ def apply_dei(cover: Cover, dei: dict[str, str]) -> None:
         cover.is_amendment = True
         if not cover.form_type.endswith("/A"):
             cover.form_type += "/A"
-
-
-def _iso_date(text: str | None) -> dt.date | None:
-    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text or "")
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-    except ValueError:
-        return None
 
 
 # --- the filing ----------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from filingflow.schema import FILING_TABLES, TABLES
 
@@ -41,6 +42,12 @@ class ParsedFiling:
 def blank_filing_row(table: str) -> dict:
     """A fresh row of a per-filing table as a reader emits it: the schema's blank row without
     filing_id, which `ParsedFiling.stamp` writes once the id is settled."""
+    return _blank_filing_row(table).copy()
+
+
+@lru_cache(maxsize=None)
+def _blank_filing_row(table: str) -> dict:
+    """The blank row of a table, made once and copied (readers make one per table row)."""
     row = TABLES[table].blank_row()
     del row["filing_id"]
     return row

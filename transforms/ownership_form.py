@@ -267,6 +267,9 @@ _ATOM = re.compile(r"""\s*(?:
   | (?P<null>N/A|-{1,2})
 )""", re.X)
 _ATOM_END = frozenset(" \t([$")
+# A cell that is one number, date or price, as most are: the token _ATOM would give, in one test.
+_LONE_ATOM = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)|(?P<date>\d{1,2}/\d{1,2}/\d{2,4})"
+                        r"|(?P<price>\$ ?(?:\d[\d,]*(?:\.\d+)?|\.\d+))")
 _SEPARATED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _NULL_WORDS = re.compile(r"^(?:immediately|immed\.?|n/?a|none|various|-+|\u2014)$", re.I)
@@ -275,19 +278,22 @@ _NULLISH = frozenset({"fn", "null"})
 
 @dataclass(slots=True)
 class _Token:
+    """One value of a cell. Tokens of a cell are cached and shared by every row holding that
+    cell: once `_cell_tokens` returns them they are never changed (`merge_into` replaces them)."""
     kind: str  # date, price, dollar, number, letter, ad, fn, null, text
     value: str | None
     fns: list[str] = field(default_factory=list)
     joined: bool = False  # shares its cell with the token before: the columns were next to each other
+    # What alignment depends on: the kind, the letter of letter tokens, '+' when joined.
+    signature: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def signature(self) -> str:
-        """What alignment depends on: the kind, the letter of letter tokens, '+' when joined."""
-        if self.kind == "letter":
+    def __post_init__(self) -> None:
+        kind = self.kind
+        if kind == "letter":
             sig = "L" + self.value
         else:
-            sig = "(" + self.value if self.kind == "ad" else self.kind
-        return "+" + sig if self.joined else sig
+            sig = "(" + self.value if kind == "ad" else kind
+        self.signature = "+" + sig if self.joined else sig
 
 
 def _atoms(cell: str) -> list[_Token] | None:
@@ -313,14 +319,10 @@ def _atoms(cell: str) -> list[_Token] | None:
     return tokens
 
 
-def _cell_tokens(cell: str, stacked: bool = False) -> list[_Token]:
-    return [_Token(kind, value, list(fns), joined) for kind, value, fns, joined in _cell_token_parts(cell, stacked)]
-
-
 @lru_cache(maxsize=8192)
-def _cell_token_parts(cell: str, stacked: bool) -> tuple[tuple[str, str | None, tuple[str, ...], bool], ...]:
-    """Tokens of a cell as immutable parts: cells repeat across rows and filings."""
-    return tuple((t.kind, t.value, tuple(t.fns), t.joined) for t in _parse_cell(cell, stacked))
+def _cell_tokens(cell: str, stacked: bool = False) -> tuple[_Token, ...]:
+    """Tokens of a cell, shared (never to be changed): cells repeat across rows and filings."""
+    return tuple(_parse_cell(cell, stacked))
 
 
 def _parse_cell(cell: str, stacked: bool = False) -> list[_Token]:
@@ -329,6 +331,8 @@ def _parse_cell(cell: str, stacked: bool = False) -> list[_Token]:
     cell = " ".join(cell.split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
     if not cell:
         return []
+    if m := _LONE_ATOM.fullmatch(cell):
+        return [_Token(m.lastgroup, cell)]
     atoms = _atoms(cell)
     if atoms is not None:
         return atoms
@@ -386,9 +390,7 @@ def _peel(cell: str, stacked: bool = False) -> list[_Token] | None:
         return None
     middle = " ".join(words[start:end])
     text = _Token("text", clean_text(strip_footnotes(middle)), footnote_ids(middle), joined=bool(head))
-    for token in tail_tokens:
-        token.joined = True
-    return head + [text] + tail_tokens
+    return head + [text] + [_Token(t.kind, t.value, t.fns, True) for t in tail_tokens]
 
 
 # --- aligning tokens to the form's columns -----------------------------------------------
@@ -495,7 +497,12 @@ _HEADER_WORDS = re.compile(
     r"|\(Month/Day/Year\))$",
     re.I)
 _INSTRUCTION_NUMBERS = re.compile(r"(?<![\d(,])\d{1,2}[,)](?![\d,])")
-_COLUMN_HEADING = re.compile(r"(?:^|\t)\d{1,2}[A-Z]?\.\s|\(Instr[.\s]", re.I)  # "(Instr 3 and 4)" too
+# A numbered column heading ('1. Title', '2A. Deemed'), at the start or after a tab, or '(Instr.':
+# three patterns with uncased first characters, which the search skips ahead to (one
+# alternation with re.I is tried at every position).
+_COLUMN_NUMBER = re.compile(r"\d{1,2}[A-Z]?\.\s", re.I)
+_TAB_COLUMN_NUMBER = re.compile(r"\t\d{1,2}[A-Z]?\.\s", re.I)
+_INSTR = re.compile(r"\(Instr[.\s]", re.I)  # "(Instr 3 and 4)" too: pymupdf4llm drops the period
 _HAS_VALUE = re.compile(r"[\d$]")
 
 
@@ -507,9 +514,13 @@ def is_column_heading(row: TextRow) -> bool:
 @lru_cache(maxsize=4096)
 def _heading_cells(cells: tuple[str, ...]) -> bool:
     """`is_column_heading` of a row's cells; cached: every filing repeats the form's headings."""
-    joined = "\t".join(c for c in cells if c)
-    if _COLUMN_HEADING.search(joined):
+    joined = "\t".join(filter(None, cells))
+    if _COLUMN_NUMBER.match(joined) or _TAB_COLUMN_NUMBER.search(joined) or "(" in joined and _INSTR.search(joined):
         return True
+    # A row of values fails here, before the instruction numbers are taken out: '$', or a word
+    # without digits that is no heading word ('Common'), stays as it is whatever they take out.
+    if "$" in joined or any(not _HEADER_WORDS.match(w) and not _DIGIT.search(w) for w in joined.split()):
+        return False
     if ")" in joined or "," in joined:
         joined = _INSTRUCTION_NUMBERS.sub(" ", joined)  # '(Instr. 3, 4 and 5)' wrapped: 'and 4)'
     return not _HAS_VALUE.search(joined) and all(_HEADER_WORDS.match(word) for word in joined.split())
@@ -612,24 +623,24 @@ def continues(record: Record, previous: Record | None) -> bool:
 def merge_into(previous: Record, record: Record) -> None:
     previous.title = join_fragment(previous.title, record.title)
     previous.title_fns.extend(record.title_fns)
-    # the first '$' still waiting for its number and the last text, found once and kept up to date
+    # Where the first '$' still waiting for its number and the last text are, found once and kept
+    # up to date; a token that takes in another is replaced, never changed (tokens are shared).
     tokens = previous.tokens
-    waiting = deque(t for t in tokens if t.kind == "dollar")
-    text = next((t for t in reversed(tokens) if t.kind == "text"), None)
+    waiting = deque(i for i, t in enumerate(tokens) if t.kind == "dollar")
+    text = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].kind == "text"), None)
     for token in record.tokens:
         if waiting and token.kind in ("number", "price"):
-            pending = waiting.popleft()
-            pending.kind, pending.value = "price", token.value
-            pending.fns.extend(token.fns)
+            i = waiting.popleft()
+            tokens[i] = _Token("price", token.value, tokens[i].fns + token.fns, tokens[i].joined)
         elif text is not None and token.kind == "text":
-            text.value = join_fragment(text.value, token.value)
-            text.fns.extend(token.fns)
+            old = tokens[text]
+            tokens[text] = _Token("text", join_fragment(old.value, token.value), old.fns + token.fns, old.joined)
         else:
             tokens.append(token)
             if token.kind == "text":
-                text = token
+                text = len(tokens) - 1
             elif token.kind == "dollar":
-                waiting.append(token)
+                waiting.append(len(tokens) - 1)
 
 
 def is_leading_heading(row: TextRow) -> bool:
@@ -654,19 +665,21 @@ def records(rows: Iterable[TextRow]) -> list[Record]:
     return found
 
 
+_NO_VALUE = frozenset({"fn", "null", "dollar"})
+
+
 def _convert(column: str, token: _Token, part: str, record: Record):
-    if token.kind in ("fn", "null", "dollar"):
+    """A token's value for its column; numbers and prices are converted by `_add_rows` itself."""
+    kind = token.kind
+    if kind in _NO_VALUE:
         return None
     if column == "is_voluntary":
         return True
-    if token.kind == "date":
+    if kind == "date":
         try:
             return _date(token.value)
         except ImpossibleValue as e:
             raise invalid(f"{part} row on line {record.line_number + 1}, {column}: {e}") from None
-    if token.kind in ("number", "price"):
-        # The token pattern already checked the digits: only '$', spaces and commas to drop.
-        return Decimal(token.value.lstrip("$ ").replace(",", ""))
     return token.value
 
 
@@ -751,9 +764,18 @@ def _merge_lone_marks(record: Record) -> Record:
     return Record(record.title, title_fns, tokens, record.line_number)
 
 
+_COLUMNS = {name: tuple(slot.column for slot in slots) for name, slots in _LAYOUTS.items()}
+
+
+@lru_cache(maxsize=4096)
+def _is_value(title: str) -> bool:
+    """A title cell that is a date or a number; cached: the same titles start row after row."""
+    return is_date_shaped(title) or bool(_PLAIN_NUMBER.fullmatch(title.replace("$", "").strip()))
+
+
 def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | None, str], part: str) -> None:
     for row_index, record in enumerate(records):
-        if record.title and (is_date_shaped(record.title) or _PLAIN_NUMBER.fullmatch(record.title.replace("$", "").strip())):
+        if record.title and _is_value(record.title):
             raise ParseError("unreadable_row", f"{part} row on line {record.line_number + 1} starts with a value "
                                                f"({record.title[:40]!r}), not a security title: its cells are out "
                                                "of the form's order")
@@ -763,12 +785,17 @@ def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | 
         row["row_index"] = row_index
         row["security_title"] = record.title
         refs = [("security_title", fn) for fn in record.title_fns]
-        slots = _LAYOUTS[placed]
+        columns = _COLUMNS[placed]
         for token, k in zip(record.tokens, alignment):
-            column = slots[k].column
+            column = columns[k]
             if column is None:
                 continue
-            row[column] = _convert(column, token, part, record)
+            kind = token.kind
+            if kind == "number" or kind == "price":  # most values, converted here without a call
+                # The token pattern already checked the digits: only '$', spaces and commas to drop.
+                row[column] = Decimal(token.value.lstrip("$ ").replace(",", ""))
+            else:
+                row[column] = _convert(column, token, part, record)
             if token.fns:
                 refs.extend((column, fn) for fn in token.fns)
         filing.add(table, row)

@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -29,8 +30,9 @@ from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import TextRow, column_cells, is_rule, line_style, segments, split_cells
-from transforms.values import check_mark, clean_text, find_accession, is_date_shaped
+from transforms.text_tables import Segment, TextRow, column_cells, is_rule, line_style, segments, split_cells
+from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lowers_in_place,
+                              strip_footnotes)
 
 FORMAT = "ownership_text_rendering"
 
@@ -50,7 +52,7 @@ _TITLE_LOWER = re.compile(
 
 def sniff(text: str) -> bool:
     head = text[:_SNIFF_BYTES]
-    if head.isascii():
+    if lowers_in_place(head):
         low = head.lower()
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
                 and _TITLE_LOWER.search(low) is not None)
@@ -77,8 +79,10 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
 _FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
-# The same on lower-cased ASCII text: without re.I the search skips along several times quicker.
-_FURNITURE_LOW = re.compile(r"reminder:|persons\s{1,3}who\s{1,3}respond|sec\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.")
+# The same on lower-cased text, one pattern a branch: without re.I or an alternation the search
+# skips ahead to each one's first letter (3x quicker); no branch can match inside another's match.
+_FURNITURE_LOW = tuple(re.compile(p) for p in (
+    r"reminder:", r"persons\s{1,3}who\s{1,3}respond", r"sec\s{1,3}1474", r"\(\s{0,3}e\.\s{0,3}g\."))
 
 
 _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
@@ -372,7 +376,7 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     lines = lines[:stop]
     text = "\n".join(lines)
-    if text.isascii():  # lower() keeps every place: the lines holding a label word, in one search
+    if lowers_in_place(text):  # lower() keeps every place: the lines holding a label word, in one search
         low = text.lower()
         low_lines = low.split("\n")
         for i in sorted(_lines_holding(low, _line_starts(lines), _LABEL_WORDS)):
@@ -493,8 +497,8 @@ def _region(lines: list[str]) -> list[str]:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    # lower() keeps places only in ASCII (and re.I folds a few letters lower() does not)
-    found = _FURNITURE_LOW.finditer(low) if text.isascii() else _FURNITURE.finditer(text)
+    # lower() keeps places, and finds what re.I finds, only where lowers_in_place says so
+    found = [m for p in _FURNITURE_LOW for m in p.finditer(low)] if lowers_in_place(text) else _FURNITURE.finditer(text)
     furniture = sorted({bisect_right(starts, m.start()) - 1 for m in found})
     if not furniture:
         return lines
@@ -543,13 +547,13 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     """Rows of fixed-width text, each cut into cells by where its text stands (a cell printed
     over several lines is one cell). Blank lines part rows; where they do not (one row per
-    line, or rows printed over several lines with their title centred on the values), a row
-    is a line starting with a title and holding values, with the lines around it up to half
-    way to the next such line."""
+    line, or rows printed over several lines with their cells centred on the row), the lines
+    holding a row's values are its core and every other line joins a core (`_split_block`)."""
     # Column headings above the first row, however the renderer wrapped them: everything up to
     # the last heading line above the first line holding a row's values.
-    first_core = next((i for i, line in enumerate(lines) if line.strip()
-                       and _is_core(line, len(line) - len(line.lstrip()))), len(lines))
+    first_core = next((i for i, line in enumerate(lines) if line.strip() and (
+        _is_core(line, len(line) - len(line.lstrip())) or _holds_numbers(line, len(line) - len(line.lstrip())))),
+        len(lines))
     skip = max((i + 1 for i, line in enumerate(lines[:first_core]) if line.strip() and (
         _NUMBERED_HEADING.match(line) or of.is_column_heading(TextRow((line.strip(),), i, 0, "fixed")))), default=0)
     blocks: list[list[tuple[int, str]]] = [[]]
@@ -565,61 +569,310 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     rows: list[TextRow] = []
     for block in blocks:
         for group in _split_block(block, margin):
-            found = column_cells([segments(line, at) for at, line in group])
-            cells = tuple(text for _, _, text in found)
+            pieces = [_cell_segments(line, at, margin) for at, line in group]
+            found = _marks_to_their_cells(column_cells(pieces), pieces)
+            cells = tuple(_MARKED_SIGN.sub(r"$ \2 \1", text).rstrip() if "$ (" in text else text
+                          for _, _, text in found)
             if found and found[0][0] > margin + _TITLE_COLUMN:
                 cells = ("",) + cells  # nothing in the title column: values left over from the row above
             rows.append(TextRow(cells, first_line + group[0][0], 0, "fixed"))
     return rows
 
 
+def _marks_to_their_cells(found: list[tuple[int, int, str]], pieces: list[list[Segment]]) -> list[tuple[int, int, str]]:
+    """A cell of footnote marks alone, on other lines than the cell on its left and starting at
+    most two characters after it (a superscript raised onto the line above), is that cell's
+    marks; on the same line it is a cell of its own (a date printed as its footnote)."""
+    def lines_in(start: int, end: int) -> set[int]:
+        return {s.line for line in pieces for s in line if start <= s.start and s.end <= end}
+    out: list[tuple[int, int, str]] = []
+    for start, end, text in found:
+        if out and start - out[-1][1] <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in text.split()) \
+                and not lines_in(start, end) & lines_in(out[-1][0], out[-1][1]):
+            out[-1] = (out[-1][0], end, f"{out[-1][2]} {text}")
+        else:
+            out.append((start, end, text))
+    return out
+
+
 _TITLE_COLUMN = 12  # characters: text starting further right is not in the title column
+_REACH = 8  # lines: how far a line is compared with the lines of a row above or below it
+# A price whose footnote mark stands beside its '$', the number on the line below: '$ (12)' over
+# '0.25' reads '$ 0.25 (12)'.
+_MARKED_SIGN = re.compile(r"^\$ ((?:\(\d{1,3}\) ?){1,6})(\d[\d,]{0,30}(?:\.\d{1,12})?)$")
 _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
-def _is_core(line: str, margin: int) -> bool:
-    """A line holding a row's values: a title at the left margin and two values, or (the title
-    printed above and below, centred on its values) three values."""
+def _is_titled(line: str, margin: int) -> bool:
+    return len(line) - len(line.lstrip()) <= margin + 1
+
+
+def _value_count(line: str, margin: int) -> tuple[int, bool]:
+    """How many of a row's values a line holds, its title aside, and whether it starts at the
+    title column."""
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
-        return False
-    titled = len(line) - len(line.lstrip()) <= margin + 1
+        return 0, False
+    titled = _is_titled(line, margin)
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
         first = segments(line)[0].text.split() if line.strip() else []
         values = " ".join(words[len(first):])
-    # '$' alone is a price column waiting for its number: not a value of its own
-    count = sum(of.is_value_word(w) and w != "$" for w in values.split())
+    # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
+    # day in running text ('December 24, 2015')
+    return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in values.split()), titled
+
+
+def _is_value_cell(text: str) -> bool:
+    """A cell of values: a number or date, with '$', footnote marks or a lone letter ('69,290 D',
+    '$ 19', '08/07/2020(1)'); not text holding a number ('December 24, 2015')."""
+    words = text.split()
+    return any(_is_number_word(w) and w != "$" for w in words) and all(
+        _is_number_word(w) or _is_letter(w) or FOOTNOTE_MARK.fullmatch(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _holds_numbers(line: str, margin: int) -> bool:
+    """Whether a line holds a number or date of a row (its title aside)."""
+    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+        return False
+    found = _cell_segments(line, 0, margin)
+    if found and _is_titled(line, margin):
+        values = of.split_title(" ".join(found[0].text.split()))[1]
+        if any(_is_number_word(w) and w != "$" for w in values.split()):
+            return True
+        found = found[1:]
+    return any(_is_value_cell(seg.text) for seg in found)
+
+
+@lru_cache(maxsize=4096)
+def _is_core(line: str, margin: int) -> bool:
+    """A line holding a row's values: a title at the left margin and two values, or (the title
+    printed above and below, centred on its values) three values."""
+    count, titled = _value_count(line, margin)
     return count >= (2 if titled else 3)
 
 
-def _overlaps(line: str, other: str) -> int:
-    """Cells of `line` that `other` already fills: a '$' under a price that has its '$', a
-    number under a number."""
-    def kinds(text: str) -> set[str]:
-        return {k for k, hit in (("$", "$" in text), ("digit", _HAS_DIGIT.search(text))) if hit}
-    spans = [(s.start, s.end, kinds(s.text)) for s in segments(other)]
-    return sum(1 for s in segments(line) for a, b, k in spans if s.start < b and a < s.end and k & kinds(s.text))
+Span = tuple[int, int, frozenset[str]]
+
+
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isupper()
+
+
+@lru_cache(maxsize=8192)
+def _is_number_word(word: str) -> bool:
+    """'$', a number or a date ('24,' is a day in running text, not a cell's number)."""
+    return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None
+                           and of.is_value_word(word))
+
+
+def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
+    """`_cell_spans` of the line as segments of line `line_number`."""
+    return [Segment(line_number, start, end, text) for start, end, text in _cell_spans(line, margin)]
+
+
+@lru_cache(maxsize=4096)
+def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
+    """The line's runs of text, a run of values right of the title column cut where a number or
+    date meets another word by a single space: PDF text closes up neighbouring cells ('81,217
+    08/15/2020 Common 81,217'). A '$' keeps the number after it, a number its footnote marks
+    and a lone letter (a code, A/D or D/I) its neighbours. A run holding one number is text
+    ('By LGI 401 (k) Plan', 'Trust dated December 24, 2015') and stays whole. Footnote marks
+    opening a run are the marks of the cell before it (a superscript set apart by a space). A
+    number, a lone letter and words ('29 I By Son') are three cells: shares owned, the form of
+    ownership and its nature. Marks set apart by two spaces are the marks of the cell before
+    them; a title closed up with its price ('Stock Option $ 195.255') is two cells."""
+    found: list[Segment] = []
+    for seg in segments(line):
+        words = seg.text.split(" ")
+        if found and seg.start - found[-1].end <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in words):
+            # a superscript mark set one space further off ('66,466 ^(1)'): the cell's own
+            found[-1] = Segment(0, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
+            continue
+        if seg.start <= margin + _TITLE_COLUMN:
+            if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) \
+                    and any(c.isalpha() for c in words[-3]):
+                # a title closed up with the price beside it ('Stock Option $ 195.255')
+                cut = seg.end - len(words[-1]) - 2
+                found.append(Segment(0, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
+                found.append(Segment(0, cut, seg.end, seg.text[cut - seg.start:]))
+            else:
+                found.append(seg)
+            continue
+        several = sum(map(_is_number_word, words)) >= 2
+        # 'N D text': a number (or its marks), the ownership letter and the nature of ownership closed up
+        owned = {i + 1 for i in range(len(words) - 2) if (_is_number_word(words[i]) and words[i] != "$"
+                                                          or FOOTNOTE_MARK.fullmatch(words[i]))
+                 and _is_letter(words[i + 1]) and not of.is_value_word(words[i + 2])}
+        owned |= {i + 1 for i in owned}
+        start = seg.start
+        part = [words[0]]
+        for i, (prev, word) in enumerate(zip(words, words[1:]), 1):
+            if i in owned or FOOTNOTE_MARK.fullmatch(prev) and not FOOTNOTE_MARK.fullmatch(word) and all(
+                    FOOTNOTE_MARK.fullmatch(w) for w in part) or several and prev != "$" and word[:1] != "(" and (
+                    _is_number_word(prev) or _is_number_word(word)) and not (_is_letter(prev) or _is_letter(word)):
+                text = " ".join(part)
+                found.append(Segment(0, start, start + len(text), text))
+                start += len(text) + 1
+                part = []
+            part.append(word)
+        text = " ".join(part)
+        found.append(Segment(0, start, start + len(text), text))
+    return tuple((seg.start, seg.end, seg.text) for seg in found)
+
+
+@lru_cache(maxsize=4096)
+def _filled(line: str, margin: int) -> tuple[Span, ...]:
+    """The spans of a line's cells and what each fills: a '$' (a price, or its sign alone,
+    waiting for the number), a number (footnote marks are no number: '(1)' goes under any
+    value; nor is a day in running text: 'December 24,'); a text fills neither."""
+    spans = []
+    for s in _cell_segments(line, 0, margin):
+        number = any(_is_number_word(w) and w != "$" for w in s.text.split())
+        kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"), ("digit", number),
+                                           ("mark", not strip_footnotes(s.text).strip())) if hit)
+        spans.append((s.start, s.end, kinds))
+    return tuple(spans)
+
+
+def _collisions(spans: Sequence[Span], filled: Sequence[Span]) -> int:
+    """Cells of `spans` standing over a cell of `filled` of the same kind: a '$' under a
+    price that has its '$', a number under a number. One row fills each column once."""
+    return sum(1 for a, b, k in spans for c, d, j in filled if a < d and c < b and k & j)
+
+
+def _completes(spans: Sequence[Span], filled: Sequence[Span]) -> bool:
+    """Whether a number of `spans` stands over or under a '$' of `filled` waiting for it."""
+    return any(a < d and c < b and "digit" in k and "lone $" in j for a, b, k in spans for c, d, j in filled)
+
+
+def _belongs(spans: Sequence[Span], filled: Sequence[Span]) -> int:
+    """How well `spans` fit under or over `filled`: footnote marks standing by a cell are its
+    marks (+1 each); words standing over a cell's text fill a cell already filled (-1 each)."""
+    score = 0
+    for a, b, k in spans:
+        for c, d, j in filled:
+            if a < d and c < b:
+                score += 1 if "mark" in k else -1 if not k and not j - {"mark"} else 0
+    return score
 
 
 def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[int, str]]]:
+    """A block of lines cut into rows. Each row has a core: its lines holding values. A row's
+    values may land on nearby lines (a PDF's cells sit on slightly different baselines; a title
+    wrapped beside its first values), so nearby lines whose cells fill different columns are
+    one core, unless each holds a title and the values of a whole row. Cells are centred on
+    their row: a line holding values goes to the nearest core, or to the other one when the
+    nearest already fills its cells. Between two as near, the one it fills fewer cells of, else
+    the one holding a '$' its number completes, else the one its footnote marks stand by and
+    its words do not fill twice. A line holding only a piece of text (a wrapped title or nature
+    of ownership) between two rows goes where it centres its cell on the upper row."""
     if not block:
         return []
-    cores = [i for i, (_, line) in enumerate(block) if _is_core(line, margin)]
+    filled = [_filled(line, margin) for _, line in block]
+    titled = [_is_titled(line, margin) for _, line in block]
+    cores: list[list[int]] = []  # lines of each row's core, in order
+    whole: dict[int, bool] = {}  # core lines holding a title and a whole row's values
+    for i, (_, line) in enumerate(block):
+        if not _holds_numbers(line, margin):
+            continue
+        strict = _is_core(line, margin)
+        if not strict and _inside_text(filled, i):
+            continue
+        whole[i] = strict and titled[i]
+        # the last few lines of a core are enough to compare with: it keeps reading linear
+        near = cores[-1][-_REACH:] if cores else []
+        if near and near[-1] >= i - 2 and not any(_collisions(filled[i], filled[c]) for c in near) \
+                and not (whole[i] and any(whole[c] for c in near)):
+            cores[-1].append(i)
+        else:
+            cores.append([i])
     if len(cores) <= 1:
         return [block]
-    groups: list[list[tuple[int, str]]] = [[] for _ in cores]
-    for i, item in enumerate(block):
-        # the nearest core (titles and wrapped cells are centred on their row's values); between
-        # two equally near, the one whose cells this line does not already fill
-        k = max((n for n, c in enumerate(cores) if c <= i), default=0)
-        if k + 1 < len(cores) and i != cores[k]:
-            before, after = i - cores[k], cores[k + 1] - i
-            if after < before or (after == before and _overlaps(item[1], block[cores[k]][1])
-                                  > _overlaps(item[1], block[cores[k + 1]][1])):
-                k += 1
-        groups[k].append(item)
-    return [g for g in groups if g]
+    groups: list[list[int]] = [[] for _ in cores]
+    lone: list[list[int]] = [[] for _ in cores]  # per gap below a core, lines of one piece of text
+    k = 0
+    for i, (_, line) in enumerate(block):
+        while k + 1 < len(cores) and cores[k + 1][0] <= i:
+            k += 1
+        if i <= cores[k][-1] or k + 1 == len(cores):
+            groups[k].append(i)
+            continue
+        if _is_lone(filled[i], titled[i]):
+            lone[k].append(i)
+            continue
+        before, after = i - cores[k][-1], cores[k + 1][0] - i
+        here = sum(_collisions(filled[i], filled[j]) for j in groups[k][-_REACH:])
+        there = sum(_collisions(filled[i], filled[j]) for j in cores[k + 1][:_REACH])
+        if before != after:
+            later = (bool(here) and not there) if before < after else not (there and not here)
+        elif here != there:
+            later = here > there
+        elif (done := any(_completes(filled[i], filled[j]) for j in groups[k][-_REACH:])) != any(
+                _completes(filled[i], filled[j]) for j in cores[k + 1][:_REACH]):
+            later = not done
+        else:
+            later = sum(_belongs(filled[i], filled[j]) for j in cores[k][-_REACH:]) < sum(
+                _belongs(filled[i], filled[j]) for j in cores[k + 1][:_REACH])
+        groups[k + 1 if later else k].append(i)
+    for k, lines in enumerate(lone):
+        if lines:
+            held = [j for j in groups[k] if not _is_lone(filled[j], titled[j])] or cores[k]
+            _centre_cells(lines, groups[k], groups[k + 1], (min(held) + max(held), cores[k][0] + cores[k][-1]), filled)
+    return [[block[i] for i in sorted(g)] for g in groups if g]
+
+
+def _inside_text(filled: Sequence[Sequence[Span]], i: int) -> bool:
+    """Whether every number of line `i` is a line of a wrapped text cell: the nearest piece
+    above it in its column is words, and so is the nearest below, if any ('par' / 'value' /
+    '$0.01' / 'Class A')."""
+    def text_at(lines, a: int, b: int, end: bool) -> bool:
+        for j in lines:
+            over = [k for c, d, k in filled[j] if c < b and a < d]
+            if over:
+                return not any(over)  # words fill no kind; numbers, '$' and marks do
+        return end
+    numbers = [(a, b) for a, b, k in filled[i] if k & {"digit", "$"}]
+    return bool(numbers) and all(text_at(range(i - 1, max(i - 1 - _REACH, -1), -1), a, b, False)
+                                 and text_at(range(i + 1, min(i + 1 + _REACH, len(filled))), a, b, True)
+                                 for a, b in numbers)
+
+
+def _is_lone(filled: Sequence[Span], titled: bool) -> bool:
+    """A line holding nothing but a piece of a title (footnote marks alone start no title)."""
+    return len(filled) == 1 and titled and "mark" not in filled[0][2]
+
+
+def _centre_cells(lines: list[int], upper: list[int], lower: list[int], middles: tuple[int, int],
+                  filled: Sequence[Sequence[Span]]) -> None:
+    """Lines of one piece of text between two rows (a wrapped title or nature of ownership),
+    column by column, to the upper row (`upper`) or the lower one: cut where the upper row's
+    cell in that column is centred on the row's middle. `middles` are two measures of twice
+    the middle: the first and last of its lines holding more than a piece of its title, and of
+    its core; a cell of an even number of lines is off each by half a line, so the fewer lines
+    above the cut, when two cuts are as good."""
+    columns: list[list] = []  # [start, end, lines]
+    for i in sorted(lines, key=lambda i: filled[i][0][0]):
+        a, b, _ = filled[i][0]
+        if columns and a < columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], b)
+            columns[-1][2].append(i)
+        else:
+            columns.append([a, b, [i]])
+    for a, b, pieces in columns:
+        pieces.sort()
+        above = [j for j in upper if any(c < b and a < d for c, d, _ in filled[j])]
+        top = min(above, default=pieces[0])  # the pieces come after every line above
+
+        def off_centre(cut: int) -> int:
+            if not above and not cut:
+                return 0
+            bottom = pieces[cut - 1] if cut else max(above)
+            return sum(abs(top + bottom - middle) for middle in middles)
+        cut = min(range(len(pieces) + 1), key=lambda n: (off_centre(n), n))
+        upper.extend(pieces[:cut])
+        lower.extend(pieces[cut:])
 
 
 def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
@@ -719,8 +972,10 @@ def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-# 'DENVER, CO 80237' or a foreign 'CH-1800, VEVEY, V8'
-_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z]{2}\.?\s{1,3}\d{5}(?:-\d{4})?$|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
+# 'DENVER, CO 80237', 'DENVER, CO 80237-1234', or foreign: 'COPENHAGEN O, G7 2100', 'LONDON,, X0 W1K 3JP',
+# 'GRAND CAYMAN, E9 KY1-1104', 'CH-1800, VEVEY, V8' (a state or country code, then a post code holding a digit)
+_CITY_LINE = re.compile(r",\s{0,3}[A-Za-z0-9]{2}\.?\s{1,3}(?=[A-Z]{0,3}\d)[A-Z0-9]{2,7}(?:[ -][A-Z0-9]{3,4})?$"
+                        r"|,[^,]{1,40},\s{0,3}[A-Z0-9]{2}$")
 
 
 def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]], bool]:
@@ -761,27 +1016,37 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
             owners.append((CELL_BREAK.join(names), unknown))
         return owners, True
 
+    at = dict(columns)
+    shifted = _headings_shifted([segments(line) for line in lines[heading_at + 1:]], at)
+
     def flush() -> None:
         names: list[str] = []
         marks: dict[str, str] = {}
         for segs in block:
-            for s in segs:
-                if s.start < columns[0][1] - 2:
+            for n, s in enumerate(segs):
+                if s.start < columns[0][1] - 2 and (n == 0 or not shifted):
                     names.append(s.text)
                     continue
-                if check_mark(s.text):
+                if shifted:
+                    column = _shifted_column(s, at)
+                elif check_mark(s.text):
                     # The page marks only Director and 10% Owner with an X (the Officer and Other
                     # columns print text); PDF text squeezes the headings, so the nearer one.
                     marked = [c for c in columns if c[0] in ("director", "ten")] or columns
-                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))
+                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))[0]
                 else:
                     # A title stands where its column starts, or (a renderer that centres cells)
                     # nearest the middle of the Officer or Other heading.
                     column = next((c for c in columns if abs(c[1] - s.start) <= 1), None) or min(
                         [c for c in columns if c[0] in ("officer", "other")] or columns,
                         key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
-                marks[column[0]] = clean_text((marks.get(column[0], "") + " " + s.text)) or ""
-        if names:
+                    column = column[0]
+                marks[column] = clean_text((marks.get(column, "") + " " + s.text)) or ""
+        if names and owners and _looks_like_address(names[0]) and not _CITY_LINE.search(
+                owners[-1][0].rsplit(CELL_BREAK, 1)[-1]):
+            # the rest of the address above, after a page break (its margin is a blank line)
+            owners[-1] = (CELL_BREAK.join([owners[-1][0]] + names), {**owners[-1][1], **marks})
+        elif names:
             owners.append((CELL_BREAK.join(names), marks))
         block.clear()
 
@@ -795,6 +1060,36 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
         elif block:
             flush()
     return owners, True
+
+
+def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
+    """Whether the relationship headings stand one column right of their cells (a renderer that
+    sets the heading row beside the name heading's rowspan, as lynx does): an X left of the
+    Director heading, after a name, or a title starting under Director or 10% Owner."""
+    if len(at) < 4:
+        return False
+    for segs in rows:
+        for s in segs[1:]:
+            if not s.text.strip():
+                continue  # a no-break space left of an empty cell
+            if check_mark(s.text) and (s.start + s.end) / 2 < at["director"] - 2:
+                return True
+            if not check_mark(s.text) and at["director"] - 2 <= s.start < at["officer"] - 2:
+                return True
+    return False
+
+
+# With the headings one column right: each cell stands under the heading of the column after its own.
+_SHIFTED = {"director": "ten", "ten": "officer", "officer": "other", "other": "other"}
+
+
+def _shifted_column(s: Segment, at: dict[str, int]) -> str:
+    """The column of a cell when the headings stand one column right of their cells."""
+    if check_mark(s.text):
+        # the X of Director stands left of every heading, the X of 10% Owner under Director
+        return "director" if (s.start + s.end) / 2 < at["director"] - 2 else "ten"
+    under = max((name for name in at if at[name] <= s.start + 2), key=at.get, default="director")
+    return _SHIFTED[under] if under != "director" else "officer"
 
 
 def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:

@@ -18,7 +18,7 @@ from filingflow.schema import FORM_TYPES_OWNERSHIP, TABLES
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
-from transforms.values import ImpossibleValue, parse_bool, parse_decimal, read_date
+from transforms.values import ImpossibleValue, pad_cik, parse_bool, parse_decimal, read_date
 
 FORMAT = "ownership_xml"
 
@@ -32,7 +32,6 @@ _SNIFF_BYTES = 2048
 _MAX_SCALE = 8
 _MAX_INTEGER_DIGITS = 30
 _XSD_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?", re.ASCII)
 _CIK = re.compile(r"\d{1,10}", re.ASCII)
 
 
@@ -172,11 +171,6 @@ def _date(text: str) -> dt.date | None:
     t = text.strip()
     if not t:
         return None
-    if m := _ISO_DATE.fullmatch(t):
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            raise _BadValue(f"{t[:40]!r} is not a valid date") from None
     try:
         value = read_date(t)
     except ImpossibleValue as e:
@@ -199,7 +193,7 @@ def _cik(text: str) -> str | None:
         return None
     if not _CIK.fullmatch(t):
         raise _BadValue(f"{t[:40]!r} is not a CIK (up to 10 digits)")
-    return t.zfill(10)
+    return pad_cik(t)
 
 
 def _code(allowed: tuple[str, ...]) -> Callable[[str], str | None]:

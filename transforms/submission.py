@@ -19,8 +19,8 @@ from transforms.errors import ParseError
 from transforms.exhibit_links import link_documents
 from transforms.html_text import html_text
 from transforms.model import ParsedFiling, content_filing_id
-from transforms.sgml_header import HeaderCompany, SubmissionHeader, pad_cik, parse_header
-from transforms.values import clean_text
+from transforms.sgml_header import HeaderCompany, SubmissionHeader, parse_header
+from transforms.values import clean_text, pad_cik
 
 FORMAT = "sgml_submission"
 NC_FORMAT = "nc_submission"

@@ -205,13 +205,26 @@ def column_cells(block: list[list[Segment]]) -> list[tuple[int, int, str]]:
     segments whose spans overlap on different lines are one cell, its text read top to
     bottom. Returns (start, end, text) per cell, left to right."""
     pieces = sorted((s for line in block for s in line), key=lambda s: (s.start, s.line))
-    cells: list[list] = []  # [start, end, [segments]]
+    cells: list[list] = []  # [start, end, [segments], {their lines}]
     for s in pieces:
         # Spans are sorted by start, so only the last cell can overlap this one.
-        if cells and s.start < cells[-1][1] and all(t.line != s.line for t in cells[-1][2]):
+        if cells and s.start < cells[-1][1] and s.line not in cells[-1][3]:
             cells[-1][1] = max(cells[-1][1], s.end)
             cells[-1][2].append(s)
+            cells[-1][3].add(s.line)
         else:
-            cells.append([s.start, s.end, [s]])
-    return [(start, end, " ".join(t.text for t in sorted(group, key=lambda t: (t.line, t.start))))
-            for start, end, group in cells]
+            cells.append([s.start, s.end, [s], {s.line}])
+    return [(start, end, join_lines([t.text for t in sorted(group, key=lambda t: (t.line, t.start))]))
+            for start, end, group, _ in cells]
+
+
+def join_lines(pieces: list[str]) -> str:
+    """The lines of a wrapped cell as one text: a word broken after its hyphen ('Non-' /
+    'Employee') is joined back without a space; a dash standing alone ('Buy) -') keeps it."""
+    parts: list[str] = []
+    for piece in pieces:
+        if parts and parts[-1][-2:-1].isalpha() and parts[-1].endswith("-"):
+            parts[-1] += piece
+        else:
+            parts.append(piece)
+    return " ".join(parts)

@@ -1,16 +1,18 @@
 """Single values as filers write them, read one way for every reader.
 
-Dates in every spelling seen on filings and their renderings, US states, CIKs,
-accession numbers, numbers carrying footnote marks, dollar signs and thousands
-separators, check marks. Readers define none of their own.
+Dates in every spelling seen on filings and their renderings (a date alone in a cell or box,
+or the first one in running text), US states, CIKs, accession numbers, numbers carrying
+footnote marks, dollar signs and thousands separators, check marks. Readers define none of
+their own.
 
 Two kinds of "no value": text that is not a value of the kind (a heading, a word,
 an empty cell) gives None; text shaped like the value but impossible (a date
 `99/99/9999`, a CIK of eleven digits) raises `ImpossibleValue`, which readers turn
 into a quarantine (`ParseError("invalid_value")`), never a silent null.
 
-Every pattern here is anchored and has no two adjacent unbounded quantifiers, so it
-runs in time linear in its input however long the runs of spaces or digits.
+Every pattern here is anchored (or, searched in running text, starts at a month word, a
+digit or a word boundary) and has no two adjacent unbounded quantifiers, so it runs in time
+linear in its input however long the runs of spaces or digits.
 """
 from __future__ import annotations
 
@@ -74,6 +76,7 @@ def is_number(text: str) -> bool:
 # --- dates --------------------------------------------------------------------------------------
 _DATE_SLASH = re.compile(r"(\d{1,2})\s?[/-]\s?(\d{1,2})\s?[/-]\s?(\d{4}|\d{2})")
 _DATE_YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\S.{0,40}|Z|[+-]\d{2}:?\d{2})?")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?", re.ASCII)
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_WORDS = re.compile(r"([A-Za-z]{3,9})\.?\s{0,3}(\d{1,2})(?:st|nd|rd|th)?\s{0,3},?\s{0,3}(\d{4})")
 _DATE_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]{1,3}([A-Za-z]{3,9})\.?,?[\s-]{1,3}(\d{4}|\d{2})")
@@ -134,8 +137,9 @@ def read_date(text: str | None) -> dt.date | None:
     Raises ImpossibleValue for a date-shaped text that names no day ('02/30/2007', '99/99/9999')."""
     if not text:
         return None
-    parts = _date_parts(text)
-    if parts is None:
+    if m := _ISO_DAY.fullmatch(text):  # as XML writes dates (most dates read): one test, no strip
+        parts = int(m[1]), int(m[2]), int(m[3])
+    elif (parts := _date_parts(text)) is None:
         return None
     try:
         return dt.date(*parts)
@@ -171,6 +175,56 @@ def read_month_date(text: str | None) -> dt.date | None:
     else:
         return None
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --- dates in running text ----------------------------------------------------------------------
+# A month in running text: its three-letter abbreviation or its whole name ('Sept' too), from the
+# one month table above; the day-first and slash forms of read_date are not looked for in prose.
+_MONTH_WORD = r"\b(?P<month>" + "|".join(
+    "sep(?:t(?:ember)?)?" if name == "september" else f"{name[:3]}(?:{name[3:]})?" if name[3:] else name
+    for name in _MONTH_NAMES) + ")"
+_TEXT_DATE_WORDS = re.compile(
+    _MONTH_WORD + r"\.?\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:,\s*)?(?P<year>(?:19|20)\d{2})\b", re.I)
+_TEXT_DATE_DAY_OF = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\s+" + _MONTH_WORD + r"\s*(?:,\s*)?(?P<year>(?:19|20)\d{2})\b", re.I)
+_TEXT_DATE_SLASH = re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)?\d{2})\b")
+_TEXT_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def find_date(text: str) -> dt.date | None:
+    """The first valid date written in running text, in this order of spellings: 'July 29, 2002',
+    'January 19,2000', 'Sept. 3 2001'; '8th day of January, 2025'; '7/29/02', '07/29/2002'.
+    An impossible one ('February 30, 2002') is passed over; None when there is none."""
+    for pattern in (_TEXT_DATE_WORDS, _TEXT_DATE_DAY_OF, _TEXT_DATE_SLASH):
+        for m in pattern.finditer(text):
+            month = m["month"]
+            month_no = int(month) if month.isdigit() else _month(month)
+            try:
+                return dt.date(_year(m["year"]), month_no or 0, int(m["day"]))
+            except ValueError:
+                continue
+    return None
+
+
+def find_iso_date(text: str | None) -> dt.date | None:
+    """The first YYYY-MM-DD date in text ('2024-06-30', as XBRL facts write dates); None when there
+    is none or the first one is impossible."""
+    m = _TEXT_DATE_ISO.search(text or "")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
+
+
+def states_day_of_date(text: str) -> bool:
+    """Whether text holds a date written 'the 8th day of January, 2025' (how signature blocks date)."""
+    return _TEXT_DATE_DAY_OF.search(text) is not None
+
+
+def is_date_alone(line: str) -> bool:
+    """A line that holds a date in words and nothing else (table bars and a final '.' aside)."""
+    m = _TEXT_DATE_WORDS.search(line)
+    return bool(m) and not line[:m.start()].strip(" |") and not line[m.end():].strip(" |.")
 
 
 # --- check marks, booleans -----------------------------------------------------------------------
@@ -220,7 +274,7 @@ def accession_number(text: str | None) -> str | None:
 
 def find_accession(text: str) -> str | None:
     """The accession number a rendering prints ('Accession No. 0001209191-20-034566')."""
-    m = _ACCESSION_LABEL_LOWER.search(text.lower()) if text.isascii() else ACCESSION_LABEL.search(text)
+    m = _ACCESSION_LABEL_LOWER.search(text.lower()) if lowers_in_place(text) else ACCESSION_LABEL.search(text)
     return m[1] if m else None
 
 
@@ -240,6 +294,14 @@ US_STATES = {
     "PUERTO RICO": "PR",
 }
 STATE_CODES = frozenset(US_STATES.values())
+# Abbreviations filers write for states ('Calif.', 'Penna.', 'N.Y.'), besides names and codes.
+_STATE_ABBREVIATIONS = {
+    "ALA": "AL", "ARIZ": "AZ", "ARK": "AR", "CALIF": "CA", "CAL": "CA", "COLO": "CO", "CONN": "CT", "DEL": "DE",
+    "FLA": "FL", "GA": "GA", "ILL": "IL", "IND": "IN", "KAN": "KS", "KANS": "KS", "KY": "KY", "LA": "LA",
+    "MASS": "MA", "MICH": "MI", "MINN": "MN", "MISS": "MS", "MO": "MO", "MONT": "MT", "NEB": "NE", "NEBR": "NE",
+    "NEV": "NV", "OKLA": "OK", "ORE": "OR", "PA": "PA", "PENN": "PA", "PENNA": "PA", "TENN": "TN", "TEX": "TX",
+    "VA": "VA", "WASH": "WA", "WIS": "WI", "WISC": "WI", "WYO": "WY", "D.C": "DC", "N.Y": "NY", "N.J": "NJ",
+}
 _ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 
 
@@ -253,8 +315,33 @@ def state_code(text: str | None) -> str | None:
     return US_STATES.get(t, t or None)
 
 
+def us_state(text: str) -> str | None:
+    """Two-letter code of a US state written as a name, code or abbreviation ('Maryland', 'md',
+    'Calif.', 'N. Y.'); None for anything else (unlike `state_code`, which keeps other places)."""
+    t = " ".join(text.split()).strip(" .,").upper()
+    if t in STATE_CODES:
+        return t
+    if t in US_STATES:
+        return US_STATES[t]
+    return _STATE_ABBREVIATIONS.get(t) or _STATE_ABBREVIATIONS.get(t.replace(". ", ".").rstrip("."))
+
+
 def is_zip(text: str) -> bool:
     return bool(_ZIP.fullmatch(text))
+
+
+# The only characters outside ASCII that re.I matches to an ASCII letter: 'İ', 'ı', 'ſ' and the
+# Kelvin sign ('İ' is also the only character lower() turns into two).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowers_in_place(text: str) -> bool:
+    """Whether `text.lower()` keeps every character in its place and a lower-cased ASCII pattern
+    without re.I finds in it just what the pattern with re.I finds in `text`: true for all text
+    but that holding 'İ', 'ı', 'ſ' or the Kelvin sign. Searches without re.I skip ahead to a
+    pattern's first letter instead of trying every position (box drawing, accents and
+    typographic dashes of renderings keep them quick)."""
+    return text.isascii() or not _FOLDS_TO_ASCII.search(text)
 
 
 def clean_text(text: str | None) -> str | None:

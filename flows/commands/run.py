@@ -73,11 +73,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings.retry_quarantined = args.retry_quarantined
     settings.sources = checked_source_options(args)
     before = stopping.identity(settings.warehouse)
+    api = None
     try:
-        with stopping.stop_on_signals("run", settings.warehouse), progress.reporting(reporter):
+        with stopping.stop_on_signals("run", settings.warehouse), prefect_env.api_for_run() as api, \
+                progress.reporting(reporter):
             summary = nightly(settings)
     except DataQualityFailed as exc:
-        print(format_summary(exc.summary), file=sys.stderr if args.quiet else sys.stdout)
+        print(format_summary(exc.summary, api), file=sys.stderr if args.quiet else sys.stdout)
         print(f"filingflow run failed: {printable(str(exc))}", file=sys.stderr)
         return stopping.FAILED
     except Exception as exc:  # noqa: BLE001 - the run itself failed: say why in one line, exit non-zero
@@ -94,7 +96,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"filingflow run: the run committed, then Prefect failed ({printable(stopping.one_line(exc))}); "
               "its flow run may not show as completed", file=sys.stderr)
     if not args.quiet:
-        print(format_summary(summary))
+        print(format_summary(summary, api))
     return stopping.DONE
 
 
@@ -114,11 +116,13 @@ def _one_line_failures() -> None:
             handler.addFilter(_NoFailureDumps())
 
 
-def format_summary(s) -> str:
+def format_summary(s, api: prefect_env.PrefectApi | None = None) -> str:
     """The run summary; file names, errors and details are data: their control characters are escaped,
-    so no file name can forge a line."""
+    so no file name can forge a line. Prefect's own server start has a line of its own: it is not
+    the run's cost."""
     lines = [
         f"filingflow run {s.run_id}",
+        *([f"  prefect: {printable(api.describe())}"] if api is not None else []),
         f"  files: {s.files_seen} seen, {s.files_new} new or changed, {s.files_unchanged} unchanged (skipped), "
         f"{s.files_loaded} loaded, {s.files_duplicate} duplicate, {s.files_quarantined} quarantined",
         f"  filings loaded: {s.filings_loaded}" + ("  (nothing new: every file was already loaded)"

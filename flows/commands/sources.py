@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from filingflow.config import Settings
+from filingflow.identifiers import pad_cik
 from filingflow.sources.resolver import SourceOptions, check_sources, parse_source
 from flows.commands.common import add_settings
 
@@ -50,9 +51,10 @@ def add_source_flags(parser: argparse.ArgumentParser, dates: bool = True) -> Non
 
 
 def _cik(text: str) -> str:
-    if not text.strip().isdigit() or len(text.strip()) > 10 or not int(text):
+    cik = pad_cik(text) if text.isascii() else None
+    if cik is None or not cik.isdigit() or len(cik) != 10:
         raise argparse.ArgumentTypeError(f"{text!r} is not a CIK (up to 10 digits)")
-    return f"{int(text):010d}"
+    return cik
 
 
 def source_options(settings: Settings, args: argparse.Namespace | None = None) -> SourceOptions:

@@ -146,6 +146,38 @@ def test_every_file_is_kept_or_names_a_kept_filing(spec):
         assert kept.rank()[0] == best[kept.filing_key]
 
 
+def _pairwise_groups(copies):
+    """Copies grouped by comparing each with every member of every group: the definition the indexed
+    grouping of decide() must equal."""
+    groups = []
+    for c in sorted(copies, key=Copy.rank):
+        group = next((g for g in groups if any(c.same_filing(m) for m in g)), None)
+        if group is None:
+            groups.append([c])
+        else:
+            group.append(c)
+    return groups
+
+
+_few = st.sampled_from
+
+
+@given(st.lists(st.tuples(_few(FORMATS), _few(["a1", "a2", None]), _few(["c1", "c2", "c3"]),
+                          _few(["k1", "k2", None]), _few(["ff-1", "ff-2", "ff-3", "ff-4"]), st.booleans()),
+                min_size=1, max_size=14))
+def test_the_decision_groups_copies_as_comparing_every_pair_does(spec):
+    copies = [Copy(fid, f"f{i}", fmt, acc, content, key, stored)
+              for i, (fmt, acc, content, key, fid, stored) in enumerate(spec)]
+    read = [c for c in copies if not c.stored]
+    stored = [c for c in copies if c.stored]
+    decision = accounting.decide(read, stored, set(), [])
+    expected_kept = sorted({g[0].filing_id for g in _pairwise_groups(copies) if not g[0].stored})
+    assert decision.kept == expected_kept
+    winners = {c.source_file: g[0] for g in _pairwise_groups(copies) for c in g if not c.stored}
+    assert {(s["source_file"], s["filing_id"]) for s in decision.sources} == {
+        (f, w.filing_id) for f, w in winners.items()}
+
+
 def outcome(path, status="loaded", ids=("f1",), **kw):
     return FileOutcome(path, "ab" * 32, 10, 1, status, list(ids), **kw)
 

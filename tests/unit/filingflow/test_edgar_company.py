@@ -145,3 +145,7 @@ def test_run_flags(tmp_path):
         build_parser().parse_args(["run", "--cik", "AAPL"])
     with pytest.raises(SystemExit):
         build_parser().parse_args(["run", "--cik", "1", "--ticker", "AAPL"])
+    for bad in ("0", "12345678901", "1 2", "+5", "\u0661\u0662"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["run", "--cik", bad])
+    assert build_parser().parse_args(["run", "--cik", " 320193 "]).cik == CIK

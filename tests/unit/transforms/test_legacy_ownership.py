@@ -366,3 +366,19 @@ def test_mutated_legacy_text_raises_only_parse_errors(text):
     for parsed in filings:
         for table, rows in parsed.rows.items():
             TABLES[table].to_arrow(rows)  # typed as the schema says
+
+
+@pytest.mark.parametrize("letters", ["\u2502 caf\u00e9 \u2014", "\u0130stanbul \u017fome \u212a"])
+def test_sniff_gives_the_same_answer_with_letters_outside_ascii(letters):
+    """Box drawing, accents and dashes, or letters that fold to ASCII ones under re.I ('İ',
+    'ſ', the Kelvin sign): the legacy form is still recognised, and markup still refused."""
+    body = body_2000()
+    with_letters = body.replace("\n", f"\n{letters}\n", 1)
+    assert not with_letters.isascii()
+    assert legacy_ownership.sniff(with_letters)
+    assert not legacy_ownership.sniff(f"<html>\n{with_letters}")
+    assert not legacy_ownership.sniff(f"<DOCUMENT>\n{with_letters}")
+    for wrapper in ("-----BEGIN PRIVACY-ENHANCED MESSAGE-----", "&lt;SEC-HEADER&gt;", "<SEC-DOCUMENT>x.txt"):
+        assert not legacy_ownership.sniff(f"{wrapper}\n{with_letters}")
+        assert not legacy_ownership.sniff(f"{wrapper}\n{body}")
+    assert not legacy_ownership.sniff(with_letters.replace("STATEMENT", "S T A T E M E N T"))

@@ -720,3 +720,11 @@ def test_one_pass_row_reader_reads_what_the_general_walk_reads(body):
                       _ROW_KIND.container_fields) == general
     except ParseError as error:
         assert general == ("error", error.code, error.detail)
+
+
+def test_cik_zero_is_no_cik_as_everywhere():
+    """The one CIK rule (values.pad_cik): 10 digits with leading zeros, and CIK 0 names no company."""
+    [parsed] = ownership_xml.read(minimal_document().replace("<issuerCik>1<", "<issuerCik> 0000 <"))
+    assert parsed.filing["issuer_cik"] is None
+    [parsed] = ownership_xml.read(minimal_document().replace("<issuerCik>1<", "<issuerCik>320193<"))
+    assert parsed.filing["issuer_cik"] == "0000320193"

@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.text_tables import (
-    TextRow, ends_with_words, is_rule, join_fragment, line_style, read_rows, rows_by_block, split_cells, unwrap,
+    TextRow, column_cells, ends_with_words, is_rule, join_fragment, join_lines, line_style, read_rows, rows_by_block,
+    segments, split_cells, unwrap,
 )
 
 
@@ -108,3 +109,16 @@ def test_any_lines_split_without_error(lines):
         assert isinstance(row, TextRow) and any(row.cells)
     merged = unwrap(rows, rows_by_block(rows), mid_word=True)
     assert len(merged) <= len(rows)
+
+
+def test_join_lines_rejoins_a_word_broken_after_its_hyphen():
+    assert join_lines(["Non-", "Employee Director", "Stock-", "Settled"]) == "Non-Employee Director Stock-Settled"
+    # a dash standing alone, or after a number, is no broken word
+    assert join_lines(["to Buy) -", "Class C"]) == "to Buy) - Class C"
+    assert join_lines(["Series 2-", "A"]) == "Series 2- A"
+    assert join_lines([]) == ""
+
+
+def test_column_cells_join_a_cell_printed_over_several_lines():
+    block = [segments("Non-          Common", 0), segments("Employee   $ 1  Stock", 1)]
+    assert column_cells(block) == [(0, 8, "Non-Employee"), (11, 14, "$ 1"), (14, 21, "Common Stock")]

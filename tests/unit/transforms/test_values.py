@@ -3,6 +3,7 @@ numbers, states, numbers with footnote marks, check marks."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from transforms.values import (
-    ImpossibleValue, accession_number, check_mark, find_accession, footnote_ids, is_date_shaped, pad_cik,
-    parse_date, parse_decimal, read_date, read_month_date, split_marks, state_code)
+    ImpossibleValue, accession_number, check_mark, find_accession, find_date, find_iso_date, footnote_ids,
+    is_date_alone, is_date_shaped, lowers_in_place, pad_cik, parse_date, parse_decimal, read_date, read_month_date,
+    split_marks, state_code, states_day_of_date, us_state)
 
 D = dt.date
 
@@ -108,3 +110,73 @@ def test_split_marks():
     ("[ ]", False), ("\u2610", False), (None, False), ("Chief Executive Officer", None)])
 def test_check_marks(text, expected):
     assert check_mark(text) == expected
+
+
+# --- lower-cased searches -------------------------------------------------------------------------
+
+_PATTERN_WORDS = ("issuer", "statement", "ks", "is")
+_LETTERS = "aeikstIKS \n\u2502\u2014\u00e9\u00c9\u0130\u0131\u017f\u212a"
+
+
+@given(st.text(alphabet=_LETTERS, max_size=40))
+def test_lowers_in_place_means_a_lower_cased_search_finds_what_re_i_finds(text):
+    """Where lowers_in_place holds, lower() keeps every place and an ASCII pattern without re.I
+    on the lower-cased text matches where it matches with re.I; the letters that break this
+    ('İ', 'ı', 'ſ', the Kelvin sign) are all it turns down."""
+    if not lowers_in_place(text):
+        assert set(text) & set("\u0130\u0131\u017f\u212a")
+        return
+    low = text.lower()
+    assert len(low) == len(text)
+    for word in _PATTERN_WORDS:
+        folded = [m.span() for m in re.finditer(re.escape(word), text, re.I)]
+        assert [m.span() for m in re.finditer(re.escape(word), low)] == folded
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Statement of Changes", True), ("\u2502 Caf\u00e9 \u2014 Issuer", True), ("", True),
+    ("\u0130ssuer", False), ("\u017ftatement", False), ("\u212aELLY", False), ("D\u0131rector", False)])
+def test_lowers_in_place(text, expected):
+    assert lowers_in_place(text) is expected
+
+
+# --- dates in running text ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Date of Report: July 29, 2002 (earliest event)", D(2002, 7, 29)), ("January 19,2000", D(2000, 1, 19)),
+    ("on Sept. 3 2001 and later", D(2001, 9, 3)), ("Sep 3, 2001", D(2001, 9, 3)), ("SEPTEMBER 3, 2001", D(2001, 9, 3)),
+    ("June 1st, 2010", D(2010, 6, 1)), ("Jun 1 2010", D(2010, 6, 1)), ("May 5, 1999", D(1999, 5, 5)),
+    ("this 8th day of January, 2025", D(2025, 1, 8)), ("signed 7/29/02", D(2002, 7, 29)),
+    ("12/31/69", D(2069, 12, 31)), ("1/1/70", D(1970, 1, 1)), ("07/29/2002", D(2002, 7, 29)),
+    # an impossible date is passed over for the next one; a month word comes before a slash date
+    ("February 30, 2002 or March 1, 2002", D(2002, 3, 1)), ("3/4/2005, April 2, 2005", D(2005, 4, 2)),
+])
+def test_first_date_in_running_text(text, expected):
+    assert find_date(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "", "no date here", "Janu 3, 2001", "Septem 3, 2001", "Mayday 5, 1999", "February 30, 2002", "July 29, 1899",
+    "13/45/2002", "Form 8-K", "2002-07-29"])
+def test_running_text_without_a_date(text):
+    assert find_date(text) is None
+
+
+def test_iso_dates_in_text():
+    assert find_iso_date("2024-06-30") == D(2024, 6, 30)
+    assert find_iso_date("period: 2024-06-30 (fiscal)") == D(2024, 6, 30)
+    assert find_iso_date("2024-02-30") is None and find_iso_date(None) is None and find_iso_date("June 30") is None
+
+
+def test_day_of_dates_and_dates_alone_on_a_line():
+    assert states_day_of_date("Signed this 8th day of January, 2025.")
+    assert not states_day_of_date("Dated January 8, 2025")
+    assert is_date_alone("  | July 29, 2002 |") and is_date_alone("July 29, 2002.")
+    assert not is_date_alone("Date: July 29, 2002") and not is_date_alone("7/29/02")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Maryland", "MD"), ("md", "MD"), (" New  York ", "NY"), ("Calif.", "CA"), ("N. Y.", "NY"), ("Penna.", "PA"),
+    ("D.C.", "DC"), ("Ontario", None), ("", None), ("Kentucky and Virginia", None)])
+def test_us_states_by_name_code_or_abbreviation(text, expected):
+    assert us_state(text) == expected
