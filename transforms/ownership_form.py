@@ -502,7 +502,7 @@ _INSTRUCTION_NUMBERS = re.compile(r"(?<![\d(,])\d{1,2}[,)](?![\d,])")
 # alternation with re.I is tried at every position).
 _COLUMN_NUMBER = re.compile(r"\d{1,2}[A-Z]?\.\s", re.I)
 _TAB_COLUMN_NUMBER = re.compile(r"\t\d{1,2}[A-Z]?\.\s", re.I)
-_INSTR = re.compile(r"\(Instr\.", re.I)
+_INSTR = re.compile(r"\(Instr[.\s]", re.I)  # "(Instr 3 and 4)" too: pymupdf4llm drops the period
 _HAS_VALUE = re.compile(r"[\d$]")
 
 
@@ -806,17 +806,36 @@ def _add_rows(filing: ParsedFiling, records: list[Record], layouts: tuple[str | 
 
 
 
+def _table_layouts(part: str, form_number: str) -> tuple[str | None, str]:
+    if part == TABLE_I:
+        return (None if form_number == "3" else "NT", "NH")
+    if part == TABLE_II:
+        return (None, "DH3") if form_number == "3" else ("DT", "DH")
+    raise ValueError(f"part must be {TABLE_I!r} or {TABLE_II!r}, not {part!r}")
+
+
 def add_table_rows(filing: ParsedFiling, found: Sequence[Record], part: str, form_number: str) -> None:
     """Rows of Table I (`part` TABLE_I) or Table II (TABLE_II) of a Form `form_number`: each record
     becomes a transaction where a transaction code fits, else a holding; a record that fits
     neither order of columns is an `unreadable_row` ParseError."""
-    if part == TABLE_I:
-        layouts = (None if form_number == "3" else "NT", "NH")
-    elif part == TABLE_II:
-        layouts = (None, "DH3") if form_number == "3" else ("DT", "DH")
-    else:
-        raise ValueError(f"part must be {TABLE_I!r} or {TABLE_II!r}, not {part!r}")
-    _add_rows(filing, list(found), layouts, part)
+    _add_rows(filing, list(found), _table_layouts(part, form_number), part)
+
+
+def row_cost(record: Record, part: str, form_number: str) -> float | None:
+    """How poorly a record fits the columns of its table, as `add_table_rows` aligns it: the
+    weights of the columns left empty and of lone marks (None: it fits no order). Lets a reader
+    of text without column positions choose between readings of a row."""
+    signatures = tuple(t.signature for t in record.tokens)
+    best = None
+    for layout in _table_layouts(part, form_number):
+        picked = _align(layout, signatures) if layout else None
+        if picked is None:
+            continue
+        slots = _LAYOUTS[layout]
+        cost = sum(slot.weight for slot in slots) + sum(
+            _cost(slots[k], sig) - slots[k].weight for k, sig in zip(picked, signatures))
+        best = cost if best is None else min(best, cost)
+    return best
 
 
 # --- signatures, footnotes, remarks ----------------------------------------------------

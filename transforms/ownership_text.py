@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
@@ -212,7 +213,7 @@ def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     """Headings on a line: (place in the line, name). A heading counts where it starts the line
     or a cell, or stands after a wide gap; never inside running text. Cached: every filing
     repeats the form's headings and the lines around them."""
-    if not _HEADING_HINT.search(line.lower() + " "):
+    if not _HEADING_HINT.search(line.lower().replace("|", "") + " "):  # also a heading split across cells
         return ()
     squashed = _squash(line)
     found = []
@@ -228,6 +229,20 @@ def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(found))
 
 
+def _stacked_headings(line: str) -> list[str]:
+    """Headings of a row whose cells each hold several lines, the heading on one of them across
+    the cells ('4. If Amendment,<br>Ta' | 'Date Original<br>ble I - Non-'): read line by line,
+    counted from the top and from the bottom of the cells."""
+    parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
+    depth = max(map(len, parts))
+    names: list[str] = []
+    for k in range(depth):
+        for view in ("|".join(p[k] if k < len(p) else "" for p in parts),
+                     "|".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts)):
+            names.extend(name for _, name in _heading_at(view) if name not in names)
+    return names
+
+
 def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
     """Each heading starts a line of its own: the text before it on its line stays on a line
     before it (a heading inside a box row, or sharing a line with other captions). Returns
@@ -235,11 +250,21 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     out: list[str] = []
     starts: list[tuple[int, str]] = []
     # Lines holding a heading word, found in one search of the whole text; only they are looked at.
-    hinted = _lines_holding("\n".join(lines).lower(), _line_starts(lines), _HEADING_WORDS)
+    bare = [line.replace("|", "") for line in lines] if any("|" in line for line in lines) else lines
+    hinted = _lines_holding("\n".join(bare).lower(), _line_starts(bare), _HEADING_WORDS)
+    stacked = {i for i, line in enumerate(lines) if CELL_BREAK in line and "|" in line} - hinted
     done = 0  # lines before this one are in `out`
-    for i in sorted(hinted):
+    for i in sorted(hinted | stacked):
         line = lines[i]
-        headings = _heading_at(line)
+        headings = _heading_at(line) if i in hinted else ()
+        if not headings and CELL_BREAK in line and (names := _stacked_headings(line)):
+            # the row stays where it is; the heading starts after it
+            out.extend(lines[done:i + 1])
+            done = i + 1
+            for name in names:
+                starts.append((len(out), name))
+            out.append("")
+            continue
         if not headings:
             continue
         out.extend(lines[done:i])
@@ -850,8 +875,10 @@ def _centre_cells(lines: list[int], upper: list[int], lower: list[int], middles:
         lower.extend(pieces[cut:])
 
 
-def _table_rows(lines: list[str], first_line: int) -> list[TextRow]:
+def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     lines = _region(lines)
+    if flowed_rows.is_flowed(lines):  # text without column positions: rows by the form's column order
+        return flowed_rows.table_rows(lines, first_line, part, form_number)
     if _is_cell_layout(lines):
         return _cell_rows(lines, first_line)
     return _fixed_width_rows(lines, first_line)
@@ -1170,7 +1197,7 @@ def read(text: str) -> list[ParsedFiling]:
     table_ii_end = sections.end_of(sections.table_ii, total)
     for part, first, end in ((of.TABLE_I, sections.table_i + 1, sections.table_ii),
                              (of.TABLE_II, sections.table_ii + 1, table_ii_end)):
-        rows = _table_rows(lines[first:end], first)
+        rows = _table_rows(lines[first:end], first, part, cover.form_number)
         found = of.records(rows)
         if not found and any(_prints_value(cell) for row in rows for cell in row.cells):
             # values printed, no row read: never load the table as empty

@@ -1,0 +1,375 @@
+"""Rows of a form table read from text whose columns were collapsed.
+
+PDF text made without column positions (markitdown's pdfminer text, pymupdf4llm's
+"picture text", pdftotext without -layout) prints a table row's cells one space
+apart, or one cell per line, and prints the lines of a tall cell above and below
+the row's middle line: a wrapped title ('Employee' / 'Stock' / 'Option $ 39.1 ...'
+/ '(right to' / 'buy)'), a price's '$' over its number, a code or a footnote mark
+set as a superscript. Where a value stood is lost; what is left is the order of the
+words and the shape of each value (a date, a code letter, an amount, '$' and a
+price, D or I).
+
+So a row is read as the form reads it: a line holding the row's values (its core)
+and the lines around it, up to wherever between two cores the values fit the
+form's columns best (`ownership_form.row_cost`, the same alignment that puts the
+cells in columns). Text lines join the title; a value printed apart goes where it
+fits the column order; a '$' and a number printed apart are one price; a footnote
+mark printed apart from any value cannot be tied to one and is left out. Text
+printed one cell per line (no core holds a title and values) is read the same way,
+a title line starting each row.
+
+Pure functions: lines in, `TextRow`s out (title first, then the values in the order
+they fit); `ownership_form.records` and `add_table_rows` do the rest."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from transforms import ownership_form as of
+from transforms.text_tables import TextRow, is_rule, line_style, split_cells
+from transforms.values import FOOTNOTE_MARK
+
+STYLE = "flowed"
+
+_MD_RULE_CELL = re.compile(r":?-{3,}:?")
+_LINE_BREAK = "\u2028"
+_DIGIT = re.compile(r"\d")
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# A gap between two cores has at most this many lines tried as split points (a longer run
+# of fragments is not a row's cells; its lines are split at the middle).
+_MAX_SPLITS = 24
+# More values than a row of the form has columns (with marks and a '$' apart) fit no order.
+_MAX_VALUES = 24
+_NUMBERED = re.compile(r"\d{1,2}[A-Z]?\.(?!\d)")  # a column heading's number: '2A. Deemed', '6.'
+
+
+
+def _value_words(text: str) -> int:
+    return sum(1 for w in text.split() if w != "$" and of.is_value_word(w))
+
+
+def _numbers(text: str) -> int:
+    """Value words holding digits: dates, amounts, prices."""
+    return sum(1 for w in text.split() if of.is_value_word(w) and any(ch.isdigit() for ch in w))
+
+
+def is_flowed(lines: Sequence[str]) -> bool:
+    """Whether a table's lines lost their column positions: values printed on lines without
+    cell separators, and most lines keep no indent or gap of two spaces."""
+    plain: list[str] = []
+    drawn = 0  # lines with cell separators, and rules
+    for line in lines:
+        if not line.strip():
+            continue
+        style = line_style(line)
+        if style == "tab" and _DIGIT.search(line):
+            return False  # tab-separated cells keep their columns
+        if style is None and not is_rule(line):
+            plain.append(line.rstrip())
+        else:
+            drawn += 1
+    if not any(_DIGIT.search(line) and _numbers(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)
+               for line in plain):
+        return False
+    if drawn:
+        return True  # values printed apart from a table drawn with separators (markitdown's PDF text)
+    # two spaces before or between words: the text kept its columns (fixed-width text); flowed
+    # text has them only here and there (pdfminer spaces out a few words of a line)
+    return 2 * sum("  " in line for line in plain) < len(plain)
+
+
+@dataclass
+class _Line:
+    text: str
+    number: int  # line of the input
+    side: str = ""  # words of a later cell of a table line of words
+
+
+def _flat(line: str, number: int) -> _Line | None:
+    """A table line as flowed text: the cells of a markdown or tab line joined by single spaces.
+    A line of words only whose first cell is empty or followed by other cells of words keeps
+    those apart (`side`: another column's text, such as the underlying security's title)."""
+    line = line.replace(_LINE_BREAK, " ")
+    cut = split_cells(line) if "|" in line or "\t" in line else None
+    if cut is None:
+        text = " ".join(line.split())
+        return _Line(text, number) if text else None
+    cells = [" ".join(c.split()) for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
+    text = " ".join(c for c in cells if c)
+    if not text:
+        return None
+    if all(_is_text(c) for c in cells if c):
+        return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
+    return _Line(text, number)
+
+
+def _is_heading(text: str) -> bool:
+    return of.is_column_heading(TextRow((text,), 0, 0, STYLE))
+
+
+def _title_and_values(text: str) -> tuple[str, str]:
+    """A line cut where its values start (`ownership_form.split_title`); a last D or I after
+    words is a value too ('Common Stock D': a holding's ownership form, its amount printed apart)."""
+    title, values = of.split_title(text)
+    words = title.split()
+    if not values and len(words) > 1 and words[-1] in ("D", "I"):
+        title, values = " ".join(words[:-1]), words[-1]
+    return title, values
+
+
+def _is_core(text: str, least: int = 2) -> bool:
+    """A line holding a row's values: a title and `least` values, or one more without a title."""
+    if _is_heading(text):
+        return False
+    title, values = _title_and_values(text)
+    if title and values and _value_words(values) >= least and _is_text(title.split()[0]):
+        return True
+    return least > 1 and _value_words(text) > least
+
+
+def _is_text(text: str) -> bool:
+    """A line of words only (a title's or a nature's), marks aside; a capital letter among
+    words is a word ('Class A Common Stock')."""
+    words = FOOTNOTE_MARK.sub(" ", text).split()
+    return any(len(w) > 1 for w in words) and not any(
+        len(w) > 1 and of.is_value_word(w) or w == "$" for w in words)
+
+
+@dataclass
+class _Row:
+    above: list[_Line]
+    core: _Line
+    below: list[_Line]
+
+
+def _units(text: str) -> list[str]:
+    """A line's values as the cells they were: each value word alone, '$' with the number after
+    it, and each run of words one text ('By Trust')."""
+    units: list[list[str]] = []
+    texts: list[bool] = []  # whether each unit is words
+    words = text.split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "$":
+            marks = i + 1
+            while marks < len(words) and FOOTNOTE_MARK.fullmatch(words[marks]):
+                marks += 1  # '$', its mark, then the number (pdftotext prints the mark first)
+            if marks < len(words) and words[marks][:1].isdigit():
+                units.append([word, words[marks]] + words[i + 1:marks])
+                texts.append(False)
+                i = marks + 1
+                continue
+        if units and (FOOTNOTE_MARK.fullmatch(word)  # a mark after a value is that value's
+                      # 'Class A Common': a letter between words is one of them
+                      or (texts[-1] and len(word) == 1 and i + 1 < len(words) and _is_text(words[i + 1]))
+                      or (texts[-1] and not of.is_value_word(word) and word != "$")):
+            units[-1].append(word)
+        else:
+            units.append([word])
+            texts.append(not of.is_value_word(word) and word != "$" and _is_text(word))
+        i += 1
+    return [" ".join(unit) for unit in units]
+
+
+def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
+    """A row's title, the values of its core, the values printed apart (nearest the core
+    first), and its first line."""
+    above = [line.text for line in row.above if _is_text(line.text)]
+    below = [line.text for line in row.below if _is_text(line.text)]
+    title, values = _title_and_values(row.core.text)
+    if not _is_text(title):  # a core of values only (the title printed above and below it)
+        title, values = "", row.core.text
+    core_units = _units(values)
+    fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
+    fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
+    sides = [line.side for line in row.above + row.below if line.side]
+    if sides:
+        fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
+    elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
+        # Table II without the underlying title on the row's middle line (Table I without the
+        # nature of an indirect holding): its two lines are the nearest above and below (printed
+        # between the title's lines, both centred on the row), the upper one sometimes on a line
+        # of values printed apart
+        upper = next((i for i, u in enumerate(fragments) if _is_text(u)), None)
+        if upper is not None:
+            fragments[upper] += " " + below.pop(0)
+        elif above:
+            fragments.insert(0, above.pop() + " " + below.pop(0))
+    first = row.above[0].number if row.above else row.core.number
+    return " ".join(above + ([title] if title else []) + below), core_units, fragments, first
+
+
+def _place_fragments(title: str, units: list[str], fragments: list[str], part: str,
+                     form_number: str, line_number: int) -> tuple[tuple[str, ...], float | None]:
+    """The row's cells with each value printed apart put where it fits the columns best: a '$'
+    and a number printed apart are one price; a mark alone cannot be tied to its value."""
+    pending = [f for f in fragments if not FOOTNOTE_MARK.fullmatch(f)]
+    texts = [i for i, f in enumerate(pending) if _is_text(f)]
+    if len(texts) > 1:  # one column's words printed above and below the row ('See' / 'Footnote')
+        joined = " ".join(pending[i] for i in texts)
+        pending = [joined if i == texts[0] else f for i, f in enumerate(pending) if i == texts[0] or i not in texts]
+    if "$" not in pending:
+        return _placed(title, units, pending, part, form_number, line_number)
+    # a '$' printed apart: the price of a number printed apart, or of one on the row's line
+    pending.remove("$")
+    readings = [_placed(title, units, pending, part, form_number, line_number)]
+    numbers = [f for f in pending if _PLAIN_NUMBER.fullmatch(f)]
+    if numbers:
+        priced = list(pending)
+        priced[priced.index(numbers[0])] = "$ " + numbers[0]
+        readings.insert(0, _placed(title, units, priced, part, form_number, line_number))
+    return min(readings, key=lambda r: float("inf") if r[1] is None else r[1])
+
+
+def _placed(title: str, units: list[str], pending: list[str], part: str, form_number: str,
+            line_number: int) -> tuple[tuple[str, ...], float | None]:
+    if len(units) + len(pending) > _MAX_VALUES:
+        return (title, *units, *pending), None  # more values than the form has columns: no place tried
+    cost = _cost(title, units, part, form_number, line_number)
+    for fragment in pending:
+        best: tuple[float, list[str]] | None = None
+        for at in range(len(units) + 1):
+            candidate = units[:at] + [fragment] + units[at:]
+            c = _cost(title, candidate, part, form_number, line_number)
+            if c is not None and (best is None or c < best[0] - 1e-9):
+                best = (c, candidate)
+        if best is None:
+            units = units + [fragment]  # fits nowhere: the row is read as printed, and fails as it should
+            cost = None
+        else:
+            cost, units = best
+    return (title, *units), cost
+
+
+def _cost(title: str, units: list[str], part: str, form_number: str, line_number: int) -> float | None:
+    record = of.read_record(TextRow((title, *units), line_number, 0, STYLE))
+    return of.row_cost(record, part, form_number)
+
+
+def _read(row: _Row, part: str, form_number: str) -> tuple[TextRow, float | None]:
+    title, units, fragments, first = _parts(row, part)
+    cells, cost = _place_fragments(title, units, fragments, part, form_number, first)
+    return TextRow(cells, first, 0, STYLE), cost
+
+
+def _has_words(line: _Line) -> bool:
+    """Whether a line holds words (a title's, a nature's), with or without values beside them."""
+    return bool(line.side) or not all(of.is_value_word(w) or w == "$" for w in
+                                      FOOTNOTE_MARK.sub(" ", line.text).split())
+
+
+def _text_count(lines: list[_Line]) -> int:
+    return sum(map(_has_words, lines))
+
+
+def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, form_number: str,
+               above: int | None) -> None:
+    """Share the lines between two cores: the split where both rows fit the columns best; between
+    equally good splits, the one that gives the row above as many text lines below its core as
+    above it (`above`; a tall cell is centred on its row), or else halves the text lines."""
+    if len(gap) > _MAX_SPLITS:
+        half = len(gap) // 2
+        previous.below.extend(gap[:half])
+        following.above[:0] = gap[half:]
+        return
+    texts = _text_count(gap)
+    best: tuple[float, float, int, int] | None = None
+    for at in range(len(gap) + 1):
+        a = _Row(previous.above, previous.core, previous.below + gap[:at])
+        b = _Row(gap[at:] + following.above, following.core, following.below)
+        cost_a = _read(a, part, form_number)[1]
+        cost_b = _read(b, part, form_number)[1]
+        total = (cost_a if cost_a is not None else 1000.0) + (cost_b if cost_b is not None else 1000.0)
+        below = _text_count(gap[:at])
+        balance = abs(below - above) if above is not None else abs(2 * below - texts)
+        # and then the split that keeps lines nearest their own core
+        distance = sum(range(1, at + 1)) + sum(range(1, len(gap) - at + 1))
+        if best is None or (total, balance, distance) < best[:3]:
+            best = (total, balance, distance, at)
+    at = best[3] if best else 0
+    previous.below.extend(gap[:at])
+    following.above[:0] = gap[at:]
+
+
+def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
+    """The lines with at most `keep` lines of words, those nearest the core."""
+    order = list(reversed(lines)) if from_end else list(lines)
+    out, kept = [], 0
+    for line in order:
+        if _has_words(line):
+            if kept >= keep:
+                continue
+            kept += 1
+        out.append(line)
+    return list(reversed(out)) if from_end else out
+
+
+def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
+    """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
+    form, its title first and then its values in the order they fit the columns."""
+    flat = [found for i, line in enumerate(lines) if not is_rule(line) and (found := _flat(line, first_line + i))]
+    cores = [i for i, line in enumerate(flat) if _is_core(line.text)]
+    if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)
+        cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
+    if not cores:
+        return _cell_per_line_rows(flat, part, form_number)
+    # column headings above the first row, whatever of them the converter kept
+    last_heading = max((i for i, line in enumerate(flat[:cores[0]]) if _is_heading(line.text)), default=-1)
+    lead = [line for line in flat[last_heading + 1:cores[0]] if not _is_heading(line.text)]
+    trail = flat[cores[-1] + 1:]
+    rows = [_Row([], flat[i], []) for i in cores]
+    rows[0].above = lead
+    rows[-1].below = trail
+    for k in range(len(cores) - 1):
+        above = None if k == 0 else _text_count(rows[k].above)
+        _split_gap(rows[k], rows[k + 1], flat[cores[k] + 1:cores[k + 1]], part, form_number, above)
+    # the text above the first core and below the last: as many lines as the row prints on its
+    # other side (headings left over above, other text below are not the row's)
+    first, last = rows[0], rows[-1]
+    if len(rows) > 1:
+        first.above = _trim_text(lead, _text_count(first.below), from_end=True)
+        last.below = _trim_text(trail, _text_count(last.above), from_end=False)
+    else:
+        keep = min(_text_count(lead), _text_count(trail))
+        first.above = _trim_text(lead, keep, from_end=True)
+        first.below = _trim_text(trail, keep, from_end=False)
+    return [_read(row, part, form_number)[0] for row in rows]
+
+
+def _cell_per_line_rows(flat: list[_Line], part: str, form_number: str) -> list[TextRow]:
+    """Text printed one cell per line, in reading order: a run of lines of words, then a run of
+    values. Such a run continues the row above where it fits the columns there and costs less
+    than a row of its own (Table II's underlying title between the dates and the amount), else
+    starts a row; column headings above the first row are left out."""
+    runs: list[tuple[list[_Line], list[str]]] = []
+    for line in flat:
+        if _is_text(line.text):
+            if not runs or runs[-1][1]:
+                runs.append(([], []))
+            runs[-1][0].append(line)
+        elif runs:
+            runs[-1][1].append(line.text)
+    rows: list[tuple[str, list[str], int]] = []
+    for words, lines in runs:
+        values = _units(" ".join(lines))
+        if not _numbers(" ".join(values)) or _is_heading(" ".join(lines)):
+            continue  # no amount or date: column headings ('Code', 'V', '(A) or (D)')
+        # the title: the words after the last line of headings above it
+        last = max((i for i, line in enumerate(words) if _is_heading(line.text) or _NUMBERED.match(line.text)),
+                   default=-1)
+        text = " ".join(line.text for line in words[last + 1:])
+        number = words[0].number
+        if not rows and not text:
+            continue  # values of column headings ('(Instr. 3, 4 and 5)')
+        if rows and len(rows[-1][1]) + len(values) <= _MAX_VALUES:
+            title, units, first = rows[-1]
+            alone = _cost(text, values, part, form_number, number)
+            before = _cost(title, units, part, form_number, first)
+            joined = _cost(title, units + [text] + values, part, form_number, first)
+            if joined is not None and (alone is None or before is None or joined < before + alone):
+                rows[-1] = (title, units + [text] + values, first)
+                continue
+        rows.append((text, values, number))
+    return [TextRow((title, *units), first, 0, STYLE) for title, units, first in rows if units]
