@@ -675,6 +675,9 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
             else:
                 found.append(seg)
             continue
+        if len(words) == 1 or "$" not in seg.text and not _HAS_DIGIT.search(seg.text):
+            found.append(seg)  # one word, or words without a number, '$' or mark: nothing to cut
+            continue
         several = sum(map(_is_number_word, words)) >= 2
         # 'N D text': a number (or its marks), the ownership letter and the nature of ownership closed up
         owned = {i + 1 for i in range(len(words) - 2) if (_is_number_word(words[i]) and words[i] != "$"
