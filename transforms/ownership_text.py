@@ -148,7 +148,10 @@ def _print_furniture(lines: list[str]) -> set[int]:
         elif _PAGE_NUMBER.fullmatch(text) and i > 0 and (i - 1 in drop or not lines[i - 1].strip()):
             drop.add(i)
     if titles:
-        drop.update(i for i, line in enumerate(lines) if clean_text(line.strip(" |")) in titles)
+        # a line printing a title holds its first word: only those lines are cleaned and compared
+        firsts = {title.split(" ", 1)[0] for title in titles}
+        drop.update(i for i, line in enumerate(lines)
+                    if any(word in line for word in firsts) and clean_text(line.strip(" |")) in titles)
     return drop
 
 
@@ -529,8 +532,9 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     first_core = next((i for i, line in enumerate(lines) if line.strip() and (
         _is_core(line, len(line) - len(line.lstrip())) or _holds_numbers(line, len(line) - len(line.lstrip())))),
         len(lines))
-    skip = max((i + 1 for i, line in enumerate(lines[:first_core]) if line.strip() and (
-        _NUMBERED_HEADING.match(line) or of.is_column_heading(TextRow((line.strip(),), i, 0, "fixed")))), default=0)
+    # searched upwards from the first row: the last heading line is the first found
+    skip = next((i + 1 for i in range(first_core - 1, -1, -1) if lines[i].strip() and (
+        _NUMBERED_HEADING.match(lines[i]) or of.is_column_heading(TextRow((lines[i].strip(),), i, 0, "fixed")))), 0)
     blocks: list[list[tuple[int, str]]] = [[]]
     for offset, line in enumerate(lines):
         if offset < skip:
@@ -748,6 +752,8 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     of ownership) between two rows goes where it centres its cell on the upper row."""
     if not block:
         return []
+    if sum(_holds_numbers(line, margin) for _, line in block) < 2:
+        return [block]  # cores start only at lines holding numbers: one row at most, nothing to cut
     filled = [_filled(line, margin) for _, line in block]
     titled = [_is_titled(line, margin) for _, line in block]
     cores: list[list[int]] = []  # lines of each row's core, in order
