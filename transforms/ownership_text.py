@@ -191,7 +191,7 @@ _SQUASHED_HEADINGS = (
     ("remarks", re.compile(r"remarks:|remarks$")),
 )
 _DROPPED = re.compile(r"[^a-z0-9\-:\u2013\u2014]+")
-_KEPT = re.compile(r"[a-z0-9\-:\u2013\u2014]")
+_KEPT_RUN = re.compile(r"[a-z0-9\-:\u2013\u2014]+")
 _HEADING_WORDS = ("table", "reporting", "signature", "explanation", "remarks")
 # On lower-cased text, without re.I: a literal alternation the search skips along quickly.
 _HEADING_HINT = re.compile(r"table\W{0,20}ii?\W|reporting\W{0,20}owners|signatures|explanation\W{0,20}of|remarks")
@@ -204,9 +204,11 @@ def _squash(line: str) -> str:
 
 def _place(line: str, kept_index: int) -> int:
     """Where in the line the kept_index-th letter, digit or dash of its squashed form stands."""
-    for n, m in enumerate(_KEPT.finditer(line.lower())):
-        if n == kept_index:
-            return m.start()
+    left = kept_index
+    for m in _KEPT_RUN.finditer(line.lower()):  # by runs, not letters: long cell lines have thousands
+        if left < m.end() - m.start():
+            return m.start() + left
+        left -= m.end() - m.start()
     return len(line)
 
 
@@ -613,7 +615,7 @@ def _is_value_cell(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _holds_numbers(line: str, margin: int) -> bool:
     """Whether a line holds a number or date of a row (its title aside)."""
-    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+    if "(Instr" in line or not _HAS_DIGIT.search(line) or _NUMBERED_HEADING.match(line):  # numbers have digits
         return False
     found = _cell_segments(line, 0, margin)
     if found and _is_titled(line, margin):

@@ -83,7 +83,7 @@ def split_cells(line: str) -> tuple[tuple[str, ...], tuple[bool, ...], str] | No
     if len(raw) > 1 and not raw[-1].strip() and body.rstrip()[-1:] in _BARS:
         raw = raw[:-1]
     cells = tuple(c.strip().replace("\\|", "|") for c in raw) if escaped else tuple(map(str.strip, raw))
-    filled = tuple(bool(c) and not c[-1].isspace() for c in raw)
+    filled = tuple([c[-1:].strip() != "" for c in raw])  # ends in neither white space nor the empty cell
     return cells, filled, style
 
 
