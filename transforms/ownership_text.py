@@ -148,10 +148,10 @@ def _print_furniture(lines: list[str]) -> set[int]:
         elif _PAGE_NUMBER.fullmatch(text) and i > 0 and (i - 1 in drop or not lines[i - 1].strip()):
             drop.add(i)
     if titles:
-        # a line printing a title holds its first word: only those lines are cleaned and compared
-        firsts = {title.split(" ", 1)[0] for title in titles}
+        # a line printing a title holds its longest word: only those lines are cleaned and compared
+        longest = {max(title.split(" "), key=len) for title in titles}
         drop.update(i for i, line in enumerate(lines)
-                    if any(word in line for word in firsts) and clean_text(line.strip(" |")) in titles)
+                    if any(word in line for word in longest) and clean_text(line.strip(" |")) in titles)
     return drop
 
 
