@@ -617,13 +617,13 @@ def _holds_numbers(line: str, margin: int) -> bool:
     """Whether a line holds a number or date of a row (its title aside)."""
     if "(Instr" in line or not _HAS_DIGIT.search(line) or _NUMBERED_HEADING.match(line):  # numbers have digits
         return False
-    found = _cell_segments(line, 0, margin)
-    if found and _is_titled(line, margin):
-        values = of.split_title(" ".join(found[0].text.split()))[1]
+    texts = [text for _, _, text in _cell_spans(line, margin)]
+    if texts and _is_titled(line, margin):
+        values = of.split_title(" ".join(texts[0].split()))[1]
         if any(_is_number_word(w) and w != "$" for w in values.split()):
             return True
-        found = found[1:]
-    return any(_is_value_cell(seg.text) for seg in found)
+        texts = texts[1:]
+    return any(_is_value_cell(text) for text in texts)
 
 
 @lru_cache(maxsize=4096)
@@ -703,7 +703,7 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
             part.append(word)
         text = " ".join(part)
         found.append(Segment(0, start, start + len(text), text))
-    return tuple((seg.start, seg.end, seg.text) for seg in found)
+    return tuple(seg[1:] for seg in found)  # (start, end, text)
 
 
 @lru_cache(maxsize=4096)
@@ -712,11 +712,11 @@ def _filled(line: str, margin: int) -> tuple[Span, ...]:
     waiting for the number), a number (footnote marks are no number: '(1)' goes under any
     value; nor is a day in running text: 'December 24,'); a text fills neither."""
     spans = []
-    for s in _cell_segments(line, 0, margin):
-        number = any(_is_number_word(w) and w != "$" for w in s.text.split())
-        kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"), ("digit", number),
-                                           ("mark", not strip_footnotes(s.text).strip())) if hit)
-        spans.append((s.start, s.end, kinds))
+    for start, end, text in _cell_spans(line, margin):
+        number = any(_is_number_word(w) and w != "$" for w in text.split())
+        kinds = frozenset(k for k, hit in (("$", "$" in text), ("lone $", text == "$"), ("digit", number),
+                                           ("mark", not strip_footnotes(text).strip())) if hit)
+        spans.append((start, end, kinds))
     return tuple(spans)
 
 
