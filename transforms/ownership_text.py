@@ -333,13 +333,29 @@ _COVER_INLINE_LABELS_LOWER = re.compile(
     r"|(?P<title>securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement)")
 
 
+# The words an inline label starts with: a match can start only where one of them stands.
+_INLINE_LABEL_STARTS = ("issuer", "name", "date", "statement", "if", "securities", "initial")
+
+
 def _cover_labels_lower(line: str):
-    """`_COVER_LABELS.finditer` of an ASCII line, on the line lower-cased."""
+    """`_COVER_LABELS.finditer` of an ASCII line, on the line lower-cased. The inline labels are
+    matched only where a word they start with stands, in order and not overlapping, as finditer
+    would find them: its alternation of named groups has no first letter to skip along to, so
+    finditer tries it at every place of a wide line."""
+    pos = 0
     if m := _COVER_LINE_LABELS_LOWER.match(line):
         yield m
-        yield from _COVER_INLINE_LABELS_LOWER.finditer(line, m.end())
-    else:
-        yield from _COVER_INLINE_LABELS_LOWER.finditer(line)
+        pos = m.end()
+    starts = set()
+    for word in _INLINE_LABEL_STARTS:
+        at = line.find(word, pos)
+        while at >= 0:
+            starts.add(at)
+            at = line.find(word, at + 1)
+    for at in sorted(starts):
+        if at >= pos and (m := _COVER_INLINE_LABELS_LOWER.match(line, at)):
+            yield m
+            pos = m.end()
 
 
 _VALUE_LOOKAHEAD = 6
