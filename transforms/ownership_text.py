@@ -149,7 +149,10 @@ def _print_furniture(lines: list[str]) -> set[int]:
         elif _PAGE_NUMBER.fullmatch(text) and i > 0 and (i - 1 in drop or not lines[i - 1].strip()):
             drop.add(i)
     if titles:
-        drop.update(i for i, line in enumerate(lines) if clean_text(line.strip(" |")) in titles)
+        # a line printing a title holds its longest word: only those lines are cleaned and compared
+        longest = {max(title.split(" "), key=len) for title in titles}
+        drop.update(i for i, line in enumerate(lines)
+                    if any(word in line for word in longest) and clean_text(line.strip(" |")) in titles)
     return drop
 
 
@@ -189,7 +192,7 @@ _SQUASHED_HEADINGS = (
     ("remarks", re.compile(r"remarks:|remarks$")),
 )
 _DROPPED = re.compile(r"[^a-z0-9\-:\u2013\u2014]+")
-_KEPT = re.compile(r"[a-z0-9\-:\u2013\u2014]")
+_KEPT_RUN = re.compile(r"[a-z0-9\-:\u2013\u2014]+")
 _HEADING_WORDS = ("table", "reporting", "signature", "explanation", "remarks")
 # On lower-cased text, without re.I: a literal alternation the search skips along quickly.
 _HEADING_HINT = re.compile(r"table\W{0,20}ii?\W|reporting\W{0,20}owners|signatures|explanation\W{0,20}of|remarks")
@@ -202,9 +205,11 @@ def _squash(line: str) -> str:
 
 def _place(line: str, kept_index: int) -> int:
     """Where in the line the kept_index-th letter, digit or dash of its squashed form stands."""
-    for n, m in enumerate(_KEPT.finditer(line.lower())):
-        if n == kept_index:
-            return m.start()
+    left = kept_index
+    for m in _KEPT_RUN.finditer(line.lower()):  # by runs, not letters: long cell lines have thousands
+        if left < m.end() - m.start():
+            return m.start() + left
+        left -= m.end() - m.start()
     return len(line)
 
 
@@ -353,13 +358,29 @@ _COVER_INLINE_LABELS_LOWER = re.compile(
     r"|(?P<title>securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement)")
 
 
+# The words an inline label starts with: a match can start only where one of them stands.
+_INLINE_LABEL_STARTS = ("issuer", "name", "date", "statement", "if", "securities", "initial")
+
+
 def _cover_labels_lower(line: str):
-    """`_COVER_LABELS.finditer` of an ASCII line, on the line lower-cased."""
+    """`_COVER_LABELS.finditer` of an ASCII line, on the line lower-cased. The inline labels are
+    matched only where a word they start with stands, in order and not overlapping, as finditer
+    would find them: its alternation of named groups has no first letter to skip along to, so
+    finditer tries it at every place of a wide line."""
+    pos = 0
     if m := _COVER_LINE_LABELS_LOWER.match(line):
         yield m
-        yield from _COVER_INLINE_LABELS_LOWER.finditer(line, m.end())
-    else:
-        yield from _COVER_INLINE_LABELS_LOWER.finditer(line)
+        pos = m.end()
+    starts = set()
+    for word in _INLINE_LABEL_STARTS:
+        at = line.find(word, pos)
+        while at >= 0:
+            starts.add(at)
+            at = line.find(word, at + 1)
+    for at in sorted(starts):
+        if at >= pos and (m := _COVER_INLINE_LABELS_LOWER.match(line, at)):
+            yield m
+            pos = m.end()
 
 
 _VALUE_LOOKAHEAD = 6
@@ -554,8 +575,9 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     first_core = next((i for i, line in enumerate(lines) if line.strip() and (
         _is_core(line, len(line) - len(line.lstrip())) or _holds_numbers(line, len(line) - len(line.lstrip())))),
         len(lines))
-    skip = max((i + 1 for i, line in enumerate(lines[:first_core]) if line.strip() and (
-        _NUMBERED_HEADING.match(line) or of.is_column_heading(TextRow((line.strip(),), i, 0, "fixed")))), default=0)
+    # searched upwards from the first row: the last heading line is the first found
+    skip = next((i + 1 for i in range(first_core - 1, -1, -1) if lines[i].strip() and (
+        _NUMBERED_HEADING.match(lines[i]) or of.is_column_heading(TextRow((lines[i].strip(),), i, 0, "fixed")))), 0)
     blocks: list[list[tuple[int, str]]] = [[]]
     for offset, line in enumerate(lines):
         if offset < skip:
@@ -634,15 +656,15 @@ def _is_value_cell(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _holds_numbers(line: str, margin: int) -> bool:
     """Whether a line holds a number or date of a row (its title aside)."""
-    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+    if "(Instr" in line or not _HAS_DIGIT.search(line) or _NUMBERED_HEADING.match(line):  # numbers have digits
         return False
-    found = _cell_segments(line, 0, margin)
-    if found and _is_titled(line, margin):
-        values = of.split_title(" ".join(found[0].text.split()))[1]
+    texts = [text for _, _, text in _cell_spans(line, margin)]
+    if texts and _is_titled(line, margin):
+        values = of.split_title(" ".join(texts[0].split()))[1]
         if any(_is_number_word(w) and w != "$" for w in values.split()):
             return True
-        found = found[1:]
-    return any(_is_value_cell(seg.text) for seg in found)
+        texts = texts[1:]
+    return any(_is_value_cell(text) for text in texts)
 
 
 @lru_cache(maxsize=4096)
@@ -700,6 +722,9 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
             else:
                 found.append(seg)
             continue
+        if len(words) == 1 or "$" not in seg.text and not _HAS_DIGIT.search(seg.text):
+            found.append(seg)  # one word, or words without a number, '$' or mark: nothing to cut
+            continue
         several = sum(map(_is_number_word, words)) >= 2
         # 'N D text': a number (or its marks), the ownership letter and the nature of ownership closed up
         owned = {i + 1 for i in range(len(words) - 2) if (_is_number_word(words[i]) and words[i] != "$"
@@ -719,7 +744,7 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
             part.append(word)
         text = " ".join(part)
         found.append(Segment(0, start, start + len(text), text))
-    return tuple((seg.start, seg.end, seg.text) for seg in found)
+    return tuple(seg[1:] for seg in found)  # (start, end, text)
 
 
 @lru_cache(maxsize=4096)
@@ -728,11 +753,11 @@ def _filled(line: str, margin: int) -> tuple[Span, ...]:
     waiting for the number), a number (footnote marks are no number: '(1)' goes under any
     value; nor is a day in running text: 'December 24,'); a text fills neither."""
     spans = []
-    for s in _cell_segments(line, 0, margin):
-        number = any(_is_number_word(w) and w != "$" for w in s.text.split())
-        kinds = frozenset(k for k, hit in (("$", "$" in s.text), ("lone $", s.text == "$"), ("digit", number),
-                                           ("mark", not strip_footnotes(s.text).strip())) if hit)
-        spans.append((s.start, s.end, kinds))
+    for start, end, text in _cell_spans(line, margin):
+        number = any(_is_number_word(w) and w != "$" for w in text.split())
+        kinds = frozenset(k for k, hit in (("$", "$" in text), ("lone $", text == "$"), ("digit", number),
+                                           ("mark", not strip_footnotes(text).strip())) if hit)
+        spans.append((start, end, kinds))
     return tuple(spans)
 
 
@@ -770,6 +795,8 @@ def _split_block(block: list[tuple[int, str]], margin: int) -> list[list[tuple[i
     of ownership) between two rows goes where it centres its cell on the upper row."""
     if not block:
         return []
+    if sum(_holds_numbers(line, margin) for _, line in block) < 2:
+        return [block]  # cores start only at lines holding numbers: one row at most, nothing to cut
     filled = [_filled(line, margin) for _, line in block]
     titled = [_is_titled(line, margin) for _, line in block]
     cores: list[list[int]] = []  # lines of each row's core, in order

@@ -332,7 +332,7 @@ def is_zip(text: str) -> bool:
 
 # The only characters outside ASCII that re.I matches to an ASCII letter: 'İ', 'ı', 'ſ' and the
 # Kelvin sign ('İ' is also the only character lower() turns into two).
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def lowers_in_place(text: str) -> bool:
@@ -341,7 +341,8 @@ def lowers_in_place(text: str) -> bool:
     but that holding 'İ', 'ı', 'ſ' or the Kelvin sign. Searches without re.I skip ahead to a
     pattern's first letter instead of trying every position (box drawing, accents and
     typographic dashes of renderings keep them quick)."""
-    return text.isascii() or not _FOLDS_TO_ASCII.search(text)
+    # four substring tests: each a fast scan, several times quicker than one character-class search
+    return text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
 
 
 def clean_text(text: str | None) -> str | None:

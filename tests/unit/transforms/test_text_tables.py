@@ -122,3 +122,31 @@ def test_join_lines_rejoins_a_word_broken_after_its_hyphen():
 def test_column_cells_join_a_cell_printed_over_several_lines():
     block = [segments("Non-          Common", 0), segments("Employee   $ 1  Stock", 1)]
     assert column_cells(block) == [(0, 8, "Non-Employee"), (11, 14, "$ 1"), (14, 21, "Common Stock")]
+
+
+def _segments_by_words(line: str, gap: int) -> list[tuple[int, int, str]]:
+    """Segments as words joined while fewer than `gap` spaces part them (the definition)."""
+    line = line.expandtabs(8)
+    out: list[list] = []
+    at = 0
+    for word in line.split(" "):
+        if word:
+            if out and at - out[-1][1] < gap:
+                out[-1][1] = at + len(word)
+            else:
+                out.append([at, at + len(word)])
+        at += len(word) + 1
+    return [(a, b, line[a:b]) for a, b in out]
+
+
+def test_segments_part_runs_of_text_at_two_spaces():
+    assert [(s.start, s.end, s.text) for s in segments("  Common Stock   1,000  (1)  D", 3)] == [
+        (2, 14, "Common Stock"), (17, 22, "1,000"), (24, 27, "(1)"), (29, 30, "D")]
+    assert {s.line for s in segments("a  b", 3)} == {3}
+    assert segments("") == [] and segments("     ") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \tab1$(", max_size=60), st.integers(min_value=1, max_value=4))
+def test_segments_are_words_parted_by_fewer_spaces_than_the_gap(line, gap):
+    assert [(s.start, s.end, s.text) for s in segments(line, gap=gap)] == _segments_by_words(line, gap)
