@@ -4,6 +4,7 @@ continuity still finds the stored filing that ended the chain."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,12 +21,17 @@ def _later_form4() -> str:
     return text.replace("May 14, 2007", "June 14, 2007").replace("05/14/2007", "06/14/2007")
 
 
-def test_a_run_validates_only_its_own_filings(tmp_path):
+def _seeded_run(tmp_path, form4_name: str) -> tuple[Path, RunSettings]:
+    """An input folder holding the two seeds, and the settings of a run over it."""
     inputs = tmp_path / "in"
     inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs / "may.txt")
+    shutil.copy(SEED_FORM4, inputs / form4_name)
     shutil.copy(SEED_8K, inputs / "eight_k.txt")
-    settings = RunSettings(inputs=[inputs], warehouse=tmp_path / "wh.duckdb", lake=tmp_path / "lake", dq_dir=None)
+    return inputs, RunSettings(inputs=[inputs], warehouse=tmp_path / "wh.duckdb", lake=tmp_path / "lake", dq_dir=None)
+
+
+def test_a_run_validates_only_its_own_filings(tmp_path):
+    inputs, settings = _seeded_run(tmp_path, "may.txt")
     first = nightly(settings)
     (inputs / "june.txt").write_text(_later_form4())
     second = nightly(settings)
@@ -81,11 +87,7 @@ def _lake_files(lake) -> dict[str, bytes]:
 def test_a_run_with_nothing_new_records_itself_and_touches_no_filing(tmp_path):
     """The nothing-new fast path: no expectations, no filing rows rewritten, no lake partition; the
     summary and the runs row say what happened."""
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    shutil.copy(SEED_FORM4, inputs / "form4.txt")
-    shutil.copy(SEED_8K, inputs / "eight_k.txt")
-    settings = RunSettings(inputs=[inputs], warehouse=tmp_path / "wh.duckdb", lake=tmp_path / "lake", dq_dir=None)
+    _, settings = _seeded_run(tmp_path, "form4.txt")
     first = nightly(settings)
     tables = ("filings", "nonderiv_transactions", "filing_companies", "companies", "ingest_ledger", "dq_results",
               "filing_sources", "search_documents")

@@ -27,6 +27,7 @@ CASES = [
     ("seed markdown", ownership_text, ROOT / "data" / "samples" / "000_42928c94e3084e24.txt"),
     ("box drawing", ownership_text, FIXTURES / "ownership_text_form4_box_wrapped.txt"),
     ("tab separated", ownership_text, FIXTURES / "ownership_text_form3.txt"),
+    ("flowed pdf text", ownership_text, FIXTURES / "ownership_text_form4_flowed.md"),
     ("legacy form 3", legacy_ownership, FIXTURES / "legacy_ownership" / "form3_holdings.txt"),
     ("legacy form 4/A", legacy_ownership, FIXTURES / "legacy_ownership" / "form4a_amendment.txt"),
     ("ownership xml", ownership_xml, FIXTURES / "ownership_xml" / "4A_amendment_handmade.xml"),
