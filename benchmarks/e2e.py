@@ -71,6 +71,33 @@ def _export(warehouse: Path, out: Path) -> dict:
             "mb_written": round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6, 1)}
 
 
+# Values for saved queries' parameters that have no default.
+QUERY_PARAMS = {"words": "stock option"}
+
+
+def saved_query_ms(warehouse: Path, rounds: int = 3) -> dict[str, float]:
+    """Milliseconds of each saved query (queries/*.sql, its default parameters), best of `rounds`, as
+    `filingflow sql --query NAME` runs it: one read-only connection, the search extension loaded."""
+    from filingflow.connections import connect_with_fts
+    from flows import saved_queries
+
+    con = connect_with_fts(warehouse, read_only=True)
+    times = {}
+    try:
+        for name, query in sorted(saved_queries.available().items()):
+            given = {p.name: QUERY_PARAMS[p.name] for p in query.params if p.default is None and p.name in QUERY_PARAMS}
+            values = query.bind(given)
+            best = float("inf")
+            for _ in range(rounds):
+                start = time.perf_counter()
+                con.execute(query.sql, values).fetchall()
+                best = min(best, time.perf_counter() - start)
+            times[name] = round(best * 1000, 1)
+    finally:
+        con.close()
+    return times
+
+
 def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool = True) -> dict:
     work = Path(tempfile.mkdtemp(prefix="filingflow-bench-"))
     home = work / "prefect-home"
@@ -93,6 +120,7 @@ def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool =
             write_generated(inputs, n + new_files, seed, start=n)
             third = _child_run(inputs, work / "run", env)
             export = _export(work / "run" / "wh.duckdb", work / "export")
+            queries = saved_query_ms(work / "run" / "wh.duckdb")
             profiled = None
             if profile:  # a first run again, on at most PROFILE_FILES of the files: cProfile doubles run time
                 profile_path = out_dir / "profile_pipeline.txt"
@@ -106,7 +134,7 @@ def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool =
         result = {"n": n, "new_files": new_files, "generate_s": round(generate_s, 2),
                   "input_mb": round(sum(p.stat().st_size for p in inputs.iterdir()) / 1e6, 1),
                   "prefect_api_startup_s": round(startup, 2), "first": first, "nothing_new": second,
-                  "new": third, "export": export}
+                  "new": third, "export": export, "saved_queries_ms": queries}
         if profiled is not None:
             from benchmarks.parse_speed import top_lines
             result["profiled_run"] = {"files": min(n + new_files, PROFILE_FILES), "wall_s": profiled["wall_s"]}
