@@ -26,7 +26,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from filingflow import lake as lake_store
-from flows import parse_pool
+from flows import parse_pool, prefect_env
 
 THREADS, DASK = "threads", "dask"
 KINDS = (THREADS, DASK)
@@ -60,7 +60,10 @@ def parse_runner(settings) -> Iterator[Callable[[Task, dict[str, Any]], PrefectF
         raise ValueError(f"lake {settings.lake}: a memory:// lake lives in one process; "
                          "Dask workers need a lake they share with the flow")
     _dask_logs_at_prefect_level()
-    with _api_for_workers(), build_task_runner(DASK, settings.dask_address) as runner:
+    # Dask workers record their task runs through the flow's API: without PREFECT_API_URL each worker
+    # process would start a Prefect server of its own (15-20 s each), so the flow's one is handed to
+    # them (it listens on 127.0.0.1: a remote cluster needs a real server, docs/scale-out.md).
+    with prefect_env.api_for_run(), build_task_runner(DASK, settings.dask_address) as runner:
         yield lambda task, parameters: runner.submit(task, {k: _shippable(v) for k, v in parameters.items()})
 
 
@@ -91,30 +94,6 @@ class _Shipped(quote):
 
 def _shippable(value: Any) -> Any:
     return _Shipped((value.unwrap(),)) if type(value) is quote else value
-
-
-@contextmanager
-def _api_for_workers() -> Iterator[None]:
-    """Dask workers record their task runs through the flow's Prefect API. Without PREFECT_API_URL the
-    flow talks to its own ephemeral server, and each worker process would start another one (15-20 s
-    each): hand the flow's server to the workers instead (it listens on 127.0.0.1, so a remote cluster
-    needs a real Prefect server and PREFECT_API_URL, docs/scale-out.md)."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the flow's own ephemeral server: one per process, already running
-    server.start()
-    # The settings travel with each task's serialized context; the variable reaches local workers' processes.
-    os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
 
 
 def local_parse_workers(settings) -> int:
