@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 ASSETS_DIR = Path(__file__).resolve().parent / "data_docs_assets"
@@ -50,14 +51,14 @@ def remote_assets(html: str) -> list[str]:
     return [m.group(3) for tag in _TAG.finditer(html) for m in _URL_ATTR.finditer(tag.group(0))]
 
 
-def make_offline(docs_dir: Path) -> int:
-    """Copy the assets into `docs_dir` and point every page at them; returns the pages changed.
-    A page naming a remote asset this module does not know keeps it (a new GX version):
-    the Data Docs test lists such assets."""
+def make_offline(docs_dir: Path, pages: Iterable[Path] | None = None) -> int:
+    """Copy the assets into `docs_dir` and point its pages (`pages`, or every page) at them; returns
+    the pages changed. A page naming a remote asset this module does not know keeps it (a new GX
+    version): the Data Docs test lists such assets."""
     shutil.copytree(ASSETS_DIR, docs_dir / VENDOR, dirs_exist_ok=True, copy_function=_copy_if_changed,
                     ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     changed = 0
-    for page in docs_dir.rglob("*.html"):
+    for page in docs_dir.rglob("*.html") if pages is None else pages:
         if page.is_relative_to(docs_dir / VENDOR):
             continue
         text = page.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ rows; turn the results into dq_results and dq_flags rows; build Data Docs."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -316,10 +317,7 @@ class RunChecker:
         self.sql.close()
         docs_index = None
         if self.docs_dir is not None:
-            # Once per run, not per suite or batch: rendering the site is the slow part of GX.
-            self.context.build_data_docs(site_names=["filingflow"])
-            make_offline(self.docs_dir)
-            docs_index = self.docs_dir / "index.html"
+            docs_index = self._build_docs()
         result_rows = [_added_up(per_batch) for per_batch in zip(*self.result_rows)]
         passed = sum(r["success"] for r in result_rows)
         flags_schema = TABLES["dq_flags"].arrow_schema()
@@ -327,6 +325,54 @@ class RunChecker:
             results=TABLES["dq_results"].to_arrow(result_rows),
             flags=pa.concat_tables(self.flag_parts) if self.flag_parts else flags_schema.empty_table(),
             passed=passed, failed=len(result_rows) - passed, docs_index=docs_index)
+
+
+    def _build_docs(self) -> Path:
+        """Once per run, not per suite or batch: rendering the site is the slow part of GX. The pages of
+        this run's results and the index are rendered; a suite's page only when its suite (or GX)
+        changed since it was rendered, as it would come out the same (GX stamps only the time of
+        the build into a page's logo address). GX removes the pages of earlier runs' results itself."""
+        import great_expectations as gx
+        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+        stamp_path = self.docs_dir / SUITE_PAGES_STAMP
+        stamp = suite_pages_stamp(gx.__version__, self.specs)
+        stale = [spec["name"] for spec in self.specs
+                 if _rendered_stamp(stamp_path).get(spec["name"]) != stamp[spec["name"]]
+                 or not suite_page(self.docs_dir, spec["name"]).is_file()]
+        self.context.build_data_docs(site_names=["filingflow"], resource_identifiers=[
+            *self.context.validation_results_store.list_keys(), *(ExpectationSuiteIdentifier(name=n) for n in stale)])
+        make_offline(self.docs_dir, [self.docs_dir / "index.html", *(self.docs_dir / "validations").rglob("*.html"),
+                                     *(suite_page(self.docs_dir, name) for name in stale)])
+        if stale:
+            partial = stamp_path.with_name(stamp_path.name + ".part")
+            partial.write_text(json.dumps(stamp, indent=1, sort_keys=True))
+            os.replace(partial, stamp_path)
+        return self.docs_dir / "index.html"
+
+
+# What each suite's Data Docs page was rendered from, kept beside the pages.
+SUITE_PAGES_STAMP = ".suite_pages.json"
+
+
+def suite_pages_stamp(gx_version: str, specs: list[dict]) -> dict[str, str]:
+    """Per suite, a digest of what its page is rendered from: the suite as stored and the GX version."""
+    return {spec["name"]: hashlib.sha256(json.dumps([gx_version, spec], sort_keys=True).encode()).hexdigest()
+            for spec in specs}
+
+
+def _rendered_stamp(path: Path) -> dict[str, str]:
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def suite_page(docs_dir: Path, suite_name: str) -> Path:
+    """Where GX writes a suite's page: its name's dotted parts as folders."""
+    *folders, last = suite_name.split(".")
+    return docs_dir.joinpath("expectations", *folders, f"{last}.html")
 
 
 def _halves(gx, spec: dict) -> tuple:

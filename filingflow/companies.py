@@ -284,7 +284,7 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
                 SELECT DISTINCT company_id FROM keyed JOIN _wanted USING (kind, value)
                 UNION SELECT company_id FROM m WHERE normalized_name IS NULL AND nullif(trim(name), '') IS NOT NULL
             )
-            SELECT company_id, cik, name, ticker, sec_file_number, irs_number, normalized_name FROM m
+            SELECT DISTINCT company_id, cik, name, ticker, sec_file_number, irs_number, normalized_name FROM m
             WHERE company_id IN (SELECT company_id FROM touched)
             ORDER BY cik IS NULL""").fetchall()
     finally:

@@ -40,13 +40,15 @@ def api_for_run() -> Iterator[PrefectApi]:
     address handed to everything the command runs (flow, task runners, workers' processes) so none
     starts another. The server is Prefect's per-process one, in a child process: Prefect stops it at
     exit, after its log and event workers have sent what they hold to it."""
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     given = PREFECT_API_URL.value()
     if given:
         yield PrefectApi(given, given=True)
         return
+    # Prefect's server modules (its web app, database layer) cost seconds of imports: only when started.
+    from prefect.server.api.server import SubprocessASGIServer
+
     server = SubprocessASGIServer()
     began, already = time.perf_counter(), server.running
     server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
