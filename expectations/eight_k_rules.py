@@ -62,9 +62,14 @@ def _registrant_differences(frame: pd.DataFrame) -> dict[int, tuple[dict, dict]]
     involved = frame[frame["role"].isin(["registrant", "filer"])]
     with_registrant = involved["filing_id"][involved["role"] == "registrant"].unique()
     involved = involved[involved["filing_id"].isin(with_registrant)]
+    # Records of every involved row at once, then grouped by filing (first seen first, rows in frame
+    # order): one to_dict per filing cost most of the rule.
+    by_filing: dict[str, dict[int, dict]] = {}
+    for index, record in zip(involved.index, _records(involved)):
+        if record["filing_id"] is not None:  # as groupby did: a row of no filing is compared with none
+            by_filing.setdefault(record["filing_id"], {})[index] = record
     found: dict[int, tuple[dict, dict]] = {}
-    for _, rows in involved.groupby("filing_id", sort=False):
-        records = dict(zip(rows.index, _records(rows)))
+    for records in by_filing.values():
         filers = [r for r in records.values() if r["role"] == "filer"]
         for index, row in records.items():
             if row["role"] != "registrant" or not filers:
