@@ -101,7 +101,7 @@ def open_warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.Du
     # DuckDB's default is 80% of the machine's memory: a run's load needs far less, next to the rest of the run.
     con.execute(f"SET memory_limit = '{RUN_MEMORY_LIMIT}'")
     # A run's statements are many and small next to its parsing and checks: DuckDB's other threads
-    # cost more CPU than they save time (the load of 1,000 new filings: 4.0 CPU-s on two, 2.1 on one).
+    # cost more CPU than they save time (the load of 1,000 new filings: about 3 CPU-s on two, 2.1 on one).
     con.execute(f"SET threads = {RUN_THREADS}")
     try:
         yield con
