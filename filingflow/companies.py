@@ -255,7 +255,8 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
     companies sharing a key (a superset where a stored name has no normalized spelling yet), so only
     their mentions reach Python, however many companies the warehouse holds; the exact test is then
     mention_keys'. Names come normalized from company_names (the last load's, same function) where
-    it has them."""
+    it has them. Each distinct mention comes once: the resolver learns a company's keys, and its CIK
+    from any of its CIK mentions (which all carry the one CIK), so repeats teach it nothing."""
     if not pending:
         return
     ciks = {c for row in pending if (c := pad_cik(row[3]))}
