@@ -289,3 +289,15 @@ def test_a_warehouse_with_the_views_of_an_older_version_gets_the_stored_tables(t
         assert assert_stored_equal_fresh(con) == expected
         load(con, lake_root, "r2", [corpus.filing() for _ in range(3)], [])  # and refreshed by the next load
         assert_stored_equal_fresh(con)
+
+
+def test_a_load_recomputes_the_rows_of_the_filings_it_changed_not_the_warehouse(con, tmp_path):
+    lake_root = tmp_path / "lake"
+    load(con, lake_root, "r1", [form4(f"f{i}", f"00000000{i:02d}", DAY0, i + 1) for i in range(12)], [])
+    load(con, lake_root, "r2", [form4("new", "0000000099", DAY0, 7)], [])
+    assert (views.last_refresh["family_filings"], views.last_refresh["filings"]) == (1, 1)
+    # A filing of a company already stored: its company key's filings are looked at for amendments,
+    # and only the new filing's rows recomputed (the company's CIK, name and ticker are the same).
+    load(con, lake_root, "r3", [form4("again", "0000000003", DAY0 + dt.timedelta(1), 7)], [])
+    assert (views.last_refresh["family_filings"], views.last_refresh["filings"]) == (2, 1)
+    assert_stored_equal_fresh(con)
