@@ -176,7 +176,8 @@ LOADS = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 
                  min_size=1, max_size=6)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # each load is a real one (companies, search index, lake partitions): about a second
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), loads=LOADS)
 def test_stored_views_refreshed_load_by_load_equal_a_fresh_computation(seed, loads):
     rng = random.Random(seed)
