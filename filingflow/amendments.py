@@ -14,16 +14,23 @@ The latest filing of an original's family that has rows in a section is its
 current version; sections an amendment leaves out stay with the earlier
 filing (amended_sections, which holds only the filings of such families: the
 others are their own current version). The analyst views (insider_trades,
-company_events) keep current sections only. Views, not tables: always
-consistent with the raw rows."""
+company_events) keep current sections only.
+
+Both are stored tables (filingflow/views.py refreshes them at each load): an
+amendment is paired within its company key only, so the rows of the filings of
+some company keys are computed exactly from those filings alone."""
 from __future__ import annotations
 
-AMENDMENT_VIEWS = {
+# The company an amendment and its original must share (filings of one company key are paired
+# among themselves only): a SQL expression over filings' columns.
+COMPANY_KEY = "coalesce(company_id, 'cik:' || issuer_cik, 'name:' || upper(issuer_name))"
+
+# Queries (one SELECT each) of the stored amendment tables, in the order they are computed.
+AMENDMENT_QUERIES = {
     "filing_amendments": r"""
-CREATE OR REPLACE VIEW filing_amendments AS
 WITH RECURSIVE keyed AS MATERIALIZED (
     SELECT filing_id, is_amendment, replace(upper(form_type), '/A', '') AS base_form,
-           coalesce(company_id, 'cik:' || issuer_cik, 'name:' || upper(issuer_name)) AS company_key,
+           """ + COMPANY_KEY + r""" AS company_key,
            filed_date, period_of_report, date_of_original_submission, acceptance_datetime,
            coalesce(accession_number, filing_id) AS accession
     FROM filings
@@ -77,7 +84,6 @@ LEFT JOIN originals r USING (filing_id)
 WHERE a.is_amendment
 """,
     "amended_sections": """
-CREATE OR REPLACE VIEW amended_sections AS
 WITH families AS MATERIALIZED (
     SELECT filing_id, original_filing_id, amendment_number AS version
     FROM filing_amendments WHERE original_filing_id IS NOT NULL

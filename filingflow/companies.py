@@ -178,7 +178,19 @@ ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 
-def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_ids: list[str] | None = None) -> set[str]:
+@dataclass(frozen=True)
+class Resolved:
+    """What resolve_companies changed: the companies that absorbed others (merge targets: mentions of
+    earlier filings now point to them), and those whose identity (CIK, name, ticker: what other tables
+    show of a company) is not what it was, new and removed ones included; None when every company
+    was rebuilt."""
+
+    merged: set[str]
+    restated: set[str] | None
+
+
+def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_ids: list[str] | None = None
+                      ) -> Resolved:
     """Give every unresolved company mention a company_id, apply merges,
     set filings.company_id and rebuild the companies and company_names rows
     of the companies that changed: those mentions were resolved to, merged,
@@ -186,8 +198,7 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
 
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
-    people get no company_id. CIK mentions resolve first. Returns the companies that absorbed
-    others (merge targets): mentions of earlier filings now point to them.
+    people get no company_id. CIK mentions resolve first.
 
     `filing_ids`: the filings whose mentions may be unresolved (a run's new filings), so that the
     mentions left unresolved for good (people, mentions without name or CIK) of the rest of the
@@ -244,8 +255,23 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
         u[2] for rows in updates.values() for u in rows}
     # A warehouse whose companies table was never filled (written by an older version) is rebuilt whole.
     whole = con.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
-    _rebuild_companies(con, None if whole else changed)
-    return set(resolver.merges.values())
+    if whole:
+        _rebuild_companies(con, None)
+        return Resolved(set(resolver.merges.values()), None)
+    before = _identities(con, changed)
+    _rebuild_companies(con, changed)
+    return Resolved(set(resolver.merges.values()), {row[0] for row in before ^ _identities(con, changed)})
+
+
+def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tuple]:
+    if not companies:
+        return set()
+    con.register("_identity_of", pa.table({"company_id": pa.array(sorted(companies), pa.string())}))
+    try:
+        return set(con.execute("SELECT company_id, cik, name, ticker FROM companies "
+                               "WHERE company_id IN (SELECT company_id FROM _identity_of)").fetchall())
+    finally:
+        con.unregister("_identity_of")
 
 
 def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:

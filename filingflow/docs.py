@@ -10,7 +10,7 @@ import duckdb
 
 from filingflow.error_codes import ERROR_CODE_LIST
 from filingflow.schema import TABLE_LIST, VIEW_TABLES, Table
-from filingflow.views import VIEWS
+from filingflow.views import STORED_VIEWS, VIEWS
 from filingflow.warehouse import ensure_schema
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
@@ -35,8 +35,9 @@ VIEW_DOCS = {
 def render_schema_markdown() -> str:
     out = ["# Data dictionary", "",
            "Generated from `filingflow/schema.py` by `python -m filingflow.docs`; do not edit by hand.",
-           "Filing tables are replaced per filing when a filing is re-read. Views: "
-           + ", ".join(f"`{name}`" for name in VIEWS) + " (see Views below).", ""]
+           "Filing tables are replaced per filing when a filing is re-read. Analyst views, stored as tables and "
+           "refreshed by each load for the filings it changes: " + ", ".join(f"`{name}`" for name in STORED_VIEWS)
+           + "; views computed when queried: " + ", ".join(f"`{name}`" for name in VIEWS) + " (see Views below).", ""]
     for kind, title in _KIND_TITLES.items():
         out += [f"## {title}", ""]
         for table in (t for t in TABLE_LIST if t.kind == kind):
@@ -51,7 +52,7 @@ def views_markdown() -> list[str]:
     try:
         ensure_schema(con)
         out = ["## Views", ""]
-        for name in VIEWS:
+        for name in (*STORED_VIEWS, *VIEWS):
             if name in VIEW_TABLES:  # described in the schema, column by column
                 out += table_markdown(VIEW_TABLES[name])
                 continue

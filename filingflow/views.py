@@ -1,5 +1,8 @@
-"""The analyst views, created in the warehouse by `ensure_schema` and run by
-`item_sources` over a run's rows before they load: one SQL text for both.
+"""The analyst views: insider_trades, derivative_trades and company_events (with the amendment
+tables they read, filingflow/amendments.py) are stored tables, computed whole by `build_stored`
+and refreshed at each load by `refresh_stored` for the filings the load changed, from the same
+query restricted to those filings; eight_k_item_sources is a view, created by `ensure_schema` and
+run by `item_sources` over a run's rows before they load: one SQL text for each.
 
 insider_trades (Table I) and derivative_trades (Table II) give one row per transaction and
 reporting owner; their columns and meanings are in filingflow/schema.py (VIEW_TABLES), and
@@ -11,7 +14,15 @@ same transactions, and combining their boxes would show a fund as a director;
 the row cites Rule 10b5-1 ("10b5-1", "10b-5-1", "10b5-1(c)")."""
 from __future__ import annotations
 
-from filingflow.amendments import AMENDMENT_VIEWS
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from filingflow.amendments import AMENDMENT_QUERIES, COMPANY_KEY
+from filingflow.schema import FILING_TABLES
 
 # Rule 10b5-1 as footnotes write it; RE2 (DuckDB) runs it in linear time.
 RULE_10B5_1 = r"(?i)10b\s*-?\s*5\s*-?\s*\(?\s*1"
@@ -40,9 +51,8 @@ _COMMON_TAIL = """
     coalesce(s.original_filing_id, t.filing_id) AS original_filing_id, s.replaces_filing_id"""
 
 
-def _trades_view(name: str, table: str, extra: str) -> str:
+def _trades_query(table: str, extra: str) -> str:
     return f"""
-CREATE OR REPLACE VIEW {name} AS
 WITH owners AS (
     SELECT filing_id, owner_index, owner_cik, owner_name, is_director, is_officer, officer_title,
            is_ten_percent_owner, is_other, other_text,
@@ -74,13 +84,13 @@ WHERE coalesce(s.is_current, true)
 """
 
 
-VIEWS = {
-    **AMENDMENT_VIEWS,  # first: the analyst views keep the current version of each amended section
-    "insider_trades": _trades_view("insider_trades", "nonderiv_transactions", ""),
-    "derivative_trades": _trades_view("derivative_trades", "deriv_transactions", _DERIVATIVE),
+# The stored views: name -> the one query computing them, in the order they are computed.
+STORED_VIEWS = {
+    **AMENDMENT_QUERIES,  # first: the analyst views keep the current version of each amended section
+    "insider_trades": _trades_query("nonderiv_transactions", ""),
+    "derivative_trades": _trades_query("deriv_transactions", _DERIVATIVE),
     # One row per 8-K item, with the company and the dates: joins insider_trades on company_id.
     "company_events": """
-CREATE OR REPLACE VIEW company_events AS
 SELECT r.filing_id, r.item_index, f.company_id, c.name AS company_name, coalesce(c.cik, f.issuer_cik) AS cik,
        coalesce(f.issuer_ticker, c.ticker) AS ticker, f.period_of_report AS event_date, f.filed_date, f.form_type,
        r.item_code, r.item_code_current, r.title, coalesce(s.original_filing_id, r.filing_id) AS original_filing_id,
@@ -92,6 +102,12 @@ LEFT JOIN amended_sections s
 LEFT JOIN companies c ON c.company_id = f.company_id
 WHERE coalesce(s.is_current, true)
 """,
+}
+_AMENDMENT_TABLES = tuple(AMENDMENT_QUERIES)
+_ANALYST_TABLES = tuple(name for name in STORED_VIEWS if name not in AMENDMENT_QUERIES)
+
+# Views computed when queried.
+VIEWS = {
     # 8-K items as the EDGAR header lists them (codes, or ITEM INFORMATION titles matched to the
     # reference titles of both numberings) against the items the document itself has; the
     # document's reading is the one kept in report_items. agree is null when a side is empty
@@ -141,3 +157,98 @@ LEFT JOIN document_items d USING (filing_id)
 LEFT JOIN header_items h USING (filing_id)
 """,
 }
+
+# Relations of filing rows (keyed by filing_id): a refresh reads those of the filings it recomputes only.
+_FILING_ROWS = (*FILING_TABLES, "dq_flags", *STORED_VIEWS)
+
+# What the last refresh_stored did (filings recomputed, seconds), for benchmarks and the curious.
+last_refresh: dict[str, object] = {}
+
+
+def _scoped(query: str, scope: str) -> str:
+    """`query` over the filings in relation `scope` alone: each relation of filing rows it reads is
+    shadowed by a CTE of the same name holding only those filings' rows."""
+    shadows = ",\n".join(f'"{name}" AS (SELECT * FROM main."{name}" WHERE filing_id IN (SELECT filing_id FROM {scope}))'
+                         for name in _FILING_ROWS)
+    return f"WITH {shadows}\nSELECT * FROM (\n{query}\n)"
+
+
+def build_stored(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute every stored view whole: for a new warehouse, one whose definitions changed, or one of
+    an older version, whose views of these names become tables."""
+    views = {r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND NOT internal").fetchall()}
+    for name in STORED_VIEWS:
+        if name in views:
+            con.execute(f'DROP VIEW "{name}"')
+    for name, query in STORED_VIEWS.items():
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {query}')
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What a load changed that the stored views show: the filings whose own rows or flags changed, the
+    company keys those filings had before it, and the companies whose row or id changed (None: any)."""
+
+    filing_ids: Iterable[str]
+    keys_before: Iterable[str]
+    companies: Iterable[str] | None
+
+
+def company_keys(con: duckdb.DuckDBPyConnection, scope: str) -> set[str]:
+    """The company keys (amendments pair within one) of the filings in relation `scope`, as they are now."""
+    return {r[0] for r in con.execute(
+        f"SELECT DISTINCT {COMPANY_KEY} FROM filings WHERE filing_id IN (SELECT filing_id FROM {scope})").fetchall()
+        if r[0] is not None}
+
+
+def refresh_stored(con: duckdb.DuckDBPyConnection, touched: Touched) -> None:
+    """Bring the stored views up to date inside the load's transaction, at a cost that follows what
+    changed: the amendment tables are recomputed for the filings of the company keys touched (keys
+    before and after, companies changed), then the analyst tables for the filings whose own rows,
+    amendment state or company changed; each by its one query restricted to those filings."""
+    started = time.perf_counter()
+    if touched.companies is None:
+        build_stored(con)
+        last_refresh.update(mode="rebuilt", seconds=time.perf_counter() - started)
+        return
+    con.register("_views_ids", pa.table({"filing_id": pa.array(sorted(set(touched.filing_ids)), pa.string())}))
+    con.register("_views_key_list", pa.table({"key": pa.array(
+        sorted(set(touched.keys_before) | set(touched.companies)), pa.string())}))
+    con.register("_views_company_list", pa.table({"company_id": pa.array(sorted(set(touched.companies)), pa.string())}))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _views_changed AS SELECT DISTINCT filing_id FROM _views_ids")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _views_family AS
+            SELECT filing_id FROM filings WHERE {COMPANY_KEY} IN (
+                SELECT key FROM _views_key_list
+                UNION SELECT {COMPANY_KEY} FROM filings WHERE filing_id IN (SELECT filing_id FROM _views_changed))""")
+        gone = "filing_id IN (SELECT filing_id FROM _views_family UNION SELECT filing_id FROM _views_changed)"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _views_sections_before AS SELECT * FROM amended_sections WHERE {gone}")
+        for name in _AMENDMENT_TABLES:
+            con.execute(f'DELETE FROM "{name}" WHERE {gone}')
+            con.execute(f'INSERT INTO "{name}" {_scoped(STORED_VIEWS[name], "_views_family")}')
+        # The analyst rows of a filing follow its own rows and flags, its amendment state and its company's row.
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE _views_scope AS
+            WITH after AS (SELECT * FROM amended_sections WHERE filing_id IN (SELECT filing_id FROM _views_family))
+            SELECT filing_id FROM _views_changed
+            UNION SELECT filing_id FROM (SELECT * FROM _views_sections_before EXCEPT SELECT * FROM after)
+            UNION SELECT filing_id FROM (SELECT * FROM after EXCEPT SELECT * FROM _views_sections_before)
+            UNION SELECT filing_id FROM filings WHERE company_id IN (SELECT company_id FROM _views_company_list)""")
+        for name in _ANALYST_TABLES:
+            con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _views_scope)')
+            con.execute(f'INSERT INTO "{name}" {_scoped(STORED_VIEWS[name], "_views_scope")}')
+        family, scope = con.execute("SELECT (SELECT count(*) FROM _views_family), "
+                                    "(SELECT count(*) FROM _views_scope)").fetchone()
+        last_refresh.update(mode="refreshed", family_filings=family, filings=scope,
+                            seconds=time.perf_counter() - started)
+    finally:
+        for name in ("_views_ids", "_views_key_list", "_views_company_list"):
+            con.unregister(name)
+        try:
+            for name in ("_views_changed", "_views_family", "_views_sections_before", "_views_scope"):
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+        except duckdb.TransactionException:
+            pass  # a statement above failed and aborted the load's transaction: its error is the one to see

@@ -1,7 +1,8 @@
 """The DuckDB warehouse file: tables and views from the schema, and the
 one-transaction idempotent load of a run's staged Parquet (which resolves
-companies and updates the search index), written into the live file: the
-COMMIT is the run's commit point (docs/reliability.md, section 1)."""
+companies, updates the search index and refreshes the stored analyst views),
+written into the live file: the COMMIT is the run's commit point
+(docs/reliability.md, section 1)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,12 +16,12 @@ import pyarrow as pa
 
 from filingflow import faults, lake
 from filingflow.accounting import schema_row
-from filingflow.companies import resolve_companies
+from filingflow.companies import Resolved, resolve_companies
 from filingflow.connections import open_warehouse
 from filingflow.reference import reference_rows
 from filingflow.schema import FILING_TABLES, TABLE_LIST, TABLES
 from filingflow.search import update_search
-from filingflow.views import VIEWS
+from filingflow.views import STORED_VIEWS, VIEWS, Touched, build_stored, company_keys, refresh_stored
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -37,6 +38,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name, rows in reference_rows().items():
         con.execute(f'DELETE FROM "{name}"')
         _insert_arrow(con, name, TABLES[name].to_arrow(rows))
+    build_stored(con)  # their definitions or the reference rows may have changed: computed whole
     for ddl in VIEWS.values():
         con.execute(ddl)
 
@@ -82,7 +84,7 @@ _STAMPED = "runs"  # the table whose comment holds the schema stamp
 
 def schema_stamp() -> str:
     """What ensure_schema makes (tables, views, reference rows), as a digest: equal stamps, nothing to do."""
-    text = repr(([t.ddl() for t in TABLE_LIST], sorted(VIEWS.items()), sorted(
+    text = repr(([t.ddl() for t in TABLE_LIST], sorted(VIEWS.items()), sorted(STORED_VIEWS.items()), sorted(
         (name, [sorted(r.items()) for r in rows]) for name, rows in reference_rows().items())))
     return "filingflow schema " + hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -246,11 +248,11 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
     kept = sorted(plan.kept_filing_ids)
     # A run that keeps and replaces no filing (nothing new) touches no filing table: only its bookkeeping.
     changing = bool(kept or plan.replaced_filing_ids)
+    replaced = sorted(set(plan.replaced_filing_ids) | set(kept))
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_kept", pa.table({"filing_id": pa.array(kept, pa.string())}))
-        con.register("_replaced", pa.table({"filing_id": pa.array(
-            sorted(set(plan.replaced_filing_ids) | set(kept)), pa.string())}))
+        con.register("_replaced", pa.table({"filing_id": pa.array(replaced, pa.string())}))
         # Lake partitions holding filings the run replaces: rewritten without them.
         partitions = {r[0] for r in con.execute(
             "SELECT DISTINCT run_id FROM filings WHERE filing_id IN (SELECT filing_id FROM _replaced)").fetchall()
@@ -260,6 +262,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
             "UNION SELECT company_id FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM _replaced)"
         ).fetchall() if r[0] is not None} if changing else set()
+        keys_before = company_keys(con, "_replaced") if changing else set()
         for name in FILING_TABLES if changing else ():
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
             # Read by pyarrow (the lake may be a remote URL, which DuckDB could only read with httpfs);
@@ -281,14 +284,17 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
                                f"{lake.staging_dir(lake_root, plan.run_id)}: nothing committed, no file marked loaded")
         if changing:  # else no flag, company mention or text changed
             con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
-            merged = resolve_companies(con, losing, kept)
+            resolved = resolve_companies(con, losing, kept)
             # Derived like companies and keyed by their ids; rolls back with the load.
-            update_search(con, sorted(set(plan.replaced_filing_ids) | set(kept)))
-            partitions |= _partitions_of_companies(con, merged)
+            update_search(con, replaced)
+            partitions |= _partitions_of_companies(con, resolved.merged)
         if trial:
             con.execute("ROLLBACK")
             return inserted
         _write_bookkeeping(con, plan, inserted, changing)
+        if changing:  # after the flags: the views show them
+            flagged = {f for f in plan.dq_flags.column("filing_id").to_pylist() if f is not None}
+            refresh_stored(con, Touched([*replaced, *flagged], keys_before, _companies_changed(resolved)))
         if kept:
             partitions.add(plan.run_id)
         stage_lake_partitions(con, lake_root, plan.run_id, partitions)
@@ -357,6 +363,11 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
     _insert_arrow(con, "runs", TABLES["runs"].to_arrow([run_row]))
 
 
+def _companies_changed(resolved: Resolved) -> set[str] | None:
+    """Companies whose filings the stored views must show anew: merged, or with another CIK, name or ticker."""
+    return None if resolved.restated is None else resolved.restated | resolved.merged
+
+
 def _partitions_of_companies(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[str]:
     """Runs whose filings name these companies: their company_id columns changed with a merge."""
     if not companies:
@@ -403,10 +414,12 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
             "SELECT company_id FROM filing_companies WHERE filing_id IN (SELECT filing_id FROM _replaced) "
             "UNION SELECT company_id FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM _replaced)"
         ).fetchall() if r[0] is not None}
+        keys_before = company_keys(con, "_replaced")
         for name in (*FILING_TABLES, "dq_flags", "filing_sources"):
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
-        resolve_companies(con, losing, [])
+        resolved = resolve_companies(con, losing, [])
         update_search(con, filing_ids)
+        refresh_stored(con, Touched(filing_ids, keys_before, _companies_changed(resolved)))
         con.execute("""
             UPDATE ingest_ledger SET status = 'forgotten', filing_ids = [], detail = NULL
             WHERE source_file IN (SELECT source_file FROM _files)""")

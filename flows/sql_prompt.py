@@ -144,7 +144,12 @@ class Session:
         self.running = False
 
     def tables(self, words: list[str]) -> None:
-        self.execute("SELECT table_name AS name, lower(replace(table_type, 'BASE ', '')) AS kind "
+        from filingflow.views import STORED_VIEWS
+
+        # The analyst views are stored as tables (each load refreshes them): views to whoever queries them.
+        stored = ", ".join(f"'{name}'" for name in STORED_VIEWS)
+        self.execute(f"SELECT table_name AS name, CASE WHEN table_name IN ({stored}) THEN 'view' "
+                     "ELSE lower(replace(table_type, 'BASE ', '')) END AS kind "
                      "FROM information_schema.tables WHERE table_schema = 'main' ORDER BY kind, name")
 
     def schema(self, words: list[str]) -> None:

@@ -150,7 +150,7 @@ LAYER_EXCEPTIONS = {"filingflow.api": {"transforms"}, "expectations.eight_k_rule
 # Storage modules and the only filingflow modules each may import (docs/architecture.md, "Storage").
 STORAGE_LAYERS = {
     "filingflow.connections": set(),
-    "filingflow.views": {"filingflow.amendments"},
+    "filingflow.views": {"filingflow.amendments", "filingflow.schema"},
     "filingflow.ingest_ledger": set(),
     "filingflow.companies": {"filingflow.identifiers"},
     "filingflow.search": {"filingflow.connections"},

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from filingflow.schema import TABLES, VIEW_TABLES
+from filingflow.views import build_stored
 from filingflow.warehouse import ensure_schema
 
 LOADED = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -83,6 +84,7 @@ def con():
         con.register("_rows", TABLES[name].to_arrow(table_rows))
         con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _rows')
         con.unregister("_rows")
+    build_stored(con)  # rows written here, not by a load: the stored views computed from them
     yield con
     con.close()
 
@@ -131,6 +133,7 @@ def test_10b5_1_from_the_box_else_from_a_footnote(con):
                                   "Rule 10b5 - 1", "Rule 10b5-(1)"])
 def test_footnote_wordings_of_the_rule(con, text):
     con.execute("UPDATE footnotes SET text = ? WHERE filing_id = 'old' AND footnote_id = 'F1'", [text])
+    build_stored(con)
     assert con.execute("SELECT is_10b5_1 FROM insider_trades WHERE filing_id = 'old' AND row_index = 0").fetchone() == (
         True,)
 

@@ -127,7 +127,7 @@ def test_prepare_creates_the_warehouse_and_writes_it_again_only_for_a_new_schema
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
     with open_warehouse(live) as con:  # a warehouse of an older version: no stamp, a table short
         con.execute("COMMENT ON TABLE runs IS NULL")
-        con.execute("DROP VIEW IF EXISTS insider_trades")
+        con.execute("DROP TABLE insider_trades")
         con.execute('DELETE FROM transaction_codes')
     warehouse.prepare(live)
     with connect(live, read_only=True) as reader:
