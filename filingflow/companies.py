@@ -86,8 +86,9 @@ class CompanyResolver:
 
     def learn(self, company_id: str, mention: dict) -> None:
         """Teach the resolver a mention already resolved in an earlier run."""
-        company = self._by_id.get(company_id) or Company(
-            company_id, pad_cik(mention.get("cik")), normalize_name(mention.get("name")))
+        company = self._by_id.get(company_id) or Company(company_id, None, normalize_name(mention.get("name")))
+        # Any of its mentions may carry the CIK (others may not, e.g. one filed with CIK 0), in any order.
+        company.cik = company.cik or pad_cik(mention.get("cik"))
         self._remember(company, mention)
 
     def _remember(self, company: Company, mention: dict) -> Company:

@@ -44,3 +44,16 @@ def test_similar_names_with_different_ciks_stay_apart():
     assert resolver.merges == {}
     # A mention without CIK whose name fits both is not forced onto either.
     assert resolver.resolve({"name": "XYZ HOLDINGS"}) not in (one, two)
+
+
+def test_a_learned_company_keeps_its_cik_whichever_of_its_mentions_comes_first():
+    """A stored company whose mentions include one without a CIK (filed with CIK 0) is still a CIK
+    company: a new CIK mention of the same name must not absorb it, in any learning order."""
+    with_cik = {"cik": "0000000001", "name": "ALPHA CORP"}
+    without = {"cik": "0000000000", "name": "ALPHA CORP"}
+    for order in ((with_cik, without), (without, with_cik)):
+        resolver = CompanyResolver()
+        for mention in order:
+            resolver.learn("cik:0000000001", mention)
+        assert resolver.resolve({"cik": "0000000099", "name": "ALPHA CORP"}) == "cik:0000000099"
+        assert resolver.merges == {}
