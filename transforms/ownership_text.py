@@ -1160,6 +1160,44 @@ def _address_lines(parts: list[str]) -> of.Address:
     return of.Address(street1, street2, city, state, zip_code)
 
 
+# The cover's relationship boxes ('__X__ Director', '_____ 10% Owner', '_____ Officer (give title
+# below)', '_____ Other (specify below)'): the page checks them for the first reporting owner. A
+# converter may break the caption after its first word or letters ('10%<br>Owner', 'Oth'), so the
+# box is read with the caption's start; '_' before it can be cut from the rest of its box.
+_COVER_BOX = re.compile(r"(?<![_X])([_X]{1,6}) {0,3}(Director|10 ?%|Officer|Oth)")
+_BOX_NAMES = {"director": "is_director", "10%": "is_ten_percent_owner", "10 %": "is_ten_percent_owner",
+              "officer": "is_officer", "oth": "is_other"}
+
+
+def _cover_boxes(lines: list[str]) -> dict[str, bool]:
+    """The four relationship boxes of the cover, each checked or not; empty unless all four
+    are printed once each (a layout that loses a box tells nothing sure of the others)."""
+    boxes: dict[str, bool] = {}
+    for line in lines:
+        if "_" not in line:
+            continue
+        for m in _COVER_BOX.finditer(line):
+            name = _BOX_NAMES[m[2].lower()]
+            if name in boxes:
+                return {}
+            boxes[name] = "X" in m[1]
+    return boxes if len(boxes) == len(set(_BOX_NAMES.values())) else {}
+
+
+def _owner_from_boxes(filing: ParsedFiling, boxes: dict[str, bool]) -> None:
+    """The first owner's relationships as the cover checks them. The Reporting Owners table prints
+    the officer's title and the 'other' text in cells a layout without column positions cannot
+    place: the cover's boxes tell which of the two the text read for the first owner is."""
+    owners = filing.rows.get("reporting_owners")
+    if not boxes or not owners:
+        return
+    first = owners[0]
+    text = first["officer_title"] or first["other_text"]
+    first.update(boxes)
+    if boxes["is_officer"] != boxes["is_other"]:
+        first["officer_title"], first["other_text"] = (text, None) if boxes["is_officer"] else (None, text)
+
+
 def _owner_from_cover(filing: ParsedFiling, cover: _Cover) -> None:
     """Without a Reporting Owners table the cover names one owner; its check marks are not rendered."""
     if cover.owner_name is not None:
@@ -1235,6 +1273,7 @@ def read(text: str) -> list[ParsedFiling]:
         _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover)
     if not filing.rows.get("reporting_owners"):
         _owner_from_cover(filing, cover)
+    _owner_from_boxes(filing, _cover_boxes(lines[:sections.table_i]))
     if sections.signatures is not None:
         of.add_signatures(filing, _pieces(lines[sections.signatures + 1:sections.end_of(sections.signatures, total)]))
     if sections.explanation is not None:
