@@ -562,7 +562,55 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
             else cut[0]
         if any(cells):
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    return rows
+    return _centred_rows(rows)
+
+
+def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
+    """Rows of a table whose converter gives each printed line a row of its own (markdown made
+    from a PDF): a cell printed over several lines is centred on its row's values (a table cell's
+    default), so in each column a row takes as many lines below its values as it has above them;
+    the rest of the lines between two rows are the next row's. Lines before the first row's that
+    are column headings stay as they are."""
+    kinds = ["head" if of.is_column_heading(row) else "text" if of.is_leading_heading(row) else "core"
+             for row in rows]
+    first = kinds.index("core") if "core" in kinds else len(rows)
+    head = first
+    while head > 0 and kinds[head - 1] == "text":
+        head -= 1
+    if "text" not in kinds[head:] or any(CELL_BREAK in cell for row in rows for cell in row.cells):
+        return rows  # one line per row (markdown made from HTML), a cell's lines in one row, or no row
+    out = rows[:head]
+    width = max(len(row.cells) for row in rows[head:])
+    above: list[list[str]] = [[] for _ in range(width)]  # the current row's lines above its values
+    below: list[list[str]] = [[] for _ in range(width)]
+    core: TextRow | None = None
+    gap: list[TextRow] = []
+
+    def flush(next_core: TextRow | None) -> None:
+        nonlocal above, below
+        upcoming: list[list[str]] = [[] for _ in range(width)]
+        for column in range(width):
+            pieces = [row.cells[column] for row in gap if column < len(row.cells) and row.cells[column]]
+            keep = len(pieces) if next_core is None else len(above[column])
+            below[column].extend(pieces[:keep])
+            upcoming[column].extend(pieces[keep:])
+        if core is not None:
+            cells = tuple(" ".join(filter(None, above[c] + [core.cells[c] if c < len(core.cells) else ""] + below[c]))
+                          for c in range(width))
+            out.append(TextRow(cells, core.line_number, core.block, core.style))
+        above, below = upcoming, [[] for _ in range(width)]
+        gap.clear()
+
+    for i in range(head, len(rows)):
+        if kinds[i] == "core":
+            flush(rows[i])
+            core = rows[i]
+        elif kinds[i] == "text":
+            gap.append(rows[i])
+        else:
+            out.append(rows[i])  # headings again after a page break
+    flush(None)
+    return out
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
