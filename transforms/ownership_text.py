@@ -129,6 +129,21 @@ def _unmark(line: str) -> str:
     return line.rstrip(" ")
 
 
+def _beside(lines: list[str], i: int, step: int) -> str | None:
+    """The nearest line above (step -1) or below (1) line i that holds text, cleaned."""
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].strip():
+        j += step
+    return clean_text(lines[j]) if 0 <= j < len(lines) and abs(j - i) <= 3 else None
+
+
+def _may_be_title(text: str) -> bool:
+    """A page title the print header sets beside the print time: a few words without digits or
+    cells, never the form's own title ('FORM 4') or one of its headings."""
+    return 0 < len(text.split()) <= 6 and not _HAS_DIGIT.search(text) and "|" not in text \
+        and CELL_BREAK not in text and not _heading_at(text) and "form" not in text.lower()
+
+
 def _print_furniture(lines: list[str]) -> set[int]:
     """Lines that are the print header or footer of a page, not the form."""
     titles = set()
@@ -139,10 +154,14 @@ def _print_furniture(lines: list[str]) -> set[int]:
         text = line.strip(" |" + CELL_BREAK)
         if not text:
             continue
+        if "|" in text:  # a header or footer set in a table row: its cells, one space apart
+            text = " ".join(cell.strip() for cell in text.split("|") if cell.strip())
         if (m := _PRINT_TIME.match(text)) and not text[m.end():m.end() + 1].isdigit():
             drop.add(i)
             if title := clean_text(text[m.end():].strip(" |")):
                 titles.add(title)
+            else:  # the page title on a line of its own, beside the print time
+                titles.update(t for t in (_beside(lines, i, -1), _beside(lines, i, 1)) if t and _may_be_title(t))
         elif (m := _PRINT_ADDRESS.match(text)) and (not text[m.end():].strip() or _PAGE_NUMBER.fullmatch(
                 text[m.end():].strip())):
             drop.add(i)
@@ -994,20 +1013,49 @@ def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
 
 
 
-def _role_columns(rows: list[list[str]]) -> tuple[dict[str, int], int]:
-    """Cell index of each relationship column, from the heading row that names them."""
+def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
+    """The relationships each cell index stands under, from the heading row that names all four
+    (a converter may set two headings in one cell: 'Director 10% Owner'), and the row after it."""
     for at, cells in enumerate(rows):
         squashed = [_squash(c) for c in cells]
-        positions = {}
-        for name, word in _ROLE_HEADINGS:
-            hit = next((i for i, c in enumerate(squashed) if c == word), None)
-            if hit is not None:
-                positions[name] = hit
-        if len(positions) == len(_ROLE_HEADINGS):
-            if positions["director"] == 0:  # the name column's heading sits on the row above
-                positions = {name: i + 1 for name, i in positions.items()}
-            return positions, at + 1
-    return {}, 0
+        # a heading cell holds nothing but headings
+        roles = [frozenset(name for name, word in _ROLE_HEADINGS if word in c)
+                 if c and not _ROLE_WORDS.sub("", c) else frozenset() for c in squashed]
+        if set().union(*roles) == {name for name, _ in _ROLE_HEADINGS}:
+            if roles[0]:  # the name column's heading sits on the row above
+                roles.insert(0, frozenset())
+            return roles, at + 1
+    return [], 0
+
+
+_ROLE_WORDS = re.compile("|".join(word for _, word in _ROLE_HEADINGS))
+_MARKED = ("director", "ten")  # the columns the page marks with an X; the others print text
+_TITLED = ("officer", "other")
+
+
+def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str, str | None]:
+    """The relationship cells of an owner's row: an X goes to the marked column its cell stands
+    under (the nearest, when under none), a title to the titled one. Under a heading cell naming
+    both columns of its kind, where it stood is lost: 'title' keeps a title for the cover's
+    boxes to place, a mark is left out."""
+    marks: dict[str, str | None] = dict.fromkeys(_MARKED + _TITLED, "")
+    for i, cell in enumerate(cells[1:], 1):
+        text = clean_text(cell.replace(CELL_BREAK, " "))
+        if not text:
+            continue
+        mark = check_mark(text) is True
+        kinds = _MARKED if mark else _TITLED
+        under = [name for name in kinds if i < len(roles) and name in roles[i]]
+        if not under:
+            nearest = [(abs(i - j), name) for j, r in enumerate(roles) for name in kinds if name in r]
+            under = [min(nearest)[1]] if nearest else []
+        if len(under) == 1:
+            marks[under[0]] = "X" if mark else clean_text(f"{marks[under[0]]} {text}")
+        elif not mark:
+            marks["title"] = clean_text(f"{marks.get('title') or ''} {text}")
+        else:
+            marks = {**marks, "director": None, "ten": None}
+    return marks
 
 
 def _relationship(marks: dict[str, str | None]) -> of.Relationship:
@@ -1018,9 +1066,13 @@ def _relationship(marks: dict[str, str | None]) -> of.Relationship:
         return of.Relationship()  # the layout lost which column a mark stood in
     officer = clean_text(marks.get("officer"))
     other = clean_text(marks.get("other"))
+    director, ten = (None if marks.get(name, "") is None else check_mark(marks.get(name) or "") is True
+                     for name in _MARKED)
+    if title := clean_text(marks.get("title")):
+        # a title under one heading cell for Officer and Other: which of the two is not printed
+        return of.Relationship(is_director=director, is_ten_percent_owner=ten, officer_title=title)
     return of.Relationship(
-        is_director=check_mark(marks.get("director") or "") is True,
-        is_ten_percent_owner=check_mark(marks.get("ten") or "") is True,
+        is_director=director, is_ten_percent_owner=ten,
         is_officer=True if officer else None, officer_title=officer if officer and officer.upper() != "X" else None,
         is_other=True if other else None, other_text=other if other and other.upper() != "X" else None)
 
@@ -1171,13 +1223,13 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
     lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line]
     if _is_cell_layout(lines):
         rows = _owner_blocks_cells(lines)
-        positions, start = _role_columns(rows)
+        roles, start = _role_columns(rows)
         owners: list[tuple[str, dict[str, str]]] = []
         for cells in rows[start:]:
             if _OWNER_HEADING.search(cells[0]) or not cells[0]:
                 continue
-            if positions:
-                marks = {name: cells[at] if at < len(cells) else "" for name, at in positions.items()}
+            if roles:
+                marks = _marks_by_heading(cells, roles)
             else:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
             if owners and not any(marks.values()) and _looks_like_address(cells[0]):
