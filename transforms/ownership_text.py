@@ -596,8 +596,11 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
     head = first
     while head > 0 and kinds[head - 1] == "text":
         head -= 1
-    if "text" not in kinds[head:] or any(CELL_BREAK in cell for row in rows for cell in row.cells):
-        return rows  # one line per row (markdown made from HTML), a cell's lines in one row, or no row
+    if "text" not in kinds[head:] or any(row.style != "pipe" or any(CELL_BREAK in cell for cell in row.cells)
+                                         for row in rows):
+        # one line per row (markdown made from HTML), a cell's lines in one row, rows drawn apart
+        # by rules (a box-drawn table: its cells start at the top), or no row
+        return rows
     out = rows[:head]
     width = max(len(row.cells) for row in rows[head:])
     above: list[list[str]] = [[] for _ in range(width)]  # the current row's lines above its values
@@ -1232,8 +1235,10 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
                 marks = _marks_by_heading(cells, roles)
             else:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
-            if owners and not any(marks.values()) and _looks_like_address(cells[0]):
-                # a line of the address of the owner above, in a table drawn line by line
+            if owners and not any(marks.values()) and (_looks_like_address(cells[0].split(CELL_BREAK)[0]) or (
+                    len(cells) == 1 and _looks_like_address(cells[0]))):
+                # a line of the address of the owner above, in a table drawn line by line, or the
+                # lines left after the last row (a cell holding a whole block starts with a name)
                 owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0], owners[-1][1])
                 continue
             owners.append((cells[0], marks))

@@ -1,0 +1,188 @@
+"""Layouts of a Form 3/4 page that PDF-to-markdown converters print, read from hand-made text:
+the cover's relationship boxes, markdown tables that give each printed line a row of its own
+(a tall cell centred on its row's values), Reporting Owners heading cells that name several
+relationships, and the print header's page title on a line of its own."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from transforms import ownership_text
+from transforms.text_tables import TextRow
+
+BOXES_OFFICER = "_____ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
+
+
+def page(boxes: str = BOXES_OFFICER, table_ii: str = "", owners: str = "", header: str = "") -> str:
+    """A Form 4 page as a PDF-to-markdown converter prints it, with the parts under test."""
+    return f"""{header}FORM 4 UNITED STATES SECURITIES AND EXCHANGE COMMISSION
+STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP OF SECURITIES
+1. Name and Address of Reporting Person * 2. Issuer Name and Ticker or Trading Symbol 5. Relationship of Reporting Person(s) to Issuer
+(Check all applicable)
+| ROE RICHARD |     | EXAMPLE WIDGETS CORP [EXWC] |     |
+| ----------- | --- | --------------------------- | --- |
+{boxes}
+3. Date of Earliest Transaction (Month/Day/Year)
+03/02/2021
+Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
+1.Title of Security 2. Transaction 2A. Deemed 3. Transaction 4. Securities Acquired 5. Amount of Securities
+| Common Stock | 03/02/2021 |     | S | 400 | D | $ 40.25 | 10,600 | D |     |
+| ------------ | ---------- | --- | - | --- | - | ------- | ------ | - | --- |
+Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
+(e.g., puts, calls, warrants, options, convertible securities)
+{table_ii}
+Reporting Owners
+Relationships
+Reporting Owner Name / Address
+{owners}
+Signatures
+/s/ Richard Roe 03/04/2021
+**Signature of Reporting Person Date
+Explanation of Responses:
+(1) Options vest in four equal annual parts.
+"""
+
+
+def owners_of(text: str) -> list[dict]:
+    filing = ownership_text.read(text)[0]
+    keys = ("owner_name", "is_director", "is_ten_percent_owner", "is_officer", "is_other", "officer_title",
+            "other_text")
+    return [{k: row[k] for k in keys} for row in filing.rows["reporting_owners"]]
+
+
+def owner(name, director, ten, officer, other, title=None, text=None) -> dict:
+    return {"owner_name": name, "is_director": director, "is_ten_percent_owner": ten, "is_officer": officer,
+            "is_other": other, "officer_title": title, "other_text": text}
+
+
+# --- the cover's relationship boxes -------------------------------------------------------------
+OWNER_TABLE_TITLE_ONLY = """|     |  Director  10% Owner |  Officer |  Other |     |
+| --- | -------------------- | -------- | ------ | --- |
+ROE RICHARD
+|     |     |     |     Chief Executive Officer |     |
+| --- | --- | --- | --------------------------- | --- |
+100 MAIN STREET
+SPRINGFIELD, IL 62701"""
+
+
+def test_the_cover_boxes_give_the_first_owner_and_place_its_title():
+    # the title stands one cell right of its heading in the owner's table: the cover says officer
+    assert owners_of(page(owners=OWNER_TABLE_TITLE_ONLY)) == [
+        owner("ROE RICHARD", False, False, True, False, "Chief Executive Officer")]
+
+
+def test_an_other_box_makes_the_first_owner_s_text_its_other_text():
+    boxes = "_____ Director _____ 10% Owner\n_____ Officer (give title below) __X__ Other (specify below)"
+    assert owners_of(page(boxes=boxes, owners=OWNER_TABLE_TITLE_ONLY)) == [
+        owner("ROE RICHARD", False, False, False, True, None, "Chief Executive Officer")]
+
+
+def test_boxes_whose_captions_a_converter_broke_are_read_by_the_caption_start():
+    # pymupdf4llm: '10%<br> Owner', 'Oth' | 'er (specify' in another cell
+    boxes = "|(Check all app<br>__X__ Director _____ 10%<br> Owner<br>__X__ Officer (give _____ Oth|er (specify|"
+    got = owners_of(page(boxes=boxes, owners=OWNER_TABLE_TITLE_ONLY))
+    assert got == [owner("ROE RICHARD", True, False, True, False, "Chief Executive Officer")]
+
+
+def test_a_cover_missing_a_box_tells_nothing_and_the_table_is_read_as_printed():
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below)"  # no Other box
+    owners = """|     | Director | 10% Owner | Officer | Other |
+| --- | -------- | --------- | ------- | ----- |
+ROE RICHARD
+| 100 MAIN STREET |     | X |     |     |
+| --------------- | --- | - | --- | --- |
+SPRINGFIELD, IL 62701"""
+    assert owners_of(page(boxes=boxes, owners=owners)) == [owner("ROE RICHARD", False, True, None, None)]
+    assert ownership_text._cover_boxes(["__X__ Director __X__ Director _____ 10% Owner _____ Officer _____ Other"]) == {}
+
+
+# --- Reporting Owners: heading cells naming several relationships -------------------------------------
+def test_marks_and_titles_go_by_the_heading_cell_they_stand_under():
+    owners = """|     | Director 10% Owner | Officer | Other |     |
+| --- | ------------------ | ------- | ----- | --- |
+| ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701 |  | Chief Executive Officer |  |  |
+| DOE JANE<br>1 ELM ST<br>DENVER, CO 80237 |  |  | Trustee |  |"""
+    got = owners_of(page(owners=owners))
+    assert got[0] == owner("ROE RICHARD", False, False, True, False, "Chief Executive Officer")
+    # the second owner's X marks would stand under 'Director 10% Owner': none printed, so unchecked
+    assert got[1] == owner("DOE JANE", False, False, None, True, None, "Trustee")
+
+
+def test_a_mark_under_a_heading_cell_naming_both_marked_columns_is_not_guessed():
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    owners = """|Reporting Owner Name / Address|Relationships|
+|---|---|
+||Director 10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert got[0] == owner("ROE RICHARD", False, True, False, False)  # the cover's boxes
+    assert got[1] == owner("DOE JANE", None, None, None, None)
+
+
+def test_a_cell_holding_more_than_headings_is_no_heading_cell():
+    # lines before the table joined into its first cell hold the headings' words and a name
+    rows = [["Reporting Owner Name / Address", "", "Relationships"],
+            ["Director 10% Owner Officer Other\u2028OMENN GILBERT S\u2028X"]]
+    assert ownership_text._role_columns(rows) == ([], 0)
+
+
+# --- markdown tables giving each printed line a row ------------------------------------------
+CENTRED_TABLE_II = """|     |     | Code | V (A) (D) | Date Exercisable | Expiration Date | Title | Shares |     |
+| --- | --- | ---- | --------- | ---------------- | --------------- | ----- | ------ | --- |
+| Stock Option (Right to |     |     |     |     |     | Common |     |     |
+|                        | $ 4.3 | (1) | 06/11/2025 |     |     |     | 134,682 | D |
+| Buy)                   |     |     |     |     |     | Stock  |     |     |
+| Employee Stock |     |     |     |     |     | Class A |     |     |
+| Option (Right to |     |     |     |     |     | Common |     |     |
+|                        | $ 2.95 | (1) | 12/04/2029 |     |     | Stock |  67,039 | D |
+| Buy) with a |     |     |     |     |     |     |     |     |
+| long title |     |     |     |     |     |     |     |     |"""
+
+
+def test_a_row_takes_as_many_lines_below_its_values_as_above_them_in_each_column():
+    filing = ownership_text.read(page(table_ii=CENTRED_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    rows = filing.rows["deriv_holdings"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
+             r["underlying_shares"]) for r in rows] == [
+        ("Stock Option (Right to Buy)", D("4.3"), dt.date(2025, 6, 11), "Common Stock", D("134682")),
+        ("Employee Stock Option (Right to Buy) with a long title", D("2.95"), dt.date(2029, 12, 4),
+         "Class A Common Stock", D("67039"))]
+
+
+def test_one_line_per_row_and_cells_holding_their_lines_are_left_as_they_are():
+    one_per_row = [TextRow(("Stock Option", "$ 4.3", "06/11/2025", "Common Stock", "100", "D"), 0, 0, "pipe"),
+                   TextRow(("Warrant", "$ 5", "06/11/2026", "Common Stock", "200", "D"), 1, 0, "pipe")]
+    assert ownership_text._centred_rows(one_per_row) == one_per_row
+    stacked = [TextRow(("Stock\u2028Option", "", "", "Common\u2028Stock"), 0, 0, "pipe"),
+               TextRow(("", "$ 4.3", "06/11/2025", "", "100", "D"), 1, 0, "pipe")]
+    assert ownership_text._centred_rows(stacked) == stacked
+
+
+# --- the print header's page title on a line of its own ---------------------------------------------
+def test_a_page_title_beside_the_print_time_is_print_furniture():
+    owners = """|||Relationships|
+|---|---|---|
+|Reporting Owner Name / Address|Director|10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET|X||
+
+http://127.0.0.1:8088/form.html
+
+1/2
+
+12/7/26, 4:12 AM
+
+#### Ownership Submission
+
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X||"""
+    boxes = "__X__ Director _____ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners, header="Ownership Submission\n\n12/7/26, 4:12 AM\n\n"))
+    assert [o["owner_name"] for o in got] == ["ROE RICHARD", "DOE JANE"]
+    assert got[1]["is_director"] is True and got[1]["is_ten_percent_owner"] is False
+    filing = ownership_text.read(page(boxes=boxes, owners=owners, header="Ownership Submission\n\n12/7/26, 4:12 AM\n\n"))
+    assert filing[0].filing["form_type"] == "4"
+
+
+def test_a_footer_set_in_a_table_row_is_print_furniture():
+    lines = ["| http://127.0.0.1:8088/form.html |     |     | 1/2 |", "| ROE RICHARD |  | X |  |"]
+    assert ownership_text._print_furniture(lines) == {0}
