@@ -1125,27 +1125,14 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     if heading_at is None:
         return [], False
     columns.sort(key=lambda c: c[1])
+    heading = lines[heading_at]
+    if columns[0][1] <= 2 or not _owner_words(heading[:columns[0][1]]):
+        # The headings stand at the left margin, or after the other headings of the table one space
+        # apart: the text lost where its columns were (`_owners_in_reading_order`).
+        rest = heading[heading.lower().find("other", columns[-1][1]) + len("other"):].strip()
+        return _owners_in_reading_order(([rest] if rest else []) + lines[heading_at + 1:]), True
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
-    if columns[0][1] <= 2:
-        # The headings stand at the left margin: the text lost where its columns were. Names and
-        # addresses are the lines at the margin; where a mark or title stood cannot be told.
-        unknown = dict.fromkeys(("director", "ten", "officer", "other"))
-        names: list[str] = []
-        for line in lines[heading_at + 1:]:
-            if not line.strip() or line[:1].isspace():
-                continue
-            text = line.strip()
-            if text.endswith(" X"):
-                text = text[:-2].rstrip()
-            if len(names) > 1 and _CITY_LINE.search(names[-1]):
-                owners.append((CELL_BREAK.join(names), unknown))
-                names = []
-            names.append(text)
-        if names:
-            owners.append((CELL_BREAK.join(names), unknown))
-        return owners, True
-
     at = dict(columns)
     shifted = _headings_shifted([segments(line) for line in lines[heading_at + 1:]], at)
 
@@ -1190,6 +1177,63 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
         elif block:
             flush()
     return owners, True
+
+
+_OWNER_TABLE_WORDS = re.compile(r"relationships|reporting|owner|name|/|address")
+
+
+def _owner_words(text: str) -> bool:
+    """Whether text before the relationship headings is only the table's other headings."""
+    return not _OWNER_TABLE_WORDS.sub("", text.lower()).strip()
+
+
+_LONE_X = re.compile(r"(?<=\S) X(?= \S)")
+
+
+def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str | None]]]:
+    """Owners of text in reading order, where the relationship columns were lost: the lines at
+    the margin are names and addresses, each owner's ending with its city line. Text set apart
+    by a wide gap, or indented, is the relationship cells: an X marks Director or 10% Owner,
+    two X's both; any other text is a title, Officer's or Other's (the cover's boxes tell for the
+    first owner). An X between an address's words set one space apart is a mark too. A line
+    after an owner's city line that ends the table is that owner's title, not an owner: every
+    owner prints an address."""
+    owners: list[tuple[str, dict[str, str | None]]] = []
+    names: list[str] = []
+    cells: list[str] = []
+
+    def flush() -> None:
+        if not names:
+            return
+        marks: dict[str, str | None] = dict.fromkeys(("director", "ten", "officer", "other"))
+        x_count = sum(1 for cell in cells if check_mark(cell) is True)
+        if x_count != 1:  # none: both unchecked; two: both checked; one: which of the two is lost
+            marks.update(director="X" if x_count else "", ten="X" if x_count else "")
+        if titles := [cell for cell in cells if check_mark(cell) is not True]:
+            marks["title"] = " ".join(titles)
+        owners.append((CELL_BREAK.join(names), marks))
+        names.clear()
+        cells.clear()
+
+    present = [line for line in lines if line.strip()]
+    for n, line in enumerate(present):
+        if line[:1].isspace():
+            cells.extend(s.text for s in segments(line))
+            continue
+        parts = segments(line)
+        text, own = parts[0].text, [s.text for s in parts[1:]]
+        if _LONE_X.search(text):
+            text = _LONE_X.sub("", text)
+            own.append("X")
+        if names and _CITY_LINE.search(names[-1]):
+            if n == len(present) - 1 and not own and not _looks_like_address(text):
+                cells.append(text)  # the last owner's title, on a line of its own
+                continue
+            flush()
+        names.append(text)
+        cells.extend(own)
+    flush()
+    return owners
 
 
 def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
@@ -1268,25 +1312,44 @@ def _address_lines(parts: list[str]) -> of.Address:
 # The cover's relationship boxes ('__X__ Director', '_____ 10% Owner', '_____ Officer (give title
 # below)', '_____ Other (specify below)'): the page checks them for the first reporting owner. A
 # converter may break the caption after its first word or letters ('10%<br>Owner', 'Oth'), so the
-# box is read with the caption's start; '_' before it can be cut from the rest of its box.
-_COVER_BOX = re.compile(r"(?<![_X])([_X]{1,6}) {0,3}(Director|10 ?%|Officer|Oth)")
-_BOX_NAMES = {"director": "is_director", "10%": "is_ten_percent_owner", "10 %": "is_ten_percent_owner",
-              "officer": "is_officer", "oth": "is_other"}
+# box is read with the caption's start; '_' before it can be cut from the rest of its box, and a
+# layout that drops underscores prints a checked box as 'X' and an empty one not at all.
+_COVER_BOX = re.compile(r"(?<![_X\w])([_X]{1,6}) {0,3}(Director|10 ?%|Officer|Oth)"
+                        r"|(?:^|(?<=[\u2028|])) ?(Director(?= ?(?:[\u2028|]|$))|10% ?Owner|Officer \(give|Other \(spec)", re.M)
+_BOX_NAMES = {"director": "is_director", "10": "is_ten_percent_owner", "of": "is_officer", "ot": "is_other"}
+
+
+def _box_views(line: str) -> list[str]:
+    """A cover line, and when its cells each hold several lines, those lines read across the
+    cells, counted from the top and from the bottom (a caption cut across cells: '1' | '0% Owner')."""
+    if CELL_BREAK not in line or "|" not in line:
+        return [line]
+    parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
+    depth = max(map(len, parts))
+    views = [line]
+    for k in range(depth):
+        views.append("".join(p[k] if k < len(p) else "" for p in parts))
+        views.append("".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts))
+    return views
 
 
 def _cover_boxes(lines: list[str]) -> dict[str, bool]:
-    """The four relationship boxes of the cover, each checked or not; empty unless all four
-    are printed once each (a layout that loses a box tells nothing sure of the others)."""
-    boxes: dict[str, bool] = {}
+    """The four relationship boxes of the cover, each checked or not; empty unless each of the
+    four is read, read the same wherever it is read, and one is checked (a layout that loses a
+    box or its mark, or text that reads like one, tells nothing sure)."""
+    found: dict[str, set[bool]] = {}
     for line in lines:
-        if "_" not in line:
+        if not any(word in line for word in ("Director", "10", "Officer", "Oth")):
             continue
-        for m in _COVER_BOX.finditer(line):
-            name = _BOX_NAMES[m[2].lower()]
-            if name in boxes:
-                return {}
-            boxes[name] = "X" in m[1]
-    return boxes if len(boxes) == len(set(_BOX_NAMES.values())) else {}
+        for view in _box_views(line):
+            for m in _COVER_BOX.finditer(view):
+                caption = (m[2] or m[3]).lower()
+                name = _BOX_NAMES["director" if caption.startswith("d") else caption[:2]]
+                found.setdefault(name, set()).add("X" in (m[1] or ""))  # a caption alone: its box dropped
+    if len(found) < len(_BOX_NAMES) or any(len(values) > 1 for values in found.values()) or \
+            not any(True in values for values in found.values()):
+        return {}  # an owner has a relationship: no checked box read means its mark was lost
+    return {name: values.pop() for name, values in found.items()}
 
 
 def _owner_from_boxes(filing: ParsedFiling, boxes: dict[str, bool]) -> None:

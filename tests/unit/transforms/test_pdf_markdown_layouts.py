@@ -93,7 +93,9 @@ ROE RICHARD
 | --------------- | --- | - | --- | --- |
 SPRINGFIELD, IL 62701"""
     assert owners_of(page(boxes=boxes, owners=owners)) == [owner("ROE RICHARD", False, True, None, None)]
-    assert ownership_text._cover_boxes(["__X__ Director __X__ Director _____ 10% Owner _____ Officer _____ Other"]) == {}
+    # a box read twice, differently, or no box read checked (an owner always has a relationship)
+    assert ownership_text._cover_boxes(["__X__ Director _____ Director _____ 10% Owner _____ Officer _____ Other"]) == {}
+    assert ownership_text._cover_boxes(["_____ Director _____ 10% Owner", "Officer (give title below) _____ Other"]) == {}
 
 
 # --- Reporting Owners: heading cells naming several relationships -------------------------------------
