@@ -1126,7 +1126,8 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
         return [], False
     columns.sort(key=lambda c: c[1])
     heading = lines[heading_at]
-    if columns[0][1] <= 2 or not _owner_words(heading[:columns[0][1]]):
+    before = heading[:columns[0][1]]
+    if columns[0][1] <= 2 or (before.strip() and _owner_words(before) and len(before) - len(before.rstrip()) <= 4):
         # The headings stand at the left margin, or after the other headings of the table one space
         # apart: the text lost where its columns were (`_owners_in_reading_order`).
         rest = heading[heading.lower().find("other", columns[-1][1]) + len("other"):].strip()
@@ -1267,7 +1268,8 @@ def _shifted_column(s: Segment, at: dict[str, int]) -> str:
 
 
 def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
-    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line]
+    # the table's headings on lines of their own go; a line holding the relationship headings too stays
+    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
         rows = _owner_blocks_cells(lines)
         roles, start = _role_columns(rows)

@@ -188,3 +188,35 @@ http://127.0.0.1:8088/form.html
 def test_a_footer_set_in_a_table_row_is_print_furniture():
     lines = ["| http://127.0.0.1:8088/form.html |     |     | 1/2 |", "| ROE RICHARD |  | X |  |"]
     assert ownership_text._print_furniture(lines) == {0}
+
+
+# --- Reporting Owners in reading order: the relationship columns lost ----------------------------------
+def test_owners_in_reading_order_take_marks_and_titles_set_apart_from_their_lines():
+    owners = """Director 10% Owner Officer Other
+Flynn James E
+780 THIRD AVENUE, 37TH FLOOR   X   X  Director by Deputization
+NEW YORK, NY 10017
+Deerfield Mgmt IV, L.P.
+780 THIRD AVENUE
+37TH FLOOR   X
+NEW YORK, NY 10017
+Poppen Lauren   Chief Financial Officer
+2290 NORTH MAYFAIR ROAD
+MILWAUKEE, WI 53226"""
+    boxes = "__X__ Director __X__ 10% Owner\n_____ Officer (give title below) __X__ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    # two X's: both marked columns; the cover places the first owner's text as 'other'
+    assert got[0] == owner("Flynn James E", True, True, False, True, None, "Director by Deputization")
+    assert got[1] == owner("Deerfield Mgmt IV, L.P.", None, None, None, None)  # one X: which column is lost
+    assert got[2] == owner("Poppen Lauren", False, False, None, None, "Chief Financial Officer")
+
+
+def test_a_heading_line_holding_the_first_owner_and_an_x_among_address_words():
+    owners = "  Relationships Reporting Owner Name / Address   Director 10% Owner Officer Other\n" \
+             "ROE RICHARD 240 GREENWICH AVENUE X NEW YORK, NY 10286\nSee Remarks"
+    boxes = "__X__ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    assert owners_of(page(boxes=boxes, owners=owners)) == [
+        owner("ROE RICHARD", True, False, True, False, "See Remarks")]
+    row = filing.rows["reporting_owners"][0]
+    assert (row["state"], row["zip"]) == ("NY", "10286")  # the X left out of the address
