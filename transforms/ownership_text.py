@@ -257,14 +257,23 @@ def _stacked_headings(line: str) -> list[str]:
     """Headings of a row whose cells each hold several lines, the heading on one of them across
     the cells ('4. If Amendment,<br>Ta' | 'Date Original<br>ble I - Non-'): read line by line,
     counted from the top and from the bottom of the cells."""
+    return [name for name, _ in _stacked_heading_lines(line)]
+
+
+def _stacked_heading_lines(line: str) -> list[tuple[str, int]]:
+    """`_stacked_headings` with the line of the cells each is on (0: the top line)."""
     parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
     depth = max(map(len, parts))
     names: list[str] = []
+    lines: list[tuple[str, int]] = []
     for k in range(depth):
         for view in ("|".join(p[k] if k < len(p) else "" for p in parts),
                      "|".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts)):
-            names.extend(name for _, name in _heading_at(view) if name not in names)
-    return names
+            for _, name in _heading_at(view):
+                if name not in names:
+                    names.append(name)
+                    lines.append((name, k))
+    return lines
 
 
 def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
@@ -281,11 +290,19 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     for i in sorted(hinted | stacked):
         line = lines[i]
         headings = _heading_at(line) if i in hinted else ()
-        if not headings and CELL_BREAK in line and (names := _stacked_headings(line)):
+        if not headings and CELL_BREAK in line and (found := _stacked_heading_lines(line)):
+            if all(k == 0 for _, k in found) and len(found) == 1 and found[0][0] == "owners":
+                # the heading tops the row: the row is the start of its section (the Reporting
+                # Owners heading over the table's own headings)
+                out.extend(lines[done:i])
+                starts.append((len(out), found[0][0]))
+                out.extend(["", line])
+                done = i + 1
+                continue
             # the row stays where it is; the heading starts after it
             out.extend(lines[done:i + 1])
             done = i + 1
-            for name in names:
+            for name, _ in found:
                 starts.append((len(out), name))
             out.append("")
             continue
@@ -348,7 +365,7 @@ _LABEL_LIKE = re.compile(r"^(?:\d{1,2}[A-Z]?\.\s|\(|Table\s+I)", re.I)
 # Every cover label the reader looks for, found in one pass over the cover lines.
 _COVER_LABELS = re.compile(
     r"(?P<issuer>Issuer\s+Name\s+and\s+Ticker\s+or\s+Trading\s+Symbol)"
-    r"|(?P<owner>Name\s+and\s+Address\s+of\s+Reporting\s+Person\(?s?\)?)"
+    r"|(?P<owner>Name\s+and\s+Address\s+of\s+Reporting(?:\s+Person\(?s?\)?|\s+P[a-z]{0,4}$)?)"
     r"|(?P<period>(?:Date\s+of\s+Earliest\s+Transaction(?:\s+Required\s+to\s+be\s+Reported)?"
     r"|Date\s+of\s+Event\s+Requiring\s+Statement|Statement\s+for\s+Issuer'?s\s+Fiscal\s+Year\s+Ended)"
     r"\s*(?:\(\s*Month/Day/Year\s*\))?)"
@@ -369,7 +386,7 @@ _COVER_LINE_LABELS_LOWER = re.compile(
     r"|(?P<city>\s*\(city\)\s*\(state\)\s*\(zip\))")
 _COVER_INLINE_LABELS_LOWER = re.compile(
     r"(?P<issuer>issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol)"
-    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting\s+person\(?s?\)?)"
+    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting(?:\s+person\(?s?\)?|\s+p[a-z]{0,4}$)?)"
     r"|(?P<period>(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
     r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
     r"\s*(?:\(\s*month/day/year\s*\))?)"
@@ -1016,19 +1033,51 @@ def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
 
 
 
+_ROLE_RUN = re.compile(r"(?:director|10owner|officer|other)+")
+
+
 def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
-    """The relationships each cell index stands under, from the heading row that names all four
-    (a converter may set two headings in one cell: 'Director 10% Owner'), and the row after it."""
-    for at, cells in enumerate(rows):
-        squashed = [_squash(c) for c in cells]
-        # a heading cell holds nothing but headings
-        roles = [frozenset(name for name, word in _ROLE_HEADINGS if word in c)
-                 if c and not _ROLE_WORDS.sub("", c) else frozenset() for c in squashed]
-        if set().union(*roles) == {name for name, _ in _ROLE_HEADINGS}:
-            if roles[0]:  # the name column's heading sits on the row above
-                roles.insert(0, frozenset())
+    """The relationships each cell index stands under, from the heading row that names all four,
+    and the row after it. The headings are the row's last cells holding text, nothing but the
+    four in order: a converter may set two in one cell ('Director 10% Owner') or cut one across
+    two cells ('10% Owne' | 'r Officer'); a heading stands in the cell it starts in."""
+    for at, row in enumerate(rows):
+        roles = _role_cells(row)
+        if roles is None and any(CELL_BREAK in cell for cell in row) and sum(map(bool, row)) > 1:
+            # a row whose cells hold several lines, the headings on one of them (counted from
+            # the top or from the bottom of the cells)
+            parts = [cell.split(CELL_BREAK) for cell in row]
+            depth = max(map(len, parts))
+            for k in range(depth):
+                for view in ([p[k] if k < len(p) else "" for p in parts],
+                             [p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts]):
+                    if roles is None:
+                        roles = _role_cells(view)
+        if roles is not None:
             return roles, at + 1
     return [], 0
+
+
+def _role_cells(cells: list[str]) -> list[frozenset[str]] | None:
+    """`_role_columns` of one row of cells: None unless it is the heading row."""
+    squashed = [_squash(c) for c in cells]
+    first = next((i for i in range(len(cells)) if squashed[i] and _ROLE_RUN.fullmatch("".join(squashed[i:]))),
+                 None)
+    if first is None:
+        return None
+    roles: list[set[str]] = [set() for _ in cells]
+    cell = first
+    ends = list(accumulate(len(c) for c in squashed[first:]))
+    tail = "".join(squashed[first:])
+    for m in _ROLE_WORDS.finditer(tail):
+        while ends[cell - first] <= m.start():
+            cell += 1
+        roles[cell].update(name for name, word in _ROLE_HEADINGS if word == m[0])
+    if set().union(*roles) != {name for name, _ in _ROLE_HEADINGS}:
+        return None
+    if first == 0:  # the name column's heading sits on the row above
+        roles.insert(0, set())
+    return [frozenset(r) for r in roles]
 
 
 _ROLE_WORDS = re.compile("|".join(word for _, word in _ROLE_HEADINGS))
@@ -1038,27 +1087,52 @@ _TITLED = ("officer", "other")
 
 def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str, str | None]:
     """The relationship cells of an owner's row: an X goes to the marked column its cell stands
-    under (the nearest, when under none), a title to the titled one. Under a heading cell naming
+    under (the nearest, when under none), a title to the titled one; a cell under no heading is
+    the column on its left's (a converter cutting a column in two). Under a heading cell naming
     both columns of its kind, where it stood is lost: 'title' keeps a title for the cover's
-    boxes to place, a mark is left out."""
+    boxes to place, a mark is left out. Words on a line of a cell holding several lines, under
+    a marked column, are the name column's, run on past the cut (marked columns hold X's only)."""
     marks: dict[str, str | None] = dict.fromkeys(_MARKED + _TITLED, "")
-    for i, cell in enumerate(cells[1:], 1):
-        text = clean_text(cell.replace(CELL_BREAK, " "))
-        if not text:
-            continue
-        mark = check_mark(text) is True
-        kinds = _MARKED if mark else _TITLED
-        under = [name for name in kinds if i < len(roles) and name in roles[i]]
-        if not under:
-            nearest = [(abs(i - j), name) for j, r in enumerate(roles) for name in kinds if name in r]
-            under = [min(nearest)[1]] if nearest else []
-        if len(under) == 1:
-            marks[under[0]] = "X" if mark else clean_text(f"{marks[under[0]]} {text}")
-        elif not mark:
-            marks["title"] = clean_text(f"{marks.get('title') or ''} {text}")
-        else:
-            marks = {**marks, "director": None, "ten": None}
+    first = next((i for i, r in enumerate(roles) if r), len(roles))
+    for i in range(max(1, first), len(cells)):
+        left = next((roles[j] for j in range(min(i, len(roles) - 1), -1, -1) if roles[j]), frozenset())
+        pieces = cells[i].split(CELL_BREAK)
+        for piece in pieces:
+            text = clean_text(piece)
+            if not text:
+                continue
+            mark = check_mark(text) is True
+            kinds = _MARKED if mark else _TITLED
+            if not mark and len(pieces) > 1 and left and not left & set(_TITLED):
+                continue
+            under = [name for name in kinds if name in left]
+            if not under:
+                nearest = [(abs(i - j), name) for j, r in enumerate(roles) for name in kinds if name in r]
+                under = [min(nearest)[1]] if nearest else []
+            if len(under) == 1:
+                marks[under[0]] = "X" if mark else clean_text(f"{marks[under[0]]} {text}")
+            elif not mark:
+                marks["title"] = clean_text(f"{marks.get('title') or ''} {text}")
+            else:
+                marks = {**marks, "director": None, "ten": None}
     return marks
+
+
+def _name_cells(cells: list[str], roles: list[frozenset[str]]) -> str:
+    """The name and address cell of an owner's row. A converter that cuts the name column into
+    several cells (each holding a piece of every line) is read line by line across them; a
+    cell with fewer lines than the first cell's but one does not start on the top line."""
+    first = next((i for i, r in enumerate(roles) if r), 1)
+    if first <= 1 or not any(cells[1:first]) or CELL_BREAK not in cells[0]:
+        return cells[0]
+    lines = cells[0].split(CELL_BREAK)
+    for cell in cells[1:first]:
+        pieces = cell.split(CELL_BREAK)
+        if not cell or len(pieces) < len(lines) - 1:
+            break
+        for k, piece in enumerate(pieces[:len(lines)]):
+            lines[k] += piece
+    return CELL_BREAK.join(lines)
 
 
 def _relationship(marks: dict[str, str | None]) -> of.Relationship:
@@ -1287,7 +1361,7 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
                 # lines left after the last row (a cell holding a whole block starts with a name)
                 owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0], owners[-1][1])
                 continue
-            owners.append((cells[0], marks))
+            owners.append((_name_cells(cells, roles) if roles else cells[0], marks))
     else:
         owners, _ = _owner_rows_fixed(lines)
     for name_cell, marks in owners:
@@ -1298,6 +1372,11 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
             name, address = parts[0], _address_lines(parts[1:])
         else:
             name, address = _name_and_address(clean_text(parts[0]) or "", cover)
+        if not filing.rows.get("reporting_owners") and cover.owner_name and name != cover.owner_name and \
+                len(_squash(name)) >= 3 and _squash(cover.owner_name).startswith(_squash(name)):
+            # the table cut the first owner's name (a converter cutting its column into cells);
+            # the cover's name box prints it whole
+            name = cover.owner_name
         of.add_owner(filing, name, address, _relationship(marks))
 
 
@@ -1362,7 +1441,8 @@ def _owner_from_boxes(filing: ParsedFiling, boxes: dict[str, bool]) -> None:
     if not boxes or not owners:
         return
     first = owners[0]
-    text = first["officer_title"] or first["other_text"]
+    # a title cut across the Officer and Other cells is one text when one of the two is checked
+    text = clean_text(" ".join(filter(None, (first["officer_title"], first["other_text"]))))
     first.update(boxes)
     if boxes["is_officer"] != boxes["is_other"]:
         first["officer_title"], first["other_text"] = (text, None) if boxes["is_officer"] else (None, text)

@@ -220,3 +220,36 @@ def test_a_heading_line_holding_the_first_owner_and_an_x_among_address_words():
         owner("ROE RICHARD", True, False, True, False, "See Remarks")]
     row = filing.rows["reporting_owners"][0]
     assert (row["state"], row["zip"]) == ("NY", "10286")  # the X left out of the address
+
+
+# --- cells cut across words (pymupdf4llm): headings, names and the Reporting Owners heading ---------
+def test_a_heading_row_and_a_name_cut_across_cells_are_read_line_by_line():
+    owners = """|Repo<br>Reporting|rting O<br>Owner Nam|wners<br>e / Address<br> Direc|Relationshi<br>tor 10% Owner|ps<br>Officer Other||||
+|Boal Bri<br>19 S. SE<br>OAKLA|an R.<br>COND ST<br>ND, MD 2|REET<br>1550<br>X||Chief|Financial Officer|"""
+    boxes = "__X__ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
+    text = page(boxes=boxes, owners=owners).replace("| ROE RICHARD |", "| Boal Brian R. |")
+    # the heading 'Reporting Owners' tops the table's first row, cut across its cells
+    text = text.replace("Reporting Owners\nRelationships\nReporting Owner Name / Address\n", "")
+    got = owners_of(text)
+    # 'REET' and '1550' under Director are the address run on past the cut; the X is Director's
+    assert got == [owner("Boal Brian R.", True, False, True, False, "Chief Financial Officer")]
+
+
+def test_a_cut_first_owner_name_is_the_cover_s():
+    owners = """|||||Director|10% Owne|r Officer|||Other|
+|PREST<br>C/O XE<br>CHICA|RELSKI ST<br>RIS PHAR<br>GO, IL 606|EVEN<br>MACEUTICAL<br>01|S, INC.||||Chief|Scientific|Officer||"""
+    text = page(owners=owners).replace("| ROE RICHARD |", "| PRESTRELSKI STEVEN |")
+    assert owners_of(text) == [owner("PRESTRELSKI STEVEN", False, False, True, False, "Chief Scientific Officer")]
+    rows = [["", "", "", "", "", "Director", "10% Owne", "r Officer", "", "", "Other"]]
+    roles, start = ownership_text._role_columns(rows)
+    assert start == 1 and [sorted(r) for r in roles[5:11]] == [["director"], ["ten"], ["officer"], [], [], ["other"]]
+
+
+def test_cover_labels_cut_by_a_cell_border_still_lead_to_their_values():
+    text = page(owners=OWNER_TABLE_TITLE_ONLY).replace(
+        "1. Name and Address of Reporting Person * 2. Issuer Name and Ticker or Trading Symbol 5. Relationship of "
+        "Reporting Person(s) to Issuer\n(Check all applicable)\n| ROE RICHARD |",
+        "|1. Name and Address of Reporting P<br>ROE RICHARD|erson<br>*|2. Issuer Name and Ticker or Trading Symbol"
+        "<br>EXAMPLE WIDGETS CORP [EXWC]|\n|")
+    filing = ownership_text.read(text)[0]
+    assert filing.rows["reporting_owners"][0]["owner_name"] == "ROE RICHARD"
