@@ -607,17 +607,18 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
     default), so in each column a row takes as many lines below its values as it has above them;
     the rest of the lines between two rows are the next row's. Lines before the first row's that
     are column headings stay as they are."""
+    if any(row.style != "pipe" for row in rows) or any(CELL_BREAK in cell for row in rows for cell in row.cells):
+        # rows drawn apart by rules (a box-drawn table: its cells start at the top), or a cell's
+        # lines in one row
+        return rows
     kinds = ["head" if of.is_column_heading(row) else "text" if of.is_leading_heading(row) else "core"
              for row in rows]
     first = kinds.index("core") if "core" in kinds else len(rows)
     head = first
     while head > 0 and kinds[head - 1] == "text":
         head -= 1
-    if "text" not in kinds[head:] or any(row.style != "pipe" or any(CELL_BREAK in cell for cell in row.cells)
-                                         for row in rows):
-        # one line per row (markdown made from HTML), a cell's lines in one row, rows drawn apart
-        # by rules (a box-drawn table: its cells start at the top), or no row
-        return rows
+    if "text" not in kinds[head:]:
+        return rows  # one line per row (markdown made from HTML), or no row
     out = rows[:head]
     width = max(len(row.cells) for row in rows[head:])
     above: list[list[str]] = [[] for _ in range(width)]  # the current row's lines above its values
@@ -1419,14 +1420,18 @@ def _cover_boxes(lines: list[str]) -> dict[str, bool]:
     four is read, read the same wherever it is read, and one is checked (a layout that loses a
     box or its mark, or text that reads like one, tells nothing sure)."""
     found: dict[str, set[bool]] = {}
-    for line in lines:
-        if not any(word in line for word in ("Director", "10", "Officer", "Oth")):
-            continue
-        for view in _box_views(line):
-            for m in _COVER_BOX.finditer(view):
-                caption = (m[2] or m[3]).lower()
-                name = _BOX_NAMES["director" if caption.startswith("d") else caption[:2]]
-                found.setdefault(name, set()).add("X" in (m[1] or ""))  # a caption alone: its box dropped
+    text = "\n".join(lines)
+    if "Director" not in text:
+        return {}
+    # the cover in one search; lines of stacked cells again, read across their cells
+    views = [text] + [view for line in lines if CELL_BREAK in line and "|" in line and any(
+        word in line for word in ("Director", "10", "Officer", "Oth")) for view in _box_views(line)[1:]] \
+        if CELL_BREAK in text else [text]
+    for view in views:
+        for m in _COVER_BOX.finditer(view):
+            caption = (m[2] or m[3]).lower()
+            name = _BOX_NAMES["director" if caption.startswith("d") else caption[:2]]
+            found.setdefault(name, set()).add("X" in (m[1] or ""))  # a caption alone: its box dropped
     if len(found) < len(_BOX_NAMES) or any(len(values) > 1 for values in found.values()) or \
             not any(True in values for values in found.values()):
         return {}  # an owner has a relationship: no checked box read means its mark was lost
