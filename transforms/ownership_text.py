@@ -1165,11 +1165,19 @@ def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
             continue
         cut = split_cells(line)
         if cut is None:
-            pending.append(line.strip())
+            if not _ROLE_RUN.fullmatch(_squash(line)):  # the relationship headings on a line of their own
+                pending.append(line.strip())
             continue
         cells = [c for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
         if pending and cells:
-            cells[0] = CELL_BREAK.join(pending + [cells[0]])
+            # the lines of a block set around its row (centred on it): up to a city line they end
+            # the owner above
+            ends = max((i + 1 for i, text in enumerate(pending) if _CITY_LINE.search(text)), default=0)
+            if rows and ends:
+                rows[-1][0] = CELL_BREAK.join([rows[-1][0]] + pending[:ends])
+                pending = pending[ends:]
+            if pending:
+                cells[0] = CELL_BREAK.join(pending + [cells[0]])
             pending = []
         rows.append(cells)
     if pending:
