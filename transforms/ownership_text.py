@@ -1155,34 +1155,98 @@ def _relationship(marks: dict[str, str | None]) -> of.Relationship:
         is_other=True if other else None, other_text=other if other and other.upper() != "X" else None)
 
 
-def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
-    """Owner rows of a table with cell separators. Lines without separators before a row
-    are the first lines of its first cell (a name and address printed over several lines)."""
+def _free_line(line: str) -> tuple[str, list[str]]:
+    """A line of an owner's block printed outside the table's rows: its name or address text,
+    and the relationship cells set apart from it by a wide gap ('37TH FLOOR   X   X   Director
+    by Deputization'); a line of X's alone is marks only."""
+    parts = segments(line.strip())
+    text, cells = parts[0].text, [s.text for s in parts[1:]]
+    if all(check_mark(word) is True for word in text.split()):
+        return "", text.split() + cells
+    return text, cells
+
+
+def _owner_blocks_cells(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Owner rows of a table with cell separators, and per row the relationship cells printed
+    on lines outside it (`_free_line`). Lines without separators belong to the block of a row:
+    a name and address printed over several lines, set around the row (centred on it). A block
+    ends with its city line: the lines up to it end the owner above, and a block with no row of
+    its own (a converter that printed some owners' rows as plain lines) is an owner of its own."""
     rows: list[list[str]] = []
-    pending: list[str] = []
+    free: list[list[str]] = []
+    pending: list[tuple[str, list[str]]] = []
+
+    def blocks(items: list[tuple[str, list[str]]]) -> list[list[tuple[str, list[str]]]]:
+        out: list[list[tuple[str, list[str]]]] = [[]]
+        for item in items:
+            out[-1].append(item)
+            if item[0] and _CITY_LINE.search(item[0]):
+                out.append([])
+        return out
+
+    def add_block(block: list[tuple[str, list[str]]], into: int | None) -> None:
+        texts = [text for text, _ in block if text]
+        marks = [cell for _, cells in block for cell in cells]
+        if into is None:
+            rows.append([CELL_BREAK.join(texts)])
+            free.append(marks)
+        else:
+            rows[into][0] = CELL_BREAK.join(filter(None, [rows[into][0]] + texts))
+            free[into].extend(marks)
+
+    def open_above() -> bool:
+        """Whether the row above still waits for the rest of its address (its city line)."""
+        return bool(rows) and bool(rows[-1][0]) and not _OWNER_HEADING.search(rows[-1][0]) and \
+            _role_cells(rows[-1]) is None and not _CITY_LINE.search(rows[-1][0].rsplit(CELL_BREAK, 1)[-1])
+
+    def settle(items: list[tuple[str, list[str]]], closing: bool) -> list[tuple[str, list[str]]]:
+        """Give the pending lines to the row above and to owners of their own; what is left
+        (after the last city line) starts the next row, or is an owner itself at the end."""
+        parts = blocks(items)
+        rest = [] if closing else parts.pop()
+        for n, block in enumerate(parts):
+            if not block:
+                continue
+            add_block(block, len(rows) - 1 if n == 0 and open_above() else None)
+        return rest
+
     for line in lines:
         if not line.strip() or is_rule(line):
             continue
         cut = split_cells(line)
         if cut is None:
             if not _ROLE_RUN.fullmatch(_squash(line)):  # the relationship headings on a line of their own
-                pending.append(line.strip())
+                pending.append(_free_line(line))
             continue
         cells = [c for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
-        if pending and cells:
-            # the lines of a block set around its row (centred on it): up to a city line they end
-            # the owner above
-            ends = max((i + 1 for i, text in enumerate(pending) if _CITY_LINE.search(text)), default=0)
-            if rows and ends:
-                rows[-1][0] = CELL_BREAK.join([rows[-1][0]] + pending[:ends])
-                pending = pending[ends:]
-            if pending:
-                cells[0] = CELL_BREAK.join(pending + [cells[0]])
-            pending = []
+        if not cells:
+            continue
+        rest = settle(pending, closing=False) if pending else []
+        pending = []
+        cells[0] = CELL_BREAK.join(filter(None, [text for text, _ in rest] + [cells[0]]))
         rows.append(cells)
+        free.append([cell for _, found in rest for cell in found])
     if pending:
-        rows.append([CELL_BREAK.join(pending)])
-    return rows
+        settle(pending, closing=True)
+    return rows, free
+
+
+def _with_free_marks(marks: dict[str, str | None], found: list[str]) -> dict[str, str | None]:
+    """An owner's relationship cells with those printed outside its row (no column to read them
+    by): two X's mark Director and 10% Owner, one X either (unknown, unless the row marks one),
+    and a text is a title for the cover's boxes to place."""
+    if not found:
+        return marks
+    marks = dict(marks)
+    xs = sum(1 for cell in found if check_mark(cell) is True)
+    if xs >= 2:
+        marks.update(director="X", ten="X")
+    elif xs == 1 and not any(marks.get(name) for name in _MARKED):
+        marks.update(director=None, ten=None)
+    titles = " ".join(cell for cell in found if check_mark(cell) is not True)
+    if titles and not any(marks.get(name) for name in _TITLED):
+        marks["title"] = clean_text(f"{marks.get('title') or ''} {titles}")
+    return marks
 
 
 # 'DENVER, CO 80237', 'DENVER, CO 80237-1234', or foreign: 'COPENHAGEN O, G7 2100', 'LONDON,, X0 W1K 3JP',
@@ -1354,20 +1418,20 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
     # the table's headings on lines of their own go; a line holding the relationship headings too stays
     lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
-        rows = _owner_blocks_cells(lines)
+        rows, free = _owner_blocks_cells(lines)
         roles, start = _role_columns(rows)
         owners: list[tuple[str, dict[str, str]]] = []
-        for cells in rows[start:]:
+        for cells, found in zip(rows[start:], free[start:]):
             if _OWNER_HEADING.search(cells[0]) or not cells[0]:
                 continue
             if roles:
                 marks = _marks_by_heading(cells, roles)
             else:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
-            if owners and not any(marks.values()) and (_looks_like_address(cells[0].split(CELL_BREAK)[0]) or (
-                    len(cells) == 1 and _looks_like_address(cells[0]))):
-                # a line of the address of the owner above, in a table drawn line by line, or the
-                # lines left after the last row (a cell holding a whole block starts with a name)
+            marks = _with_free_marks(marks, found)
+            if owners and not any(marks.values()) and _looks_like_address(cells[0].split(CELL_BREAK)[0]):
+                # a line of the address of the owner above, in a table drawn line by line (a cell
+                # holding a whole block starts with a name)
                 owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0], owners[-1][1])
                 continue
             owners.append((_name_cells(cells, roles) if roles else cells[0], marks))

@@ -253,3 +253,37 @@ def test_cover_labels_cut_by_a_cell_border_still_lead_to_their_values():
         "<br>EXAMPLE WIDGETS CORP [EXWC]|\n|")
     filing = ownership_text.read(text)[0]
     assert filing.rows["reporting_owners"][0]["owner_name"] == "ROE RICHARD"
+
+
+# --- owner blocks printed around their rows, some without a row --------------------------------------
+def test_owner_blocks_end_with_their_city_line_and_marks_printed_outside_a_row_count():
+    owners = """|     | Director 10% Owner | Officer Other |     |
+| --- | ------------------ | ------------- | --- |
+ROE RICHARD
+| 320 PARK AVENUE |     X |     |     |
+| --------------- | ----- | --- | --- |
+NEW YORK, NY 10022
+Newlight GP LLC
+C/O NEWLIGHT PARTNERS LP
+|     |     X |     |     |
+| --- | ----- | --- | --- |
+320 PARK AVENUE
+NEW YORK, NY 10022
+Deerfield Mgmt L.P.
+780 THIRD AVENUE, 37TH FLOOR   X   X    Director by Deputization
+NEW YORK, NY 10017
+CRP III AIV GP, L.L.C.
+C/O THE CARLYLE GROUP, 1001
+X
+WASHINGTON, DC 20004-2505"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [o["owner_name"] for o in got] == ["ROE RICHARD", "Newlight GP LLC", "Deerfield Mgmt L.P.",
+                                              "CRP III AIV GP, L.L.C."]
+    assert got[0] == owner("ROE RICHARD", False, True, False, False)
+    # an X under 'Director 10% Owner' or on a line of its own: which of the two is lost
+    assert (got[1]["is_director"], got[1]["is_ten_percent_owner"]) == (None, None)
+    assert (got[3]["is_director"], got[3]["is_ten_percent_owner"]) == (None, None)
+    assert got[2] == owner("Deerfield Mgmt L.P.", True, True, None, None, "Director by Deputization")
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    assert [r["city"] for r in filing.rows["reporting_owners"]] == ["NEW YORK", "NEW YORK", "NEW YORK", "WASHINGTON"]
