@@ -287,3 +287,30 @@ WASHINGTON, DC 20004-2505"""
     assert got[2] == owner("Deerfield Mgmt L.P.", True, True, None, None, "Director by Deputization")
     filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
     assert [r["city"] for r in filing.rows["reporting_owners"]] == ["NEW YORK", "NEW YORK", "NEW YORK", "WASHINGTON"]
+
+
+# --- footnotes whose marks the converter lost ---------------------------------------------------------
+def _footnotes(lines: list[str]) -> list[tuple[str, str]]:
+    from transforms import ownership_form as of
+    from transforms.model import ParsedFiling
+    filing = ParsedFiling({"filing_id": "x", "form_type": "4"}, {})
+    of.add_footnotes(filing, lines)
+    return [(f["footnote_id"], f["text"]) for f in filing.rows.get("footnotes", [])]
+
+
+def test_paragraphs_between_two_numbered_notes_are_the_notes_whose_marks_were_lost():
+    lines = ["** Intentional misstatements or omissions of facts constitute Federal Criminal Violations.", "",
+             "(1) Sold under a Rule 10b5-1 plan.", "", "Weighted average price, from $25.42", "to $26.28.", "",
+             "Weighted average price, from $24.38 to $25.36.", "", "(4) The option vests monthly."]
+    assert _footnotes(lines) == [("F1", "Sold under a Rule 10b5-1 plan."),
+                                 ("F2", "Weighted average price, from $25.42 to $26.28."),
+                                 ("F3", "Weighted average price, from $24.38 to $25.36."),
+                                 ("F4", "The option vests monthly.")]
+
+
+def test_text_after_the_form_notes_before_note_two_is_note_one():
+    lines = ["* If the form is filed by more than one reporting person, see Instruction 4(b)(v).",
+             "The shares reported are restricted stock units.", "(2) Subject to a lock-up.", "(3) In part RSUs."]
+    assert [f for f, _ in _footnotes(lines)] == ["F1", "F2", "F3"]
+    # a note's own wrapped lines stay one note, and text before note 1 is no note
+    assert _footnotes(["and 15 U.S.C. 78ff(a).", "(1) First line", "second line"]) == [("F1", "First line second line")]
