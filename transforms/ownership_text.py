@@ -73,6 +73,7 @@ _LINK = re.compile(r"\[([^\[\]]{0,300})\]\([^()\s]{0,500}\)")
 # Chromium's print header ('12/7/26, 4:13 AM   Page title') and footer (the address, 'n/m').
 _PRINT_TIME = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},?\s{1,3}\d{1,2}:\d{2}(?::\d{2})?\s{0,3}(?:[AP]M)?")
 _PRINT_ADDRESS = re.compile(r"(?:https?|file)://\S{1,2000}")
+_CUT_PRINT_TIME = re.compile(r"\d{1,2}/\d{2,4},?\s{1,3}\d{1,2}:\d{2}(?::\d{2})?\s{0,3}(?:[AP]M)?\s")
 _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 # The form's own furniture ends a table: the reminder, the OMB notice and the form number.
 # Notes at the foot of the form: a rendering that shows them was not cut off.
@@ -148,6 +149,7 @@ def _print_furniture(lines: list[str]) -> set[int]:
     """Lines that are the print header or footer of a page, not the form."""
     titles = set()
     drop = set()
+    cut_headers: list[tuple[int, str]] = []  # table rows starting with a print time cut at its left
     for i, line in enumerate(lines):
         if "/" not in line:
             continue  # every header and footer line holds a date, an address or a page number
@@ -156,6 +158,8 @@ def _print_furniture(lines: list[str]) -> set[int]:
             continue
         if "|" in text:  # a header or footer set in a table row: its cells, one space apart
             text = " ".join(cell.strip() for cell in text.split("|") if cell.strip())
+            if m := _CUT_PRINT_TIME.match(text):
+                cut_headers.append((i, _squash(text[m.end():])))
         if (m := _PRINT_TIME.match(text)) and not text[m.end():m.end() + 1].isdigit():
             drop.add(i)
             if title := clean_text(text[m.end():].strip(" |")):
@@ -167,6 +171,11 @@ def _print_furniture(lines: list[str]) -> set[int]:
             drop.add(i)
         elif _PAGE_NUMBER.fullmatch(text) and i > 0 and (i - 1 in drop or not lines[i - 1].strip()):
             drop.add(i)
+    if titles and cut_headers:
+        # a converter cutting the header into a table's cells may lose the date's first digits
+        # ('7/26, 4:11 AM' | 'Ow' | 'nership Sub' | 'mission'): its words are the page title's
+        squashed = {_squash(title) for title in titles}
+        drop.update(i for i, rest in cut_headers if rest in squashed)
     if titles:
         # a line printing a title holds its longest word: only those lines are cleaned and compared
         longest = {max(title.split(" "), key=len) for title in titles}
@@ -597,8 +606,46 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
         cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c)) if "---" in line \
             else cut[0]
         if any(cells):
+            if cut[2] == "pipe" and len(cells) > 2:
+                cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
     return _centred_rows(rows)
+
+
+_WORD_PIECE = re.compile(r"[A-Za-z][A-Za-z ]{0,40}")
+_CUT_NUMBER_END = re.compile(r"\d{1,3}(?:,\d{3}){0,4},")  # '1,364,' | '437'
+_CUT_NUMBER_REST = re.compile(r"\d{3}(?:,\d{3}){0,4}(?:\.\d{1,6})?|\.\d{1,6}")
+
+
+def _uncut(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Cells of a PDF table whose converter cut words and numbers at column borders of its own:
+    the title's piece in the second cell ('Commo' | 'n Stock'; no column after the title holds
+    words alone) joins the title, and a number cut at a separator ('1,364,' | '437', '2,353' |
+    '.34') is one number. A cut inside a word leaves no space, a cut at a space drops it: two
+    lower-case letters meet inside a word, and two capitals in text written in capitals."""
+    out = list(cells)
+    piece, _, rest = out[1].partition(CELL_BREAK)
+    if out[0] and _WORD_PIECE.fullmatch(piece) and len(piece.split()) > 1 and \
+            _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(_HAS_DIGIT.search(c) for c in out[1:]):
+        # the piece stands on the title's first line; the cell's other lines are values of their own
+        first, _, more = out[0].partition(CELL_BREAK)
+        a, b = first[-1], piece[0]
+        inside = a.isalpha() and b.isalpha() and (a.islower() and b.islower() or a.isupper() and b.isupper()
+                                                   and first.upper() == first)
+        glue = "" if inside else " "
+        out[0] = CELL_BREAK.join(filter(None, (first + glue + piece, more)))
+        if rest:
+            out[1] = rest
+        else:
+            del out[1]
+    i = 1
+    while i < len(out) - 1:
+        left, right = out[i].split(CELL_BREAK)[-1], out[i + 1].split(CELL_BREAK)[0]
+        if (_CUT_NUMBER_END.fullmatch(left.split(" ")[-1]) and _CUT_NUMBER_REST.fullmatch(right)) or (
+                right[:1] == "." and _CUT_NUMBER_REST.fullmatch(right) and left[-1:].isdigit()):
+            out[i:i + 2] = [out[i] + out[i + 1]]
+        i += 1
+    return tuple(out)
 
 
 def _centred_rows(rows: list[TextRow]) -> list[TextRow]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
+import pytest
+
 from transforms import ownership_text
 from transforms.text_tables import TextRow
 
@@ -314,3 +316,18 @@ def test_text_after_the_form_notes_before_note_two_is_note_one():
     assert [f for f, _ in _footnotes(lines)] == ["F1", "F2", "F3"]
     # a note's own wrapped lines stay one note, and text before note 1 is no note
     assert _footnotes(["and 15 U.S.C. 78ff(a).", "(1) First line", "second line"]) == [("F1", "First line second line")]
+
+
+# --- words and numbers cut at a converter's own column borders ------------------------------------------
+@pytest.mark.parametrize("cells, joined", [
+    (("Commo", "n Stock", "", "02/11/2020", "F", "49", "D\u2028$ 68.27", "2,353", ".34", "D"),
+     ("Common Stock", "", "02/11/2020", "F", "49", "D\u2028$ 68.27", "2,353.34", "D")),
+    (("COMM", "ON STOCK\u202804/01/2020", "", "F", "7,779"), ("COMMON STOCK", "04/01/2020", "", "F", "7,779")),
+    (("Class A", "Common Stock", "01/02/2020", "1,364,", "437", "I"),
+     ("Class A Common Stock", "01/02/2020", "1,364,437", "I")),
+    # a date, a price or a lone code after the title is no piece of it; adjacent whole numbers stay apart
+    (("Common Stock", "01/02/2020", "F", "100", "2,000", "D"), ("Common Stock", "01/02/2020", "F", "100", "2,000", "D")),
+    (("Stock Option", "$ 20", "D", "Common Stock"), ("Stock Option", "$ 20", "D", "Common Stock")),
+])
+def test_a_title_or_a_number_cut_into_two_cells_is_one(cells, joined):
+    assert ownership_text._uncut(cells) == joined
