@@ -182,6 +182,17 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     if not _is_text(title):  # a core of values only (the title printed above and below it)
         title, values = "", row.core.text
     core_units = _units(values)
+    head = " ".join(above + ([title] if title else []))
+    if part == of.TABLE_II and below and head.count("(") > head.count(")") and (
+            text_unit := next((k for k, u in enumerate(core_units) if _is_text(u)), None)) is not None:
+        # the line below holds the title's last words and, after them, the underlying title's
+        # ('buy) Stock' under 'Stock Option (right to' and 'Common'): the title's open parenthesis
+        # closes first
+        words = below[0].split()
+        close = next((k for k, w in enumerate(words) if ")" in w), None)
+        if close is not None and close + 1 < len(words) and "(" not in " ".join(words[close + 1:]):
+            below[0] = " ".join(words[:close + 1])
+            core_units[text_unit] += " " + " ".join(words[close + 1:])
     fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
     fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
     sides = [line.side for line in row.above + row.below if line.side]

@@ -215,3 +215,20 @@ def test_a_whole_flowed_rendering_reads_every_table():
     assert (dh["row_index"], dh["conversion_or_exercise_price"], dh["expiration_date"], dh["underlying_shares"]) == (
         1, D("20"), dt.date(2031, 1, 15), D("2000"))
     assert len(filing.rows["footnotes"]) == 6
+
+
+def test_a_line_below_holding_the_title_s_end_and_the_underlying_title_s_is_cut_where_the_title_closes():
+    # pymupdf4llm's picture text: the title over two lines around the row, the underlying title
+    # starting on the row's line and ending on the line below, after the title's last words
+    lines = """
+Stock Option (right to
+(1) 05/19/2024 Common 3,344 $ 1.57 D
+buy) Stock
+Stock Option (right to
+(2) 07/19/2025 Common 6,688 $ 1.57 D
+buy) Stock
+"""
+    rows = _loaded(lines, of.TABLE_II, "3").rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"]) for r in rows] == [
+        ("Stock Option (right to buy)", "Common Stock", D("3344")),
+        ("Stock Option (right to buy)", "Common Stock", D("6688"))]
