@@ -219,15 +219,16 @@ _SQUASHED_HEADINGS = (
     ("explanation", re.compile(r"explanationofresponses")),
     ("remarks", re.compile(r"remarks:|remarks$")),
 )
-_DROPPED = re.compile(r"[^a-z0-9\-:\u2013\u2014]+")
-_KEPT_RUN = re.compile(r"[a-z0-9\-:\u2013\u2014]+")
+_DROPPED = re.compile(r"[^a-z0-9/\-:\u2013\u2014]+")
+_KEPT_RUN = re.compile(r"[a-z0-9/\-:\u2013\u2014]+")
 _HEADING_WORDS = ("table", "reporting", "signature", "explanation", "remarks")
 # On lower-cased text, without re.I: a literal alternation the search skips along quickly.
 _HEADING_HINT = re.compile(r"table\W{0,20}ii?\W|reporting\W{0,20}owners|signatures|explanation\W{0,20}of|remarks")
 
 
 def _squash(line: str) -> str:
-    """The line's letters, digits and dashes, lower-cased ('Non' | '-Derivativ' -> 'non-derivativ')."""
+    """The line's letters, digits, dashes and slashes, lower-cased ('Non' | '-Derivativ' ->
+    'non-derivativ'; a slash kept tells 'Signatures /s/ ...' from a word going on)."""
     return _DROPPED.sub("", line.lower())
 
 

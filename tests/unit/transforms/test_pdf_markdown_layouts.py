@@ -331,3 +331,12 @@ def test_text_after_the_form_notes_before_note_two_is_note_one():
 ])
 def test_a_title_or_a_number_cut_into_two_cells_is_one(cells, joined):
     assert ownership_text._uncut(cells) == joined
+
+
+def test_the_signatures_heading_after_the_last_owner_on_one_line_of_picture_text():
+    owners = ("  Relationships Reporting Owner Name / Address   Director 10% Owner Officer Other ROE RICHARD "
+              "100 MAIN STREET X SPRINGFIELD, IL 62701   Signatures   /s/Richard Roe 06/03/2020")
+    boxes = "__X__ Director _____ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    assert [(o["owner_name"], o["officer_title"]) for o in filing.rows["reporting_owners"]] == [("ROE RICHARD", None)]
+    assert not any("/s/" in (row["officer_title"] or "") for row in filing.rows["reporting_owners"])
