@@ -301,9 +301,9 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
         line = lines[i]
         headings = _heading_at(line) if i in hinted else ()
         if not headings and CELL_BREAK in line and (found := _stacked_heading_lines(line)):
-            if all(k == 0 for _, k in found) and len(found) == 1 and found[0][0] == "owners":
+            if len(found) == 1 and found[0][1] == 0 and not found[0][0].startswith("table"):
                 # the heading tops the row: the row is the start of its section (the Reporting
-                # Owners heading over the table's own headings)
+                # Owners heading over the table's own headings, Signatures over a signature)
                 out.extend(lines[done:i])
                 starts.append((len(out), found[0][0]))
                 out.extend(["", line])
