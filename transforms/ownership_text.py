@@ -1477,10 +1477,14 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
             else:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
             marks = _with_free_marks(marks, found)
-            if owners and not any(marks.values()) and _looks_like_address(cells[0].split(CELL_BREAK)[0]):
+            if owners and _looks_like_address(cells[0].split(CELL_BREAK)[0]) and (not any(marks.values()) or (
+                    not _CITY_LINE.search(owners[-1][0].rsplit(CELL_BREAK, 1)[-1]))):
                 # a line of the address of the owner above, in a table drawn line by line (a cell
-                # holding a whole block starts with a name)
-                owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0], owners[-1][1])
+                # holding a whole block starts with a name), with the row's relationship cells
+                # when the owner above still waits for its address
+                above = owners[-1][1]
+                owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0],
+                              {**above, **{k: v for k, v in marks.items() if v}} if any(marks.values()) else above)
                 continue
             owners.append((_name_cells(cells, roles) if roles else cells[0], marks))
     else:

@@ -340,3 +340,18 @@ def test_the_signatures_heading_after_the_last_owner_on_one_line_of_picture_text
     filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
     assert [(o["owner_name"], o["officer_title"]) for o in filing.rows["reporting_owners"]] == [("ROE RICHARD", None)]
     assert not any("/s/" in (row["officer_title"] or "") for row in filing.rows["reporting_owners"])
+
+
+def test_a_row_starting_with_an_address_continues_an_owner_still_waiting_for_its_address():
+    owners = """|Reporting Owner Name / Address|Director 10% Owner|Relationships<br> Officer|Other|
+|---|---|---|---|
+|ROE RICHARD||||
+|C/O WIDGETS INC.<br>299 PARK AVENUE, 13TH FL.||Chief Financial Officer||
+|NEW YORK, NY 10171||||
+|DOE JANE<br>1 ELM ST||Treasurer||
+|DENVER, CO 80237||||"""
+    got = owners_of(page(owners=owners))
+    assert [(o["owner_name"], o["officer_title"]) for o in got] == [
+        ("ROE RICHARD", "Chief Financial Officer"), ("DOE JANE", "Treasurer")]
+    rows = ownership_text.read(page(owners=owners))[0].rows["reporting_owners"]
+    assert [(r["city"], r["zip"]) for r in rows] == [("NEW YORK", "10171"), ("DENVER", "80237")]
