@@ -1525,6 +1525,10 @@ _COVER_BOX = re.compile(r"(?<![_X\w])([_X]{1,6}) {0,3}(Director|10 ?%|Officer|Ot
 _BOX_NAMES = {"director": "is_director", "10": "is_ten_percent_owner", "of": "is_officer", "ot": "is_other"}
 
 
+_BOX_END = re.compile(r"[_X]{1,5}(?: ?(?:O|Oth?|D|Dir[a-z]{0,4}|Off[a-z]{0,3}))?$")
+_CAPTION_REST = re.compile(r"_{0,5} {0,3}(?:Director|10 ?%|Officer|Other)|(?:t?her|(?:ir)?ector|f?ficer)\b")
+
+
 def _box_views(line: str) -> list[str]:
     """A cover line, and when its cells each hold several lines, those lines read across the
     cells, counted from the top and from the bottom (a caption cut across cells: '1' | '0% Owner')."""
@@ -1536,6 +1540,13 @@ def _box_views(line: str) -> list[str]:
     for k in range(depth):
         views.append("".join(p[k] if k < len(p) else "" for p in parts))
         views.append("".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts))
+    # A converter dropping a cell's empty lines leaves its lines level with neither end of the
+    # next cell's: the lines ending in a box or a cut caption ('__X_', '_____ O') and the next
+    # cell's lines going on with a caption ('_ 10% Owner', 'ther (specify') pair in order.
+    for left, right in zip(parts, parts[1:]):
+        ends = [piece for piece in left if _BOX_END.search(piece)]
+        goes_on = [piece for piece in right if _CAPTION_REST.match(piece)]
+        views.extend(a + b for a, b in zip(ends, goes_on))
     return views
 
 
@@ -1551,11 +1562,16 @@ def _cover_boxes(lines: list[str]) -> dict[str, bool]:
     views = [text] + [view for line in lines if CELL_BREAK in line and "|" in line and any(
         word in line for word in ("Director", "10", "Officer", "Oth")) for view in _box_views(line)[1:]] \
         if CELL_BREAK in text else [text]
+    whole: dict[str, set[bool]] = {}  # read from a whole box ('_____', '__X__')
     for view in views:
         for m in _COVER_BOX.finditer(view):
             caption = (m[2] or m[3]).lower()
             name = _BOX_NAMES["director" if caption.startswith("d") else caption[:2]]
             found.setdefault(name, set()).add("X" in (m[1] or ""))  # a caption alone: its box dropped
+            if m[1] and len(m[1]) == 5:
+                whole.setdefault(name, set()).add("X" in m[1])
+    # a box read whole outweighs pieces of boxes that reading cells across may have paired wrongly
+    found.update(whole)
     if len(found) < len(_BOX_NAMES) or any(len(values) > 1 for values in found.values()) or \
             not any(True in values for values in found.values()):
         return {}  # an owner has a relationship: no checked box read means its mark was lost

@@ -355,3 +355,12 @@ def test_a_row_starting_with_an_address_continues_an_owner_still_waiting_for_its
         ("ROE RICHARD", "Chief Financial Officer"), ("DOE JANE", "Treasurer")]
     rows = ownership_text.read(page(owners=owners))[0].rows["reporting_owners"]
     assert [(r["city"], r["zip"]) for r in rows] == [("NEW YORK", "10171"), ("DENVER", "80237")]
+
+
+def test_boxes_cut_across_cells_whose_lines_stand_level_with_neither_end_pair_in_order():
+    # the cell's empty lines dropped: '__X_' | '_ 10% Owner' and '_____' | ' Other(specify' pair up
+    line = ("|5. Relationship of Reporting Pers<br>(Check all appl<br>_____ Director<br>__X_<br>"
+            "_____ Officer(give title below)<br>_____|on(s) to Issu<br>icable)<br>_ 10% Owner<br> Other(specify|"
+            "er<br> below)|").replace("<br>", "\u2028")
+    assert ownership_text._cover_boxes([line]) == {
+        "is_director": False, "is_ten_percent_owner": True, "is_officer": False, "is_other": False}
