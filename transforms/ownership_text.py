@@ -1211,7 +1211,8 @@ def _free_line(line: str) -> tuple[str, list[str]]:
     text, cells = parts[0].text, [s.text for s in parts[1:]]
     if all(check_mark(word) is True for word in text.split()):
         return "", text.split() + cells
-    return text, cells
+    text, among = _marks_among_words(text)
+    return text, among + cells
 
 
 def _owner_blocks_cells(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
@@ -1383,7 +1384,24 @@ def _owner_words(text: str) -> bool:
     return not _OWNER_TABLE_WORDS.sub("", text.lower()).strip()
 
 
-_LONE_X = re.compile(r"(?<=\S) X(?= \S)")
+_LONE_X = re.compile(r"(?<=\S) X(?= \S|$)")
+
+
+def _marks_among_words(text: str) -> tuple[str, list[str]]:
+    """A line of an owner's name or address, and the relationship cells set among its words one
+    space apart: an X (two for both marked columns), then a title ('628 MIDDLEFIELD ROAD X
+    Secretary and CFO'); words after the X that are the address's own (its city line) stay."""
+    m = _LONE_X.search(text)
+    if not m:
+        return text, []
+    words = text[m.end():].split()
+    marks = ["X"]
+    while words and words[0] == "X":
+        marks.append(words.pop(0))
+    after = " ".join(words)
+    if after and (_CITY_LINE.search(after) or _looks_like_address(after)):
+        return f"{text[:m.start()]} {after}", marks
+    return text[:m.start()], marks + ([after] if after else [])
 
 
 def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str | None]]]:
@@ -1417,10 +1435,8 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
             cells.extend(s.text for s in segments(line))
             continue
         parts = segments(line)
-        text, own = parts[0].text, [s.text for s in parts[1:]]
-        if _LONE_X.search(text):
-            text = _LONE_X.sub("", text)
-            own.append("X")
+        text, own = _marks_among_words(parts[0].text)
+        own += [s.text for s in parts[1:]]
         if names and _CITY_LINE.search(names[-1]):
             if n == len(present) - 1 and not own and not _looks_like_address(text):
                 cells.append(text)  # the last owner's title, on a line of its own

@@ -364,3 +364,15 @@ def test_boxes_cut_across_cells_whose_lines_stand_level_with_neither_end_pair_in
             "er<br> below)|").replace("<br>", "\u2028")
     assert ownership_text._cover_boxes([line]) == {
         "is_director": False, "is_ten_percent_owner": True, "is_officer": False, "is_other": False}
+
+
+@pytest.mark.parametrize("text, read", [
+    ("628 MIDDLEFIELD ROAD X Secretary and CFO", ("628 MIDDLEFIELD ROAD", ["X", "Secretary and CFO"])),
+    ("1812 NORTH MOORE STREET X", ("1812 NORTH MOORE STREET", ["X"])),
+    ("780 THIRD AVENUE X X Director by Deputization", ("780 THIRD AVENUE", ["X", "X", "Director by Deputization"])),
+    # the whole block on one line: the words after the X are the address's city line
+    ("IZZO RALPH 240 GREENWICH AVENUE X NEW YORK, NY 10286", ("IZZO RALPH 240 GREENWICH AVENUE NEW YORK, NY 10286", ["X"])),
+    ("PO BOX 12 XENIA, OH 45385", ("PO BOX 12 XENIA, OH 45385", [])),
+])
+def test_marks_set_among_an_address_s_words(text, read):
+    assert ownership_text._marks_among_words(text) == read
