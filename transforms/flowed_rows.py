@@ -196,7 +196,13 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
     fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
     sides = [line.side for line in row.above + row.below if line.side]
-    if sides:
+    text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
+    if sides and text_unit is not None and part == of.TABLE_II:
+        # another column's words above and below the row's line, which holds that column's middle
+        # words ('Class A' / 'Common' / 'Stock'): one cell, centred on the row
+        core_units[text_unit] = " ".join([line.side for line in row.above if line.side] + [core_units[text_unit]]
+                                         + [line.side for line in row.below if line.side])
+    elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
     elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
         # Table II without the underlying title on the row's middle line (Table I without the

@@ -232,3 +232,16 @@ buy) Stock
     assert [(r["security_title"], r["underlying_title"], r["underlying_shares"]) for r in rows] == [
         ("Stock Option (right to buy)", "Common Stock", D("3344")),
         ("Stock Option (right to buy)", "Common Stock", D("6688"))]
+
+
+def test_the_underlying_title_s_lines_in_markdown_cells_around_its_middle_word_on_the_row_s_line():
+    # markitdown: the row's line as plain text ('Common' the underlying title's middle line), the
+    # lines above and below as markdown rows holding both titles' other lines
+    lines = """
+| Restricted |     |     |     |      |           | Class A |        |     |     |     |
+Stock (1) 08/25/2020   M     417   (4)   (4) Common 417 $ 0 5,834 D
+| Units      |     |     |     |     |     | Stock   |     |     |     |     |
+"""
+    rows = _loaded(lines, of.TABLE_II).rows["deriv_transactions"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"])
+            for r in rows] == [("Restricted Stock Units", "Class A Common Stock", D("417"), D("5834"))]
