@@ -263,15 +263,11 @@ def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(found))
 
 
-def _stacked_headings(line: str) -> list[str]:
+def _stacked_heading_lines(line: str) -> list[tuple[str, int]]:
     """Headings of a row whose cells each hold several lines, the heading on one of them across
     the cells ('4. If Amendment,<br>Ta' | 'Date Original<br>ble I - Non-'): read line by line,
-    counted from the top and from the bottom of the cells."""
-    return [name for name, _ in _stacked_heading_lines(line)]
-
-
-def _stacked_heading_lines(line: str) -> list[tuple[str, int]]:
-    """`_stacked_headings` with the line of the cells each is on (0: the top line)."""
+    counted from the top and from the bottom of the cells. Each with the line it is on (0: the
+    top line)."""
     parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
     depth = max(map(len, parts))
     names: list[str] = []
@@ -1083,6 +1079,7 @@ def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
 
 
 _ROLE_RUN = re.compile(r"(?:director|10owner|officer|other)+")
+_ROLE_WORDS = re.compile("|".join(word for _, word in _ROLE_HEADINGS))
 
 
 def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
@@ -1129,7 +1126,6 @@ def _role_cells(cells: list[str]) -> list[frozenset[str]] | None:
     return [frozenset(r) for r in roles]
 
 
-_ROLE_WORDS = re.compile("|".join(word for _, word in _ROLE_HEADINGS))
 _MARKED = ("director", "ten")  # the columns the page marks with an X; the others print text
 _TITLED = ("officer", "other")
 
@@ -1537,7 +1533,8 @@ def _address_lines(parts: list[str]) -> of.Address:
 # box is read with the caption's start; '_' before it can be cut from the rest of its box, and a
 # layout that drops underscores prints a checked box as 'X' and an empty one not at all.
 _COVER_BOX = re.compile(r"(?<![_X\w])([_X]{1,6}) {0,3}(Director|10 ?%|Officer|Oth)"
-                        r"|(?:^|(?<=[\u2028|])) ?(Director(?= ?(?:[\u2028|]|$))|10% ?Owner|Officer \(give|Other \(spec)", re.M)
+                        r"|(?:^|(?<=[\u2028|])) ?"
+                        r"(Director(?= ?(?:[\u2028|]|$))|10% ?Owner|Officer \(give|Other \(spec)", re.M)
 _BOX_NAMES = {"director": "is_director", "10": "is_ten_percent_owner", "of": "is_officer", "ot": "is_other"}
 
 
@@ -1610,7 +1607,7 @@ def _owner_from_boxes(filing: ParsedFiling, boxes: dict[str, bool]) -> None:
 
 
 def _owner_from_cover(filing: ParsedFiling, cover: _Cover) -> None:
-    """Without a Reporting Owners table the cover names one owner; its check marks are not rendered."""
+    """Without a Reporting Owners table the cover names one owner (its boxes: `_owner_from_boxes`)."""
     if cover.owner_name is not None:
         of.add_owner(filing, cover.owner_name, cover.address)
 
