@@ -229,13 +229,17 @@ def _place_fragments(title: str, units: list[str], fragments: list[str], part: s
         pending = [joined if i == texts[0] else f for i, f in enumerate(pending) if i == texts[0] or i not in texts]
     if "$" not in pending:
         return _placed(title, units, pending, part, form_number, line_number)
-    # a '$' printed apart: the price of a number printed apart, or of one on the row's line
+    # a '$' printed apart: the price of a number printed apart, or of one on the row's line. A '$'
+    # stands left of its number: the first number after it, else the last before it ('18.131 $'
+    # over '(1) 12.24': the shares, then the price's sign), as they fit.
+    at = pending.index("$")
     pending.remove("$")
     readings = [_placed(title, units, pending, part, form_number, line_number)]
-    numbers = [f for f in pending if _PLAIN_NUMBER.fullmatch(f)]
-    if numbers:
+    after = [i for i, f in enumerate(pending) if i >= at and _PLAIN_NUMBER.fullmatch(f)]
+    before = [i for i, f in enumerate(pending) if i < at and _PLAIN_NUMBER.fullmatch(f)]
+    for i in reversed(after[:1] + before[-1:]):
         priced = list(pending)
-        priced[priced.index(numbers[0])] = "$ " + numbers[0]
+        priced[i] = "$ " + pending[i]
         readings.insert(0, _placed(title, units, priced, part, form_number, line_number))
     return min(readings, key=lambda r: float("inf") if r[1] is None else r[1])
 

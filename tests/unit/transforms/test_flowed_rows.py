@@ -245,3 +245,15 @@ Stock (1) 08/25/2020   M     417   (4)   (4) Common 417 $ 0 5,834 D
     rows = _loaded(lines, of.TABLE_II).rows["deriv_transactions"]
     assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"])
             for r in rows] == [("Restricted Stock Units", "Class A Common Stock", D("417"), D("5834"))]
+
+
+def test_a_dollar_sign_printed_after_a_number_is_the_sign_of_the_number_after_it():
+    # markitdown: the shares and the price's '$' on the line above the row, the price below
+    lines = """
+18.131 $
+| Common Stock | 11/02/2020 |     | P   | A 11,062.337 | D   |     |
+(1) 12.24
+"""
+    row = _loaded(lines).rows["nonderiv_transactions"][0]
+    assert (row["shares"], row["price_per_share"], row["shares_owned_after"]) == (
+        D("18.131"), D("12.24"), D("11062.337"))
