@@ -603,12 +603,15 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
         cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c)) if "---" in line \
             else cut[0]
         if any(cells):
-            if cut[2] == "pipe" and len(cells) > 2:
+            if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
     return _centred_rows(rows)
 
 
+# A form table has at most 15 columns: a row of more cells is no row of the form, and the
+# readings that compare cells of rows with each other are not tried on it (they stay linear).
+_MAX_CELLS = 64
 _WORD_PIECE = re.compile(r"[A-Za-z][A-Za-z ]{0,40}")
 _CUT_NUMBER_END = re.compile(r"\d{1,3}(?:,\d{3}){0,4},")  # '1,364,' | '437'
 _CUT_NUMBER_REST = re.compile(r"\d{3}(?:,\d{3}){0,4}(?:\.\d{1,6})?|\.\d{1,6}")
@@ -661,10 +664,10 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
     head = first
     while head > 0 and kinds[head - 1] == "text":
         head -= 1
-    if "text" not in kinds[head:]:
+    width = max((len(row.cells) for row in rows[head:]), default=0)
+    if "text" not in kinds[head:] or width > _MAX_CELLS:
         return rows  # one line per row (markdown made from HTML), or no row
     out = rows[:head]
-    width = max(len(row.cells) for row in rows[head:])
     above: list[list[str]] = [[] for _ in range(width)]  # the current row's lines above its values
     below: list[list[str]] = [[] for _ in range(width)]
     core: TextRow | None = None
@@ -1089,7 +1092,8 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
     two cells ('10% Owne' | 'r Officer'); a heading stands in the cell it starts in."""
     for at, row in enumerate(rows):
         roles = _role_cells(row)
-        if roles is None and any(CELL_BREAK in cell for cell in row) and sum(map(bool, row)) > 1:
+        if roles is None and len(row) <= _MAX_CELLS and any(CELL_BREAK in cell for cell in row) and \
+                sum(map(bool, row)) > 1:
             # a row whose cells hold several lines, the headings on one of them (counted from
             # the top or from the bottom of the cells)
             parts = [cell.split(CELL_BREAK) for cell in row]
@@ -1106,6 +1110,8 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
 
 def _role_cells(cells: list[str]) -> list[frozenset[str]] | None:
     """`_role_columns` of one row of cells: None unless it is the heading row."""
+    if len(cells) > _MAX_CELLS:
+        return None
     squashed = [_squash(c) for c in cells]
     first = next((i for i in range(len(cells)) if squashed[i] and _ROLE_RUN.fullmatch("".join(squashed[i:]))),
                  None)
@@ -1391,10 +1397,9 @@ def _marks_among_words(text: str) -> tuple[str, list[str]]:
     if not m:
         return text, []
     words = text[m.end():].split()
-    marks = ["X"]
-    while words and words[0] == "X":
-        marks.append(words.pop(0))
-    after = " ".join(words)
+    more = next((k for k, word in enumerate(words) if word != "X"), len(words))
+    marks = ["X"] * (1 + more)
+    after = " ".join(words[more:])
     if after and (_CITY_LINE.search(after) or _looks_like_address(after)):
         return f"{text[:m.start()]} {after}", marks
     return text[:m.start()], marks + ([after] if after else [])
@@ -1549,6 +1554,8 @@ def _box_views(line: str) -> list[str]:
         return [line]
     parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
     depth = max(map(len, parts))
+    if len(parts) > _MAX_CELLS or depth > _MAX_CELLS:
+        return [line]
     views = [line]
     for k in range(depth):
         views.append("".join(p[k] if k < len(p) else "" for p in parts))
