@@ -625,7 +625,7 @@ def _uncut(cells: tuple[str, ...]) -> tuple[str, ...]:
     lower-case letters meet inside a word, and two capitals in text written in capitals."""
     out = list(cells)
     piece, _, rest = out[1].partition(CELL_BREAK)
-    if out[0] and _WORD_PIECE.fullmatch(piece) and len(piece.split()) > 1 and \
+    if out[0] and piece[:1].isalpha() and " " in piece and _WORD_PIECE.fullmatch(piece) and len(piece.split()) > 1 and \
             _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(_HAS_DIGIT.search(c) for c in out[1:]):
         # the piece stands on the title's first line; the cell's other lines are values of their own
         first, _, more = out[0].partition(CELL_BREAK)
@@ -638,6 +638,8 @@ def _uncut(cells: tuple[str, ...]) -> tuple[str, ...]:
             out[1] = rest
         else:
             del out[1]
+    if not any(cell[-1:] == "," or cell[:1] == "." for cell in out):
+        return tuple(out)
     i = 1
     while i < len(out) - 1:
         left, right = out[i].split(CELL_BREAK)[-1], out[i + 1].split(CELL_BREAK)[0]
@@ -1110,8 +1112,8 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
 
 def _role_cells(cells: list[str]) -> list[frozenset[str]] | None:
     """`_role_columns` of one row of cells: None unless it is the heading row."""
-    if len(cells) > _MAX_CELLS:
-        return None
+    if len(cells) > _MAX_CELLS or "director" not in _squash("".join(cells)):
+        return None  # no 'Director', whole or cut across cells: no heading row
     squashed = [_squash(c) for c in cells]
     first = next((i for i in range(len(cells)) if squashed[i] and _ROLE_RUN.fullmatch("".join(squashed[i:]))),
                  None)
