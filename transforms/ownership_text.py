@@ -1539,9 +1539,26 @@ def _address_lines(parts: list[str]) -> of.Address:
 # converter may break the caption after its first word or letters ('10%<br>Owner', 'Oth'), so the
 # box is read with the caption's start; '_' before it can be cut from the rest of its box, and a
 # layout that drops underscores prints a checked box as 'X' and an empty one not at all.
-_COVER_BOX = re.compile(r"(?<![_X\w])([_X]{1,6}) {0,3}(Director|10 ?%|Officer|Oth)"
-                        r"|(?:^|(?<=[\u2028|])) ?"
-                        r"(Director(?= ?(?:[\u2028|]|$))|10% ?Owner|Officer \(give|Other \(spec)", re.M)
+# Found by the caption (a literal the search skips along to), the box read from what stands
+# just before it: a box token, or a line or cell start (a caption whose empty box was dropped).
+_BOX_CAPTION = re.compile(r"Director|10 ?%|Officer|Oth")
+_BOX_BEFORE = re.compile(r"(?<![_X\w])([_X]{1,6}) {0,3}$")
+_BARE_CAPTION = re.compile(r"Director(?= ?(?:[\u2028|\n]|$))|10% ?Owner|Officer \(give|Other \(spec")
+
+
+def _box_reads(text: str):
+    """(box token or None, caption) of each relationship box caption in the text."""
+    for m in _BOX_CAPTION.finditer(text):
+        window = text[max(0, m.start() - 10):m.start()]
+        if before := _BOX_BEFORE.search(window):
+            if before.start() > 0 or m.start() <= 10:
+                yield before[1], m[0]
+                continue
+        start = m.start() - 1 if text[m.start() - 1:m.start()] == " " else m.start()
+        if (start == 0 or text[start - 1] in "\n\u2028|") and _BARE_CAPTION.match(text, m.start()):
+            yield None, m[0]
+
+
 _BOX_NAMES = {"director": "is_director", "10": "is_ten_percent_owner", "of": "is_officer", "ot": "is_other"}
 
 
@@ -1586,12 +1603,12 @@ def _cover_boxes(lines: list[str]) -> dict[str, bool]:
         if CELL_BREAK in text else [text]
     whole: dict[str, set[bool]] = {}  # read from a whole box ('_____', '__X__')
     for view in views:
-        for m in _COVER_BOX.finditer(view):
-            caption = (m[2] or m[3]).lower()
+        for token, caption in _box_reads(view):
+            caption = caption.lower()
             name = _BOX_NAMES["director" if caption.startswith("d") else caption[:2]]
-            found.setdefault(name, set()).add("X" in (m[1] or ""))  # a caption alone: its box dropped
-            if m[1] and len(m[1]) == 5:
-                whole.setdefault(name, set()).add("X" in m[1])
+            found.setdefault(name, set()).add("X" in (token or ""))  # a caption alone: its box dropped
+            if token and len(token) == 5:
+                whole.setdefault(name, set()).add("X" in token)
     # a box read whole outweighs pieces of boxes that reading cells across may have paired wrongly
     found.update(whole)
     if len(found) < len(_BOX_NAMES) or any(len(values) > 1 for values in found.values()) or \
