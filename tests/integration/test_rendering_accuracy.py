@@ -84,6 +84,7 @@ def test_compare_counts_printed_fields_and_rounds_as_the_page_prints():
     assert (result.fields, result.matched, result.rows_exact) == (4, 3, True)
     assert result.misses == ["nonderiv_transactions[0].transaction_date: datetime.date(2020, 1, 3), "
                              "XML datetime.date(2020, 1, 2)"]
+    assert result.missed == {"nonderiv_transactions.transaction_date": 1}
 
 
 def test_compare_skips_what_the_layout_cannot_carry_and_counts_missing_rows():
@@ -98,3 +99,5 @@ def test_compare_skips_what_the_layout_cannot_carry_and_counts_missing_rows():
     # owner names 2, owner 0's director and 10% flags 2 (an XML flag left out is an unchecked box),
     # footnote count 1; owner 1's flags, empty officer cells and Table II's A/D are not printed
     assert (result.fields, result.matched) == (5, 5)
+    assert result.missed == {"deriv_transactions.rows": 1}
+    assert ra.ConverterResult("x", [result, result]).missed == {"deriv_transactions.rows": 2}
