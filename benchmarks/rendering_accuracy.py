@@ -1,6 +1,6 @@
 """Field accuracy of renderings of Forms 3/4 against their XML, per converter.
 
-    python -m benchmarks.rendering_accuracy [RENDERINGS_DIR] [-v] [--no-variations]
+    python -m benchmarks.rendering_accuracy [RENDERINGS_DIR] [-v] [--fields] [--no-variations]
 
 `../shared/renderings/<converter>/<name>.<ext>` is a rendering (EDGAR's legacy
 stylesheet page, as HTML or printed to PDF, through a converter) of
@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -75,6 +76,7 @@ class FileResult:
     matched: int = 0
     rows_exact: bool = False
     misses: list[str] = field(default_factory=list)
+    missed: Counter = field(default_factory=Counter)  # fields missed per 'table.column', row counts per table
 
 
 @dataclass
@@ -93,6 +95,11 @@ class ConverterResult:
     @property
     def accuracy(self) -> float:
         return sum(f.matched for f in self.files) / self.fields if self.fields else 0.0
+
+    @property
+    def missed(self) -> Counter:
+        """Fields missed per 'table.column' (and 'table.rows' for row counts) over every file."""
+        return sum((f.missed for f in self.files), Counter())
 
     @property
     def exact_rows(self) -> float:
@@ -135,6 +142,7 @@ def compare(truth: ParsedFiling, got: ParsedFiling, name: str = "") -> FileResul
         want, have = truth.rows.get(table, []), got.rows.get(table, [])
         if len(want) != len(have):
             exact = False
+            result.missed[f"{table}.rows"] += 1
             result.misses.append(f"{table}: {len(have)} rows, XML {len(want)}")
         for index, expected in enumerate(want):
             row = have[index] if index < len(have) else {}
@@ -149,12 +157,15 @@ def compare(truth: ParsedFiling, got: ParsedFiling, name: str = "") -> FileResul
                 result.fields += 1
                 if w == g:
                     result.matched += 1
-                elif len(result.misses) < 20:
+                    continue
+                result.missed[f"{table}.{column}"] += 1
+                if len(result.misses) < 20:
                     result.misses.append(f"{table}[{index}].{column}: {g!r}, XML {w!r}")
     result.fields += 1
     if len(truth.rows.get("footnotes", [])) == len(got.rows.get("footnotes", [])):
         result.matched += 1
     else:
+        result.missed["footnotes.count"] += 1
         result.misses.append(f"footnotes: {len(got.rows.get('footnotes', []))}, XML "
                              f"{len(truth.rows.get('footnotes', []))}")
     result.rows_exact = exact
@@ -246,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     if "--no-variations" not in argv:
         results += measure_variations(root)
     print("\n".join(table_lines(results)))
+    if "--fields" in argv:  # where each converter misses: the fields missed most, per converter
+        for r in results:
+            if r.missed:
+                print(f"{r.converter}: " + ", ".join(f"{key} {n}" for key, n in r.missed.most_common(8)))
     if "-v" in argv:
         for r in results:
             for f in r.files:

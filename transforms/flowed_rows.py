@@ -182,10 +182,27 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     if not _is_text(title):  # a core of values only (the title printed above and below it)
         title, values = "", row.core.text
     core_units = _units(values)
+    head = " ".join(above + ([title] if title else []))
+    if part == of.TABLE_II and below and head.count("(") > head.count(")") and (
+            text_unit := next((k for k, u in enumerate(core_units) if _is_text(u)), None)) is not None:
+        # the line below holds the title's last words and, after them, the underlying title's
+        # ('buy) Stock' under 'Stock Option (right to' and 'Common'): the title's open parenthesis
+        # closes first
+        words = below[0].split()
+        close = next((k for k, w in enumerate(words) if ")" in w), None)
+        if close is not None and close + 1 < len(words) and "(" not in " ".join(words[close + 1:]):
+            below[0] = " ".join(words[:close + 1])
+            core_units[text_unit] += " " + " ".join(words[close + 1:])
     fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
     fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
     sides = [line.side for line in row.above + row.below if line.side]
-    if sides:
+    text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
+    if sides and text_unit is not None and part == of.TABLE_II:
+        # another column's words above and below the row's line, which holds that column's middle
+        # words ('Class A' / 'Common' / 'Stock'): one cell, centred on the row
+        core_units[text_unit] = " ".join([line.side for line in row.above if line.side] + [core_units[text_unit]]
+                                         + [line.side for line in row.below if line.side])
+    elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
     elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
         # Table II without the underlying title on the row's middle line (Table I without the
@@ -212,13 +229,17 @@ def _place_fragments(title: str, units: list[str], fragments: list[str], part: s
         pending = [joined if i == texts[0] else f for i, f in enumerate(pending) if i == texts[0] or i not in texts]
     if "$" not in pending:
         return _placed(title, units, pending, part, form_number, line_number)
-    # a '$' printed apart: the price of a number printed apart, or of one on the row's line
+    # a '$' printed apart: the price of a number printed apart, or of one on the row's line. A '$'
+    # stands left of its number: the first number after it, else the last before it ('18.131 $'
+    # over '(1) 12.24': the shares, then the price's sign), as they fit.
+    at = pending.index("$")
     pending.remove("$")
     readings = [_placed(title, units, pending, part, form_number, line_number)]
-    numbers = [f for f in pending if _PLAIN_NUMBER.fullmatch(f)]
-    if numbers:
+    after = [i for i, f in enumerate(pending) if i >= at and _PLAIN_NUMBER.fullmatch(f)]
+    before = [i for i, f in enumerate(pending) if i < at and _PLAIN_NUMBER.fullmatch(f)]
+    for i in reversed(after[:1] + before[-1:]):
         priced = list(pending)
-        priced[priced.index(numbers[0])] = "$ " + numbers[0]
+        priced[i] = "$ " + pending[i]
         readings.insert(0, _placed(title, units, priced, part, form_number, line_number))
     return min(readings, key=lambda r: float("inf") if r[1] is None else r[1])
 

@@ -888,26 +888,48 @@ def footnote_start(line: str) -> tuple[str, str] | None:
 def add_footnotes(filing: ParsedFiling, lines: Iterable[str]) -> None:
     """The footnotes of "Explanation of Responses": '(1) text' starts footnote F1 and the
     lines below continue it; the form's own '*' / '**' notes are not footnotes, and a
-    'Note:' or 'Remarks:' line ends them."""
-    notes: dict[str, list[str]] = {}
-    current: list[str] | None = None
+    'Note:' or 'Remarks:' line ends them. A layout may lose the marks of some notes (a PDF
+    converter drops a mark set beside its paragraph): when footnote n follows footnote k with
+    the ones between not printed, the paragraphs (parted by blank lines) before n that no mark
+    starts are those notes, the last ones for the last numbers; text belonging to no note just
+    before n is n - 1."""
+    notes: dict[int, list[list[str]]] = {}  # number -> paragraphs
+    current: list[list[str]] | None = None
+    orphan: list[str] = []
+    blank = False
     for line in lines:
         line = line.strip()
         if line[:1] in "-\u2022+" and (m := _BULLET.match(line)):
             line = line[m.end():]
         if not line:
+            blank = True
             continue
         if _NOTE.match(line) or REMARKS_LABEL.match(line):
             break
         if start := footnote_start(line):
-            current = notes.setdefault(start[0], [])
-            current.append(start[1])
+            number = int(start[0][1:])
+            missing = [n for n in range(max(notes, default=0) + 1, number) if n not in notes]
+            if orphan and missing and missing[-1] == number - 1:
+                notes[missing.pop()] = [orphan]
+            if current is not None and missing and len(current) > len(missing):
+                for n, paragraph in zip(missing, current[len(current) - len(missing):]):
+                    notes[n] = [paragraph]
+                del current[len(current) - len(missing):]
+            orphan = []
+            current = notes.setdefault(number, [])
+            current.append([start[1]])
         elif line.startswith("*"):
-            current = None
+            current, orphan = None, []
         elif current is not None:
-            current.append(line)
-    for footnote_id, parts in notes.items():
-        filing.add("footnotes", {"footnote_id": footnote_id, "text": clean_text(" ".join(parts))})
+            if blank:
+                current.append([])
+            current[-1].append(line)
+        else:
+            orphan.append(line)
+        blank = False
+    for number in sorted(notes):
+        text = " ".join(line for paragraph in notes[number] for line in paragraph)
+        filing.add("footnotes", {"footnote_id": f"F{number}", "text": clean_text(text)})
 
 
 def remarks_text(lines: Sequence[str]) -> str | None:

@@ -73,6 +73,7 @@ _LINK = re.compile(r"\[([^\[\]]{0,300})\]\([^()\s]{0,500}\)")
 # Chromium's print header ('12/7/26, 4:13 AM   Page title') and footer (the address, 'n/m').
 _PRINT_TIME = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},?\s{1,3}\d{1,2}:\d{2}(?::\d{2})?\s{0,3}(?:[AP]M)?")
 _PRINT_ADDRESS = re.compile(r"(?:https?|file)://\S{1,2000}")
+_CUT_PRINT_TIME = re.compile(r"\d{1,2}/\d{2,4},?\s{1,3}\d{1,2}:\d{2}(?::\d{2})?\s{0,3}(?:[AP]M)?\s")
 _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 # The form's own furniture ends a table: the reminder, the OMB notice and the form number.
 # Notes at the foot of the form: a rendering that shows them was not cut off.
@@ -129,25 +130,52 @@ def _unmark(line: str) -> str:
     return line.rstrip(" ")
 
 
+def _beside(lines: list[str], i: int, step: int) -> str | None:
+    """The nearest line above (step -1) or below (1) line i that holds text, cleaned."""
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].strip():
+        j += step
+    return clean_text(lines[j]) if 0 <= j < len(lines) and abs(j - i) <= 3 else None
+
+
+def _may_be_title(text: str) -> bool:
+    """A page title the print header sets beside the print time: a few words without digits or
+    cells, never the form's own title ('FORM 4') or one of its headings."""
+    return 0 < len(text.split()) <= 6 and not _HAS_DIGIT.search(text) and "|" not in text \
+        and CELL_BREAK not in text and not _heading_at(text) and "form" not in text.lower()
+
+
 def _print_furniture(lines: list[str]) -> set[int]:
     """Lines that are the print header or footer of a page, not the form."""
     titles = set()
     drop = set()
+    cut_headers: list[tuple[int, str]] = []  # table rows starting with a print time cut at its left
     for i, line in enumerate(lines):
         if "/" not in line:
             continue  # every header and footer line holds a date, an address or a page number
         text = line.strip(" |" + CELL_BREAK)
         if not text:
             continue
+        if "|" in text:  # a header or footer set in a table row: its cells, one space apart
+            text = " ".join(cell.strip() for cell in text.split("|") if cell.strip())
+            if m := _CUT_PRINT_TIME.match(text):
+                cut_headers.append((i, _squash(text[m.end():])))
         if (m := _PRINT_TIME.match(text)) and not text[m.end():m.end() + 1].isdigit():
             drop.add(i)
             if title := clean_text(text[m.end():].strip(" |")):
                 titles.add(title)
+            else:  # the page title on a line of its own, beside the print time
+                titles.update(t for t in (_beside(lines, i, -1), _beside(lines, i, 1)) if t and _may_be_title(t))
         elif (m := _PRINT_ADDRESS.match(text)) and (not text[m.end():].strip() or _PAGE_NUMBER.fullmatch(
                 text[m.end():].strip())):
             drop.add(i)
         elif _PAGE_NUMBER.fullmatch(text) and i > 0 and (i - 1 in drop or not lines[i - 1].strip()):
             drop.add(i)
+    if titles and cut_headers:
+        # a converter cutting the header into a table's cells may lose the date's first digits
+        # ('7/26, 4:11 AM' | 'Ow' | 'nership Sub' | 'mission'): its words are the page title's
+        squashed = {_squash(title) for title in titles}
+        drop.update(i for i, rest in cut_headers if rest in squashed)
     if titles:
         # a line printing a title holds its longest word: only those lines are cleaned and compared
         longest = {max(title.split(" "), key=len) for title in titles}
@@ -191,15 +219,16 @@ _SQUASHED_HEADINGS = (
     ("explanation", re.compile(r"explanationofresponses")),
     ("remarks", re.compile(r"remarks:|remarks$")),
 )
-_DROPPED = re.compile(r"[^a-z0-9\-:\u2013\u2014]+")
-_KEPT_RUN = re.compile(r"[a-z0-9\-:\u2013\u2014]+")
+_DROPPED = re.compile(r"[^a-z0-9/\-:\u2013\u2014]+")
+_KEPT_RUN = re.compile(r"[a-z0-9/\-:\u2013\u2014]+")
 _HEADING_WORDS = ("table", "reporting", "signature", "explanation", "remarks")
 # On lower-cased text, without re.I: a literal alternation the search skips along quickly.
 _HEADING_HINT = re.compile(r"table\W{0,20}ii?\W|reporting\W{0,20}owners|signatures|explanation\W{0,20}of|remarks")
 
 
 def _squash(line: str) -> str:
-    """The line's letters, digits and dashes, lower-cased ('Non' | '-Derivativ' -> 'non-derivativ')."""
+    """The line's letters, digits, dashes and slashes, lower-cased ('Non' | '-Derivativ' ->
+    'non-derivativ'; a slash kept tells 'Signatures /s/ ...' from a word going on)."""
     return _DROPPED.sub("", line.lower())
 
 
@@ -234,18 +263,23 @@ def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(found))
 
 
-def _stacked_headings(line: str) -> list[str]:
+def _stacked_heading_lines(line: str) -> list[tuple[str, int]]:
     """Headings of a row whose cells each hold several lines, the heading on one of them across
     the cells ('4. If Amendment,<br>Ta' | 'Date Original<br>ble I - Non-'): read line by line,
-    counted from the top and from the bottom of the cells."""
+    counted from the top and from the bottom of the cells. Each with the line it is on (0: the
+    top line)."""
     parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
     depth = max(map(len, parts))
     names: list[str] = []
+    lines: list[tuple[str, int]] = []
     for k in range(depth):
         for view in ("|".join(p[k] if k < len(p) else "" for p in parts),
                      "|".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts)):
-            names.extend(name for _, name in _heading_at(view) if name not in names)
-    return names
+            for _, name in _heading_at(view):
+                if name not in names:
+                    names.append(name)
+                    lines.append((name, k))
+    return lines
 
 
 def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
@@ -262,11 +296,19 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     for i in sorted(hinted | stacked):
         line = lines[i]
         headings = _heading_at(line) if i in hinted else ()
-        if not headings and CELL_BREAK in line and (names := _stacked_headings(line)):
+        if not headings and CELL_BREAK in line and (found := _stacked_heading_lines(line)):
+            if len(found) == 1 and found[0][1] == 0 and not found[0][0].startswith("table"):
+                # the heading tops the row: the row is the start of its section (the Reporting
+                # Owners heading over the table's own headings, Signatures over a signature)
+                out.extend(lines[done:i])
+                starts.append((len(out), found[0][0]))
+                out.extend(["", line])
+                done = i + 1
+                continue
             # the row stays where it is; the heading starts after it
             out.extend(lines[done:i + 1])
             done = i + 1
-            for name in names:
+            for name, _ in found:
                 starts.append((len(out), name))
             out.append("")
             continue
@@ -329,7 +371,7 @@ _LABEL_LIKE = re.compile(r"^(?:\d{1,2}[A-Z]?\.\s|\(|Table\s+I)", re.I)
 # Every cover label the reader looks for, found in one pass over the cover lines.
 _COVER_LABELS = re.compile(
     r"(?P<issuer>Issuer\s+Name\s+and\s+Ticker\s+or\s+Trading\s+Symbol)"
-    r"|(?P<owner>Name\s+and\s+Address\s+of\s+Reporting\s+Person\(?s?\)?)"
+    r"|(?P<owner>Name\s+and\s+Address\s+of\s+Reporting(?:\s+Person\(?s?\)?|\s+P[a-z]{0,4}$)?)"
     r"|(?P<period>(?:Date\s+of\s+Earliest\s+Transaction(?:\s+Required\s+to\s+be\s+Reported)?"
     r"|Date\s+of\s+Event\s+Requiring\s+Statement|Statement\s+for\s+Issuer'?s\s+Fiscal\s+Year\s+Ended)"
     r"\s*(?:\(\s*Month/Day/Year\s*\))?)"
@@ -350,7 +392,7 @@ _COVER_LINE_LABELS_LOWER = re.compile(
     r"|(?P<city>\s*\(city\)\s*\(state\)\s*\(zip\))")
 _COVER_INLINE_LABELS_LOWER = re.compile(
     r"(?P<issuer>issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol)"
-    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting\s+person\(?s?\)?)"
+    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting(?:\s+person\(?s?\)?|\s+p[a-z]{0,4}$)?)"
     r"|(?P<period>(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
     r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
     r"\s*(?:\(\s*month/day/year\s*\))?)"
@@ -561,8 +603,103 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
         cells = tuple(c for c in cut[0] if "---" not in c or not _MD_RULE_CELL.fullmatch(c)) if "---" in line \
             else cut[0]
         if any(cells):
+            if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
+                cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    return rows
+    return _centred_rows(rows)
+
+
+# A form table has at most 15 columns: a row of more cells is no row of the form, and the
+# readings that compare cells of rows with each other are not tried on it (they stay linear).
+_MAX_CELLS = 64
+_WORD_PIECE = re.compile(r"[A-Za-z][A-Za-z ]{0,40}")
+_CUT_NUMBER_END = re.compile(r"\d{1,3}(?:,\d{3}){0,4},")  # '1,364,' | '437'
+_CUT_NUMBER_REST = re.compile(r"\d{3}(?:,\d{3}){0,4}(?:\.\d{1,6})?|\.\d{1,6}")
+
+
+def _uncut(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Cells of a PDF table whose converter cut words and numbers at column borders of its own:
+    the title's piece in the second cell ('Commo' | 'n Stock'; no column after the title holds
+    words alone) joins the title, and a number cut at a separator ('1,364,' | '437', '2,353' |
+    '.34') is one number. A cut inside a word leaves no space, a cut at a space drops it: two
+    lower-case letters meet inside a word, and two capitals in text written in capitals."""
+    out = list(cells)
+    piece, _, rest = out[1].partition(CELL_BREAK)
+    if out[0] and piece[:1].isalpha() and " " in piece and _WORD_PIECE.fullmatch(piece) and len(piece.split()) > 1 and \
+            _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(_HAS_DIGIT.search(c) for c in out[1:]):
+        # the piece stands on the title's first line; the cell's other lines are values of their own
+        first, _, more = out[0].partition(CELL_BREAK)
+        a, b = first[-1], piece[0]
+        inside = a.isalpha() and b.isalpha() and (a.islower() and b.islower() or a.isupper() and b.isupper()
+                                                   and first.upper() == first)
+        glue = "" if inside else " "
+        out[0] = CELL_BREAK.join(filter(None, (first + glue + piece, more)))
+        if rest:
+            out[1] = rest
+        else:
+            del out[1]
+    if not any(cell[-1:] == "," or cell[:1] == "." for cell in out):
+        return tuple(out)
+    i = 1
+    while i < len(out) - 1:
+        left, right = out[i].split(CELL_BREAK)[-1], out[i + 1].split(CELL_BREAK)[0]
+        if (_CUT_NUMBER_END.fullmatch(left.split(" ")[-1]) and _CUT_NUMBER_REST.fullmatch(right)) or (
+                right[:1] == "." and _CUT_NUMBER_REST.fullmatch(right) and left[-1:].isdigit()):
+            out[i:i + 2] = [out[i] + out[i + 1]]
+        i += 1
+    return tuple(out)
+
+
+def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
+    """Rows of a table whose converter gives each printed line a row of its own (markdown made
+    from a PDF): a cell printed over several lines is centred on its row's values (a table cell's
+    default), so in each column a row takes as many lines below its values as it has above them;
+    the rest of the lines between two rows are the next row's. Lines before the first row's that
+    are column headings stay as they are."""
+    if any(row.style != "pipe" for row in rows) or any(CELL_BREAK in cell for row in rows for cell in row.cells):
+        # rows drawn apart by rules (a box-drawn table: its cells start at the top), or a cell's
+        # lines in one row
+        return rows
+    kinds = ["head" if of.is_column_heading(row) else "text" if of.is_leading_heading(row) else "core"
+             for row in rows]
+    first = kinds.index("core") if "core" in kinds else len(rows)
+    head = first
+    while head > 0 and kinds[head - 1] == "text":
+        head -= 1
+    width = max((len(row.cells) for row in rows[head:]), default=0)
+    if "text" not in kinds[head:] or width > _MAX_CELLS:
+        return rows  # one line per row (markdown made from HTML), or no row
+    out = rows[:head]
+    above: list[list[str]] = [[] for _ in range(width)]  # the current row's lines above its values
+    below: list[list[str]] = [[] for _ in range(width)]
+    core: TextRow | None = None
+    gap: list[TextRow] = []
+
+    def flush(next_core: TextRow | None) -> None:
+        nonlocal above, below
+        upcoming: list[list[str]] = [[] for _ in range(width)]
+        for column in range(width):
+            pieces = [row.cells[column] for row in gap if column < len(row.cells) and row.cells[column]]
+            keep = len(pieces) if next_core is None else len(above[column])
+            below[column].extend(pieces[:keep])
+            upcoming[column].extend(pieces[keep:])
+        if core is not None:
+            cells = tuple(" ".join(filter(None, above[c] + [core.cells[c] if c < len(core.cells) else ""] + below[c]))
+                          for c in range(width))
+            out.append(TextRow(cells, core.line_number, core.block, core.style))
+        above, below = upcoming, [[] for _ in range(width)]
+        gap.clear()
+
+    for i in range(head, len(rows)):
+        if kinds[i] == "core":
+            flush(rows[i])
+            core = rows[i]
+        elif kinds[i] == "text":
+            gap.append(rows[i])
+        else:
+            out.append(rows[i])  # headings again after a page break
+    flush(None)
+    return out
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
@@ -946,20 +1083,109 @@ def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
 
 
 
-def _role_columns(rows: list[list[str]]) -> tuple[dict[str, int], int]:
-    """Cell index of each relationship column, from the heading row that names them."""
-    for at, cells in enumerate(rows):
-        squashed = [_squash(c) for c in cells]
-        positions = {}
-        for name, word in _ROLE_HEADINGS:
-            hit = next((i for i, c in enumerate(squashed) if c == word), None)
-            if hit is not None:
-                positions[name] = hit
-        if len(positions) == len(_ROLE_HEADINGS):
-            if positions["director"] == 0:  # the name column's heading sits on the row above
-                positions = {name: i + 1 for name, i in positions.items()}
-            return positions, at + 1
-    return {}, 0
+_ROLE_RUN = re.compile(r"(?:director|10owner|officer|other)+")
+_ROLE_WORDS = re.compile("|".join(word for _, word in _ROLE_HEADINGS))
+
+
+def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
+    """The relationships each cell index stands under, from the heading row that names all four,
+    and the row after it. The headings are the row's last cells holding text, nothing but the
+    four in order: a converter may set two in one cell ('Director 10% Owner') or cut one across
+    two cells ('10% Owne' | 'r Officer'); a heading stands in the cell it starts in."""
+    for at, row in enumerate(rows):
+        roles = _role_cells(row)
+        if roles is None and len(row) <= _MAX_CELLS and any(CELL_BREAK in cell for cell in row) and \
+                sum(map(bool, row)) > 1:
+            # a row whose cells hold several lines, the headings on one of them (counted from
+            # the top or from the bottom of the cells)
+            parts = [cell.split(CELL_BREAK) for cell in row]
+            depth = max(map(len, parts))
+            for k in range(depth):
+                for view in ([p[k] if k < len(p) else "" for p in parts],
+                             [p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts]):
+                    if roles is None:
+                        roles = _role_cells(view)
+        if roles is not None:
+            return roles, at + 1
+    return [], 0
+
+
+def _role_cells(cells: list[str]) -> list[frozenset[str]] | None:
+    """`_role_columns` of one row of cells: None unless it is the heading row."""
+    if len(cells) > _MAX_CELLS or "director" not in _squash("".join(cells)):
+        return None  # no 'Director', whole or cut across cells: no heading row
+    squashed = [_squash(c) for c in cells]
+    first = next((i for i in range(len(cells)) if squashed[i] and _ROLE_RUN.fullmatch("".join(squashed[i:]))),
+                 None)
+    if first is None:
+        return None
+    roles: list[set[str]] = [set() for _ in cells]
+    cell = first
+    ends = list(accumulate(len(c) for c in squashed[first:]))
+    tail = "".join(squashed[first:])
+    for m in _ROLE_WORDS.finditer(tail):
+        while ends[cell - first] <= m.start():
+            cell += 1
+        roles[cell].update(name for name, word in _ROLE_HEADINGS if word == m[0])
+    if set().union(*roles) != {name for name, _ in _ROLE_HEADINGS}:
+        return None
+    if first == 0:  # the name column's heading sits on the row above
+        roles.insert(0, set())
+    return [frozenset(r) for r in roles]
+
+
+_MARKED = ("director", "ten")  # the columns the page marks with an X; the others print text
+_TITLED = ("officer", "other")
+
+
+def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str, str | None]:
+    """The relationship cells of an owner's row: an X goes to the marked column its cell stands
+    under (the nearest, when under none), a title to the titled one; a cell under no heading is
+    the column on its left's (a converter cutting a column in two). Under a heading cell naming
+    both columns of its kind, where it stood is lost: 'title' keeps a title for the cover's
+    boxes to place, a mark is left out. Words on a line of a cell holding several lines, under
+    a marked column, are the name column's, run on past the cut (marked columns hold X's only)."""
+    marks: dict[str, str | None] = dict.fromkeys(_MARKED + _TITLED, "")
+    first = next((i for i, r in enumerate(roles) if r), len(roles))
+    for i in range(max(1, first), len(cells)):
+        left = next((roles[j] for j in range(min(i, len(roles) - 1), -1, -1) if roles[j]), frozenset())
+        pieces = cells[i].split(CELL_BREAK)
+        for piece in pieces:
+            text = clean_text(piece)
+            if not text:
+                continue
+            mark = check_mark(text) is True
+            kinds = _MARKED if mark else _TITLED
+            if not mark and len(pieces) > 1 and left and not left & set(_TITLED):
+                continue
+            under = [name for name in kinds if name in left]
+            if not under:
+                nearest = [(abs(i - j), name) for j, r in enumerate(roles) for name in kinds if name in r]
+                under = [min(nearest)[1]] if nearest else []
+            if len(under) == 1:
+                marks[under[0]] = "X" if mark else clean_text(f"{marks[under[0]]} {text}")
+            elif not mark:
+                marks["title"] = clean_text(f"{marks.get('title') or ''} {text}")
+            else:
+                marks = {**marks, "director": None, "ten": None}
+    return marks
+
+
+def _name_cells(cells: list[str], roles: list[frozenset[str]]) -> str:
+    """The name and address cell of an owner's row. A converter that cuts the name column into
+    several cells (each holding a piece of every line) is read line by line across them; a
+    cell with fewer lines than the first cell's but one does not start on the top line."""
+    first = next((i for i, r in enumerate(roles) if r), 1)
+    if first <= 1 or not any(cells[1:first]) or CELL_BREAK not in cells[0]:
+        return cells[0]
+    lines = cells[0].split(CELL_BREAK)
+    for cell in cells[1:first]:
+        pieces = cell.split(CELL_BREAK)
+        if not cell or len(pieces) < len(lines) - 1:
+            break
+        for k, piece in enumerate(pieces[:len(lines)]):
+            lines[k] += piece
+    return CELL_BREAK.join(lines)
 
 
 def _relationship(marks: dict[str, str | None]) -> of.Relationship:
@@ -970,33 +1196,110 @@ def _relationship(marks: dict[str, str | None]) -> of.Relationship:
         return of.Relationship()  # the layout lost which column a mark stood in
     officer = clean_text(marks.get("officer"))
     other = clean_text(marks.get("other"))
+    director, ten = (None if marks.get(name, "") is None else check_mark(marks.get(name) or "") is True
+                     for name in _MARKED)
+    if title := clean_text(marks.get("title")):
+        # a title under one heading cell for Officer and Other: which of the two is not printed
+        return of.Relationship(is_director=director, is_ten_percent_owner=ten, officer_title=title)
     return of.Relationship(
-        is_director=check_mark(marks.get("director") or "") is True,
-        is_ten_percent_owner=check_mark(marks.get("ten") or "") is True,
+        is_director=director, is_ten_percent_owner=ten,
         is_officer=True if officer else None, officer_title=officer if officer and officer.upper() != "X" else None,
         is_other=True if other else None, other_text=other if other and other.upper() != "X" else None)
 
 
-def _owner_blocks_cells(lines: list[str]) -> list[list[str]]:
-    """Owner rows of a table with cell separators. Lines without separators before a row
-    are the first lines of its first cell (a name and address printed over several lines)."""
+def _free_line(line: str) -> tuple[str, list[str]]:
+    """A line of an owner's block printed outside the table's rows: its name or address text,
+    and the relationship cells set apart from it by a wide gap ('37TH FLOOR   X   X   Director
+    by Deputization'); a line of X's alone is marks only."""
+    parts = segments(line.strip())
+    text, cells = parts[0].text, [s.text for s in parts[1:]]
+    if all(check_mark(word) is True for word in text.split()):
+        return "", text.split() + cells
+    text, among = _marks_among_words(text)
+    return text, among + cells
+
+
+def _owner_blocks_cells(lines: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Owner rows of a table with cell separators, and per row the relationship cells printed
+    on lines outside it (`_free_line`). Lines without separators belong to the block of a row:
+    a name and address printed over several lines, set around the row (centred on it). A block
+    ends with its city line: the lines up to it end the owner above, and a block with no row of
+    its own (a converter that printed some owners' rows as plain lines) is an owner of its own."""
     rows: list[list[str]] = []
-    pending: list[str] = []
+    free: list[list[str]] = []
+    pending: list[tuple[str, list[str]]] = []
+
+    def blocks(items: list[tuple[str, list[str]]]) -> list[list[tuple[str, list[str]]]]:
+        out: list[list[tuple[str, list[str]]]] = [[]]
+        for item in items:
+            out[-1].append(item)
+            if item[0] and _CITY_LINE.search(item[0]):
+                out.append([])
+        return out
+
+    def add_block(block: list[tuple[str, list[str]]], into: int | None) -> None:
+        texts = [text for text, _ in block if text]
+        marks = [cell for _, cells in block for cell in cells]
+        if into is None:
+            rows.append([CELL_BREAK.join(texts)])
+            free.append(marks)
+        else:
+            rows[into][0] = CELL_BREAK.join(filter(None, [rows[into][0]] + texts))
+            free[into].extend(marks)
+
+    def open_above() -> bool:
+        """Whether the row above still waits for the rest of its address (its city line)."""
+        return bool(rows) and bool(rows[-1][0]) and not _OWNER_HEADING.search(rows[-1][0]) and \
+            _role_cells(rows[-1]) is None and not _CITY_LINE.search(rows[-1][0].rsplit(CELL_BREAK, 1)[-1])
+
+    def settle(items: list[tuple[str, list[str]]], closing: bool) -> list[tuple[str, list[str]]]:
+        """Give the pending lines to the row above and to owners of their own; what is left
+        (after the last city line) starts the next row, or is an owner itself at the end."""
+        parts = blocks(items)
+        rest = [] if closing else parts.pop()
+        for n, block in enumerate(parts):
+            if not block:
+                continue
+            add_block(block, len(rows) - 1 if n == 0 and open_above() else None)
+        return rest
+
     for line in lines:
         if not line.strip() or is_rule(line):
             continue
         cut = split_cells(line)
         if cut is None:
-            pending.append(line.strip())
+            if not _ROLE_RUN.fullmatch(_squash(line)):  # the relationship headings on a line of their own
+                pending.append(_free_line(line))
             continue
         cells = [c for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
-        if pending and cells:
-            cells[0] = CELL_BREAK.join(pending + [cells[0]])
-            pending = []
+        if not cells:
+            continue
+        rest = settle(pending, closing=False) if pending else []
+        pending = []
+        cells[0] = CELL_BREAK.join(filter(None, [text for text, _ in rest] + [cells[0]]))
         rows.append(cells)
+        free.append([cell for _, found in rest for cell in found])
     if pending:
-        rows.append([CELL_BREAK.join(pending)])
-    return rows
+        settle(pending, closing=True)
+    return rows, free
+
+
+def _with_free_marks(marks: dict[str, str | None], found: list[str]) -> dict[str, str | None]:
+    """An owner's relationship cells with those printed outside its row (no column to read them
+    by): two X's mark Director and 10% Owner, one X either (unknown, unless the row marks one),
+    and a text is a title for the cover's boxes to place."""
+    if not found:
+        return marks
+    marks = dict(marks)
+    xs = sum(1 for cell in found if check_mark(cell) is True)
+    if xs >= 2:
+        marks.update(director="X", ten="X")
+    elif xs == 1 and not any(marks.get(name) for name in _MARKED):
+        marks.update(director=None, ten=None)
+    titles = " ".join(cell for cell in found if check_mark(cell) is not True)
+    if titles and not any(marks.get(name) for name in _TITLED):
+        marks["title"] = clean_text(f"{marks.get('title') or ''} {titles}")
+    return marks
 
 
 # 'DENVER, CO 80237', 'DENVER, CO 80237-1234', or foreign: 'COPENHAGEN O, G7 2100', 'LONDON,, X0 W1K 3JP',
@@ -1022,27 +1325,15 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     if heading_at is None:
         return [], False
     columns.sort(key=lambda c: c[1])
+    heading = lines[heading_at]
+    before = heading[:columns[0][1]]
+    if columns[0][1] <= 2 or (before.strip() and _owner_words(before) and len(before) - len(before.rstrip()) <= 4):
+        # The headings stand at the left margin, or after the other headings of the table one space
+        # apart: the text lost where its columns were (`_owners_in_reading_order`).
+        rest = heading[heading.lower().find("other", columns[-1][1]) + len("other"):].strip()
+        return _owners_in_reading_order(([rest] if rest else []) + lines[heading_at + 1:]), True
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
-    if columns[0][1] <= 2:
-        # The headings stand at the left margin: the text lost where its columns were. Names and
-        # addresses are the lines at the margin; where a mark or title stood cannot be told.
-        unknown = dict.fromkeys(("director", "ten", "officer", "other"))
-        names: list[str] = []
-        for line in lines[heading_at + 1:]:
-            if not line.strip() or line[:1].isspace():
-                continue
-            text = line.strip()
-            if text.endswith(" X"):
-                text = text[:-2].rstrip()
-            if len(names) > 1 and _CITY_LINE.search(names[-1]):
-                owners.append((CELL_BREAK.join(names), unknown))
-                names = []
-            names.append(text)
-        if names:
-            owners.append((CELL_BREAK.join(names), unknown))
-        return owners, True
-
     at = dict(columns)
     shifted = _headings_shifted([segments(line) for line in lines[heading_at + 1:]], at)
 
@@ -1089,6 +1380,77 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     return owners, True
 
 
+_OWNER_TABLE_WORDS = re.compile(r"relationships|reporting|owner|name|/|address")
+
+
+def _owner_words(text: str) -> bool:
+    """Whether text before the relationship headings is only the table's other headings."""
+    return not _OWNER_TABLE_WORDS.sub("", text.lower()).strip()
+
+
+_LONE_X = re.compile(r"(?<=\S) X(?= \S|$)")
+
+
+def _marks_among_words(text: str) -> tuple[str, list[str]]:
+    """A line of an owner's name or address, and the relationship cells set among its words one
+    space apart: an X (two for both marked columns), then a title ('628 MIDDLEFIELD ROAD X
+    Secretary and CFO'); words after the X that are the address's own (its city line) stay."""
+    m = _LONE_X.search(text)
+    if not m:
+        return text, []
+    words = text[m.end():].split()
+    more = next((k for k, word in enumerate(words) if word != "X"), len(words))
+    marks = ["X"] * (1 + more)
+    after = " ".join(words[more:])
+    if after and (_CITY_LINE.search(after) or _looks_like_address(after)):
+        return f"{text[:m.start()]} {after}", marks
+    return text[:m.start()], marks + ([after] if after else [])
+
+
+def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str | None]]]:
+    """Owners of text in reading order, where the relationship columns were lost: the lines at
+    the margin are names and addresses, each owner's ending with its city line. Text set apart
+    by a wide gap, or indented, is the relationship cells: an X marks Director or 10% Owner,
+    two X's both; any other text is a title, Officer's or Other's (the cover's boxes tell for the
+    first owner). An X between an address's words set one space apart is a mark too. A line
+    after an owner's city line that ends the table is that owner's title, not an owner: every
+    owner prints an address."""
+    owners: list[tuple[str, dict[str, str | None]]] = []
+    names: list[str] = []
+    cells: list[str] = []
+
+    def flush() -> None:
+        if not names:
+            return
+        marks: dict[str, str | None] = dict.fromkeys(("director", "ten", "officer", "other"))
+        x_count = sum(1 for cell in cells if check_mark(cell) is True)
+        if x_count != 1:  # none: both unchecked; two: both checked; one: which of the two is lost
+            marks.update(director="X" if x_count else "", ten="X" if x_count else "")
+        if titles := [cell for cell in cells if check_mark(cell) is not True]:
+            marks["title"] = " ".join(titles)
+        owners.append((CELL_BREAK.join(names), marks))
+        names.clear()
+        cells.clear()
+
+    present = [line for line in lines if line.strip()]
+    for n, line in enumerate(present):
+        if line[:1].isspace():
+            cells.extend(s.text for s in segments(line))
+            continue
+        parts = segments(line)
+        text, own = _marks_among_words(parts[0].text)
+        own += [s.text for s in parts[1:]]
+        if names and _CITY_LINE.search(names[-1]):
+            if n == len(present) - 1 and not own and not _looks_like_address(text):
+                cells.append(text)  # the last owner's title, on a line of its own
+                continue
+            flush()
+        names.append(text)
+        cells.extend(own)
+    flush()
+    return owners
+
+
 def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
     """Whether the relationship headings stand one column right of their cells (a renderer that
     sets the heading row beside the name heading's rowspan, as lynx does): an X left of the
@@ -1120,23 +1482,30 @@ def _shifted_column(s: Segment, at: dict[str, int]) -> str:
 
 
 def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
-    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line]
+    # the table's headings on lines of their own go; a line holding the relationship headings too stays
+    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
-        rows = _owner_blocks_cells(lines)
-        positions, start = _role_columns(rows)
+        rows, free = _owner_blocks_cells(lines)
+        roles, start = _role_columns(rows)
         owners: list[tuple[str, dict[str, str]]] = []
-        for cells in rows[start:]:
+        for cells, found in zip(rows[start:], free[start:]):
             if _OWNER_HEADING.search(cells[0]) or not cells[0]:
                 continue
-            if positions:
-                marks = {name: cells[at] if at < len(cells) else "" for name, at in positions.items()}
+            if roles:
+                marks = _marks_by_heading(cells, roles)
             else:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
-            if owners and not any(marks.values()) and _looks_like_address(cells[0]):
-                # a line of the address of the owner above, in a table drawn line by line
-                owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0], owners[-1][1])
+            marks = _with_free_marks(marks, found)
+            if owners and _looks_like_address(cells[0].split(CELL_BREAK)[0]) and (not any(marks.values()) or (
+                    not _CITY_LINE.search(owners[-1][0].rsplit(CELL_BREAK, 1)[-1]))):
+                # a line of the address of the owner above, in a table drawn line by line (a cell
+                # holding a whole block starts with a name), with the row's relationship cells
+                # when the owner above still waits for its address
+                above = owners[-1][1]
+                owners[-1] = (owners[-1][0] + CELL_BREAK + cells[0],
+                              {**above, **{k: v for k, v in marks.items() if v}} if any(marks.values()) else above)
                 continue
-            owners.append((cells[0], marks))
+            owners.append((_name_cells(cells, roles) if roles else cells[0], marks))
     else:
         owners, _ = _owner_rows_fixed(lines)
     for name_cell, marks in owners:
@@ -1147,6 +1516,11 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
             name, address = parts[0], _address_lines(parts[1:])
         else:
             name, address = _name_and_address(clean_text(parts[0]) or "", cover)
+        if not filing.rows.get("reporting_owners") and cover.owner_name and name != cover.owner_name and \
+                len(_squash(name)) >= 3 and _squash(cover.owner_name).startswith(_squash(name)):
+            # the table cut the first owner's name (a converter cutting its column into cells);
+            # the cover's name box prints it whole
+            name = cover.owner_name
         of.add_owner(filing, name, address, _relationship(marks))
 
 
@@ -1160,8 +1534,106 @@ def _address_lines(parts: list[str]) -> of.Address:
     return of.Address(street1, street2, city, state, zip_code)
 
 
+# The cover's relationship boxes ('__X__ Director', '_____ 10% Owner', '_____ Officer (give title
+# below)', '_____ Other (specify below)'): the page checks them for the first reporting owner. A
+# converter may break the caption after its first word or letters ('10%<br>Owner', 'Oth'), so the
+# box is read with the caption's start; '_' before it can be cut from the rest of its box, and a
+# layout that drops underscores prints a checked box as 'X' and an empty one not at all.
+# Found by the caption (a literal the search skips along to), the box read from what stands
+# just before it: a box token, or a line or cell start (a caption whose empty box was dropped).
+_BOX_CAPTION = re.compile(r"Director|10 ?%|Officer|Oth")
+_BOX_BEFORE = re.compile(r"(?<![_X\w])([_X]{1,6}) {0,3}$")
+_BARE_CAPTION = re.compile(r"Director(?= ?(?:[\u2028|\n]|$))|10% ?Owner|Officer \(give|Other \(spec")
+
+
+def _box_reads(text: str):
+    """(box token or None, caption) of each relationship box caption in the text."""
+    for m in _BOX_CAPTION.finditer(text):
+        window = text[max(0, m.start() - 10):m.start()]
+        if before := _BOX_BEFORE.search(window):
+            if before.start() > 0 or m.start() <= 10:
+                yield before[1], m[0]
+                continue
+        start = m.start() - 1 if text[m.start() - 1:m.start()] == " " else m.start()
+        if (start == 0 or text[start - 1] in "\n\u2028|") and _BARE_CAPTION.match(text, m.start()):
+            yield None, m[0]
+
+
+_BOX_NAMES = {"director": "is_director", "10": "is_ten_percent_owner", "of": "is_officer", "ot": "is_other"}
+
+
+_BOX_END = re.compile(r"[_X]{1,5}(?: ?(?:O|Oth?|D|Dir[a-z]{0,4}|Off[a-z]{0,3}))?$")
+_CAPTION_REST = re.compile(r"_{0,5} {0,3}(?:Director|10 ?%|Officer|Other)|(?:t?her|(?:ir)?ector|f?ficer)\b")
+
+
+def _box_views(line: str) -> list[str]:
+    """A cover line, and when its cells each hold several lines, those lines read across the
+    cells, counted from the top and from the bottom (a caption cut across cells: '1' | '0% Owner')."""
+    if CELL_BREAK not in line or "|" not in line:
+        return [line]
+    parts = [cell.split(CELL_BREAK) for cell in line.split("|")]
+    depth = max(map(len, parts))
+    if len(parts) > _MAX_CELLS or depth > _MAX_CELLS:
+        return [line]
+    views = [line]
+    for k in range(depth):
+        views.append("".join(p[k] if k < len(p) else "" for p in parts))
+        views.append("".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts))
+    # A converter dropping a cell's empty lines leaves its lines level with neither end of the
+    # next cell's: the lines ending in a box or a cut caption ('__X_', '_____ O') and the next
+    # cell's lines going on with a caption ('_ 10% Owner', 'ther (specify') pair in order.
+    for left, right in zip(parts, parts[1:]):
+        ends = [piece for piece in left if _BOX_END.search(piece)]
+        goes_on = [piece for piece in right if _CAPTION_REST.match(piece)]
+        views.extend(a + b for a, b in zip(ends, goes_on))
+    return views
+
+
+def _cover_boxes(lines: list[str]) -> dict[str, bool]:
+    """The four relationship boxes of the cover, each checked or not; empty unless each of the
+    four is read, read the same wherever it is read, and one is checked (a layout that loses a
+    box or its mark, or text that reads like one, tells nothing sure)."""
+    found: dict[str, set[bool]] = {}
+    text = "\n".join(lines)
+    if "Director" not in text:
+        return {}
+    # the cover in one search; lines of stacked cells again, read across their cells
+    views = [text] + [view for line in lines if CELL_BREAK in line and "|" in line and any(
+        word in line for word in ("Director", "10", "Officer", "Oth")) for view in _box_views(line)[1:]] \
+        if CELL_BREAK in text else [text]
+    whole: dict[str, set[bool]] = {}  # read from a whole box ('_____', '__X__')
+    for view in views:
+        for token, caption in _box_reads(view):
+            caption = caption.lower()
+            name = _BOX_NAMES["director" if caption.startswith("d") else caption[:2]]
+            found.setdefault(name, set()).add("X" in (token or ""))  # a caption alone: its box dropped
+            if token and len(token) == 5:
+                whole.setdefault(name, set()).add("X" in token)
+    # a box read whole outweighs pieces of boxes that reading cells across may have paired wrongly
+    found.update(whole)
+    if len(found) < len(_BOX_NAMES) or any(len(values) > 1 for values in found.values()) or \
+            not any(True in values for values in found.values()):
+        return {}  # an owner has a relationship: no checked box read means its mark was lost
+    return {name: values.pop() for name, values in found.items()}
+
+
+def _owner_from_boxes(filing: ParsedFiling, boxes: dict[str, bool]) -> None:
+    """The first owner's relationships as the cover checks them. The Reporting Owners table prints
+    the officer's title and the 'other' text in cells a layout without column positions cannot
+    place: the cover's boxes tell which of the two the text read for the first owner is."""
+    owners = filing.rows.get("reporting_owners")
+    if not boxes or not owners:
+        return
+    first = owners[0]
+    # a title cut across the Officer and Other cells is one text when one of the two is checked
+    text = clean_text(" ".join(filter(None, (first["officer_title"], first["other_text"]))))
+    first.update(boxes)
+    if boxes["is_officer"] != boxes["is_other"]:
+        first["officer_title"], first["other_text"] = (text, None) if boxes["is_officer"] else (None, text)
+
+
 def _owner_from_cover(filing: ParsedFiling, cover: _Cover) -> None:
-    """Without a Reporting Owners table the cover names one owner; its check marks are not rendered."""
+    """Without a Reporting Owners table the cover names one owner (its boxes: `_owner_from_boxes`)."""
     if cover.owner_name is not None:
         of.add_owner(filing, cover.owner_name, cover.address)
 
@@ -1235,6 +1707,7 @@ def read(text: str) -> list[ParsedFiling]:
         _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover)
     if not filing.rows.get("reporting_owners"):
         _owner_from_cover(filing, cover)
+    _owner_from_boxes(filing, _cover_boxes(lines[:sections.table_i]))
     if sections.signatures is not None:
         of.add_signatures(filing, _pieces(lines[sections.signatures + 1:sections.end_of(sections.signatures, total)]))
     if sections.explanation is not None:

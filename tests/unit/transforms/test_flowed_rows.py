@@ -215,3 +215,45 @@ def test_a_whole_flowed_rendering_reads_every_table():
     assert (dh["row_index"], dh["conversion_or_exercise_price"], dh["expiration_date"], dh["underlying_shares"]) == (
         1, D("20"), dt.date(2031, 1, 15), D("2000"))
     assert len(filing.rows["footnotes"]) == 6
+
+
+def test_a_line_below_holding_the_title_s_end_and_the_underlying_title_s_is_cut_where_the_title_closes():
+    # pymupdf4llm's picture text: the title over two lines around the row, the underlying title
+    # starting on the row's line and ending on the line below, after the title's last words
+    lines = """
+Stock Option (right to
+(1) 05/19/2024 Common 3,344 $ 1.57 D
+buy) Stock
+Stock Option (right to
+(2) 07/19/2025 Common 6,688 $ 1.57 D
+buy) Stock
+"""
+    rows = _loaded(lines, of.TABLE_II, "3").rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"]) for r in rows] == [
+        ("Stock Option (right to buy)", "Common Stock", D("3344")),
+        ("Stock Option (right to buy)", "Common Stock", D("6688"))]
+
+
+def test_the_underlying_title_s_lines_in_markdown_cells_around_its_middle_word_on_the_row_s_line():
+    # markitdown: the row's line as plain text ('Common' the underlying title's middle line), the
+    # lines above and below as markdown rows holding both titles' other lines
+    lines = """
+| Restricted |     |     |     |      |           | Class A |        |     |     |     |
+Stock (1) 08/25/2020   M     417   (4)   (4) Common 417 $ 0 5,834 D
+| Units      |     |     |     |     |     | Stock   |     |     |     |     |
+"""
+    rows = _loaded(lines, of.TABLE_II).rows["deriv_transactions"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"])
+            for r in rows] == [("Restricted Stock Units", "Class A Common Stock", D("417"), D("5834"))]
+
+
+def test_a_dollar_sign_printed_after_a_number_is_the_sign_of_the_number_after_it():
+    # markitdown: the shares and the price's '$' on the line above the row, the price below
+    lines = """
+18.131 $
+| Common Stock | 11/02/2020 |     | P   | A 11,062.337 | D   |     |
+(1) 12.24
+"""
+    row = _loaded(lines).rows["nonderiv_transactions"][0]
+    assert (row["shares"], row["price_per_share"], row["shares_owned_after"]) == (
+        D("18.131"), D("12.24"), D("11062.337"))

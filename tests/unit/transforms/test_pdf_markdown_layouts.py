@@ -1,0 +1,378 @@
+"""Layouts of a Form 3/4 page that PDF-to-markdown converters print, read from hand-made text:
+the cover's relationship boxes, markdown tables that give each printed line a row of its own
+(a tall cell centred on its row's values), Reporting Owners heading cells that name several
+relationships, and the print header's page title on a line of its own."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from transforms import ownership_text
+from transforms.text_tables import TextRow
+
+BOXES_OFFICER = "_____ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
+
+
+def page(boxes: str = BOXES_OFFICER, table_ii: str = "", owners: str = "", header: str = "") -> str:
+    """A Form 4 page as a PDF-to-markdown converter prints it, with the parts under test."""
+    return f"""{header}FORM 4 UNITED STATES SECURITIES AND EXCHANGE COMMISSION
+STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP OF SECURITIES
+1. Name and Address of Reporting Person * 2. Issuer Name and Ticker or Trading Symbol 5. Relationship of Reporting Person(s) to Issuer
+(Check all applicable)
+| ROE RICHARD |     | EXAMPLE WIDGETS CORP [EXWC] |     |
+| ----------- | --- | --------------------------- | --- |
+{boxes}
+3. Date of Earliest Transaction (Month/Day/Year)
+03/02/2021
+Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
+1.Title of Security 2. Transaction 2A. Deemed 3. Transaction 4. Securities Acquired 5. Amount of Securities
+| Common Stock | 03/02/2021 |     | S | 400 | D | $ 40.25 | 10,600 | D |     |
+| ------------ | ---------- | --- | - | --- | - | ------- | ------ | - | --- |
+Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
+(e.g., puts, calls, warrants, options, convertible securities)
+{table_ii}
+Reporting Owners
+Relationships
+Reporting Owner Name / Address
+{owners}
+Signatures
+/s/ Richard Roe 03/04/2021
+**Signature of Reporting Person Date
+Explanation of Responses:
+(1) Options vest in four equal annual parts.
+"""
+
+
+def owners_of(text: str) -> list[dict]:
+    filing = ownership_text.read(text)[0]
+    keys = ("owner_name", "is_director", "is_ten_percent_owner", "is_officer", "is_other", "officer_title",
+            "other_text")
+    return [{k: row[k] for k in keys} for row in filing.rows["reporting_owners"]]
+
+
+def owner(name, director, ten, officer, other, title=None, text=None) -> dict:
+    return {"owner_name": name, "is_director": director, "is_ten_percent_owner": ten, "is_officer": officer,
+            "is_other": other, "officer_title": title, "other_text": text}
+
+
+# --- the cover's relationship boxes -------------------------------------------------------------
+OWNER_TABLE_TITLE_ONLY = """|     |  Director  10% Owner |  Officer |  Other |     |
+| --- | -------------------- | -------- | ------ | --- |
+ROE RICHARD
+|     |     |     |     Chief Executive Officer |     |
+| --- | --- | --- | --------------------------- | --- |
+100 MAIN STREET
+SPRINGFIELD, IL 62701"""
+
+
+def test_the_cover_boxes_give_the_first_owner_and_place_its_title():
+    # the title stands one cell right of its heading in the owner's table: the cover says officer
+    assert owners_of(page(owners=OWNER_TABLE_TITLE_ONLY)) == [
+        owner("ROE RICHARD", False, False, True, False, "Chief Executive Officer")]
+
+
+def test_an_other_box_makes_the_first_owner_s_text_its_other_text():
+    boxes = "_____ Director _____ 10% Owner\n_____ Officer (give title below) __X__ Other (specify below)"
+    assert owners_of(page(boxes=boxes, owners=OWNER_TABLE_TITLE_ONLY)) == [
+        owner("ROE RICHARD", False, False, False, True, None, "Chief Executive Officer")]
+
+
+def test_boxes_whose_captions_a_converter_broke_are_read_by_the_caption_start():
+    # pymupdf4llm: '10%<br> Owner', 'Oth' | 'er (specify' in another cell
+    boxes = "|(Check all app<br>__X__ Director _____ 10%<br> Owner<br>__X__ Officer (give _____ Oth|er (specify|"
+    got = owners_of(page(boxes=boxes, owners=OWNER_TABLE_TITLE_ONLY))
+    assert got == [owner("ROE RICHARD", True, False, True, False, "Chief Executive Officer")]
+
+
+def test_a_cover_missing_a_box_tells_nothing_and_the_table_is_read_as_printed():
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below)"  # no Other box
+    owners = """|     | Director | 10% Owner | Officer | Other |
+| --- | -------- | --------- | ------- | ----- |
+ROE RICHARD
+| 100 MAIN STREET |     | X |     |     |
+| --------------- | --- | - | --- | --- |
+SPRINGFIELD, IL 62701"""
+    assert owners_of(page(boxes=boxes, owners=owners)) == [owner("ROE RICHARD", False, True, None, None)]
+    # a box read twice, differently, or no box read checked (an owner always has a relationship)
+    assert ownership_text._cover_boxes(["__X__ Director _____ Director _____ 10% Owner _____ Officer _____ Other"]) == {}
+    assert ownership_text._cover_boxes(["_____ Director _____ 10% Owner", "Officer (give title below) _____ Other"]) == {}
+
+
+# --- Reporting Owners: heading cells naming several relationships -------------------------------------
+def test_marks_and_titles_go_by_the_heading_cell_they_stand_under():
+    owners = """|     | Director 10% Owner | Officer | Other |     |
+| --- | ------------------ | ------- | ----- | --- |
+| ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701 |  | Chief Executive Officer |  |  |
+| DOE JANE<br>1 ELM ST<br>DENVER, CO 80237 |  |  | Trustee |  |"""
+    got = owners_of(page(owners=owners))
+    assert got[0] == owner("ROE RICHARD", False, False, True, False, "Chief Executive Officer")
+    # the second owner's X marks would stand under 'Director 10% Owner': none printed, so unchecked
+    assert got[1] == owner("DOE JANE", False, False, None, True, None, "Trustee")
+
+
+def test_a_mark_under_a_heading_cell_naming_both_marked_columns_is_not_guessed():
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    owners = """|Reporting Owner Name / Address|Relationships|
+|---|---|
+||Director 10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert got[0] == owner("ROE RICHARD", False, True, False, False)  # the cover's boxes
+    assert got[1] == owner("DOE JANE", None, None, None, None)
+
+
+def test_a_cell_holding_more_than_headings_is_no_heading_cell():
+    # lines before the table joined into its first cell hold the headings' words and a name
+    rows = [["Reporting Owner Name / Address", "", "Relationships"],
+            ["Director 10% Owner Officer Other\u2028OMENN GILBERT S\u2028X"]]
+    assert ownership_text._role_columns(rows) == ([], 0)
+
+
+# --- markdown tables giving each printed line a row ------------------------------------------
+CENTRED_TABLE_II = """|     |     | Code | V (A) (D) | Date Exercisable | Expiration Date | Title | Shares |     |
+| --- | --- | ---- | --------- | ---------------- | --------------- | ----- | ------ | --- |
+| Stock Option (Right to |     |     |     |     |     | Common |     |     |
+|                        | $ 4.3 | (1) | 06/11/2025 |     |     |     | 134,682 | D |
+| Buy)                   |     |     |     |     |     | Stock  |     |     |
+| Employee Stock |     |     |     |     |     | Class A |     |     |
+| Option (Right to |     |     |     |     |     | Common |     |     |
+|                        | $ 2.95 | (1) | 12/04/2029 |     |     | Stock |  67,039 | D |
+| Buy) with a |     |     |     |     |     |     |     |     |
+| long title |     |     |     |     |     |     |     |     |"""
+
+
+def test_a_row_takes_as_many_lines_below_its_values_as_above_them_in_each_column():
+    filing = ownership_text.read(page(table_ii=CENTRED_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    rows = filing.rows["deriv_holdings"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
+             r["underlying_shares"]) for r in rows] == [
+        ("Stock Option (Right to Buy)", D("4.3"), dt.date(2025, 6, 11), "Common Stock", D("134682")),
+        ("Employee Stock Option (Right to Buy) with a long title", D("2.95"), dt.date(2029, 12, 4),
+         "Class A Common Stock", D("67039"))]
+
+
+def test_one_line_per_row_and_cells_holding_their_lines_are_left_as_they_are():
+    one_per_row = [TextRow(("Stock Option", "$ 4.3", "06/11/2025", "Common Stock", "100", "D"), 0, 0, "pipe"),
+                   TextRow(("Warrant", "$ 5", "06/11/2026", "Common Stock", "200", "D"), 1, 0, "pipe")]
+    assert ownership_text._centred_rows(one_per_row) == one_per_row
+    stacked = [TextRow(("Stock\u2028Option", "", "", "Common\u2028Stock"), 0, 0, "pipe"),
+               TextRow(("", "$ 4.3", "06/11/2025", "", "100", "D"), 1, 0, "pipe")]
+    assert ownership_text._centred_rows(stacked) == stacked
+
+
+# --- the print header's page title on a line of its own ---------------------------------------------
+def test_a_page_title_beside_the_print_time_is_print_furniture():
+    owners = """|||Relationships|
+|---|---|---|
+|Reporting Owner Name / Address|Director|10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET|X||
+
+http://127.0.0.1:8088/form.html
+
+1/2
+
+12/7/26, 4:12 AM
+
+#### Ownership Submission
+
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X||"""
+    boxes = "__X__ Director _____ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners, header="Ownership Submission\n\n12/7/26, 4:12 AM\n\n"))
+    assert [o["owner_name"] for o in got] == ["ROE RICHARD", "DOE JANE"]
+    assert got[1]["is_director"] is True and got[1]["is_ten_percent_owner"] is False
+    filing = ownership_text.read(page(boxes=boxes, owners=owners, header="Ownership Submission\n\n12/7/26, 4:12 AM\n\n"))
+    assert filing[0].filing["form_type"] == "4"
+
+
+def test_a_footer_set_in_a_table_row_is_print_furniture():
+    lines = ["| http://127.0.0.1:8088/form.html |     |     | 1/2 |", "| ROE RICHARD |  | X |  |"]
+    assert ownership_text._print_furniture(lines) == {0}
+
+
+# --- Reporting Owners in reading order: the relationship columns lost ----------------------------------
+def test_owners_in_reading_order_take_marks_and_titles_set_apart_from_their_lines():
+    owners = """Director 10% Owner Officer Other
+Flynn James E
+780 THIRD AVENUE, 37TH FLOOR   X   X  Director by Deputization
+NEW YORK, NY 10017
+Deerfield Mgmt IV, L.P.
+780 THIRD AVENUE
+37TH FLOOR   X
+NEW YORK, NY 10017
+Poppen Lauren   Chief Financial Officer
+2290 NORTH MAYFAIR ROAD
+MILWAUKEE, WI 53226"""
+    boxes = "__X__ Director __X__ 10% Owner\n_____ Officer (give title below) __X__ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    # two X's: both marked columns; the cover places the first owner's text as 'other'
+    assert got[0] == owner("Flynn James E", True, True, False, True, None, "Director by Deputization")
+    assert got[1] == owner("Deerfield Mgmt IV, L.P.", None, None, None, None)  # one X: which column is lost
+    assert got[2] == owner("Poppen Lauren", False, False, None, None, "Chief Financial Officer")
+
+
+def test_a_heading_line_holding_the_first_owner_and_an_x_among_address_words():
+    owners = "  Relationships Reporting Owner Name / Address   Director 10% Owner Officer Other\n" \
+             "ROE RICHARD 240 GREENWICH AVENUE X NEW YORK, NY 10286\nSee Remarks"
+    boxes = "__X__ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    assert owners_of(page(boxes=boxes, owners=owners)) == [
+        owner("ROE RICHARD", True, False, True, False, "See Remarks")]
+    row = filing.rows["reporting_owners"][0]
+    assert (row["state"], row["zip"]) == ("NY", "10286")  # the X left out of the address
+
+
+# --- cells cut across words (pymupdf4llm): headings, names and the Reporting Owners heading ---------
+def test_a_heading_row_and_a_name_cut_across_cells_are_read_line_by_line():
+    owners = """|Repo<br>Reporting|rting O<br>Owner Nam|wners<br>e / Address<br> Direc|Relationshi<br>tor 10% Owner|ps<br>Officer Other||||
+|Boal Bri<br>19 S. SE<br>OAKLA|an R.<br>COND ST<br>ND, MD 2|REET<br>1550<br>X||Chief|Financial Officer|"""
+    boxes = "__X__ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
+    text = page(boxes=boxes, owners=owners).replace("| ROE RICHARD |", "| Boal Brian R. |")
+    # the heading 'Reporting Owners' tops the table's first row, cut across its cells
+    text = text.replace("Reporting Owners\nRelationships\nReporting Owner Name / Address\n", "")
+    got = owners_of(text)
+    # 'REET' and '1550' under Director are the address run on past the cut; the X is Director's
+    assert got == [owner("Boal Brian R.", True, False, True, False, "Chief Financial Officer")]
+
+
+def test_a_cut_first_owner_name_is_the_cover_s():
+    owners = """|||||Director|10% Owne|r Officer|||Other|
+|PREST<br>C/O XE<br>CHICA|RELSKI ST<br>RIS PHAR<br>GO, IL 606|EVEN<br>MACEUTICAL<br>01|S, INC.||||Chief|Scientific|Officer||"""
+    text = page(owners=owners).replace("| ROE RICHARD |", "| PRESTRELSKI STEVEN |")
+    assert owners_of(text) == [owner("PRESTRELSKI STEVEN", False, False, True, False, "Chief Scientific Officer")]
+    rows = [["", "", "", "", "", "Director", "10% Owne", "r Officer", "", "", "Other"]]
+    roles, start = ownership_text._role_columns(rows)
+    assert start == 1 and [sorted(r) for r in roles[5:11]] == [["director"], ["ten"], ["officer"], [], [], ["other"]]
+
+
+def test_cover_labels_cut_by_a_cell_border_still_lead_to_their_values():
+    text = page(owners=OWNER_TABLE_TITLE_ONLY).replace(
+        "1. Name and Address of Reporting Person * 2. Issuer Name and Ticker or Trading Symbol 5. Relationship of "
+        "Reporting Person(s) to Issuer\n(Check all applicable)\n| ROE RICHARD |",
+        "|1. Name and Address of Reporting P<br>ROE RICHARD|erson<br>*|2. Issuer Name and Ticker or Trading Symbol"
+        "<br>EXAMPLE WIDGETS CORP [EXWC]|\n|")
+    filing = ownership_text.read(text)[0]
+    assert filing.rows["reporting_owners"][0]["owner_name"] == "ROE RICHARD"
+
+
+# --- owner blocks printed around their rows, some without a row --------------------------------------
+def test_owner_blocks_end_with_their_city_line_and_marks_printed_outside_a_row_count():
+    owners = """|     | Director 10% Owner | Officer Other |     |
+| --- | ------------------ | ------------- | --- |
+ROE RICHARD
+| 320 PARK AVENUE |     X |     |     |
+| --------------- | ----- | --- | --- |
+NEW YORK, NY 10022
+Newlight GP LLC
+C/O NEWLIGHT PARTNERS LP
+|     |     X |     |     |
+| --- | ----- | --- | --- |
+320 PARK AVENUE
+NEW YORK, NY 10022
+Deerfield Mgmt L.P.
+780 THIRD AVENUE, 37TH FLOOR   X   X    Director by Deputization
+NEW YORK, NY 10017
+CRP III AIV GP, L.L.C.
+C/O THE CARLYLE GROUP, 1001
+X
+WASHINGTON, DC 20004-2505"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [o["owner_name"] for o in got] == ["ROE RICHARD", "Newlight GP LLC", "Deerfield Mgmt L.P.",
+                                              "CRP III AIV GP, L.L.C."]
+    assert got[0] == owner("ROE RICHARD", False, True, False, False)
+    # an X under 'Director 10% Owner' or on a line of its own: which of the two is lost
+    assert (got[1]["is_director"], got[1]["is_ten_percent_owner"]) == (None, None)
+    assert (got[3]["is_director"], got[3]["is_ten_percent_owner"]) == (None, None)
+    assert got[2] == owner("Deerfield Mgmt L.P.", True, True, None, None, "Director by Deputization")
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    assert [r["city"] for r in filing.rows["reporting_owners"]] == ["NEW YORK", "NEW YORK", "NEW YORK", "WASHINGTON"]
+
+
+# --- footnotes whose marks the converter lost ---------------------------------------------------------
+def _footnotes(lines: list[str]) -> list[tuple[str, str]]:
+    from transforms import ownership_form as of
+    from transforms.model import ParsedFiling
+    filing = ParsedFiling({"filing_id": "x", "form_type": "4"}, {})
+    of.add_footnotes(filing, lines)
+    return [(f["footnote_id"], f["text"]) for f in filing.rows.get("footnotes", [])]
+
+
+def test_paragraphs_between_two_numbered_notes_are_the_notes_whose_marks_were_lost():
+    lines = ["** Intentional misstatements or omissions of facts constitute Federal Criminal Violations.", "",
+             "(1) Sold under a Rule 10b5-1 plan.", "", "Weighted average price, from $25.42", "to $26.28.", "",
+             "Weighted average price, from $24.38 to $25.36.", "", "(4) The option vests monthly."]
+    assert _footnotes(lines) == [("F1", "Sold under a Rule 10b5-1 plan."),
+                                 ("F2", "Weighted average price, from $25.42 to $26.28."),
+                                 ("F3", "Weighted average price, from $24.38 to $25.36."),
+                                 ("F4", "The option vests monthly.")]
+
+
+def test_text_after_the_form_notes_before_note_two_is_note_one():
+    lines = ["* If the form is filed by more than one reporting person, see Instruction 4(b)(v).",
+             "The shares reported are restricted stock units.", "(2) Subject to a lock-up.", "(3) In part RSUs."]
+    assert [f for f, _ in _footnotes(lines)] == ["F1", "F2", "F3"]
+    # a note's own wrapped lines stay one note, and text before note 1 is no note
+    assert _footnotes(["and 15 U.S.C. 78ff(a).", "(1) First line", "second line"]) == [("F1", "First line second line")]
+
+
+# --- words and numbers cut at a converter's own column borders ------------------------------------------
+@pytest.mark.parametrize("cells, joined", [
+    (("Commo", "n Stock", "", "02/11/2020", "F", "49", "D\u2028$ 68.27", "2,353", ".34", "D"),
+     ("Common Stock", "", "02/11/2020", "F", "49", "D\u2028$ 68.27", "2,353.34", "D")),
+    (("COMM", "ON STOCK\u202804/01/2020", "", "F", "7,779"), ("COMMON STOCK", "04/01/2020", "", "F", "7,779")),
+    (("Class A", "Common Stock", "01/02/2020", "1,364,", "437", "I"),
+     ("Class A Common Stock", "01/02/2020", "1,364,437", "I")),
+    # a date, a price or a lone code after the title is no piece of it; adjacent whole numbers stay apart
+    (("Common Stock", "01/02/2020", "F", "100", "2,000", "D"), ("Common Stock", "01/02/2020", "F", "100", "2,000", "D")),
+    (("Stock Option", "$ 20", "D", "Common Stock"), ("Stock Option", "$ 20", "D", "Common Stock")),
+])
+def test_a_title_or_a_number_cut_into_two_cells_is_one(cells, joined):
+    assert ownership_text._uncut(cells) == joined
+
+
+def test_the_signatures_heading_after_the_last_owner_on_one_line_of_picture_text():
+    owners = ("  Relationships Reporting Owner Name / Address   Director 10% Owner Officer Other ROE RICHARD "
+              "100 MAIN STREET X SPRINGFIELD, IL 62701   Signatures   /s/Richard Roe 06/03/2020")
+    boxes = "__X__ Director _____ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    assert [(o["owner_name"], o["officer_title"]) for o in filing.rows["reporting_owners"]] == [("ROE RICHARD", None)]
+    assert not any("/s/" in (row["officer_title"] or "") for row in filing.rows["reporting_owners"])
+
+
+def test_a_row_starting_with_an_address_continues_an_owner_still_waiting_for_its_address():
+    owners = """|Reporting Owner Name / Address|Director 10% Owner|Relationships<br> Officer|Other|
+|---|---|---|---|
+|ROE RICHARD||||
+|C/O WIDGETS INC.<br>299 PARK AVENUE, 13TH FL.||Chief Financial Officer||
+|NEW YORK, NY 10171||||
+|DOE JANE<br>1 ELM ST||Treasurer||
+|DENVER, CO 80237||||"""
+    got = owners_of(page(owners=owners))
+    assert [(o["owner_name"], o["officer_title"]) for o in got] == [
+        ("ROE RICHARD", "Chief Financial Officer"), ("DOE JANE", "Treasurer")]
+    rows = ownership_text.read(page(owners=owners))[0].rows["reporting_owners"]
+    assert [(r["city"], r["zip"]) for r in rows] == [("NEW YORK", "10171"), ("DENVER", "80237")]
+
+
+def test_boxes_cut_across_cells_whose_lines_stand_level_with_neither_end_pair_in_order():
+    # the cell's empty lines dropped: '__X_' | '_ 10% Owner' and '_____' | ' Other(specify' pair up
+    line = ("|5. Relationship of Reporting Pers<br>(Check all appl<br>_____ Director<br>__X_<br>"
+            "_____ Officer(give title below)<br>_____|on(s) to Issu<br>icable)<br>_ 10% Owner<br> Other(specify|"
+            "er<br> below)|").replace("<br>", "\u2028")
+    assert ownership_text._cover_boxes([line]) == {
+        "is_director": False, "is_ten_percent_owner": True, "is_officer": False, "is_other": False}
+
+
+@pytest.mark.parametrize("text, read", [
+    ("628 MIDDLEFIELD ROAD X Secretary and CFO", ("628 MIDDLEFIELD ROAD", ["X", "Secretary and CFO"])),
+    ("1812 NORTH MOORE STREET X", ("1812 NORTH MOORE STREET", ["X"])),
+    ("780 THIRD AVENUE X X Director by Deputization", ("780 THIRD AVENUE", ["X", "X", "Director by Deputization"])),
+    # the whole block on one line: the words after the X are the address's city line
+    ("IZZO RALPH 240 GREENWICH AVENUE X NEW YORK, NY 10286", ("IZZO RALPH 240 GREENWICH AVENUE NEW YORK, NY 10286", ["X"])),
+    ("PO BOX 12 XENIA, OH 45385", ("PO BOX 12 XENIA, OH 45385", [])),
+])
+def test_marks_set_among_an_address_s_words(text, read):
+    assert ownership_text._marks_among_words(text) == read
