@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from expectations.offline_docs import make_offline
-from expectations.set_checks import PARTS, SqlChecks, count_as_pandas, runs_as_sql
+from expectations.set_checks import PARTS, SqlChecks, count_as_pandas, may_fail, runs_as_sql
 from filingflow import faults
 from filingflow.item_sources import item_sources_frame
 from filingflow.positions import POSITION_COLUMNS
@@ -297,8 +297,7 @@ class RunChecker:
                     # Every failing row from DuckDB (GX returns a capped sample from SQL), as the pandas
                     # frame would hold it, so the flags and the detail's examples read as they did on pandas.
                     config = er.expectation_config
-                    positions = (self.sql.failing_rows(frame_name, config.type, config.kwargs)
-                                 if "unexpected_count" in (er.result or {})  # else GX could not evaluate it
+                    positions = (self.sql.failing_rows(frame_name, config.type, config.kwargs) if may_fail(er)
                                  else {part: np.empty(0, np.int64) for part in PARTS[frame_name]})
                     failing = _failing_frame(tables, frame_name, positions)
                     count_as_pandas(er, len(failing))

@@ -67,6 +67,17 @@ def _failing_sql(frame: str, expectation: str, kwargs: dict) -> tuple[str, list]
     return f"SELECT {PART}, {ROW} FROM {source} WHERE {where}", ([list(kwargs["value_set"])] if expectation == IN_SET else [])
 
 
+def may_fail(er) -> bool:
+    """Whether any row can fail the expectation of result `er`, so that its rows must be looked up. GX's
+    count is that of the failing rows, but for a compound key (count_as_pandas): most set checks find
+    nothing, and a query per expectation and batch would cost more than GX's own count. No count: GX
+    could not evaluate the expectation."""
+    result = er.result or {}
+    if "unexpected_count" not in result:
+        return False
+    return er.expectation_config.type == COMPOUND_UNIQUE or bool(result["unexpected_count"])
+
+
 def count_as_pandas(er, failing: int) -> None:
     """A compound key with a null part twice (A, null), (A, null) is a duplicate for pandas (and for
     the flags: PARTITION BY above) but not for GX's SQL, which joins on the key: the count of a
@@ -84,7 +95,16 @@ class SqlChecks:
     """One DuckDB in memory for a run, through GX's SQL datasource; each batch's tables registered on it."""
 
     def __init__(self, context, frames: set[str]):
-        source = context.data_sources.add_sql("filingflow_sql", connection_string="duckdb:///:memory:")
+        from great_expectations.core.batch_definition import BatchDefinition
+        from great_expectations.datasource.fluent import SQLDatasource
+        from great_expectations.datasource.fluent.sql_datasource import QueryAsset
+
+        # The datasource, its query assets and their batch definitions added in one go: GX re-serialises
+        # the project's configuration on every addition (twice per asset added one by one).
+        source = context.data_sources.add_sql(SQLDatasource(
+            name="filingflow_sql", connection_string="duckdb:///:memory:",
+            assets=[QueryAsset(name=frame, query=_frame_sql(frame), batch_definitions=[BatchDefinition(name=frame)])
+                    for frame in sorted(frames)]))
         engine = source.get_execution_engine()
         # One connection for every query: GX closes a connection before it fetches a result (its
         # "persisted connection" dialects excepted, DuckDB not among them), which leaves DuckDB
@@ -99,9 +119,8 @@ class SqlChecks:
         self.duckdb = self.connection.connection.driver_connection
         # Small queries over one batch: a second thread adds more CPU than it saves time.
         self.duckdb.execute("SET threads = 1")
-        self.register({})  # before the query assets that read the tables are added
-        self.batches = {frame: source.add_query_asset(frame, query=_frame_sql(frame))
-                        .add_batch_definition_whole_table(frame) for frame in sorted(frames)}
+        self.register({})
+        self.batches = {frame: source.get_asset(frame).get_batch_definition(frame) for frame in sorted(frames)}
 
     def register(self, tables: dict[str, pa.Table]) -> None:
         """This batch's rows, each table with its row positions, in place of the last batch's."""

@@ -41,6 +41,9 @@ def normalize_name(name: str | None) -> str | None:
     return " ".join(w for w in words if w) or None
 
 
+_NON_DIGITS = re.compile(r"\D")
+
+
 def mention_keys(mention: dict) -> list[tuple[str, str]]:
     """The keys besides the CIK a mention can match a company by: file number, IRS number,
     normalized name, ticker."""
@@ -48,7 +51,7 @@ def mention_keys(mention: dict) -> list[tuple[str, str]]:
     if mention.get("sec_file_number"):
         keys.append(("file", mention["sec_file_number"].strip()))
     if mention.get("irs_number"):
-        irs = re.sub(r"\D", "", mention["irs_number"])
+        irs = _NON_DIGITS.sub("", mention["irs_number"])
         if irs and int(irs):
             keys.append(("irs", irs))
     normalized = mention.get("normalized_name") or normalize_name(mention.get("name"))
@@ -84,26 +87,27 @@ class CompanyResolver:
         self._by_key: dict[tuple[str, str], list[Company]] = {}
         self._keys_of: dict[str, list[tuple[str, str]]] = {}  # company_id -> the buckets it is in
 
-    def learn(self, company_id: str, mention: dict) -> None:
-        """Teach the resolver a mention already resolved in an earlier run."""
+    def learn(self, company_id: str, mention: dict, keys: list[tuple[str, str]] | None = None) -> None:
+        """Teach the resolver a mention already resolved in an earlier run; `keys`, its mention_keys
+        where the caller has them already."""
         company = self._by_id.get(company_id) or Company(company_id, None, normalize_name(mention.get("name")))
         # Any of its mentions may carry the CIK (others may not, e.g. one filed with CIK 0), in any order.
         company.cik = company.cik or pad_cik(mention.get("cik"))
-        self._remember(company, mention)
+        self._remember(company, mention_keys(mention) if keys is None else keys)
 
-    def _remember(self, company: Company, mention: dict) -> Company:
+    def _remember(self, company: Company, keys: list[tuple[str, str]]) -> Company:
         company = self._by_id.setdefault(company.company_id, company)
         if company.cik:
             self._by_cik[company.cik] = company
-        for kind, value in mention_keys(mention):
+        for kind, value in keys:
             bucket = self._by_key.setdefault((kind, value), [])
             if company not in bucket:
                 bucket.append(company)
                 self._keys_of.setdefault(company.company_id, []).append((kind, value))
         return company
 
-    def _match(self, mention: dict, *, want_cik: str | None) -> Company | None:
-        for key in mention_keys(mention):
+    def _match(self, keys: list[tuple[str, str]], *, want_cik: str | None) -> Company | None:
+        for key in keys:
             candidates = [c for c in self._by_key.get(key, []) if c.company_id not in self.merges]
             if want_cik:
                 # A CIK mention only absorbs companies that have no CIK yet.
@@ -117,12 +121,12 @@ class CompanyResolver:
         normalized = normalize_name(mention.get("name"))
         if not cik and not normalized:
             return None
-        mention = {**mention, "normalized_name": normalized}
+        keys = mention_keys({**mention, "normalized_name": normalized})
         if cik and cik in self._by_cik:
-            return self._remember(self._by_cik[cik], mention).company_id
-        match = self._match(mention, want_cik=cik)
+            return self._remember(self._by_cik[cik], keys).company_id
+        match = self._match(keys, want_cik=cik)
         if match is None:
-            return self._remember(Company(_id_for(cik, normalized), cik, normalized), mention).company_id
+            return self._remember(Company(_id_for(cik, normalized), cik, normalized), keys).company_id
         if cik and not match.cik:
             merged = Company(_id_for(cik, normalized), cik, normalized)
             self.merges[match.company_id] = merged.company_id
@@ -132,8 +136,8 @@ class CompanyResolver:
             self._keys_of[merged.company_id] = list(self._keys_of.get(match.company_id, []))
             self._by_id[merged.company_id] = merged
             self._by_cik[cik] = merged
-            return self._remember(merged, mention).company_id
-        return self._remember(match, mention).company_id
+            return self._remember(merged, keys).company_id
+        return self._remember(match, keys).company_id
 
 
 # Words that mark a reporting owner as an entity (fund, partnership, company,
@@ -218,8 +222,8 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
     finally:
         con.unregister("_pending_filings")
     resolver = CompanyResolver()
-    for cid, mention in _known_mentions(con, pending):
-        resolver.learn(cid, mention)
+    for cid, mention, keys in _known_mentions(con, pending):
+        resolver.learn(cid, mention, keys)
     updates: dict[str, list[tuple[str, int, str]]] = {"filing_companies": [], "reporting_owners": []}
     for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
         if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
@@ -275,7 +279,7 @@ def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tupl
         con.unregister("_identity_of")
 
 
-def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict]]:
+def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict, list]]:
     """The resolved mentions the resolver must know to resolve `pending` as if it knew them all: every
     mention of every company that shares a CIK or a key (file number, IRS number, normalized name,
     ticker) with a pending mention. Other companies can neither match nor be merged. DuckDB picks the
@@ -283,7 +287,8 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
     their mentions reach Python, however many companies the warehouse holds; the exact test is then
     mention_keys'. Names come normalized from company_names (the last load's, same function) where
     it has them. Each distinct mention comes once: the resolver learns a company's keys, and its CIK
-    from any of its CIK mentions (which all carry the one CIK), so repeats teach it nothing."""
+    from any of its CIK mentions (which all carry the one CIK), so repeats teach it nothing. Each comes
+    with its mention_keys, worked out once here for both the test and the learning."""
     if not pending:
         return
     ciks = {c for row in pending if (c := pad_cik(row[3]))}
@@ -320,9 +325,10 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
     mentions = [(cid, {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs,
                        "normalized_name": normalized or normalize_name(name)})
                 for cid, cik, name, ticker, file_no, irs, normalized in rows]
-    touched = {cid for cid, m in mentions
-               if pad_cik(m["cik"]) in ciks or not keys.isdisjoint(mention_keys(m))}
-    yield from ((cid, m) for cid, m in mentions if cid in touched)
+    mentions_keys = [mention_keys(m) for _, m in mentions]
+    touched = {cid for (cid, m), m_keys in zip(mentions, mentions_keys)
+               if pad_cik(m["cik"]) in ciks or not keys.isdisjoint(m_keys)}
+    yield from ((cid, m, m_keys) for (cid, m), m_keys in zip(mentions, mentions_keys) if cid in touched)
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None) -> None:

@@ -120,3 +120,27 @@ def test_set_check_gx_cannot_evaluate_fails_without_flags(monkeypatch):
     assert row[6] is False and row[8] == 0
     assert "no_such_column" in row[9]
     assert found["dq_flags"] == []
+
+
+def test_failing_rows_looked_up_only_where_gx_counted_some(monkeypatch, hostile_outcome):
+    """DuckDB is asked for the failing rows of a set check only when GX counted some, and always for a
+    compound key (GX's SQL count misses keys with a null part that pandas counts as duplicates); the
+    rows stay those of every failing row (the hostile goldens above)."""
+    from expectations.set_checks import COMPOUND_UNIQUE, SqlChecks
+
+    asked = []
+    failing_rows = SqlChecks.failing_rows
+
+    def spy(self, frame, expectation, kwargs):
+        found = failing_rows(self, frame, expectation, kwargs)
+        asked.append((expectation, sum(len(rows) for rows in found.values())))
+        return found
+
+    monkeypatch.setattr(SqlChecks, "failing_rows", spy)
+    outcome([load_dataset("samples")])  # every set check passes on the samples
+    assert asked and {expectation for expectation, _ in asked} == {COMPOUND_UNIQUE}
+    assert all(found == 0 for _, found in asked)
+    asked.clear()
+    hostile = outcome(batches(load_dataset("hostile")))
+    assert {expectation for expectation, found in asked if found} > {COMPOUND_UNIQUE}
+    assert hostile == hostile_outcome
