@@ -63,6 +63,26 @@ def _time_steps(pipeline, marks: dict[str, tuple[float, float]]) -> None:
         setattr(pipeline, name, timed)
 
 
+def _windows(marks: dict[str, tuple[float, float]], wall0: float, wall_end: float) -> dict[str, tuple[float, float]]:
+    """Wall windows of the stages _stages times (parse: from the end of discovery to consolidation)."""
+    out = {}
+    if "discover" in marks:
+        out["discover"] = (wall0, marks["discover"][1])
+        if "consolidate" in marks:
+            out["parse"] = (marks["discover"][1], marks["consolidate"][0])
+    for name, label in (("consolidate", "consolidate"), ("validate_rows", "validate"),
+                        ("load_warehouse", "load"), ("write_report", "report")):
+        if name in marks:
+            out[label] = marks[name]
+    return out
+
+
+def _size_mb(path: Path) -> float:
+    if path.is_file():
+        return round(path.stat().st_size / 1e6, 1)
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1) if path.exists() else 0.0
+
+
 def _stages(marks: dict[str, tuple[float, float]], wall0: float, wall_end: float) -> dict[str, float]:
     """Wall seconds per stage: discovery (with the ledger read), parsing, then each later step."""
     out: dict[str, float] = {}
@@ -90,6 +110,7 @@ class _ProcessTree(threading.Thread):
         super().__init__(daemon=True)
         self.peak_kb = 0
         self.ticks: dict[str, int] = {}  # pid -> user + system clock ticks, as last seen
+        self.timeline: list[tuple[float, int, int, int]] = []  # (perf_counter, tree kB, flow process kB, CPU ticks)
         self._done = threading.Event()
 
     @staticmethod
@@ -121,14 +142,34 @@ class _ProcessTree(threading.Thread):
         return out
 
     def sample(self) -> None:
-        pids, total = [str(os.getpid())], 0
+        me = str(os.getpid())
+        pids, total, own = [me], 0, 0
         while pids:
             pid = pids.pop()
-            total += self._pss_kb(pid)
+            pss = self._pss_kb(pid)
+            total += pss
+            if pid == me:
+                own = pss
             if (ticks := self._cpu_ticks(pid)) is not None:
                 self.ticks[pid] = max(ticks, self.ticks.get(pid, 0))
             pids += self._children(pid)
         self.peak_kb = max(self.peak_kb, total)
+        self.timeline.append((time.perf_counter(), total, own, sum(self.ticks.values())))
+
+    def by_stage(self, windows: dict[str, tuple[float, float]]) -> dict[str, dict[str, float]]:
+        """Per stage (wall window): peak MB of the tree and of the flow process, and CPU-s of the tree
+        (to the sampling's 0.2 s) within it."""
+        out = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for stage, (start, end) in windows.items():
+            inside = [s for s in self.timeline if start <= s[0] <= end]
+            before = [s for s in self.timeline if s[0] < start]
+            if inside:
+                cpu0 = before[-1][3] if before else inside[0][3]
+                out[stage] = {"peak_mb": round(max(s[1] for s in inside) / 1024, 1),
+                              "flow_peak_mb": round(max(s[2] for s in inside) / 1024, 1),
+                              "cpu_s": round((inside[-1][3] - cpu0) / tick, 2)}
+        return out
 
     def run(self) -> None:
         while not self._done.wait(0.2):
@@ -202,11 +243,14 @@ def main() -> None:
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
     peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale
     rows = sum(summary.rows_per_table.values())
+    by_stage = tree.by_stage(_windows(marks, wall0, wall_end)) if tree is not None else {}
     print(json.dumps({
         "import_s": round(import_s, 3), "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
         "peak_rss_mb": round(peak_tree if peak_tree is not None else peak_self + peak_child, 1),
         "peak_rss_flow_mb": round(peak_self, 1),
         "stages_s": _stages(marks, wall0, wall_end),
+        "by_stage": by_stage,
+        "warehouse_mb": _size_mb(settings.warehouse), "lake_mb": _size_mb(Path(settings.lake)),
         "files_seen": summary.files_seen, "files_new": summary.files_new, "files_loaded": summary.files_loaded,
         "files_quarantined": summary.files_quarantined, "filings_loaded": summary.filings_loaded,
         "rows_loaded": rows, "rows_per_s": round(rows / wall, 1) if wall else None,

@@ -199,14 +199,18 @@ def test_a_refused_filing_quarantines_its_file_at_stage_load():
 
 def test_rows_go_through_the_schema():
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    rows = accounting.ledger_rows([outcome("a"), outcome("b", "duplicate", (), detail="same bytes as a"),
-                                   outcome("c", "unchanged")], "r1", now)
+    rows = accounting.ledger_table([outcome("a"), outcome("b", "duplicate", (), detail="same bytes as a"),
+                                    outcome("c", "unchanged")], "r1", now).to_pylist()
     assert [(r["source_file"], r["status"], r["detail"]) for r in rows] == [
         ("a", "loaded", None), ("b", "duplicate", "same bytes as a")]
     with pytest.raises(UnknownColumns, match="statu"):
         accounting.schema_row("ingest_ledger", statu="loaded")
     with pytest.raises(ValueError, match="lacks required"):
         accounting.schema_row("quarantine", source_file="a")
+    with pytest.raises(UnknownColumns, match="statu"):
+        accounting.schema_table("ingest_ledger", {"statu": ["loaded"]}, 1)
+    with pytest.raises(ValueError, match="lacks required source_sha256"):
+        accounting.schema_table("ingest_ledger", {"source_file": ["a"], "status": ["loaded"]}, 1, run_id="r1")
 
 
 def test_a_file_whose_filings_vanished_from_staging_fails_the_run():
