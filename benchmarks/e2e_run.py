@@ -110,7 +110,7 @@ class _ProcessTree(threading.Thread):
         super().__init__(daemon=True)
         self.peak_kb = 0
         self.ticks: dict[str, int] = {}  # pid -> user + system clock ticks, as last seen
-        self.timeline: list[tuple[float, int, int, int]] = []  # (perf_counter, tree kB, flow process kB, CPU ticks)
+        self.timeline: list[tuple[float, int, int, int]] = []  # (perf_counter, tree kB, flow kB, tree CPU ticks, flow CPU ticks)
         self._done = threading.Event()
 
     @staticmethod
@@ -154,21 +154,22 @@ class _ProcessTree(threading.Thread):
                 self.ticks[pid] = max(ticks, self.ticks.get(pid, 0))
             pids += self._children(pid)
         self.peak_kb = max(self.peak_kb, total)
-        self.timeline.append((time.perf_counter(), total, own, sum(self.ticks.values())))
+        self.timeline.append((time.perf_counter(), total, own, sum(self.ticks.values()), self.ticks.get(me, 0)))
 
     def by_stage(self, windows: dict[str, tuple[float, float]]) -> dict[str, dict[str, float]]:
-        """Per stage (wall window): peak MB of the tree and of the flow process, and CPU-s of the tree
-        (to the sampling's 0.2 s) within it."""
+        """Per stage (wall window): peak MB and CPU-s (to the sampling's 0.2 s) of the tree and of the flow
+        process within it."""
         out = {}
         tick = os.sysconf("SC_CLK_TCK")
         for stage, (start, end) in windows.items():
             inside = [s for s in self.timeline if start <= s[0] <= end]
             before = [s for s in self.timeline if s[0] < start]
             if inside:
-                cpu0 = before[-1][3] if before else inside[0][3]
+                first = before[-1] if before else inside[0]
                 out[stage] = {"peak_mb": round(max(s[1] for s in inside) / 1024, 1),
                               "flow_peak_mb": round(max(s[2] for s in inside) / 1024, 1),
-                              "cpu_s": round((inside[-1][3] - cpu0) / tick, 2)}
+                              "cpu_s": round((inside[-1][3] - first[3]) / tick, 2),
+                              "flow_cpu_s": round((inside[-1][4] - first[4]) / tick, 2)}
         return out
 
     def run(self) -> None:

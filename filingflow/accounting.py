@@ -126,12 +126,18 @@ class Decision:
     sources: list[dict]                  # filing_sources rows for the files of this run
     unused: list[Copy] = field(default_factory=list)  # copies read this run and not kept: out of staging
     warnings: list[str] = field(default_factory=list)
+    # Copies read that share nothing with any other copy (filing_id, source_file, source_format): kept,
+    # each its own filing and its file's source; most of a large run, so held as columns, not in `sources`.
+    alone: pa.Table | None = None
 
 
-def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previous: list[str]) -> Decision:
+def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previous: list[str],
+           alone: pa.Table | None = None) -> Decision:
     """The one keep-or-drop decision. `read`: the copies this run read; `stored`: stored filings that may
     be the same as one of them (same id, content or key); `reread_files`: files this run read again
-    (their stored filings, `previous`, are replaced whatever happens)."""
+    (their stored filings, `previous`, are replaced whatever happens). `alone`: copies read besides `read`
+    that share no filing id, content id or filing key with any other copy, read or stored (columns
+    filing_id, source_file, source_format): each is a group of its own, so kept, as `decide` would."""
     # A stored copy whose file was read again is not a competitor: that file's new reading is.
     competitors = [s for s in stored if s.source_file not in reread_files]
     groups: list[list[Copy]] = []
@@ -178,8 +184,10 @@ def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previou
             sources.append({"filing_id": winner.filing_id, "source_file": copy.source_file,
                             "source_format": copy.source_format, "used": used, "detail": detail})
     duplicates = {path: reasons[path] for path, used in carried.items() if not any(used)}
-    kept = sorted(set(kept))
-    return Decision(kept, sorted(replaced - set(kept)), superseded, duplicates, sources, unused, warnings)
+    kept = set(kept)
+    if alone is not None:
+        kept.update(alone["filing_id"].to_pylist())
+    return Decision(sorted(kept), sorted(replaced - kept), superseded, duplicates, sources, unused, warnings, alone)
 
 
 # --- what became of the files ----------------------------------------------------------------------------------
@@ -325,6 +333,11 @@ def source_table(decision: Decision, outcomes: list[FileOutcome], run_id: str) -
     within one parse chunk (same filing id; `detail` names the file kept)."""
     names = ("filing_id", "source_file", "source_format", "used", "detail")
     columns = {name: [r[name] for r in decision.sources] for name in names}
+    if decision.alone is not None:
+        for name in ("filing_id", "source_file", "source_format"):
+            columns[name] += decision.alone[name].to_pylist()
+        columns["used"] += [True] * decision.alone.num_rows
+        columns["detail"] += [None] * decision.alone.num_rows
     listed = set(zip(columns["filing_id"], columns["source_file"]))
     for o in outcomes:
         if o.status == "duplicate" and o.source_format and o.repeats and (o.repeats, o.path) not in listed:

@@ -273,15 +273,21 @@ def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> 
     """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
     which stored filings they replace (the caller takes the copies not kept out of staging)."""
     staged = lake.read_staged(settings.lake, run_id, "filings").select(_COPY_COLUMNS)
-    # Column by column: no dict per filing on the way.
-    read = [accounting.Copy(*values) for values in zip(*(staged[c].to_pylist() for c in _COPY_COLUMNS))]
-    del staged
-    stored, previous = [], []
-    if read or reread_files:
+    stored, previous, alone = [], [], None
+    if staged.num_rows or reread_files:
         with open_warehouse(settings.warehouse, read_only=True) as con:
+            # Only copies sharing a value with another copy are weighed one by one; the rest (nearly all
+            # of a first run) stay columns.
+            shared = pc.is_in(pa.array(range(staged.num_rows), pa.int64()),
+                              value_set=ingest_ledger.shared_copies(con, staged))
+            alone = staged.filter(pc.invert(shared)).select(["filing_id", "source_file", "source_format"])
+            staged = staged.filter(shared)
+            read = [accounting.Copy(*values) for values in zip(*(staged[c].to_pylist() for c in _COPY_COLUMNS))]
             stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
             previous = ingest_ledger.previous_filing_ids(con, reread_files)
-    return accounting.decide(read, stored, set(reread_files), previous)
+    else:
+        read = []
+    return accounting.decide(read, stored, set(reread_files), previous, alone)
 
 
 def _drop_from_staging(settings: RunSettings, run_id: str, outcomes: list[FileOutcome],
@@ -312,12 +318,15 @@ def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced:
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
+    excluded = sorted(set(replaced) | set(kept))  # not history for any batch
     with open_warehouse(settings.warehouse, read_only=True) as con:
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
-        for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
+        batches = _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"]))
+        del filings
+        for batch in batches:
             ids = pa.array(batch, pa.string())
             tables = {name: lake.read_staged(settings.lake, run_id, name, ids) for name in FILING_TABLES}
-            tables["prior_positions"] = prior_positions(con, tables, sorted(set(replaced) | set(kept)))
+            tables["prior_positions"] = prior_positions(con, tables, excluded)
             checker.check(tables)
             del tables
             _give_back_memory()  # a batch's pages go back before the next one

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -176,6 +177,38 @@ def test_the_decision_groups_copies_as_comparing_every_pair_does(spec):
     winners = {c.source_file: g[0] for g in _pairwise_groups(copies) for c in g if not c.stored}
     assert {(s["source_file"], s["filing_id"]) for s in decision.sources} == {
         (f, w.filing_id) for f, w in winners.items()}
+
+
+def _alone_table(copies):
+    return pa.table({"filing_id": pa.array([c.filing_id for c in copies], pa.string()),
+                     "source_file": pa.array([c.source_file for c in copies], pa.string()),
+                     "source_format": pa.array([c.source_format for c in copies], pa.string())})
+
+
+@given(st.lists(st.tuples(_few(FORMATS), _few(["a1", None]), _few(["c1", "c2", "c3", "c4", "c5"]),
+                          _few(["k1", "k2", None]), _few(["ff-1", "ff-2", "ff-3", "ff-4", "ff-5"]), st.booleans()),
+                min_size=1, max_size=14))
+def test_copies_sharing_nothing_decide_the_same_as_columns(spec):
+    """Copies read that share no id, content or key with any other copy, passed as columns (`alone`),
+    give the decision they give as copies: kept, their file's used source, nothing replaced."""
+    copies = [Copy(fid, f"f{i}", fmt, acc, content, key, stored)
+              for i, (fmt, acc, content, key, fid, stored) in enumerate(spec)]
+    read = [c for c in copies if not c.stored]
+    stored = [c for c in copies if c.stored]
+
+    def lonely(c):
+        return not any(o is not c and (o.filing_id == c.filing_id or o.content_id == c.content_id
+                                       or (c.filing_key is not None and o.filing_key == c.filing_key))
+                       for o in copies)
+
+    whole = accounting.decide(read, stored, set(), [])
+    split = accounting.decide([c for c in read if not lonely(c)], stored, set(), [],
+                              alone=_alone_table([c for c in read if lonely(c)]))
+    assert (split.kept, split.replaced, split.duplicates, split.superseded) == (
+        whole.kept, whole.replaced, whole.duplicates, whole.superseded)
+    columns = ("filing_id", "source_file", "source_format", "used", "detail")
+    rows = sorted(tuple(r[c] for c in columns) for r in accounting.source_table(split, [], "r1").to_pylist())
+    assert rows == sorted(tuple(r[c] for c in columns) for r in whole.sources)
 
 
 def outcome(path, status="loaded", ids=("f1",), **kw):
