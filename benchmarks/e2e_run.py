@@ -36,7 +36,7 @@ def _profile_threads(profiles: list[cProfile.Profile]) -> None:
     original = threading.Thread.run
 
     def run(self):  # noqa: ANN001
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.thread_time)  # CPU of the thread, not the wall clock
         profiles.append(profiler)
         profiler.enable()
         try:
@@ -208,7 +208,7 @@ def main() -> None:
     main_profile = None
     if args.profile:
         _profile_threads(profiles)
-        main_profile = cProfile.Profile()
+        main_profile = cProfile.Profile(time.thread_time)
         main_profile.enable()
     tree = _ProcessTree() if _ProcessTree.available else None
     if tree is not None:
