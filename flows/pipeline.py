@@ -11,8 +11,12 @@ import datetime as dt
 import hashlib
 import math
 import os
+import signal
 import threading
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -310,8 +314,26 @@ def _drop_from_staging(settings: RunSettings, run_id: str, outcomes: list[FileOu
 VALIDATION_BATCH_FILINGS = 35_000
 
 
+# A run reading at least this many files validates in a process of its own (started while the files are
+# parsed, importing Great Expectations meanwhile): what the expectations leave behind in memory (GX's
+# objects, a heap fragmented by a batch's frames, about half a batch) goes with that process, instead
+# of staying in the flow's process under the load's peak.
+VALIDATE_APART_FILES = 5000
+
+_validator: ProcessPoolExecutor | None = None  # the run's validation process, when it has one
+
+
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
+    if _validator is not None and kept:
+        try:
+            return _validator.submit(_check_rows, settings, run_id, kept, replaced).result()
+        except BrokenProcessPool as exc:  # killed (out of memory?): check here, as a smaller run does
+            get_run_logger().warning("run %s: the validation process died (%s); validating in-process", run_id, exc)
+    return _check_rows(settings, run_id, kept, replaced)
+
+
+def _check_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
     from expectations.runner import RunChecker, skipped
 
     if not kept:
@@ -478,22 +500,61 @@ def _prepare(settings: RunSettings, run_id: str) -> tuple[warehouse.LoadPlan, _P
     logger.info("run %s: %d files seen, %d to read", run_id, seen, len(candidates))
     chunks = _chunks(candidates, settings.chunk_size)
     progress.parse_started(len(candidates), fresh)
-    if candidates:  # the expectations will run: import them (seconds) while the files are parsed
+    apart = (len(candidates) >= VALIDATE_APART_FILES and not multiprocessing.current_process().daemon
+             and not lake.in_one_process(settings.lake))
+    if candidates and not apart:  # the expectations will run: import them (seconds) while the files are parsed
         from expectations.runner import import_rules
 
         threading.Thread(target=import_rules, name="import-expectations", daemon=True).start()
+    files_read = len(candidates)
+    del candidates  # in the chunks, emptied once they are read
+    with _validation_process(apart):
+        return _read_and_check(settings, run_id, started, chunks, files_read, seen, fresh, known)
+
+
+@contextmanager
+def _validation_process(apart: bool):
+    """The run's validation process while the block runs (VALIDATE_APART_FILES), importing the expectations
+    from its start; none when `apart` is false."""
+    global _validator
+    if not apart:
+        yield
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(parse_pool.PRELOAD)
+    _validator = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_validator)
+    _validator.submit(int)  # start it now: its imports overlap the parsing
+    try:
+        yield
+    finally:
+        executor, _validator = _validator, None
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_validator() -> None:
+    from expectations.runner import import_rules
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C and stops its children
+    import_rules()
+
+
+def _read_and_check(settings: RunSettings, run_id: str, started: dt.datetime, chunks: list[list[InputFile]],
+                    files_read: int, seen: int, fresh: int, known: dict[str, str]) -> tuple[warehouse.LoadPlan, _Parts]:
+    """Read the files in chunks, decide what loads, validate it: the plan of the load."""
+    logger = get_run_logger()
     # Workers elsewhere (Dask) must write into this lake, not into one relative to their own folder.
     shipped = replace(settings, lake=lake.absolute(settings.lake))
     workers = task_runners.local_parse_workers(settings)
     if settings.parse_workers is None:  # a pool only when the run has files enough to pay for starting it
-        workers = min(workers, parse_pool.worker_count(None, len(candidates)))
+        workers = min(workers, parse_pool.worker_count(None, files_read))
     with task_runners.parse_runner(settings) as submit, parse_pool.running(workers, len(chunks)):
         # quote(): Prefect would otherwise walk every element of these collections for every task.
         futures = [submit(parse_chunk, {
             "chunk_no": i, "files": quote(chunk), "known": quote({f.path: known[f.path] for f in chunk if f.path in known}),
             "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
         outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
-    del futures, chunks, candidates
+    del futures
+    chunks.clear()  # the files found go (the caller's list is this one)
     _repeat_loaded_bytes(settings, run_id, outcomes)
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
     decision = consolidate(settings, run_id, quote(reread))
