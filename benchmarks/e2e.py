@@ -1,11 +1,16 @@
 """End to end: `nightly` on a generated corpus into an empty warehouse, then a run
 with nothing new, then one with new files added; then `filingflow export`.
 
+The scale curve, first runs only, one per size into an empty warehouse (docs/performance.md):
+
+    python -m benchmarks.e2e --scale 10000,100000,300000,1000000 [--inputs DIR] [--out FILE]
+
 Each run is a process of its own (benchmarks.e2e_run), so its CPU time and
 peak memory are its own; all of them use one Prefect API server, started
 once here and timed on its own (it is not part of any run)."""
 from __future__ import annotations
 
+import argparse
 import json
 import multiprocessing
 import os
@@ -144,3 +149,69 @@ def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool =
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _linked_subset(inputs: Path, n: int, folder: Path) -> Path:
+    """The first n generated files of `inputs` (by name: generation order), hard-linked into folder."""
+    folder.mkdir(parents=True)
+    for name in sorted(os.listdir(inputs))[:n]:
+        os.link(inputs / name, folder / name)
+    return folder
+
+
+def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None) -> list[dict]:
+    """One first run per size into an empty warehouse (each its own process), on the first n files of one
+    generated corpus (written into `inputs` as far as the largest size needs, or a temporary folder);
+    per size the run's figures (CPU and peak memory of the process tree, wall, stages, warehouse and
+    lake sizes) and the load average at its start."""
+    work = Path(tempfile.mkdtemp(prefix="filingflow-scale-"))
+    home = work / "prefect-home"
+    home.mkdir()
+    env_updates = _prefect_env(home)
+    os.environ.update(env_updates)
+    os.environ.pop("PREFECT_API_URL", None)
+    folder = inputs or work / "in"
+    try:
+        have = len(os.listdir(folder)) if folder.exists() else 0
+        if have < max(sizes):
+            write_generated(folder, max(sizes), seed, start=have)
+        from prefect.server.api.server import SubprocessASGIServer
+        server = SubprocessASGIServer()
+        server.start(timeout=180)
+        env = {**os.environ, **env_updates, "PREFECT_API_URL": server.api_url}
+        results = []
+        try:
+            for n in sizes:
+                subset = _linked_subset(folder, n, work / f"in-{n}")
+                load = os.getloadavg()[0]
+                run = _child_run(subset, work / f"run-{n}", env)
+                run.update(n=n, load_average_at_start=round(load, 2),
+                           load_average_at_end=round(os.getloadavg()[0], 2),
+                           input_mb=round(sum(p.stat().st_size for p in subset.iterdir()) / 1e6, 1),
+                           filings_per_cpu_s=round(n / run["cpu_s"], 1))
+                print(json.dumps(run), flush=True)
+                results.append(run)
+                shutil.rmtree(work / f"run-{n}", ignore_errors=True)
+                shutil.rmtree(subset, ignore_errors=True)
+        finally:
+            server.stop()
+        return results
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.e2e", description="first runs at several sizes")
+    parser.add_argument("--scale", required=True, help="comma-separated numbers of filings, e.g. 10000,100000")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--inputs", type=Path, default=None,
+                        help="folder of generated filings to reuse (filled up to the largest size if short)")
+    parser.add_argument("--out", type=Path, default=None, help="write the results here as JSON")
+    args = parser.parse_args()
+    results = scale_curve([int(x) for x in args.scale.split(",")], args.seed, args.inputs)
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -28,10 +28,13 @@ nothing), then the first path. A stored filing loses only to a more exact copy, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+import pyarrow as pa
 
 from filingflow.companies import normalize_name
 from filingflow.schema import TABLES
@@ -46,6 +49,10 @@ FORMAT_RANK = {
 _OWNERSHIP_ROWS = ("nonderiv_transactions", "nonderiv_holdings", "deriv_transactions", "deriv_holdings")
 
 
+# Issuers, owners and security titles repeat from filing to filing: each name is normalised once.
+_normal = functools.lru_cache(maxsize=1 << 16)(normalize_name)
+
+
 def _fact(value) -> str:
     if value is None:
         return ""
@@ -55,18 +62,18 @@ def _fact(value) -> str:
 
 
 def _first_word(text: str | None) -> str:
-    words = normalize_name(text or "")
+    words = _normal(text or "")
     return words.split(" ", 1)[0] if words else ""
 
 
 def filing_key(filing: dict, rows: dict[str, list[dict]]) -> str:
     """What the form itself says, hashed (see the module's documentation)."""
     form = _fact(filing.get("form_type"))
-    issuer = normalize_name(filing.get("issuer_name")) or _fact(filing.get("issuer_cik"))
+    issuer = _normal(filing.get("issuer_name")) or _fact(filing.get("issuer_cik"))
     parts = [form, _fact(filing.get("period_of_report")), issuer]
     if any(rows.get(t) for t in _OWNERSHIP_ROWS) or rows.get("reporting_owners"):
         # Words sorted: "Herzog, Thomas M." and "Thomas M. Herzog" are one owner.
-        owners = sorted(" ".join(sorted((normalize_name(o.get("owner_name")) or _fact(o.get("owner_cik"))).split()))
+        owners = sorted(" ".join(sorted((_normal(o.get("owner_name")) or _fact(o.get("owner_cik"))).split()))
                         for o in rows.get("reporting_owners", []))
         facts = sorted(
             "|".join([table, _first_word(r.get("security_title")), _fact(r.get("transaction_date")),
@@ -80,7 +87,7 @@ def filing_key(filing: dict, rows: dict[str, list[dict]]) -> str:
     return "fk-" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: consolidation holds one per filing read
 class Copy:
     """One copy of a filing: read by this run from a file, or stored by an earlier run."""
 
@@ -119,12 +126,18 @@ class Decision:
     sources: list[dict]                  # filing_sources rows for the files of this run
     unused: list[Copy] = field(default_factory=list)  # copies read this run and not kept: out of staging
     warnings: list[str] = field(default_factory=list)
+    # Copies read that share nothing with any other copy (filing_id, source_file, source_format): kept,
+    # each its own filing and its file's source; most of a large run, so held as columns, not in `sources`.
+    alone: pa.Table | None = None
 
 
-def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previous: list[str]) -> Decision:
+def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previous: list[str],
+           alone: pa.Table | None = None) -> Decision:
     """The one keep-or-drop decision. `read`: the copies this run read; `stored`: stored filings that may
     be the same as one of them (same id, content or key); `reread_files`: files this run read again
-    (their stored filings, `previous`, are replaced whatever happens)."""
+    (their stored filings, `previous`, are replaced whatever happens). `alone`: copies read besides `read`
+    that share no filing id, content id or filing key with any other copy, read or stored (columns
+    filing_id, source_file, source_format): each is a group of its own, so kept, as `decide` would."""
     # A stored copy whose file was read again is not a competitor: that file's new reading is.
     competitors = [s for s in stored if s.source_file not in reread_files]
     groups: list[list[Copy]] = []
@@ -171,8 +184,10 @@ def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previou
             sources.append({"filing_id": winner.filing_id, "source_file": copy.source_file,
                             "source_format": copy.source_format, "used": used, "detail": detail})
     duplicates = {path: reasons[path] for path, used in carried.items() if not any(used)}
-    kept = sorted(set(kept))
-    return Decision(kept, sorted(replaced - set(kept)), superseded, duplicates, sources, unused, warnings)
+    kept = set(kept)
+    if alone is not None:
+        kept.update(alone["filing_id"].to_pylist())
+    return Decision(sorted(kept), sorted(replaced - kept), superseded, duplicates, sources, unused, warnings, alone)
 
 
 # --- what became of the files ----------------------------------------------------------------------------------
@@ -180,7 +195,7 @@ def decide(read: list[Copy], stored: list[Copy], reread_files: set[str], previou
 FILE_STATUSES = ("loaded", "duplicate", "unchanged", "quarantined")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a run holds one per file read
 class FileOutcome:
     """What became of one file a run read."""
 
@@ -195,6 +210,7 @@ class FileOutcome:
     detail: str | None = None  # a quarantine's reason, or what a duplicate repeats
     source_format: str | None = None
     repeats: str | None = None  # for a duplicate found while reading: the filing it repeats
+    chunk: int | None = None  # the parse chunk that read it (its staged Parquet parts)
 
 
 def settle(outcomes: list[FileOutcome], decision: Decision) -> None:
@@ -274,30 +290,60 @@ def schema_row(table: str, **values) -> dict:
     return row
 
 
-def ledger_rows(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> list[dict]:
+def schema_table(table: str, columns: dict[str, list], rows: int, **constant) -> pa.Table:
+    """Rows of `table` given column by column (a run has one per file: no dict per row), `constant` the
+    same in every row, every other column null; unknown names and missing required values refused."""
+    spec = TABLES[table]
+    unknown = (columns.keys() | constant.keys()) - spec.column_index.keys()
+    if unknown:
+        spec.check_keys([dict.fromkeys(unknown)])
+    arrays = []
+    for c in spec.columns:
+        if c.name in columns:
+            array = pa.array(columns[c.name], type=c.type)
+        else:
+            array = pa.nulls(rows, c.type) if constant.get(c.name) is None else pa.array([constant[c.name]] * rows, c.type)
+        if not c.nullable and array.null_count:
+            raise ValueError(f"{table} row lacks required {c.name}")
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, schema=spec.arrow_schema())
+
+
+def ledger_table(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> pa.Table:
     """The ledger rows of the files a run read (unchanged ones keep theirs)."""
-    return [schema_row("ingest_ledger", source_file=o.path, source_sha256=o.sha256 or "", size_bytes=o.size,
-                       mtime_ns=o.mtime_ns, status=o.status, filing_ids=o.filing_ids, run_id=run_id,
-                       ingested_at=now, detail=o.detail if o.status == "duplicate" else None)
-            for o in outcomes if o.status in ("loaded", "quarantined", "duplicate")]
+    read = [o for o in outcomes if o.status in ("loaded", "quarantined", "duplicate")]
+    return schema_table("ingest_ledger", {
+        "source_file": [o.path for o in read], "source_sha256": [o.sha256 or "" for o in read],
+        "size_bytes": [o.size for o in read], "mtime_ns": [o.mtime_ns for o in read],
+        "status": [o.status for o in read], "filing_ids": [o.filing_ids for o in read],
+        "detail": [o.detail if o.status == "duplicate" else None for o in read]},
+        len(read), run_id=run_id, ingested_at=now)
 
 
-def quarantine_rows(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> list[dict]:
-    return [schema_row("quarantine", source_file=o.path, source_sha256=o.sha256, stage=o.stage, error=o.error,
-                       detail=o.detail, run_id=run_id, quarantined_at=now)
-            for o in outcomes if o.status == "quarantined"]
+def quarantine_table(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> pa.Table:
+    held = [o for o in outcomes if o.status == "quarantined"]
+    return schema_table("quarantine", {
+        "source_file": [o.path for o in held], "source_sha256": [o.sha256 for o in held],
+        "stage": [o.stage for o in held], "error": [o.error for o in held], "detail": [o.detail for o in held]},
+        len(held), run_id=run_id, quarantined_at=now)
 
 
-def source_rows(decision: Decision, outcomes: list[FileOutcome], run_id: str) -> list[dict]:
+def source_table(decision: Decision, outcomes: list[FileOutcome], run_id: str) -> pa.Table:
     """filing_sources rows of the files a run read: the decision's, and those of files repeating a filing
     within one parse chunk (same filing id; `detail` names the file kept)."""
-    rows = [schema_row("filing_sources", run_id=run_id, **r) for r in decision.sources]
-    listed = {(r["filing_id"], r["source_file"]) for r in rows}
+    names = ("filing_id", "source_file", "source_format", "used", "detail")
+    columns = {name: [r[name] for r in decision.sources] for name in names}
+    if decision.alone is not None:
+        for name in ("filing_id", "source_file", "source_format"):
+            columns[name] += decision.alone[name].to_pylist()
+        columns["used"] += [True] * decision.alone.num_rows
+        columns["detail"] += [None] * decision.alone.num_rows
+    listed = set(zip(columns["filing_id"], columns["source_file"]))
     for o in outcomes:
         if o.status == "duplicate" and o.source_format and o.repeats and (o.repeats, o.path) not in listed:
-            rows.append(schema_row("filing_sources", filing_id=o.repeats, source_file=o.path,
-                                   source_format=o.source_format, used=False, detail=o.detail, run_id=run_id))
-    return rows
+            for name, value in zip(names, (o.repeats, o.path, o.source_format, False, o.detail)):
+                columns[name].append(value)
+    return schema_table("filing_sources", columns, len(columns["filing_id"]), run_id=run_id)
 
 
 def run_row(run_id: str, *, flow_run_id: str | None, started: dt.datetime, inputs: list[str], counts: FileCounts,

@@ -81,3 +81,24 @@ def stored_copies(con: duckdb.DuckDBPyConnection, read: list) -> list[dict]:
         con.unregister("_read")
     names = ("filing_id", "source_file", "source_format", "accession_number", "content_id", "filing_key")
     return [dict(zip(names, row)) for row in rows]
+
+
+def shared_copies(con: duckdb.DuckDBPyConnection, read: pa.Table) -> pa.Array:
+    """Of the copies read (columns filing_id, content_id, filing_key), the positions of those sharing one of
+    these values with another copy read or with a stored filing: only they need weighing against others
+    (accounting.decide); the rest are each a filing of their own. In DuckDB, with no object per copy."""
+    con.register("_read", read.select(["filing_id", "content_id", "filing_key"]).append_column(
+        "_i", pa.array(range(read.num_rows), pa.int64())))
+    try:
+        return con.execute("""
+            SELECT _i FROM (
+                SELECT _i, count(*) OVER (PARTITION BY filing_id) AS ids, count(*) OVER (PARTITION BY content_id) AS texts,
+                       CASE WHEN filing_key IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY filing_key) END AS keys
+                FROM _read) WHERE ids > 1 OR texts > 1 OR keys > 1
+            UNION
+            SELECT _i FROM _read WHERE filing_id IN (SELECT filing_id FROM filings)
+                OR content_id IN (SELECT content_id FROM filings)
+                OR filing_key IN (SELECT filing_key FROM filings WHERE filing_key IS NOT NULL)
+            ORDER BY _i""").to_arrow_table()["_i"].combine_chunks()
+    finally:
+        con.unregister("_read")

@@ -188,14 +188,15 @@ class LoadPlan:
     run_id: str
     kept_filing_ids: list[str]
     replaced_filing_ids: list[str]
-    ledger_rows: list[dict]
-    quarantine_rows: list[dict]
-    reprocessed_files: list[str]
+    # Row dicts, or Arrow tables of the table's schema (a large run's, built column by column).
+    ledger_rows: list[dict] | pa.Table
+    quarantine_rows: list[dict] | pa.Table
+    reprocessed_files: list[str] | pa.ChunkedArray
     dq_results: pa.Table
     dq_flags: pa.Table
     run_row: dict
     touched_files: list[tuple[str, int | None]] = field(default_factory=list)
-    source_rows: list[dict] = field(default_factory=list)  # filing_sources of the files the run read
+    source_rows: list[dict] | pa.Table = field(default_factory=list)  # filing_sources of the files the run read
     superseded: dict[str, str] = field(default_factory=dict)  # stored filing -> the more exact copy replacing it
     byte_copies: list[tuple[str, str]] = field(default_factory=list)  # (file, file whose bytes it repeats)
 
@@ -317,8 +318,10 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
 def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int],
                        changing: bool) -> None:
     """Ledger, quarantine, filing_sources, data-quality results and the runs row of a run."""
-    if plan.reprocessed_files:
-        con.register("_files", pa.table({"source_file": pa.array(plan.reprocessed_files, pa.string())}))
+    if len(plan.reprocessed_files):
+        files = plan.reprocessed_files
+        con.register("_files", pa.table({"source_file": files if isinstance(files, pa.ChunkedArray)
+                                         else pa.array(files, pa.string())}))
         con.execute("DELETE FROM ingest_ledger WHERE source_file IN (SELECT source_file FROM _files)")
         con.execute("DELETE FROM quarantine WHERE source_file IN (SELECT source_file FROM _files)")
         con.execute("DELETE FROM filing_sources WHERE source_file IN (SELECT source_file FROM _files)")
@@ -338,7 +341,7 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
     if changing:  # sources of filings gone for good (their file changed and no longer carries them) go with them
         con.execute("DELETE FROM filing_sources WHERE filing_id IN (SELECT filing_id FROM _replaced) "
                     "AND filing_id NOT IN (SELECT filing_id FROM filings)")
-    _insert_arrow(con, "filing_sources", TABLES["filing_sources"].to_arrow(plan.source_rows))
+    _insert_arrow(con, "filing_sources", _as_arrow("filing_sources", plan.source_rows))
     if plan.byte_copies:  # a byte-identical copy carries what the file it repeats carries
         con.register("_copies", pa.table({"copy": pa.array([c[0] for c in plan.byte_copies], pa.string()),
                                           "original": pa.array([c[1] for c in plan.byte_copies], pa.string())}))
@@ -347,8 +350,8 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
             SELECT s.filing_id, c.copy, NULL, false, 'same bytes as ' || c.original, ?
             FROM _copies c JOIN filing_sources s ON s.source_file = c.original AND s.used""", [plan.run_id])
         con.unregister("_copies")
-    _insert_arrow(con, "ingest_ledger", TABLES["ingest_ledger"].to_arrow(plan.ledger_rows))
-    _insert_arrow(con, "quarantine", TABLES["quarantine"].to_arrow(plan.quarantine_rows))
+    _insert_arrow(con, "ingest_ledger", _as_arrow("ingest_ledger", plan.ledger_rows))
+    _insert_arrow(con, "quarantine", _as_arrow("quarantine", plan.quarantine_rows))
     _insert_arrow(con, "dq_results", plan.dq_results)
     _insert_arrow(con, "dq_flags", plan.dq_flags)
     if plan.touched_files:
@@ -366,6 +369,10 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
 def _companies_changed(resolved: Resolved) -> set[str] | None:
     """Companies whose filings the stored views must show anew: merged, or with another CIK, name or ticker."""
     return None if resolved.restated is None else resolved.restated | resolved.merged
+
+
+def _as_arrow(table: str, rows: list[dict] | pa.Table) -> pa.Table:
+    return rows if isinstance(rows, pa.Table) else TABLES[table].to_arrow(rows)
 
 
 def _partitions_of_companies(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[str]:

@@ -21,7 +21,7 @@ from filingflow.sources.edgar_sync import sync
 from filingflow.sources.resolver import SourceOptions, parse_source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a run holds one per file found
 class InputFile:
     path: str
     size: int

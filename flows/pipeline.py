@@ -5,12 +5,18 @@ through staged Parquet, not through task results, so memory stays bounded
 by a chunk."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import hashlib
 import math
 import os
+import signal
 import threading
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -189,7 +195,7 @@ def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str,
     result, given_up = parse_pool.read_in_child(read, files, settings.max_file_seconds)
     for index, why in given_up:
         info = files[index]
-        outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined", stage="parse")
+        outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined", stage="parse", chunk=chunk_no)
         if why == "timeout":
             outcome.error = "parse_timeout"
             outcome.detail = (f"reading took longer than the per-file limit of {settings.max_file_seconds:g} s "
@@ -218,6 +224,7 @@ def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str]
             outcome.detail = f"same filing {filings[0].filing_id} as {read_here[filings[0].filing_id]}"
         filings = [f for f in filings if f.filing_id not in read_here]
         outcome.filing_ids = [f.filing_id for f in filings]
+        outcome.chunk = chunk_no
         outcomes.append(outcome)
         faults.point("parse")  # in a pool worker it kills the run too (filingflow/faults.py)
         for parsed in filings:
@@ -245,8 +252,7 @@ def _known_bytes(path: str, known: dict[str, str], sha256: str) -> tuple[str, st
     return None
 
 
-def _repeat_loaded_bytes(settings: RunSettings, run_id: str, outcomes: list[FileOutcome],
-                         chunk_of: dict[str, int]) -> None:
+def _repeat_loaded_bytes(settings: RunSettings, run_id: str, outcomes: list[FileOutcome]) -> None:
     """Files read whose bytes a loaded file of another path holds become duplicates naming it, and their
     staged filings go: a join of the files' hashes with the ledger, not the whole ledger in memory."""
     read = {o.path: o.sha256 for o in outcomes if o.sha256 and o.status in ("loaded", "quarantined")}
@@ -260,33 +266,42 @@ def _repeat_loaded_bytes(settings: RunSettings, run_id: str, outcomes: list[File
             drop += [(f, outcome.path) for f in outcome.filing_ids]
             outcome.status, outcome.detail = "duplicate", f"same bytes as {originals[outcome.path]}"
             outcome.filing_ids, outcome.source_format, outcome.stage, outcome.error = [], None, None, None
-    _drop_from_staging(settings, run_id, chunk_of, drop)
+    _drop_from_staging(settings, run_id, outcomes, drop)
 
 
 _COPY_COLUMNS = ["filing_id", "source_file", "source_format", "accession_number", "content_id", "filing_key"]
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
-def consolidate(settings: RunSettings, run_id: str, reread_files: list[str],
-                chunk_of: dict[str, int]) -> accounting.Decision:
+def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> accounting.Decision:
     """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
-    which stored filings they replace; the copies not kept leave staging, so the lake gets what loads."""
-    read = [accounting.Copy(**r) for r in lake.read_staged(settings.lake, run_id, "filings").select(
-        _COPY_COLUMNS).to_pylist()]
-    stored, previous = [], []
-    if read or reread_files:
+    which stored filings they replace (the caller takes the copies not kept out of staging)."""
+    staged = lake.read_staged(settings.lake, run_id, "filings").select(_COPY_COLUMNS)
+    stored, previous, alone = [], [], None
+    if staged.num_rows or reread_files:
         with open_warehouse(settings.warehouse, read_only=True) as con:
+            # Only copies sharing a value with another copy are weighed one by one; the rest (nearly all
+            # of a first run) stay columns.
+            shared = pc.is_in(pa.array(range(staged.num_rows), pa.int64()),
+                              value_set=ingest_ledger.shared_copies(con, staged))
+            alone = staged.filter(pc.invert(shared)).select(["filing_id", "source_file", "source_format"])
+            staged = staged.filter(shared)
+            read = [accounting.Copy(*values) for values in zip(*(staged[c].to_pylist() for c in _COPY_COLUMNS))]
             stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
             previous = ingest_ledger.previous_filing_ids(con, reread_files)
-    decision = accounting.decide(read, stored, set(reread_files), previous)
-    _drop_from_staging(settings, run_id, chunk_of, [(c.filing_id, c.source_file) for c in decision.unused])
-    return decision
+    else:
+        read = []
+    return accounting.decide(read, stored, set(reread_files), previous, alone)
 
 
-def _drop_from_staging(settings: RunSettings, run_id: str, chunk_of: dict[str, int],
+def _drop_from_staging(settings: RunSettings, run_id: str, outcomes: list[FileOutcome],
                        copies: list[tuple[str, str]]) -> None:
     """Rewrite the staged parts of the chunks holding these (filing_id, source_file) copies without them
     (a chunk stages a filing id once: accounting.decide never keeps a copy another copy of its chunk repeats)."""
+    if not copies:
+        return
+    files = {source_file for _, source_file in copies}
+    chunk_of = {o.path: o.chunk for o in outcomes if o.path in files}
     purge: dict[int, set[str]] = {}
     for filing_id, source_file in copies:
         purge.setdefault(chunk_of[source_file], set()).add(filing_id)
@@ -294,29 +309,71 @@ def _drop_from_staging(settings: RunSettings, run_id: str, chunk_of: dict[str, i
         lake.drop_filings(settings.lake, run_id, chunk, filing_ids)
 
 
-# Filings checked at a time: the expectations hold a batch's rows (as pandas, several times their
-# Parquet size), so a run of any size validates in bounded memory.
-VALIDATION_BATCH_FILINGS = 50_000
+# Filings checked at a time: the expectations hold a batch's rows (as pandas, about 18 KB a filing with GX's
+# results), so a run of any size validates in bounded memory: 35,000 keeps a batch near 600 MB.
+VALIDATION_BATCH_FILINGS = 35_000
+
+
+# A run reading at least this many files validates in a process of its own (started while the files are
+# parsed, importing Great Expectations meanwhile): what the expectations leave behind in memory (GX's
+# objects, a heap fragmented by a batch's frames, about half a batch) goes with that process, instead
+# of staying in the flow's process under the load's peak.
+VALIDATE_APART_FILES = 5000
+
+_validator: ProcessPoolExecutor | None = None  # the run's validation process, when it has one
 
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
+    if _validator is not None and kept:
+        try:
+            return _validator.submit(_check_rows, settings, run_id, kept, replaced).result()
+        except BrokenProcessPool as exc:  # killed (out of memory?): check here, as a smaller run does
+            get_run_logger().warning("run %s: the validation process died (%s); validating in-process", run_id, exc)
+    return _check_rows(settings, run_id, kept, replaced)
+
+
+def _check_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
     from expectations.runner import RunChecker, skipped
 
     if not kept:
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
+    excluded = sorted(set(replaced) | set(kept))  # not history for any batch
     with open_warehouse(settings.warehouse, read_only=True) as con:
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
-        for batch in _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"])):
+        batches = _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"]))
+        del filings
+        for batch in batches:
             ids = pa.array(batch, pa.string())
             tables = {name: lake.read_staged(settings.lake, run_id, name, ids) for name in FILING_TABLES}
-            tables["prior_positions"] = prior_positions(con, tables, sorted(set(replaced) | set(kept)))
+            tables["prior_positions"] = prior_positions(con, tables, excluded)
             checker.check(tables)
             del tables
-            pa.default_memory_pool().release_unused()  # a batch's pages go back before the next one
-    return checker.finish()
+            _give_back_memory()  # a batch's pages go back before the next one
+    result = checker.finish()
+    del checker
+    _give_back_memory()  # and the expectations' before the load
+    return result
+
+
+def _find_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
+
+
+_malloc_trim = _find_malloc_trim()
+
+
+def _give_back_memory() -> None:
+    """Return freed memory to the system: Arrow's pool keeps freed pages, and glibc keeps the heap a
+    step's many small objects (GX results, pandas frames) left fragmented, counted in the run's peak."""
+    pa.default_memory_pool().release_unused()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _validation_batches(con, filings: pa.Table) -> list[list[str]]:
@@ -416,12 +473,10 @@ def _run(settings: RunSettings, run_id: str, shown: str) -> RunSummary:
 class _Parts:
     """What a run found, carried from its preparation to its summary."""
 
-    files: list[InputFile]
-    candidates: list[InputFile]
+    seen: int  # files found
     skipped: int
     outcomes: list[FileOutcome]
     decision: accounting.Decision
-    chunk_of: dict[str, int]
     validation: object
     started: dt.datetime
     byte_copies: list[tuple[str, str]]  # (file, file whose bytes it repeats)
@@ -439,36 +494,81 @@ def _prepare(settings: RunSettings, run_id: str) -> tuple[warehouse.LoadPlan, _P
         changed = ingest_ledger.changed_files(con, [f.path for f in listed], [f.size for f in listed],
                                               [f.mtime_ns for f in listed], retry_quarantined=settings.retry_quarantined)
     candidates = [f for f in files if f.error or f.path in changed]
-    fresh = len(files) - len(candidates)
+    seen, fresh = len(files), len(files) - len(candidates)
     known = {path: sha for path, sha in changed.items() if sha is not None}
-    logger.info("run %s: %d files seen, %d to read", run_id, len(files), len(candidates))
+    del files, listed, changed  # the run keeps only what it reads, not every file found
+    logger.info("run %s: %d files seen, %d to read", run_id, seen, len(candidates))
     chunks = _chunks(candidates, settings.chunk_size)
-    chunk_of = {f.path: i for i, chunk in enumerate(chunks) for f in chunk}
     progress.parse_started(len(candidates), fresh)
-    if candidates:  # the expectations will run: import them (seconds) while the files are parsed
+    apart = (len(candidates) >= VALIDATE_APART_FILES and not multiprocessing.current_process().daemon
+             and not lake.in_one_process(settings.lake))
+    if candidates and not apart:  # the expectations will run: import them (seconds) while the files are parsed
         from expectations.runner import import_rules
 
         threading.Thread(target=import_rules, name="import-expectations", daemon=True).start()
+    files_read = len(candidates)
+    del candidates  # in the chunks, emptied once they are read
+    with _validation_process(apart):
+        return _read_and_check(settings, run_id, started, chunks, files_read, seen, fresh, known)
+
+
+@contextmanager
+def _validation_process(apart: bool):
+    """The run's validation process while the block runs (VALIDATE_APART_FILES), importing the expectations
+    from its start; none when `apart` is false."""
+    global _validator
+    if not apart:
+        yield
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(parse_pool.PRELOAD)
+    _validator = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_validator)
+    _validator.submit(int)  # start it now: its imports overlap the parsing
+    try:
+        yield
+    finally:
+        executor, _validator = _validator, None
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_validator() -> None:
+    from expectations.runner import import_rules
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C and stops its children
+    import_rules()
+
+
+def _read_and_check(settings: RunSettings, run_id: str, started: dt.datetime, chunks: list[list[InputFile]],
+                    files_read: int, seen: int, fresh: int, known: dict[str, str]) -> tuple[warehouse.LoadPlan, _Parts]:
+    """Read the files in chunks, decide what loads, validate it: the plan of the load."""
+    logger = get_run_logger()
     # Workers elsewhere (Dask) must write into this lake, not into one relative to their own folder.
     shipped = replace(settings, lake=lake.absolute(settings.lake))
     workers = task_runners.local_parse_workers(settings)
     if settings.parse_workers is None:  # a pool only when the run has files enough to pay for starting it
-        workers = min(workers, parse_pool.worker_count(None, len(candidates)))
+        workers = min(workers, parse_pool.worker_count(None, files_read))
     with task_runners.parse_runner(settings) as submit, parse_pool.running(workers, len(chunks)):
         # quote(): Prefect would otherwise walk every element of these collections for every task.
         futures = [submit(parse_chunk, {
             "chunk_no": i, "files": quote(chunk), "known": quote({f.path: known[f.path] for f in chunk if f.path in known}),
             "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
         outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
-    _repeat_loaded_bytes(settings, run_id, outcomes, chunk_of)
+    del futures
+    chunks.clear()  # the files found go (the caller's list is this one)
+    _repeat_loaded_bytes(settings, run_id, outcomes)
     reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
-    decision = consolidate(settings, run_id, quote(reread), quote(chunk_of))
+    decision = consolidate(settings, run_id, quote(reread))
+    del reread
+    _give_back_memory()
+    # The copies not kept leave staging, so the lake gets what loads.
+    _drop_from_staging(settings, run_id, outcomes, [(c.filing_id, c.source_file) for c in decision.unused])
+    decision.unused = []
     accounting.settle(outcomes, decision)
     for warning in decision.warnings:
         logger.warning("run %s: %s", run_id, warning)
     byte_copies = [(o.path, o.detail.removeprefix("same bytes as ")) for o in outcomes
                    if o.status == "duplicate" and o.source_format is None and o.detail]
-    parts = _Parts(files, candidates, fresh, outcomes, decision, chunk_of, None, started, byte_copies)
+    parts = _Parts(seen, fresh, outcomes, decision, None, started, byte_copies)
     parts.validation = validate_rows(settings, run_id, quote(decision.kept), quote(decision.replaced))
     return _plan(settings, run_id, parts), parts
 
@@ -477,20 +577,20 @@ def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPl
     """The load of what the run decided: filings, bookkeeping rows (accounting builds them)."""
     now = dt.datetime.now(dt.timezone.utc)
     outcomes, decision, validation = parts.outcomes, parts.decision, parts.validation
-    counts = accounting.count_files(len(parts.files), parts.skipped, [o.status for o in outcomes])
-    ledger_rows = accounting.ledger_rows(outcomes, run_id, now)
+    counts = accounting.count_files(parts.seen, parts.skipped, [o.status for o in outcomes])
+    ledger = accounting.ledger_table(outcomes, run_id, now)
     run_row = accounting.run_row(
         run_id, flow_run_id=_flow_run_id(), started=parts.started, inputs=[str(p) for p in settings.inputs],
         counts=counts, filings_loaded=len(decision.kept), expectations_passed=validation.passed,
         expectations_failed=validation.failed, dq_docs=str(validation.docs_index) if validation.docs_index else None)
     return warehouse.LoadPlan(
         run_id=run_id, kept_filing_ids=decision.kept, replaced_filing_ids=decision.replaced,
-        ledger_rows=ledger_rows, quarantine_rows=accounting.quarantine_rows(outcomes, run_id, now),
-        reprocessed_files=[r["source_file"] for r in ledger_rows],
+        ledger_rows=ledger, quarantine_rows=accounting.quarantine_table(outcomes, run_id, now),
+        reprocessed_files=ledger["source_file"],
         # Same bytes under a new mtime: remember the mtime so the next run skips it without hashing.
         touched_files=[(o.path, o.mtime_ns) for o in outcomes if o.status == "unchanged"],
         dq_results=validation.results, dq_flags=validation.flags, run_row=run_row,
-        source_rows=accounting.source_rows(decision, outcomes, run_id), superseded=decision.superseded,
+        source_rows=accounting.source_table(decision, outcomes, run_id), superseded=decision.superseded,
         byte_copies=parts.byte_copies)
 
 
@@ -504,7 +604,7 @@ def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dic
             get_run_logger().warning("run %s: %d filings refused by the load, quarantined: %s", plan.run_id,
                                      len(refused.filings), "; ".join(f"{f}: {why}" for f, why in refused.filings.items()))
             carrier = {f: o.path for o in parts.outcomes for f in o.filing_ids}
-            _drop_from_staging(settings, plan.run_id, parts.chunk_of, [(f, carrier[f]) for f in refused.filings])
+            _drop_from_staging(settings, plan.run_id, parts.outcomes, [(f, carrier[f]) for f in refused.filings])
             accounting.quarantine_filings(parts.outcomes, refused.filings)
             parts.decision.kept = [f for f in parts.decision.kept if f not in refused.filings]
             parts.decision.sources = [r for r in parts.decision.sources if r["filing_id"] not in refused.filings]
@@ -517,7 +617,7 @@ def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dic
 def _finish(settings: RunSettings, run_id: str, shown: str, plan: warehouse.LoadPlan, parts: _Parts,
             inserted: dict[str, int]) -> RunSummary:
     outcomes, validation = parts.outcomes, parts.validation
-    counts = accounting.count_files(len(parts.files), parts.skipped, [o.status for o in outcomes])
+    counts = accounting.count_files(parts.seen, parts.skipped, [o.status for o in outcomes])
     failed = [(r["suite"], r["expectation"], r["column_name"], r["unexpected_count"])
               for r in validation.results.to_pylist() if not r["success"]]
     summary = RunSummary(

@@ -46,6 +46,22 @@ def test_batches_add_up_to_one_batch(tmp_path, monkeypatch):
     assert sum(r[7] for r in whole[0]) > 0
 
 
+def test_a_process_of_its_own_validates_as_the_flow_does(tmp_path, monkeypatch):
+    """A large run validates in a process of its own (its memory goes with it before the load): the same
+    dq_results and dq_flags as validating in the flow's process."""
+    inputs = tmp_path / "in"
+    write_corpus(inputs, 60, seed=5, huge_every=0)
+    here = _run(tmp_path, "here", inputs)
+    started = []
+    original = pipeline._validation_process
+    monkeypatch.setattr(pipeline, "_validation_process", lambda apart: started.append(apart) or original(apart))
+    monkeypatch.setattr(pipeline, "VALIDATE_APART_FILES", 1)
+    apart = _run(tmp_path, "apart", inputs)
+    assert started == [True]
+    assert apart == here
+    assert here[1] and sum(r[7] for r in here[0]) > 0
+
+
 def test_an_issuers_filings_share_a_batch(monkeypatch):
     import pyarrow as pa
 

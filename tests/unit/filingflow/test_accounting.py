@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -178,6 +179,38 @@ def test_the_decision_groups_copies_as_comparing_every_pair_does(spec):
         (f, w.filing_id) for f, w in winners.items()}
 
 
+def _alone_table(copies):
+    return pa.table({"filing_id": pa.array([c.filing_id for c in copies], pa.string()),
+                     "source_file": pa.array([c.source_file for c in copies], pa.string()),
+                     "source_format": pa.array([c.source_format for c in copies], pa.string())})
+
+
+@given(st.lists(st.tuples(_few(FORMATS), _few(["a1", None]), _few(["c1", "c2", "c3", "c4", "c5"]),
+                          _few(["k1", "k2", None]), _few(["ff-1", "ff-2", "ff-3", "ff-4", "ff-5"]), st.booleans()),
+                min_size=1, max_size=14))
+def test_copies_sharing_nothing_decide_the_same_as_columns(spec):
+    """Copies read that share no id, content or key with any other copy, passed as columns (`alone`),
+    give the decision they give as copies: kept, their file's used source, nothing replaced."""
+    copies = [Copy(fid, f"f{i}", fmt, acc, content, key, stored)
+              for i, (fmt, acc, content, key, fid, stored) in enumerate(spec)]
+    read = [c for c in copies if not c.stored]
+    stored = [c for c in copies if c.stored]
+
+    def lonely(c):
+        return not any(o is not c and (o.filing_id == c.filing_id or o.content_id == c.content_id
+                                       or (c.filing_key is not None and o.filing_key == c.filing_key))
+                       for o in copies)
+
+    whole = accounting.decide(read, stored, set(), [])
+    split = accounting.decide([c for c in read if not lonely(c)], stored, set(), [],
+                              alone=_alone_table([c for c in read if lonely(c)]))
+    assert (split.kept, split.replaced, split.duplicates, split.superseded) == (
+        whole.kept, whole.replaced, whole.duplicates, whole.superseded)
+    columns = ("filing_id", "source_file", "source_format", "used", "detail")
+    rows = sorted(tuple(r[c] for c in columns) for r in accounting.source_table(split, [], "r1").to_pylist())
+    assert rows == sorted(tuple(r[c] for c in columns) for r in whole.sources)
+
+
 def outcome(path, status="loaded", ids=("f1",), **kw):
     return FileOutcome(path, "ab" * 32, 10, 1, status, list(ids), **kw)
 
@@ -199,14 +232,18 @@ def test_a_refused_filing_quarantines_its_file_at_stage_load():
 
 def test_rows_go_through_the_schema():
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    rows = accounting.ledger_rows([outcome("a"), outcome("b", "duplicate", (), detail="same bytes as a"),
-                                   outcome("c", "unchanged")], "r1", now)
+    rows = accounting.ledger_table([outcome("a"), outcome("b", "duplicate", (), detail="same bytes as a"),
+                                    outcome("c", "unchanged")], "r1", now).to_pylist()
     assert [(r["source_file"], r["status"], r["detail"]) for r in rows] == [
         ("a", "loaded", None), ("b", "duplicate", "same bytes as a")]
     with pytest.raises(UnknownColumns, match="statu"):
         accounting.schema_row("ingest_ledger", statu="loaded")
     with pytest.raises(ValueError, match="lacks required"):
         accounting.schema_row("quarantine", source_file="a")
+    with pytest.raises(UnknownColumns, match="statu"):
+        accounting.schema_table("ingest_ledger", {"statu": ["loaded"]}, 1)
+    with pytest.raises(ValueError, match="lacks required source_sha256"):
+        accounting.schema_table("ingest_ledger", {"source_file": ["a"], "status": ["loaded"]}, 1, run_id="r1")
 
 
 def test_a_file_whose_filings_vanished_from_staging_fails_the_run():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from filingflow import ingest_ledger, warehouse
@@ -108,6 +109,13 @@ def test_ledger_queries(con):
         "filing_id": "f1", "source_file": "a.txt", "source_format": "ownership_xml",
         "accession_number": "0000000001-26-000001", "content_id": "c1", "filing_key": None}
     assert ingest_ledger.stored_copies(con, []) == []
+    # Copies read that share a value with another copy read or with a stored filing, by position.
+    staged = pa.table({"filing_id": ["n1", "n2", "n2", "n3", "n4", "f1", "n5", "n6", "n7"],
+                       "content_id": ["x1", "x2", "x3", "x4", "x4", "x5", "c2", "x6", "x7"],
+                       "filing_key": [None, None, None, "k", None, None, None, "k9", "k9"]})
+    assert ingest_ledger.shared_copies(con, staged).to_pylist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    lone = pa.table({"filing_id": ["n1", "n8"], "content_id": ["x1", "x8"], "filing_key": [None, None]})
+    assert ingest_ledger.shared_copies(con, lone).to_pylist() == []
 
 
 def test_prepare_creates_the_warehouse_and_writes_it_again_only_for_a_new_schema(tmp_path):
