@@ -606,7 +606,35 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
             if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    return _centred_rows(rows)
+    return _values_above_title(_centred_rows(rows))
+
+
+def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
+    """A PDF table row printed over two lines, its numbers on the line above its title (the
+    title and its letters, 'D', on the next): the two lines fill different columns (a footnote
+    mark aside), so they are one row, not numbers that finish the row above and a row with no
+    numbers."""
+    out: list[TextRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        if below is not None and row.style == below.style == "pipe" and not row.cells[0] and below.cells[0] \
+                and below.line_number - row.line_number <= 2 \
+                and any(_HAS_DIGIT.search(c) for c in row.cells[1:]) \
+                and any(below.cells[1:]) and not any(_HAS_DIGIT.search(c) for c in below.cells[1:]) \
+                and not any(a and b and FOOTNOTE_MARK.sub("", a).strip() for a, b in zip(row.cells, below.cells)):
+            # a footnote mark may stand above the letter it marks ('(3)' over 'D'): 'D (3)'
+            width = max(len(row.cells), len(below.cells))
+            upper = row.cells + ("",) * (width - len(row.cells))
+            lower = below.cells + ("",) * (width - len(below.cells))
+            cells = tuple(" ".join(filter(None, (lower[c], upper[c]))) for c in range(width))
+            out.append(TextRow(cells, row.line_number, row.block, row.style))
+            i += 2
+            continue
+        out.append(row)
+        i += 1
+    return out
 
 
 # A form table has at most 15 columns: a row of more cells is no row of the form, and the
