@@ -136,6 +136,18 @@ def _is_text(text: str) -> bool:
         len(w) > 1 and of.is_value_word(w) or w == "$" for w in words)
 
 
+def _is_title(text: str) -> bool:
+    """Words of a title, which may hold numbers of its own: one glued to its '$' or followed by
+    a word ('Common Stock, par value $0.01 per share', 'Series 2018 Notes'), as
+    `ownership_form.split_title` keeps them."""
+    if _is_text(text):
+        return True
+    words = FOOTNOTE_MARK.sub(" ", text).split()
+    return bool(words) and _is_text(words[0]) and all(
+        not of.is_value_word(w) and w != "$" or w[:1] == "$" and len(w) > 1
+        or i + 1 < len(words) and _is_text(words[i + 1]) for i, w in enumerate(words))
+
+
 @dataclass
 class _Row:
     above: list[_Line]
@@ -179,7 +191,7 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     above = [line.text for line in row.above if _is_text(line.text)]
     below = [line.text for line in row.below if _is_text(line.text)]
     title, values = _title_and_values(row.core.text)
-    if not _is_text(title):  # a core of values only (the title printed above and below it)
+    if not _is_title(title):  # a core of values only (the title printed above and below it)
         title, values = "", row.core.text
     core_units = _units(values)
     head = " ".join(above + ([title] if title else []))

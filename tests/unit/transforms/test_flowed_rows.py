@@ -76,6 +76,23 @@ def test_a_price_printed_over_two_lines_around_its_row_joins_that_row():
     assert rows[1]["transaction_date"] == dt.date(2020, 1, 26) and rows[2]["direct_indirect"] == "D"
 
 
+@pytest.mark.parametrize("line, cells", [
+    # a number glued to its '$', or one followed by words, is the title's own
+    ("Common Stock, par value $0.0001 10/17/2017 J(1) 1,278,471 D $ 0 0 I",
+     ("Common Stock, par value $0.0001", "10/17/2017", "J(1)", "1,278,471", "D", "$ 0", "0", "I")),
+    ("Common Stock, par value $0.01 per share 03/02/2021 S 400 D $ 40.25 10,600 D",
+     ("Common Stock, par value $0.01 per share", "03/02/2021", "S", "400", "D", "$ 40.25", "10,600", "D")),
+    ("Series 2018 Notes 03/02/2021 P 400 A $ 98 1,400 D",
+     ("Series 2018 Notes", "03/02/2021", "P", "400", "A", "$ 98", "1,400", "D")),
+    # a capital letter ending a title is a word of it
+    ("Class B 03/02/2021 P 400 A $ 98 1,400 D", ("Class B", "03/02/2021", "P", "400", "A", "$ 98", "1,400", "D")),
+])
+def test_a_title_holding_numbers_of_its_own_keeps_them(line, cells):
+    assert _rows(line) == [cells]
+    row = _loaded(line).rows["nonderiv_transactions"][0]
+    assert (row["security_title"], row["shares"]) == (cells[0], D(cells[3].replace(",", "")))
+
+
 TABLE_II = """
 1. Title of 2. 3. Transaction 3A. Deemed 4. 5. 6. Date Exercisable and 7. Title and Amount
 Code V (A) (D) Date Exercisable Expiration Date Title Amount or Number of Shares
