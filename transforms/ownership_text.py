@@ -1072,8 +1072,62 @@ def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) 
     if flowed_rows.is_flowed(lines):  # text without column positions: rows by the form's column order
         return flowed_rows.table_rows(lines, first_line, part, form_number)
     if _is_cell_layout(lines):
-        return _cell_rows(lines, first_line)
+        return _words_around_rows(_cell_rows(lines, first_line), lines, first_line, part, form_number)
     return _fixed_width_rows(lines, first_line)
+
+
+def _is_words(line: str) -> bool:
+    """A line of words only: no number, '$' or cell separator (a cell's words printed apart)."""
+    return not _HAS_DIGIT.search(line) and "$" not in line and line_style(line) is None \
+        and any(len(w) > 1 and w.isalpha() for w in line.split())
+
+
+def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, part: str,
+                       form_number: str) -> list[TextRow]:
+    """Markdown rows of a PDF table whose converter printed one column's words as free lines
+    around the row ('Common' above it, 'Stock' below it: a tall cell centred on its row): the
+    row takes as many such lines below it as it has above it, and their words go where the row
+    then fits the form's columns best (an underlying title, a nature of ownership)."""
+    if not rows or any(row.style != "pipe" for row in rows):
+        return rows
+    at = {row.line_number - first_line for row in rows}
+
+    def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
+        found = []
+        i = offset + step
+        while 0 <= i < len(lines) and i not in at:
+            line = lines[i].strip()
+            if line and not is_rule(line) and FOOTNOTE_MARK.sub("", line).strip():
+                # above the first row, column headings ('Shares', '(Instr. 5)') end the words
+                if not _is_words(line) or headed and of.is_column_heading(TextRow((line,), 0, 0, "pipe")):
+                    break
+                found.append(i)
+            i += step
+        return found
+
+    taken: set[int] = set()
+    out = []
+    headed = True  # no row of values read yet
+    for row in rows:
+        offset = row.line_number - first_line
+        above = [i for i in words(offset, -1, headed) if i not in taken]
+        below = words(offset, 1, False)[:len(above)]
+        headed = headed and of.is_column_heading(row)
+        if not above or len(below) < len(above) or of.is_column_heading(row):
+            out.append(row)
+            continue
+        taken.update(below)
+        text = " ".join(lines[i].strip() for i in sorted(above + below))
+        title, values = row.cells[0], [c for c in row.cells[1:] if c]
+        best = of.row_cost(of.read_record(row), part, form_number)
+        chosen = None
+        for k in range(len(values) + 1):
+            cells = (title, *values[:k], text, *values[k:])
+            cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part, form_number)
+            if cost is not None and (best is None or cost < best - 1e-9):
+                best, chosen = cost, cells
+        out.append(row if chosen is None else TextRow(chosen, row.line_number, row.block, row.style))
+    return out
 
 
 
