@@ -284,7 +284,19 @@ def _cost(title: str, units: list[str], part: str, form_number: str, line_number
 def _read(row: _Row, part: str, form_number: str) -> tuple[TextRow, float | None]:
     title, units, fragments, first = _parts(row, part)
     cells, cost = _place_fragments(title, units, fragments, part, form_number, first)
+    if cost is not None and not _paired(title):
+        cost += 1.0  # a title is one cell: its parentheses pair, so a reading that cuts them is worse
     return TextRow(cells, first, 0, STYLE), cost
+
+
+def _paired(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _has_words(line: _Line) -> bool:

@@ -251,6 +251,24 @@ buy) Stock
         ("Stock Option (right to buy)", "Common Stock", D("6688"))]
 
 
+def test_lines_between_two_rows_are_split_where_each_title_s_parentheses_pair():
+    # a row whose title and underlying title stand in markdown cells, then a row printed as
+    # flowed lines whose first line joins the title's first words and the underlying title's:
+    # the line closing the first title is the first row's, not the second's
+    lines = """
+| Stock Option (right to |     |            | Common |        |        |   |
+|                        | (3) | 06/01/2027 |        | 11,731 | $ 2.92 | D |
+| buy)                   |     |            | Stock  |        |        |   |
+Stock Option (right to Common
+(4) 01/30/2029 15,022 $ 4.34 D
+buy) Stock
+"""
+    rows = _rows(lines, of.TABLE_II, "3")
+    assert rows[0] == ("Stock Option (right to buy)", "(3)", "06/01/2027", "Common Stock", "11,731", "$ 2.92", "D")
+    assert rows[1][0].startswith("Stock Option (right to") and rows[1][1:3] == ("(4)", "01/30/2029")
+    assert not flowed_rows._paired("buy) Stock Option (right to") and flowed_rows._paired("Option (right to buy)")
+
+
 def test_the_underlying_title_s_lines_in_markdown_cells_around_its_middle_word_on_the_row_s_line():
     # markitdown: the row's line as plain text ('Common' the underlying title's middle line), the
     # lines above and below as markdown rows holding both titles' other lines
