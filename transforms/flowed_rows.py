@@ -86,11 +86,18 @@ class _Line:
     side: str = ""  # words of a later cell of a table line of words
 
 
+# A plan named by its section ('401(k)', '403(b)') that a converter spaced out ('401 (k)'): one
+# word, no number and no footnote mark.
+_PLAN_NAME = re.compile(r"\b(\d{3}) \(([a-z])\)")
+
+
 def _flat(line: str, number: int) -> _Line | None:
     """A table line as flowed text: the cells of a markdown or tab line joined by single spaces.
     A line of words only whose first cell is empty or followed by other cells of words keeps
     those apart (`side`: another column's text, such as the underlying security's title)."""
     line = line.replace(_LINE_BREAK, " ")
+    if " (" in line:
+        line = _PLAN_NAME.sub(r"\1(\2)", line)
     cut = split_cells(line) if "|" in line or "\t" in line else None
     if cut is None:
         text = " ".join(line.split())

@@ -269,6 +269,20 @@ buy) Stock
     assert not flowed_rows._paired("buy) Stock Option (right to") and flowed_rows._paired("Option (right to buy)")
 
 
+def test_a_plan_named_by_its_section_and_spaced_out_is_words_not_a_number():
+    # the nature of an indirect holding ('401(k) Plan') printed around the row, the converter
+    # spacing out '401 (k)': words of the nature, never a number or a footnote mark
+    lines = """
+401 (k)
+| Common Stock | 02/18/2020 |     |     | J   7.6 | A   | $ 0 540.21 |     | I   |     |
+| ------------ | ---------- | --- | --- | ------- | --- | ---------- | --- | --- | --- |
+Plan
+"""
+    row = _loaded(lines).rows["nonderiv_transactions"][0]
+    assert (row["transaction_code"], row["shares"], row["shares_owned_after"], row["direct_indirect"],
+            row["nature_of_ownership"]) == ("J", D("7.6"), D("540.21"), "I", "401(k) Plan")
+
+
 def test_the_underlying_title_s_lines_in_markdown_cells_around_its_middle_word_on_the_row_s_line():
     # markitdown: the row's line as plain text ('Common' the underlying title's middle line), the
     # lines above and below as markdown rows holding both titles' other lines
