@@ -86,11 +86,18 @@ class _Line:
     side: str = ""  # words of a later cell of a table line of words
 
 
+# A plan named by its section ('401(k)', '403(b)') that a converter spaced out ('401 (k)'): one
+# word, no number and no footnote mark.
+_PLAN_NAME = re.compile(r"\b(\d{3}) \(([a-z])\)")
+
+
 def _flat(line: str, number: int) -> _Line | None:
     """A table line as flowed text: the cells of a markdown or tab line joined by single spaces.
     A line of words only whose first cell is empty or followed by other cells of words keeps
     those apart (`side`: another column's text, such as the underlying security's title)."""
     line = line.replace(_LINE_BREAK, " ")
+    if " (" in line:
+        line = _PLAN_NAME.sub(r"\1(\2)", line)
     cut = split_cells(line) if "|" in line or "\t" in line else None
     if cut is None:
         text = " ".join(line.split())
@@ -136,6 +143,18 @@ def _is_text(text: str) -> bool:
         len(w) > 1 and of.is_value_word(w) or w == "$" for w in words)
 
 
+def _is_title(text: str) -> bool:
+    """Words of a title, which may hold numbers of its own: one glued to its '$' or followed by
+    a word ('Common Stock, par value $0.01 per share', 'Series 2018 Notes'), as
+    `ownership_form.split_title` keeps them."""
+    if _is_text(text):
+        return True
+    words = FOOTNOTE_MARK.sub(" ", text).split()
+    return bool(words) and _is_text(words[0]) and all(
+        not of.is_value_word(w) and w != "$" or w[:1] == "$" and len(w) > 1
+        or i + 1 < len(words) and _is_text(words[i + 1]) for i, w in enumerate(words))
+
+
 @dataclass
 class _Row:
     above: list[_Line]
@@ -179,7 +198,7 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     above = [line.text for line in row.above if _is_text(line.text)]
     below = [line.text for line in row.below if _is_text(line.text)]
     title, values = _title_and_values(row.core.text)
-    if not _is_text(title):  # a core of values only (the title printed above and below it)
+    if not _is_title(title):  # a core of values only (the title printed above and below it)
         title, values = "", row.core.text
     core_units = _units(values)
     head = " ".join(above + ([title] if title else []))
@@ -272,7 +291,19 @@ def _cost(title: str, units: list[str], part: str, form_number: str, line_number
 def _read(row: _Row, part: str, form_number: str) -> tuple[TextRow, float | None]:
     title, units, fragments, first = _parts(row, part)
     cells, cost = _place_fragments(title, units, fragments, part, form_number, first)
+    if cost is not None and not _paired(title):
+        cost += 1.0  # a title is one cell: its parentheses pair, so a reading that cuts them is worse
     return TextRow(cells, first, 0, STYLE), cost
+
+
+def _paired(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _has_words(line: _Line) -> bool:

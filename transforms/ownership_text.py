@@ -606,7 +606,35 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
             if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    return _centred_rows(rows)
+    return _values_above_title(_centred_rows(rows))
+
+
+def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
+    """A PDF table row printed over two lines, its numbers on the line above its title (the
+    title and its letters, 'D', on the next): the two lines fill different columns (a footnote
+    mark aside), so they are one row, not numbers that finish the row above and a row with no
+    numbers."""
+    out: list[TextRow] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        if below is not None and row.style == below.style == "pipe" and not row.cells[0] and below.cells[0] \
+                and below.line_number - row.line_number <= 2 \
+                and any(_HAS_DIGIT.search(c) for c in row.cells[1:]) \
+                and any(below.cells[1:]) and not any(_HAS_DIGIT.search(c) for c in below.cells[1:]) \
+                and not any(a and b and FOOTNOTE_MARK.sub("", a).strip() for a, b in zip(row.cells, below.cells)):
+            # a footnote mark may stand above the letter it marks ('(3)' over 'D'): 'D (3)'
+            width = max(len(row.cells), len(below.cells))
+            upper = row.cells + ("",) * (width - len(row.cells))
+            lower = below.cells + ("",) * (width - len(below.cells))
+            cells = tuple(" ".join(filter(None, (lower[c], upper[c]))) for c in range(width))
+            out.append(TextRow(cells, row.line_number, row.block, row.style))
+            i += 2
+            continue
+        out.append(row)
+        i += 1
+    return out
 
 
 # A form table has at most 15 columns: a row of more cells is no row of the form, and the
@@ -1044,8 +1072,62 @@ def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) 
     if flowed_rows.is_flowed(lines):  # text without column positions: rows by the form's column order
         return flowed_rows.table_rows(lines, first_line, part, form_number)
     if _is_cell_layout(lines):
-        return _cell_rows(lines, first_line)
+        return _words_around_rows(_cell_rows(lines, first_line), lines, first_line, part, form_number)
     return _fixed_width_rows(lines, first_line)
+
+
+def _is_words(line: str) -> bool:
+    """A line of words only: no number, '$' or cell separator (a cell's words printed apart)."""
+    return not _HAS_DIGIT.search(line) and "$" not in line and line_style(line) is None \
+        and any(len(w) > 1 and w.isalpha() for w in line.split())
+
+
+def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, part: str,
+                       form_number: str) -> list[TextRow]:
+    """Markdown rows of a PDF table whose converter printed one column's words as free lines
+    around the row ('Common' above it, 'Stock' below it: a tall cell centred on its row): the
+    row takes as many such lines below it as it has above it, and their words go where the row
+    then fits the form's columns best (an underlying title, a nature of ownership)."""
+    if not rows or any(row.style != "pipe" for row in rows):
+        return rows
+    at = {row.line_number - first_line for row in rows}
+
+    def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
+        found = []
+        i = offset + step
+        while 0 <= i < len(lines) and i not in at:
+            line = lines[i].strip()
+            if line and not is_rule(line) and FOOTNOTE_MARK.sub("", line).strip():
+                # above the first row, column headings ('Shares', '(Instr. 5)') end the words
+                if not _is_words(line) or headed and of.is_column_heading(TextRow((line,), 0, 0, "pipe")):
+                    break
+                found.append(i)
+            i += step
+        return found
+
+    taken: set[int] = set()
+    out = []
+    headed = True  # no row of values read yet
+    for row in rows:
+        offset = row.line_number - first_line
+        above = [i for i in words(offset, -1, headed) if i not in taken]
+        below = words(offset, 1, False)[:len(above)]
+        headed = headed and of.is_column_heading(row)
+        if not above or len(below) < len(above) or of.is_column_heading(row):
+            out.append(row)
+            continue
+        taken.update(below)
+        text = " ".join(lines[i].strip() for i in sorted(above + below))
+        title, values = row.cells[0], [c for c in row.cells[1:] if c]
+        best = of.row_cost(of.read_record(row), part, form_number)
+        chosen = None
+        for k in range(len(values) + 1):
+            cells = (title, *values[:k], text, *values[k:])
+            cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part, form_number)
+            if cost is not None and (best is None or cost < best - 1e-9):
+                best, chosen = cost, cells
+        out.append(row if chosen is None else TextRow(chosen, row.line_number, row.block, row.style))
+    return out
 
 
 

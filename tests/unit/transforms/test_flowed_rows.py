@@ -76,6 +76,23 @@ def test_a_price_printed_over_two_lines_around_its_row_joins_that_row():
     assert rows[1]["transaction_date"] == dt.date(2020, 1, 26) and rows[2]["direct_indirect"] == "D"
 
 
+@pytest.mark.parametrize("line, cells", [
+    # a number glued to its '$', or one followed by words, is the title's own
+    ("Common Stock, par value $0.0001 10/17/2017 J(1) 1,278,471 D $ 0 0 I",
+     ("Common Stock, par value $0.0001", "10/17/2017", "J(1)", "1,278,471", "D", "$ 0", "0", "I")),
+    ("Common Stock, par value $0.01 per share 03/02/2021 S 400 D $ 40.25 10,600 D",
+     ("Common Stock, par value $0.01 per share", "03/02/2021", "S", "400", "D", "$ 40.25", "10,600", "D")),
+    ("Series 2018 Notes 03/02/2021 P 400 A $ 98 1,400 D",
+     ("Series 2018 Notes", "03/02/2021", "P", "400", "A", "$ 98", "1,400", "D")),
+    # a capital letter ending a title is a word of it
+    ("Class B 03/02/2021 P 400 A $ 98 1,400 D", ("Class B", "03/02/2021", "P", "400", "A", "$ 98", "1,400", "D")),
+])
+def test_a_title_holding_numbers_of_its_own_keeps_them(line, cells):
+    assert _rows(line) == [cells]
+    row = _loaded(line).rows["nonderiv_transactions"][0]
+    assert (row["security_title"], row["shares"]) == (cells[0], D(cells[3].replace(",", "")))
+
+
 TABLE_II = """
 1. Title of 2. 3. Transaction 3A. Deemed 4. 5. 6. Date Exercisable and 7. Title and Amount
 Code V (A) (D) Date Exercisable Expiration Date Title Amount or Number of Shares
@@ -232,6 +249,38 @@ buy) Stock
     assert [(r["security_title"], r["underlying_title"], r["underlying_shares"]) for r in rows] == [
         ("Stock Option (right to buy)", "Common Stock", D("3344")),
         ("Stock Option (right to buy)", "Common Stock", D("6688"))]
+
+
+def test_lines_between_two_rows_are_split_where_each_title_s_parentheses_pair():
+    # a row whose title and underlying title stand in markdown cells, then a row printed as
+    # flowed lines whose first line joins the title's first words and the underlying title's:
+    # the line closing the first title is the first row's, not the second's
+    lines = """
+| Stock Option (right to |     |            | Common |        |        |   |
+|                        | (3) | 06/01/2027 |        | 11,731 | $ 2.92 | D |
+| buy)                   |     |            | Stock  |        |        |   |
+Stock Option (right to Common
+(4) 01/30/2029 15,022 $ 4.34 D
+buy) Stock
+"""
+    rows = _rows(lines, of.TABLE_II, "3")
+    assert rows[0] == ("Stock Option (right to buy)", "(3)", "06/01/2027", "Common Stock", "11,731", "$ 2.92", "D")
+    assert rows[1][0].startswith("Stock Option (right to") and rows[1][1:3] == ("(4)", "01/30/2029")
+    assert not flowed_rows._paired("buy) Stock Option (right to") and flowed_rows._paired("Option (right to buy)")
+
+
+def test_a_plan_named_by_its_section_and_spaced_out_is_words_not_a_number():
+    # the nature of an indirect holding ('401(k) Plan') printed around the row, the converter
+    # spacing out '401 (k)': words of the nature, never a number or a footnote mark
+    lines = """
+401 (k)
+| Common Stock | 02/18/2020 |     |     | J   7.6 | A   | $ 0 540.21 |     | I   |     |
+| ------------ | ---------- | --- | --- | ------- | --- | ---------- | --- | --- | --- |
+Plan
+"""
+    row = _loaded(lines).rows["nonderiv_transactions"][0]
+    assert (row["transaction_code"], row["shares"], row["shares_owned_after"], row["direct_indirect"],
+            row["nature_of_ownership"]) == ("J", D("7.6"), D("540.21"), "I", "401(k) Plan")
 
 
 def test_the_underlying_title_s_lines_in_markdown_cells_around_its_middle_word_on_the_row_s_line():

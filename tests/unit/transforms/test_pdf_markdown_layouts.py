@@ -163,6 +163,68 @@ def test_one_line_per_row_and_cells_holding_their_lines_are_left_as_they_are():
     assert ownership_text._centred_rows(stacked) == stacked
 
 
+# A row whose numbers stand on the line above its title (title and 'D' on the next line), after a
+# row printed on one line: the lines fill different columns, so they are one row.
+VALUES_ABOVE_TITLE_TABLE_II = """|     |     | Code | V (A) (D) | Date Exercisable | Expiration Date | Title | Shares |     |
+| --- | --- | ---- | --------- | ---------------- | --------------- | ----- | ------ | --- |
+| Stock Option (Right to Buy) | $ 4.3 | (1) | 06/11/2025 |     |     | Common Stock | 134,682 | D |
+| --------------------------- | ----- | --- | ---------- | --- | --- | ------------ | ------- | - |
+|                             | $ 2.95 | (1) | 12/04/2029 |     |     |             |  67,039 |   |
+| Warrant (Right to Buy)      |        |     |            |     |     | Common Stock |         | D |"""
+
+
+def test_a_row_s_numbers_on_the_line_above_its_title_are_that_row_s():
+    filing = ownership_text.read(page(table_ii=VALUES_ABOVE_TITLE_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    rows = filing.rows["deriv_holdings"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
+             r["underlying_shares"], r["direct_indirect"]) for r in rows] == [
+        ("Stock Option (Right to Buy)", D("4.3"), dt.date(2025, 6, 11), "Common Stock", D("134682"), "D"),
+        ("Warrant (Right to Buy)", D("2.95"), dt.date(2029, 12, 4), "Common Stock", D("67039"), "D")]
+
+
+def test_lines_sharing_a_column_are_not_joined_as_one_row():
+    rows = [TextRow(("", "$ 2.95", "12/04/2029", "67,039", ""), 0, 0, "pipe"),
+            TextRow(("Warrant", "$ 3", "", "", "D"), 1, 0, "pipe")]
+    assert ownership_text._values_above_title(rows) == rows
+    far = [TextRow(("", "$ 2.95", "", "67,039", ""), 0, 0, "pipe"),
+           TextRow(("Warrant", "", "", "", "D"), 5, 0, "pipe")]
+    assert ownership_text._values_above_title(far) == far
+    joined = ownership_text._values_above_title(far[:1] + [TextRow(("Warrant", "", "", "", "D"), 1, 0, "pipe")])
+    assert joined == [TextRow(("Warrant", "$ 2.95", "", "67,039", "D"), 0, 0, "pipe")]
+    marked = ownership_text._values_above_title([TextRow(("", "", "(1)", "1,157,146", "(3)"), 0, 0, "pipe"),
+                                                 TextRow(("Common Stock", "", "", "", "D"), 1, 0, "pipe")])
+    assert marked == [TextRow(("Common Stock", "", "(1)", "1,157,146", "D (3)"), 0, 0, "pipe")]
+
+
+# The underlying title's words printed as free lines around each row ('Common' above, 'Stock'
+# below), the row's own cell for it left empty; a footnote mark line and a heading line above.
+WORDS_AROUND_TABLE_II = """|     |     | Code | V (A) (D) | Date Exercisable | Expiration Date | Title | Shares |     |
+| --- | --- | ---- | --------- | ---------------- | --------------- | ----- | ------ | --- |
+(Instr. 5)
+Common
+| Stock Option (right to buy) | $ 6.48 | (1) | 09/28/2022 |     |     | 1,000 | D |
+| --------------------------- | ------ | --- | ---------- | --- | --- | ----- | - |
+Stock
+Class A
+(2)
+| Warrant (right to buy) | $ 11.54 |     | 03/10/2025 |     |     | 3,450 | D |
+| ---------------------- | ------- | --- | ---------- | --- | --- | ----- | - |
+
+Shares
+| Restricted Stock Units | $ 0 | (3) | (3) |     |     | 311 | D |"""
+
+
+def test_a_column_s_words_printed_around_its_row_are_that_row_s():
+    filing = ownership_text.read(page(table_ii=WORDS_AROUND_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    rows = filing.rows["deriv_holdings"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
+             r["underlying_shares"]) for r in rows] == [
+        ("Stock Option (right to buy)", D("6.48"), dt.date(2022, 9, 28), "Common Stock", D("1000")),
+        ("Warrant (right to buy)", D("11.54"), dt.date(2025, 3, 10), "Class A Shares", D("3450")),
+        # no words above it: the line below is not taken as the row's
+        ("Restricted Stock Units", D("0"), None, None, D("311"))]
+
+
 # --- the print header's page title on a line of its own ---------------------------------------------
 def test_a_page_title_beside_the_print_time_is_print_furniture():
     owners = """|||Relationships|
