@@ -11,6 +11,7 @@ once here and timed on its own (it is not part of any run)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.support.generated import generate
@@ -105,23 +107,32 @@ def saved_query_ms(warehouse: Path, rounds: int = 3) -> dict[str, float]:
     return times
 
 
-def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool = True) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="filingflow-bench-"))
+@contextlib.contextmanager
+def _prefect_api(work: Path) -> Iterator[tuple[dict[str, str], float]]:
+    """One Prefect API server (its home in `work`) for the benchmark's runs: their environment, and
+    the seconds the server took to start (reported apart from the runs)."""
     home = work / "prefect-home"
     home.mkdir()
     env_updates = _prefect_env(home)
     os.environ.update(env_updates)
     os.environ.pop("PREFECT_API_URL", None)
+    from prefect.server.api.server import SubprocessASGIServer
+    t0 = time.perf_counter()
+    server = SubprocessASGIServer()
+    server.start(timeout=180)
+    startup = time.perf_counter() - t0
+    try:
+        yield {**os.environ, **env_updates, "PREFECT_API_URL": server.api_url}, startup
+    finally:
+        server.stop()
+
+
+def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool = True) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="filingflow-bench-"))
     try:
         inputs = work / "in"
         generate_s = write_generated(inputs, n, seed)
-        from prefect.server.api.server import SubprocessASGIServer
-        t0 = time.perf_counter()
-        server = SubprocessASGIServer()
-        server.start(timeout=180)
-        startup = time.perf_counter() - t0
-        env = {**os.environ, **env_updates, "PREFECT_API_URL": server.api_url}
-        try:
+        with _prefect_api(work) as (env, startup):
             first = _child_run(inputs, work / "run", env)
             second = _child_run(inputs, work / "run", env)
             write_generated(inputs, n + new_files, seed, start=n)
@@ -131,13 +142,8 @@ def end_to_end(n: int, new_files: int, seed: int, out_dir: Path, profile: bool =
             profiled = None
             if profile:  # a first run again, on at most PROFILE_FILES of the files: cProfile doubles run time
                 profile_path = out_dir / "profile_pipeline.txt"
-                subset = work / "profile-in"
-                subset.mkdir()
-                for path in sorted(inputs.iterdir())[:PROFILE_FILES]:
-                    os.link(path, subset / path.name)
+                subset = _linked_subset(inputs, PROFILE_FILES, work / "profile-in")
                 profiled = _child_run(subset, work / "profiled", env, profile=profile_path)
-        finally:
-            server.stop()
         result = {"n": n, "new_files": new_files, "generate_s": round(generate_s, 2),
                   "input_mb": round(sum(p.stat().st_size for p in inputs.iterdir()) / 1e6, 1),
                   "prefect_api_startup_s": round(startup, 2), "first": first, "nothing_new": second,
@@ -165,22 +171,13 @@ def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None) -> list
     per size the run's figures (CPU and peak memory of the process tree, wall, stages, warehouse and
     lake sizes) and the load average at its start."""
     work = Path(tempfile.mkdtemp(prefix="filingflow-scale-"))
-    home = work / "prefect-home"
-    home.mkdir()
-    env_updates = _prefect_env(home)
-    os.environ.update(env_updates)
-    os.environ.pop("PREFECT_API_URL", None)
     folder = inputs or work / "in"
     try:
         have = len(os.listdir(folder)) if folder.exists() else 0
         if have < max(sizes):
             write_generated(folder, max(sizes), seed, start=have)
-        from prefect.server.api.server import SubprocessASGIServer
-        server = SubprocessASGIServer()
-        server.start(timeout=180)
-        env = {**os.environ, **env_updates, "PREFECT_API_URL": server.api_url}
         results = []
-        try:
+        with _prefect_api(work) as (env, _):
             for n in sizes:
                 subset = _linked_subset(folder, n, work / f"in-{n}")
                 load = os.getloadavg()[0]
@@ -193,8 +190,6 @@ def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None) -> list
                 results.append(run)
                 shutil.rmtree(work / f"run-{n}", ignore_errors=True)
                 shutil.rmtree(subset, ignore_errors=True)
-        finally:
-            server.stop()
         return results
     finally:
         shutil.rmtree(work, ignore_errors=True)
