@@ -56,8 +56,6 @@ _normal = functools.lru_cache(maxsize=1 << 16)(normalize_name)
 def _fact(value) -> str:
     if value is None:
         return ""
-    if type(value) is str:  # most facts: the str() and isinstance checks cost more than the fact itself
-        return value.strip().upper()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value).strip().upper()
