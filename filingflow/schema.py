@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from types import MappingProxyType
 
 import pyarrow as pa
@@ -112,7 +113,8 @@ class Table:
     def to_arrow(self, rows: list[dict]) -> pa.Table:
         """Column-wise conversion of row dicts; absent keys become nulls, unknown keys raise UnknownColumns."""
         self.check_keys(rows)
-        arrays = [pa.array([r.get(c.name) for r in rows], type=c.type) for c in self.columns]
+        # map(dict.get, ...) gathers a column in C: a comprehension costs a Python step per row and column.
+        arrays = [pa.array(list(map(dict.get, rows, repeat(c.name))), type=c.type) for c in self.columns]
         return pa.Table.from_arrays(arrays, schema=self.arrow_schema())
 
 

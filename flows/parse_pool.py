@@ -24,6 +24,7 @@ each chunk in a forked child process (`read_in_child`) whenever a per-file
 time limit is set, so that a reader stuck in C can be stopped."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -98,6 +99,21 @@ def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group: the run handles it (flows/stopping.py) and
     # stops its workers; a worker printing its own KeyboardInterrupt would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reading_process()
+
+
+# Objects allocated between two young-generation collections of a reading process (Python's default: 700).
+READING_GC_THRESHOLD = 10_000
+
+
+def reading_process() -> None:
+    """Garbage collection for a process that only reads files: what it has imported (the pipeline, the
+    readers, and in a forked child the run's own objects) is never garbage, so it is set aside from
+    the collector (`gc.freeze`), which otherwise walks it all whenever a chunk's rows pile up; young
+    collections run less often, as a chunk's rows live until its Parquet is written. Cycles are
+    still collected. About 7% of a chunk's CPU, by profile."""
+    gc.freeze()
+    gc.set_threshold(READING_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 # --- the in-process path: each chunk read in a forked child that can be stopped ------------------------
@@ -193,6 +209,7 @@ def _child(read, items: list, writable: int) -> None:  # pragma: no cover - runs
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.set_wakeup_fd(-1)  # the run's signal pipe is the run's, not this copy's
         faults.forked_from(os.getppid())
+        reading_process()
         out = os.fdopen(writable, "wb", buffering=0)
 
         def announced():

@@ -1,6 +1,7 @@
 """Reading a chunk in a forked child (flows/parse_pool.py::read_in_child): the result comes back; an item
 the child is stuck on past the limit (even with signals blocked) or dies on is given up, and the other
-items are read again in a new child; an exception of the reader reaches the caller."""
+items are read again in a new child; an exception of the reader reaches the caller; the
+child sets what it inherited aside from the garbage collector and still collects cycles."""
 from __future__ import annotations
 
 import os
@@ -44,3 +45,27 @@ def test_an_item_stuck_past_the_limit_or_crashing_is_given_up_the_rest_read(monk
 def test_a_reader_exception_reaches_the_caller():
     with pytest.raises(ValueError, match="reader bug"):
         parse_pool.read_in_child(_read, ["a", "raise"], 5)
+
+
+def _collector_state(items):
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node  # a reference cycle made while reading: garbage once dropped
+    alive = weakref.ref(node)
+    del node
+    gc.collect(0)
+    return [(gc.get_freeze_count(), gc.get_threshold()[0], alive() is None)]
+
+
+def test_a_reading_child_sets_its_imports_aside_from_the_collector_and_still_collects_cycles():
+    (frozen, threshold, cycle_collected), = parse_pool.read_in_child(_collector_state, ["a"], 5)[0]
+    assert frozen > 1000  # what the process had imported before forking
+    assert threshold == parse_pool.READING_GC_THRESHOLD
+    assert cycle_collected
+    import gc
+    assert gc.get_freeze_count() == 0  # the caller's process is left as it was
