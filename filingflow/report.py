@@ -142,7 +142,7 @@ def insider_net(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     """Per company, over the Table I transactions of this run's filings: net value and net
     shares (acquired A minus disposed D), largest absolute net value first."""
     if con.execute("SELECT 1 FROM filings WHERE run_id = ? LIMIT 1", [run_id]).fetchone() is None:
-        return []  # a run that loaded no filing: the view need not be computed over the warehouse
+        return []  # a run that loaded no filing has nothing to sum
     return _rows(con, f"""
         SELECT coalesce(t.company_id, 'issuer:' || f.issuer_name) AS company_key,
                coalesce(any_value(t.issuer_name), '(unnamed issuer)') AS company,
