@@ -42,14 +42,15 @@ def _stat(path: str) -> InputFile:
 
 
 def _walk(root: str) -> list[str]:
+    """Every file under `root` (an absolute, normalised path), so absolute and normalised too."""
     found = []
     # followlinks=False: a symlink loop in the input folder cannot recurse forever.
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
-        for name in sorted(files):
-            found.append(os.path.join(folder, name))
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep  # "/" as the root ends with one
+        found += [prefix + name for name in sorted(files)]  # os.path.join per file: a tenth of a large folder's time
         for name in dirs:
-            link = os.path.join(folder, name)
+            link = prefix + name
             if os.path.islink(link):
                 found.append(link)  # reported, not followed
     return found
@@ -71,7 +72,8 @@ def discover(inputs: list[Path | str | InputFile], symlink_roots: list[Path | st
     A symlink found inside an input folder or by a glob is read only when it resolves inside that
     input (or inside one of `symlink_roots`): a link to /etc/passwd or a private key dropped into an
     input folder is reported, never read. A file named on its own is read wherever it links."""
-    paths: list[tuple[str, str | None]] = []  # (path, the input root it was found under; None: named itself)
+    # (absolute path, the input root it was found under; None: named itself)
+    paths: list[tuple[str, str | None]] = []
     given: list[InputFile] = []
     for item in inputs:
         if isinstance(item, InputFile):
@@ -80,15 +82,14 @@ def discover(inputs: list[Path | str | InputFile], symlink_roots: list[Path | st
         text = str(item)
         if any(ch in text for ch in "*?[") and not os.path.exists(text):
             root = _glob_root(text)
-            paths.extend((p, root) for p in sorted(glob.glob(text, recursive=True)))
+            paths.extend((os.path.abspath(p), root) for p in sorted(glob.glob(text, recursive=True)))
         elif os.path.isdir(text):
-            paths.extend((p, text) for p in _walk(text))
+            paths.extend((p, text) for p in _walk(os.path.abspath(text)))
         else:
-            paths.append((text, None))
+            paths.append((os.path.abspath(text), None))
     extra_roots = [os.path.realpath(r) for r in symlink_roots]
     result, seen = [], set()
-    for path, root in paths:
-        absolute = os.path.abspath(path)
+    for absolute, root in paths:
         if absolute in seen:
             continue
         seen.add(absolute)
