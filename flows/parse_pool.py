@@ -122,6 +122,11 @@ def reading_process() -> None:
 # stops the reader (flows/time_limit.py); only a C call that never checks for signals needs the kill.
 KILL_GRACE_SECONDS = 5.0
 
+# Children reading at once, across the run's parse tasks: Prefect's thread runner starts every chunk's
+# task together, and more children than CPUs would only share the CPUs, each child's file then taking
+# several times its own time against the per-file limit (and its memory held the longer).
+CHILDREN = threading.BoundedSemaphore(worker_count(None))
+
 
 class ChildDied(RuntimeError):
     """The child reading a chunk ended without its result (killed from outside, or a crash in C)."""
@@ -145,7 +150,8 @@ def read_in_child(read: Callable[[Iterable[T]], R], items: list[T], seconds: flo
     given_up: list[tuple[int, str]] = []
     remaining = list(range(len(items)))
     while True:
-        done, result, at, why = _one_child(read, [items[i] for i in remaining], seconds + KILL_GRACE_SECONDS)
+        with CHILDREN:
+            done, result, at, why = _one_child(read, [items[i] for i in remaining], seconds + KILL_GRACE_SECONDS)
         if done:
             return result, given_up
         given_up.append((remaining[at], why))

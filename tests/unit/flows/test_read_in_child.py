@@ -1,7 +1,7 @@
 """Reading a chunk in a forked child (flows/parse_pool.py::read_in_child): the result comes back; an item
 the child is stuck on past the limit (even with signals blocked) or dies on is given up, and the other
-items are read again in a new child; an exception of the reader reaches the caller; the
-child sets what it inherited aside from the garbage collector and still collects cycles."""
+items are read again in a new child; an exception of the reader reaches the caller; children
+reading at once are bounded across threads; the child sets what it inherited aside from the garbage collector and still collects cycles."""
 from __future__ import annotations
 
 import os
@@ -69,3 +69,28 @@ def test_a_reading_child_sets_its_imports_aside_from_the_collector_and_still_col
     assert cycle_collected
     import gc
     assert gc.get_freeze_count() == 0  # the caller's process is left as it was
+
+
+def _overlap(items):
+    # Each child leaves a mark while it reads and counts the marks it sees: the children alive at once.
+    folder, = items
+    mark = os.path.join(folder, str(os.getpid()))
+    open(mark, "w").close()
+    time.sleep(0.3)
+    seen = len(os.listdir(folder))
+    os.remove(mark)
+    return [seen]
+
+
+def test_children_reading_at_once_are_bounded_across_threads(monkeypatch, tmp_path):
+    import threading
+
+    monkeypatch.setattr(parse_pool, "CHILDREN", threading.BoundedSemaphore(2))
+    seen: list[int] = []
+    threads = [threading.Thread(target=lambda: seen.extend(parse_pool.read_in_child(_overlap, [str(tmp_path)], 5)[0]))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 6 and max(seen) <= 2
