@@ -106,6 +106,10 @@ def _flat(line: str, number: int) -> _Line | None:
     text = " ".join(c for c in cells if c)
     if not text:
         return None
+    # a cell holding a footnote mark only is no column's words: a mark printed apart is left out
+    worded = [c for c in cells if c and not FOOTNOTE_MARK.fullmatch(c)]
+    if worded and len(worded) < len([c for c in cells if c]) and all(_is_text(c) for c in worded):
+        cells = [c for c in cells if not FOOTNOTE_MARK.fullmatch(c)]
     if all(_is_text(c) for c in cells if c):
         return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
     return _Line(text, number)

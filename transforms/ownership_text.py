@@ -688,6 +688,8 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
         # rows drawn apart by rules (a box-drawn table: its cells start at the top), or a cell's
         # lines in one row
         return rows
+    signs = [row for row in rows if _sign_only(row)]
+    rows = [row for row in rows if not _sign_only(row)]
     kinds = ["head" if of.is_column_heading(row) else "text" if of.is_leading_heading(row) else "core"
              for row in rows]
     first = kinds.index("core") if "core" in kinds else len(rows)
@@ -727,7 +729,31 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
         else:
             out.append(rows[i])  # headings again after a page break
     flush(None)
-    return out
+    return _with_signs(out, signs)
+
+
+def _with_signs(rows: list[TextRow], signs: list[TextRow]) -> list[TextRow]:
+    """A price's '$' printed on a line of its own (its cell printed over two lines, the number
+    or mark on the other): it stands before the price of the nearest row of values whose cell in
+    that column holds none."""
+    for sign in signs:
+        column = sign.cells.index("$")
+        near = [(abs(row.line_number - sign.line_number), row.line_number > sign.line_number, i)
+                for i, row in enumerate(rows) if not of.is_column_heading(row)
+                and column < len(row.cells) and "$" not in row.cells[column] and _HAS_DIGIT.search("".join(row.cells))]
+        if near:
+            i = min(near)[2]
+            cells = list(rows[i].cells)
+            cells[column] = " ".join(filter(None, ("$", cells[column])))
+            rows[i] = TextRow(tuple(cells), rows[i].line_number, rows[i].block, rows[i].style)
+    return rows
+
+
+def _sign_only(row: TextRow) -> bool:
+    """A line of a table holding a '$' alone (with footnote marks at most): a piece of a price's
+    cell printed over two lines, not a row of its own."""
+    cells = [c for c in row.cells if c]
+    return "$" in cells and all(c == "$" or FOOTNOTE_MARK.fullmatch(c) for c in cells)
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
@@ -1097,6 +1123,9 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
         i = offset + step
         while 0 <= i < len(lines) and i not in at:
             line = lines[i].strip()
+            if line_style(line) is not None:
+                i += step  # a line of cells read into a row's cells (`_centred_rows`): not free words
+                continue
             if line and not is_rule(line) and FOOTNOTE_MARK.sub("", line).strip():
                 # above the first row, column headings ('Shares', '(Instr. 5)') end the words
                 if not _is_words(line) or headed and of.is_column_heading(TextRow((line,), 0, 0, "pipe")):
