@@ -275,10 +275,14 @@ def _placed(title: str, units: list[str], pending: list[str], part: str, form_nu
     for fragment in pending:
         best: tuple[float, list[str]] | None = None
         for at in range(len(units) + 1):
-            candidate = units[:at] + [fragment] + units[at:]
-            c = _cost(title, candidate, part, form_number, line_number)
-            if c is not None and (best is None or c < best[0] - 1e-9):
-                best = (c, candidate)
+            candidates = [units[:at] + [fragment] + units[at:]]
+            if at < len(units) and FOOTNOTE_MARK.fullmatch(units[at]):
+                # a mark alone on the row's line, where the value printed apart stood: its mark
+                candidates.append(units[:at] + [f"{fragment} {units[at]}"] + units[at + 1:])
+            for candidate in candidates:
+                c = _cost(title, candidate, part, form_number, line_number)
+                if c is not None and (best is None or c < best[0] - 1e-9):
+                    best = (c, candidate)
         if best is None:
             units = units + [fragment]  # fits nowhere: the row is read as printed, and fails as it should
             cost = None
