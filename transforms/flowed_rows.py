@@ -126,7 +126,19 @@ def _title_and_values(text: str) -> tuple[str, str]:
     words = title.split()
     if not values and len(words) > 1 and words[-1] in ("D", "I"):
         title, values = " ".join(words[:-1]), words[-1]
+    mark = next((k for k, w in enumerate(words) if _is_marks(w)), None)
+    if mark and values and len(words) > mark + 1 and _is_marks(words[mark + 1]) and \
+            any(not _is_marks(w) for w in words[mark:]):
+        # words after marks are another column's ('Class B Common Stock (1) (1) Common 20,000,000':
+        # the title's mark, a date printed as a mark only, then the underlying title): the title
+        # ends at its mark
+        title, values = " ".join(words[:mark + 1]), " ".join(words[mark + 1:] + [values])
     return title, values
+
+
+def _is_marks(word: str) -> bool:
+    """A word of footnote marks only ('(1)', '(1)(2)')."""
+    return "(" in word and not FOOTNOTE_MARK.sub("", word)
 
 
 def _is_core(text: str, least: int = 2) -> bool:
@@ -184,7 +196,8 @@ def _units(text: str) -> list[str]:
                 texts.append(False)
                 i = marks + 1
                 continue
-        if units and (FOOTNOTE_MARK.fullmatch(word)  # a mark after a value is that value's
+        if units and (_is_marks(word) and not all(map(_is_marks, units[-1]))
+                      # a mark after a value is that value's; after a mark alone, a cell of its own
                       # 'Class A Common': a letter between words is one of them
                       or (texts[-1] and len(word) == 1 and i + 1 < len(words) and _is_text(words[i + 1]))
                       or (texts[-1] and not of.is_value_word(word) and word != "$")):

@@ -359,6 +359,13 @@ def _sections(lines: list[str], starts: list[tuple[int, str]]) -> _Sections:
     if table_ii is None:
         raise ParseError("truncated", "the rendering stops before 'Table II - Derivative Securities' "
                                       f"(Table I heading on line {table_i + 1}, no Table II heading after it)")
+    if "owners" not in found and any(name == "owners" and i < table_ii for i, name in starts):
+        # the Reporting Owners heading printed before Table II (a PDF converter's reading order
+        # put it there): the owners start at their table's own headings after Table II
+        stop = min((found[k] for k in ("signatures", "explanation", "remarks") if k in found), default=len(lines))
+        at = next((i for i in range(table_ii + 1, stop) if _OWNER_HEADING.search(lines[i])), None)
+        if at is not None:
+            found["owners"] = at
     rest = [found.get(k) for k in ("owners", "signatures", "explanation", "remarks")]
     if all(i is None for i in rest) and not any(_FORM_END.search(line) for line in lines[table_ii + 1:]):
         raise ParseError("truncated", "the rendering stops inside Table II: no reporting owners, signature, "
