@@ -84,6 +84,7 @@ class _Line:
     text: str
     number: int  # line of the input
     side: str = ""  # words of a later cell of a table line of words
+    titled: bool = False  # a table line whose first cell is text and a later cell words
 
 
 # A plan named by its section ('401(k)', '403(b)') that a converter spaced out ('401 (k)'): one
@@ -112,7 +113,9 @@ def _flat(line: str, number: int) -> _Line | None:
         cells = [c for c in cells if not FOOTNOTE_MARK.fullmatch(c)]
     if all(_is_text(c) for c in cells if c):
         return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
-    return _Line(text, number)
+    filled = [c for c in cells if c]
+    return _Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
+                 and any(_is_text(c) for c in filled[1:]))
 
 
 def _is_heading(text: str) -> bool:
@@ -240,6 +243,13 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
                                          + [line.side for line in row.below if line.side])
     elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
+    elif row.core.titled and text_unit is not None and (above or below) and not any(line.titled for line in
+                                                                                 row.above + row.below):
+        # a table line holding the title in its first cell and another column's words in a later
+        # one, with free lines of words above and below it: the later column is the narrower (an
+        # underlying title, a nature of ownership), where words wrap; the title's cell is whole
+        core_units[text_unit] = " ".join(above + [core_units[text_unit]] + below)
+        above, below = [], []
     elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
         # Table II without the underlying title on the row's middle line (Table I without the
         # nature of an indirect holding): its two lines are the nearest above and below (printed

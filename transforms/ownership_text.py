@@ -1124,11 +1124,14 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
     if not rows or any(row.style != "pipe" for row in rows):
         return rows
     at = {row.line_number - first_line for row in rows}
+    # lines of values only, no title: they finish a row (a price's '$' and a 'D' on a line of their own)
+    finishing = {row.line_number - first_line for row in rows if not row.cells[0] and
+                 any(map(_HAS_DIGIT.search, row.cells)) or _sign_only(row)}
 
     def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
         found = []
         i = offset + step
-        while 0 <= i < len(lines) and i not in at:
+        while 0 <= i < len(lines) and (i not in at or i in finishing):
             line = lines[i].strip()
             if line_style(line) is not None:
                 i += step  # a line of cells read into a row's cells (`_centred_rows`): not free words
@@ -1157,6 +1160,15 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
         title, values = row.cells[0], [c for c in row.cells[1:] if c]
         best = of.row_cost(of.read_record(row), part, form_number)
         chosen = None
+        worded = next((k for k, value in enumerate(values) if _is_words(value)), None)
+        if worded is not None and best is not None:
+            # the row prints another column's words beside the title: that column is the narrower
+            # (an underlying title, a nature of ownership), its words wrap above and below the row
+            upper = " ".join(lines[i].strip() for i in sorted(above))
+            lower = " ".join(lines[i].strip() for i in sorted(below))
+            values[worded] = " ".join(filter(None, (upper, values[worded], lower)))
+            out.append(TextRow((title, *values), row.line_number, row.block, row.style))
+            continue
         for k in range(len(values) + 1):
             cells = (title, *values[:k], text, *values[k:])
             cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part, form_number)
