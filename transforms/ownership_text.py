@@ -1235,7 +1235,8 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
                              [p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts]):
                     if roles is None:
                         roles = _role_cells(view)
-                        if roles is not None and view[0] and _OWNER_HEADING.search(row[0]):
+                        if roles is not None and _ROLE_RUN.fullmatch(_squash(view[0])) and \
+                                _OWNER_HEADING.search(row[0]):
                             # the first heading shares the name heading's cell (on a line of its
                             # own): the cells stand under the headings as they are
                             roles = roles[1:]
