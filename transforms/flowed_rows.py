@@ -199,7 +199,7 @@ def _units(text: str) -> list[str]:
                 texts.append(False)
                 i = marks + 1
                 continue
-        if units and (_is_marks(word) and not all(map(_is_marks, units[-1]))
+        if units and (FOOTNOTE_MARK.fullmatch(word) and not all(map(_is_marks, units[-1]))
                       # a mark after a value is that value's; after a mark alone, a cell of its own
                       # 'Class A Common': a letter between words is one of them
                       or (texts[-1] and len(word) == 1 and i + 1 < len(words) and _is_text(words[i + 1]))
