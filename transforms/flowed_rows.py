@@ -232,10 +232,21 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
         if close is not None and close + 1 < len(words) and "(" not in " ".join(words[close + 1:]):
             below[0] = " ".join(words[:close + 1])
             core_units[text_unit] += " " + " ".join(words[close + 1:])
-    fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
-    fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
-    sides = [line.side for line in row.above + row.below if line.side]
     text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
+    fragments: list[str] = []
+    for lines, before in ((row.above, True), (row.below, False)):
+        for line in lines:
+            if _is_text(line.text):
+                continue
+            for k, unit in enumerate(_units(line.text)):
+                if k and text_unit is not None and _is_text(unit):
+                    # words after values on a line above or below the row: the lines of the
+                    # later column of words on the row's line ('$ See' / '... I Footnote' / '(2)')
+                    core_units[text_unit] = f"{unit} {core_units[text_unit]}" if before \
+                        else f"{core_units[text_unit]} {unit}"
+                else:
+                    fragments.append(unit)
+    sides = [line.side for line in row.above + row.below if line.side]
     if sides and text_unit is not None and part == of.TABLE_II:
         # another column's words above and below the row's line, which holds that column's middle
         # words ('Class A' / 'Common' / 'Stock'): one cell, centred on the row
