@@ -613,7 +613,9 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
             if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    return _values_above_title(_centred_rows(rows))
+    signs = [row for row in rows if _sign_only(row)]
+    rows = [row for row in rows if not _sign_only(row)]
+    return _with_signs(_values_above_title(_centred_rows(rows)), signs)
 
 
 def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
@@ -695,8 +697,6 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
         # rows drawn apart by rules (a box-drawn table: its cells start at the top), or a cell's
         # lines in one row
         return rows
-    signs = [row for row in rows if _sign_only(row)]
-    rows = [row for row in rows if not _sign_only(row)]
     kinds = ["head" if of.is_column_heading(row) else "text" if of.is_leading_heading(row) else "core"
              for row in rows]
     first = kinds.index("core") if "core" in kinds else len(rows)
@@ -736,31 +736,37 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
         else:
             out.append(rows[i])  # headings again after a page break
     flush(None)
-    return _with_signs(out, signs)
+    return out
 
 
 def _with_signs(rows: list[TextRow], signs: list[TextRow]) -> list[TextRow]:
     """A price's '$' printed on a line of its own (its cell printed over two lines, the number
-    or mark on the other): it stands before the price of the nearest row of values whose cell in
-    that column holds none."""
+    or mark on the other), with the pieces of the row's other tall cells on that line ('See' of
+    'See Footnote'): they go to the nearest row of values whose cell in the '$' column holds no
+    '$', before its cells when printed above it, after them when below."""
     for sign in signs:
         column = sign.cells.index("$")
         near = [(abs(row.line_number - sign.line_number), row.line_number > sign.line_number, i)
                 for i, row in enumerate(rows) if not of.is_column_heading(row)
                 and column < len(row.cells) and "$" not in row.cells[column] and _HAS_DIGIT.search("".join(row.cells))]
-        if near:
-            i = min(near)[2]
-            cells = list(rows[i].cells)
-            cells[column] = " ".join(filter(None, ("$", cells[column])))
-            rows[i] = TextRow(tuple(cells), rows[i].line_number, rows[i].block, rows[i].style)
+        if not near:
+            continue
+        i = min(near)[2]
+        above = sign.line_number < rows[i].line_number
+        cells = list(rows[i].cells) + [""] * max(0, len(sign.cells) - len(rows[i].cells))
+        for c, piece in enumerate(sign.cells):
+            if piece:
+                cells[c] = " ".join(filter(None, (piece, cells[c]) if above or piece == "$" else (cells[c], piece)))
+        rows[i] = TextRow(tuple(cells), rows[i].line_number, rows[i].block, rows[i].style)
     return rows
 
 
 def _sign_only(row: TextRow) -> bool:
-    """A line of a table holding a '$' alone (with footnote marks at most): a piece of a price's
-    cell printed over two lines, not a row of its own."""
+    """A line of a table holding a '$' and no number: the first cell empty, the others marks or
+    words (pieces of the tall cells of a row printed over several lines), not a row of its own."""
     cells = [c for c in row.cells if c]
-    return "$" in cells and all(c == "$" or FOOTNOTE_MARK.fullmatch(c) for c in cells)
+    return not row.cells[0] and "$" in cells and \
+        all(c == "$" or FOOTNOTE_MARK.fullmatch(c) or _is_words(c) for c in cells)
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
