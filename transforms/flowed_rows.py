@@ -254,11 +254,12 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
                                          + [line.side for line in row.below if line.side])
     elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
-    elif row.core.titled and text_unit is not None and (above or below) and not any(line.titled for line in
-                                                                                 row.above + row.below):
-        # a table line holding the title in its first cell and another column's words in a later
-        # one, with free lines of words above and below it: the later column is the narrower (an
-        # underlying title, a nature of ownership), where words wrap; the title's cell is whole
+    elif (row.core.titled or title and above and below and _paired(title)) and text_unit is not None and \
+            (above or below) and not any(line.titled for line in row.above + row.below):
+        # a line holding the title (a table line's first cell, or a whole title on a line of text)
+        # and after values another column's words, with free lines of words above and below it:
+        # the later column is the narrower (an underlying title, a nature of ownership), where
+        # words wrap; the title's cell is whole
         core_units[text_unit] = " ".join(above + [core_units[text_unit]] + below)
         above, below = [], []
     elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):

@@ -1131,8 +1131,9 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
         return rows
     at = {row.line_number - first_line for row in rows}
     # lines of values only, no title: they finish a row (a price's '$' and a 'D' on a line of their own)
-    finishing = {row.line_number - first_line for row in rows if not row.cells[0] and
-                 any(map(_HAS_DIGIT.search, row.cells)) or _sign_only(row)}
+    finishing = {row.line_number - first_line for row in rows if not row.cells[0] and not of.is_column_heading(row)
+                 and (any(map(_HAS_DIGIT.search, row.cells)) or all(of.is_value_word(w) for c in row.cells
+                                                                    for w in c.split()))}
 
     def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
         found = []
@@ -1167,7 +1168,7 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
         best = of.row_cost(of.read_record(row), part, form_number)
         chosen = None
         worded = next((k for k, value in enumerate(values) if _is_words(value)), None)
-        if worded is not None and best is not None:
+        if worded is not None:
             # the row prints another column's words beside the title: that column is the narrower
             # (an underlying title, a nature of ownership), its words wrap above and below the row
             upper = " ".join(lines[i].strip() for i in sorted(above))
