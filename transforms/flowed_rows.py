@@ -109,7 +109,7 @@ def _flat(line: str, number: int) -> _Line | None:
         return None
     # a cell holding a footnote mark only is no column's words: a mark printed apart is left out
     worded = [c for c in cells if c and not FOOTNOTE_MARK.fullmatch(c)]
-    if worded and len(worded) < len([c for c in cells if c]) and all(_is_text(c) for c in worded):
+    if cells[0] in worded and len(worded) < len([c for c in cells if c]) and all(_is_text(c) for c in worded):
         cells = [c for c in cells if not FOOTNOTE_MARK.fullmatch(c)]
     if all(_is_text(c) for c in cells if c):
         return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
@@ -212,7 +212,14 @@ def _units(text: str) -> list[str]:
     return [" ".join(unit) for unit in units]
 
 
-def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
+def _wide_title(part: str, form_number: str) -> bool:
+    """Whether the form prints the title column wider than the later columns of words: Table I
+    (the nature of ownership narrow), Form 3's Table II (30% of the page); Form 4's and 5's Table
+    II sets the title in a column as narrow as the underlying security's."""
+    return part != of.TABLE_II or form_number == "3"
+
+
+def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list[str], int]:
     """A row's title, the values of its core, the values printed apart (nearest the core
     first), and its first line."""
     above = [line.text for line in row.above if _is_text(line.text)]
@@ -255,7 +262,8 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
     elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
     elif (row.core.titled or title and above and below and _paired(title)) and text_unit is not None and \
-            (above or below) and not any(line.titled for line in row.above + row.below):
+            (above or below) and not any(line.titled for line in row.above + row.below) and \
+            _wide_title(part, form_number):
         # a line holding the title (a table line's first cell, or a whole title on a line of text)
         # and after values another column's words, with free lines of words above and below it:
         # the later column is the narrower (an underlying title, a nature of ownership), where
@@ -332,7 +340,7 @@ def _cost(title: str, units: list[str], part: str, form_number: str, line_number
 
 
 def _read(row: _Row, part: str, form_number: str) -> tuple[TextRow, float | None]:
-    title, units, fragments, first = _parts(row, part)
+    title, units, fragments, first = _parts(row, part, form_number)
     cells, cost = _place_fragments(title, units, fragments, part, form_number, first)
     if cost is not None and not _paired(title):
         cost += 1.0  # a title is one cell: its parentheses pair, so a reading that cuts them is worse
