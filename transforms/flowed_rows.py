@@ -154,6 +154,13 @@ def _is_core(text: str, least: int = 2) -> bool:
     return least > 1 and _value_words(text) > least
 
 
+def _is_marked_core(text: str) -> bool:
+    """A Table II line of values only that starts with dates printed as their footnote marks alone
+    ('(1) (1) 19,913 $ (1) D'): the marks are cells, so the line holds a row's values."""
+    words = text.split()
+    return len(words) > 3 and _is_marks(words[0]) and _is_marks(words[1]) and _value_words(text) >= 2
+
+
 def _is_text(text: str) -> bool:
     """A line of words only (a title's or a nature's), marks aside; a capital letter among
     words is a word ('Class A Common Stock')."""
@@ -413,7 +420,8 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
     flat = [found for i, line in enumerate(lines) if not is_rule(line) and (found := _flat(line, first_line + i))]
-    cores = [i for i, line in enumerate(flat) if _is_core(line.text)]
+    cores = [i for i, line in enumerate(flat) if _is_core(line.text)
+             or part == of.TABLE_II and _is_marked_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)
         cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
     if not cores:

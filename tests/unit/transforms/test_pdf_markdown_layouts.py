@@ -589,3 +589,10 @@ def test_a_director_heading_in_the_name_heading_s_cell_leaves_the_next_cell_to_t
     got = owners_of(page(boxes=boxes, owners=owners))
     assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
         ("ROE RICHARD", False, True), ("DOE JANE", False, True)]
+
+
+def test_a_flowed_line_of_values_starting_with_dates_printed_as_marks_holds_a_row():
+    table_ii = "Series A Preferred\n(1) (1) 19,913 $ (1) D\nStock\nSeries B Preferred\n(2) (2) 45,568 $ (2) D\nStock"
+    rows = ownership_text.read(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_shares"], r["direct_indirect"]) for r in rows] == [
+        ("Series A Preferred Stock", D("19913"), "D"), ("Series B Preferred Stock", D("45568"), "D")]
