@@ -194,18 +194,20 @@ def _plain_lines(text: str) -> list[str]:
         lines = [_unmark(line) for line in lines]
     else:
         lines = [line.rstrip(" ") for line in lines]
+    if CELL_BREAK in "\n".join(lines):
+        # text laid out with breaks only (pymupdf4llm's picture text) is lines, before the print
+        # header and footer are looked for: a page's header may start such a run of lines
+        out: list[str] = []
+        for line in lines:
+            if CELL_BREAK in line and "|" not in line:
+                out.extend(part.rstrip() for part in line.split(CELL_BREAK))
+            else:
+                out.append(line)
+        lines = out
     if furniture := _print_furniture(lines):
         # dropped, not blanked: a page break may fall inside a row or an owner's address
         lines = [line for i, line in enumerate(lines) if i not in furniture]
-    if CELL_BREAK not in "\n".join(lines):
-        return lines
-    out: list[str] = []
-    for line in lines:
-        if CELL_BREAK in line and "|" not in line:
-            out.extend(part.rstrip() for part in line.split(CELL_BREAK))  # text laid out with breaks only
-        else:
-            out.append(line)
-    return out
+    return lines
 
 
 # --- sections ----------------------------------------------------------------------------------

@@ -596,3 +596,13 @@ def test_a_flowed_line_of_values_starting_with_dates_printed_as_marks_holds_a_ro
     rows = ownership_text.read(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_holdings"]
     assert [(r["security_title"], r["underlying_shares"], r["direct_indirect"]) for r in rows] == [
         ("Series A Preferred Stock", D("19913"), "D"), ("Series B Preferred Stock", D("45568"), "D")]
+
+
+def test_picture_text_starting_with_the_print_header_keeps_the_lines_after_it():
+    # pymupdf4llm's picture text: lines joined by <br>, the next page's header on the first of them
+    owners = ("Relationships Reporting Owner Name / Address Director 10% Owner Officer Other\n\n"
+              "12/7/26, 4:12 AM Ownership Submission<br>ROE RICHARD<br>100 MAIN STREET   X<br>"
+              "SPRINGFIELD, IL 62701<br>DOE JANE<br>1 ELM ST   X   X<br>DENVER, CO 80237")
+    got = owners_of(page(owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, False), ("DOE JANE", True, True)]
