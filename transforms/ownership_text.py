@@ -616,7 +616,8 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
     signs = [row for row in rows if _sign_only(row)]
-    rows = [row for row in rows if not _sign_only(row)]
+    if signs:
+        rows = [row for row in rows if row not in signs]
     return _with_signs(_values_above_title(_centred_rows(rows)), signs)
 
 
@@ -766,9 +767,9 @@ def _with_signs(rows: list[TextRow], signs: list[TextRow]) -> list[TextRow]:
 def _sign_only(row: TextRow) -> bool:
     """A line of a table holding a '$' and no number: the first cell empty, the others marks or
     words (pieces of the tall cells of a row printed over several lines), not a row of its own."""
-    cells = [c for c in row.cells if c]
-    return not row.cells[0] and "$" in cells and \
-        all(c == "$" or FOOTNOTE_MARK.fullmatch(c) or _is_words(c) for c in cells)
+    if "$" not in row.cells or row.cells[0]:
+        return False  # most rows: one look at the cells
+    return all(not c or c == "$" or FOOTNOTE_MARK.fullmatch(c) or _is_words(c) for c in row.cells)
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
