@@ -615,10 +615,10 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
             if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    signs = [row for row in rows if _sign_only(row)]
-    if signs:
-        rows = [row for row in rows if row not in signs]
-    return _with_signs(_values_above_title(_centred_rows(rows)), signs)
+    pieces = [row for row in rows if _pieces_only(row)]
+    if pieces:
+        rows = [row for row in rows if row not in pieces]
+    return _with_pieces(_values_above_title(_centred_rows(rows)), pieces)
 
 
 def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
@@ -742,34 +742,49 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
     return out
 
 
-def _with_signs(rows: list[TextRow], signs: list[TextRow]) -> list[TextRow]:
-    """A price's '$' printed on a line of its own (its cell printed over two lines, the number
-    or mark on the other), with the pieces of the row's other tall cells on that line ('See' of
-    'See Footnote'): they go to the nearest row of values whose cell in the '$' column holds no
-    '$', before its cells when printed above it, after them when below."""
-    for sign in signs:
-        column = sign.cells.index("$")
-        near = [(abs(row.line_number - sign.line_number), row.line_number > sign.line_number, i)
+def _with_pieces(rows: list[TextRow], pieces: list[TextRow]) -> list[TextRow]:
+    """A line of a table holding only pieces of a row's tall cells (a price's '$', footnote marks,
+    a cell's first or last words: 'See' of 'See Footnote'), printed on a line of its own: it
+    goes to the nearest row of values whose cell holds no '$' where the line prints one. A '$'
+    stands before its cell's number, a mark after its value, words before the cell's when
+    printed above the row and after them when below."""
+    for piece_row in pieces:
+        signs = [c for c, piece in enumerate(piece_row.cells) if "$" in piece]
+        near = [(abs(row.line_number - piece_row.line_number), row.line_number > piece_row.line_number, i)
                 for i, row in enumerate(rows) if not of.is_column_heading(row)
-                and column < len(row.cells) and "$" not in row.cells[column] and _HAS_DIGIT.search("".join(row.cells))]
+                and all(c < len(row.cells) and "$" not in row.cells[c] for c in signs)
+                and _HAS_DIGIT.search(FOOTNOTE_MARK.sub("", "".join(row.cells)))]
         if not near:
             continue
         i = min(near)[2]
-        above = sign.line_number < rows[i].line_number
-        cells = list(rows[i].cells) + [""] * max(0, len(sign.cells) - len(rows[i].cells))
-        for c, piece in enumerate(sign.cells):
-            if piece:
-                cells[c] = " ".join(filter(None, (piece, cells[c]) if above or piece == "$" else (cells[c], piece)))
+        above = piece_row.line_number < rows[i].line_number
+        cells = list(rows[i].cells) + [""] * max(0, len(piece_row.cells) - len(rows[i].cells))
+        for c, piece in enumerate(piece_row.cells):
+            if not piece:
+                continue
+            sign, marks = ("$", piece[1:].strip()) if piece[:1] == "$" else ("", piece)
+            words = _is_words(marks)
+            cell = " ".join(filter(None, (marks, cells[c]) if words and above else (cells[c], marks)))
+            cells[c] = " ".join(filter(None, (sign, cell)))
         rows[i] = TextRow(tuple(cells), rows[i].line_number, rows[i].block, rows[i].style)
     return rows
 
 
-def _sign_only(row: TextRow) -> bool:
-    """A line of a table holding a '$' and no number: the first cell empty, the others marks or
-    words (pieces of the tall cells of a row printed over several lines), not a row of its own."""
-    if "$" not in row.cells or row.cells[0]:
+def _pieces_only(row: TextRow) -> bool:
+    """A line of a table holding pieces of a row's tall cells only: the first cell empty, the
+    others a '$', footnote marks or words, at least one a '$' or a mark; not a row of its own."""
+    if not row.cells or row.cells[0]:
         return False  # most rows: one look at the cells
-    return all(not c or c == "$" or FOOTNOTE_MARK.fullmatch(c) or _is_words(c) for c in row.cells)
+    marked = False
+    for cell in row.cells:
+        if not cell:
+            continue
+        bare = FOOTNOTE_MARK.sub("", cell).strip() if "(" in cell or "[" in cell else cell
+        if bare in ("", "$"):
+            marked = True
+        elif not _is_words(cell):
+            return False
+    return marked
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
@@ -1180,10 +1195,15 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
             out.append(TextRow((title, *values), row.line_number, row.block, row.style))
             continue
         for k in range(len(values) + 1):
-            cells = (title, *values[:k], text, *values[k:])
-            cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part, form_number)
-            if cost is not None and (best is None or cost < best - 1e-9):
-                best, chosen = cost, cells
+            readings = [(title, *values[:k], text, *values[k:])]
+            if k < len(values) and not FOOTNOTE_MARK.sub("", values[k]).strip():
+                # a mark alone in the row's cell where the words stand: the words' mark
+                readings.append((title, *values[:k], f"{text} {values[k]}", *values[k + 1:]))
+            for cells in readings:
+                cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part,
+                                   form_number)
+                if cost is not None and (best is None or cost < best - 1e-9):
+                    best, chosen = cost, cells
         out.append(row if chosen is None else TextRow(chosen, row.line_number, row.block, row.style))
     return out
 

@@ -479,8 +479,8 @@ def test_a_line_of_a_sign_and_words_goes_to_the_row_whose_price_lacks_its_sign()
     rows = [TextRow(("Common Stock", "S", "100", "$ 10.5 (1)", "900", "I", "See Footnote (2)"), 0, 0, "pipe"),
             TextRow(("Common Stock", "S", "200", "11.25 (3)", "700", "I", "Footnote (2)"), 2, 0, "pipe")]
     sign = TextRow(("", "", "", "$", "", "", "See"), 1, 0, "pipe")
-    assert ownership_text._sign_only(sign) and not ownership_text._sign_only(rows[1])
-    got = ownership_text._with_signs(list(rows), [sign])
+    assert ownership_text._pieces_only(sign) and not ownership_text._pieces_only(rows[1])
+    got = ownership_text._with_pieces(list(rows), [sign])
     assert got[0] == rows[0]
     assert got[1].cells == ("Common Stock", "S", "200", "$ 11.25 (3)", "700", "I", "See Footnote (2)")
 
@@ -606,3 +606,25 @@ def test_picture_text_starting_with_the_print_header_keeps_the_lines_after_it():
     got = owners_of(page(owners=owners))
     assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
         ("ROE RICHARD", False, False), ("DOE JANE", True, True)]
+
+
+# Footnote marks of a row's cells printed on a line of their own above the row's values (dates
+# printed as their marks only, the price's mark beside its '$'), the title over two lines.
+MARKS_APART_TABLE_II = """|     |     | Date Exercisable | Expiration Date | Title | Shares |     |     |
+| --- | --- | ---------------- | --------------- | ----- | ------ | --- | --- |
+| Series A Convertible |     |     | Common |        |       |     |
+| -------------------- | --- | --- | ------ | ------ | ----- | --- |
+|                      | (2) | (2) |        |        | $ (3) |     |
+|                      |     |     |        | 93,864 |       | D   |
+| Preferred Stock      |     |     | Stock  |        |       |     |"""
+
+
+def test_a_line_of_marks_is_the_nearest_row_s_not_a_row_of_its_own():
+    rows = ownership_text.read(form3(table_ii=MARKS_APART_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0].rows[
+        "deriv_holdings"]
+    assert [(r["security_title"], r["exercise_date"], r["underlying_title"], r["underlying_shares"],
+             r["conversion_or_exercise_price"], r["direct_indirect"]) for r in rows] == [
+        ("Series A Convertible Preferred Stock", None, "Common Stock", D("93864"), None, "D")]
+    marks = TextRow(("", "(2)", "(2)", "", "", "$ (3)", ""), 3, 0, "pipe")
+    assert ownership_text._pieces_only(marks)
+    assert not ownership_text._pieces_only(TextRow(("", "", "", "", "93,864", "", "D"), 4, 0, "pipe"))
