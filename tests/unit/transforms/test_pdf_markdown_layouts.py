@@ -628,3 +628,11 @@ def test_a_line_of_marks_is_the_nearest_row_s_not_a_row_of_its_own():
     marks = TextRow(("", "(2)", "(2)", "", "", "$ (3)", ""), 3, 0, "pipe")
     assert ownership_text._pieces_only(marks)
     assert not ownership_text._pieces_only(TextRow(("", "", "", "", "93,864", "", "D"), 4, 0, "pipe"))
+
+
+def test_heading_words_cut_into_lower_case_letters_are_no_codes():
+    # pymupdf4llm cuts headings at its own column borders: 'Code o' | 'f', '(Month/Day/Y' | 'ear) any'
+    from transforms import ownership_form
+    cut = TextRow(("Security", "or Exercise", "(Month/Day/Y", "ear) any", "Code o", "f"), 0, 0, "pipe")
+    assert ownership_form.is_leading_heading(cut)
+    assert not ownership_form.is_leading_heading(TextRow(("Common Stock", "", "F", ""), 0, 0, "pipe"))
