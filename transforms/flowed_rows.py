@@ -268,10 +268,12 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
                                          + [line.side for line in row.below if line.side])
     elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
-    elif (row.core.titled or title and above and below and _paired(title)) and text_unit is not None and \
+    elif (row.core.titled or title and above and below and _paired(title) and title[:1].isupper()) and \
+            text_unit is not None and \
             (above or below) and not any(line.titled for line in row.above + row.below) and \
             _wide_title(part, form_number):
-        # a line holding the title (a table line's first cell, or a whole title on a line of text)
+        # a line holding the title (a table line's first cell, or a whole title on a line of text:
+        # its parentheses pair, it starts with a capital, not 'to Purchase Common')
         # and after values another column's words, with free lines of words above and below it:
         # the later column is the narrower (an underlying title, a nature of ownership), where
         # words wrap; the title's cell is whole
