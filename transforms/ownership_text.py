@@ -1646,7 +1646,32 @@ def _shifted_column(s: Segment, at: dict[str, int]) -> str:
     return _SHIFTED[under] if under != "director" else "officer"
 
 
-def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
+_TITLE_BELOW = re.compile(r"title\s{1,3}below", re.I)
+
+
+def _cover_title_text(cover_lines: list[str]) -> str:
+    """The cover's text under its Officer box ('give title below'), where the page prints the first
+    owner's title or 'other' text, run together with whatever else shares those lines."""
+    at = next((i for i, line in enumerate(cover_lines) if _TITLE_BELOW.search(line)), None)
+    if at is None:
+        return ""
+    return " ".join(" ".join(line.replace("|", " ").split()) for line in cover_lines[at + 1:at + 5])
+
+
+def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> int | None:
+    """Which line of the first owner's name and address block is its title: a line between the name
+    and the city line that the cover prints under its Officer box, not in the cover's address."""
+    if not title_text or len(parts) < 3:
+        return None
+    address = " ".join(filter(None, (cover.address.street1, cover.address.street2, cover.address.city)))
+    for k in range(1, len(parts) - 1):
+        part = " ".join(parts[k].split())
+        if len(part) > 2 and part in title_text and part not in address and not _looks_like_address(part):
+            return k
+    return None
+
+
+def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: str = "") -> None:
     # the table's headings on lines of their own go; a line holding the relationship headings too stays
     lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
@@ -1677,6 +1702,11 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
         parts = [p.strip() for p in name_cell.split(CELL_BREAK) if p.strip()]
         if not parts:
             continue
+        if not filing.rows.get("reporting_owners") and not any(marks.get(k) for k in _TITLED + ("title",)) and \
+                (k := _titled_line(parts, cover, title_text)) is not None:
+            # the title's cell set among the address lines (text without column positions): the
+            # cover prints the first owner's title too, under its Officer box
+            marks = {**marks, "title": parts.pop(k)}
         if len(parts) > 1:
             name, address = parts[0], _address_lines(parts[1:])
         else:
@@ -1868,11 +1898,15 @@ def read(text: str) -> list[ParsedFiling]:
             raise ParseError("unreadable_row", f"{part} prints values (line {rows[0].line_number + 1}) but no row "
                                                "of the form could be read from its layout")
         of.add_table_rows(filing, found, part, cover.form_number)
+    boxes = _cover_boxes(lines[:sections.table_i])
     if sections.owners is not None:
-        _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover)
+        # the cover prints the first owner's title under its boxes when Officer or Other is checked
+        titled = boxes.get("is_officer") or boxes.get("is_other")
+        _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover,
+                _cover_title_text(cover_lines) if titled else "")
     if not filing.rows.get("reporting_owners"):
         _owner_from_cover(filing, cover)
-    _owner_from_boxes(filing, _cover_boxes(lines[:sections.table_i]))
+    _owner_from_boxes(filing, boxes)
     if sections.signatures is not None:
         of.add_signatures(filing, _pieces(lines[sections.signatures + 1:sections.end_of(sections.signatures, total)]))
     if sections.explanation is not None:

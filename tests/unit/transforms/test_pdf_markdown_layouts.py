@@ -636,3 +636,19 @@ def test_heading_words_cut_into_lower_case_letters_are_no_codes():
     cut = TextRow(("Security", "or Exercise", "(Month/Day/Y", "ear) any", "Code o", "f"), 0, 0, "pipe")
     assert ownership_form.is_leading_heading(cut)
     assert not ownership_form.is_leading_heading(TextRow(("Common Stock", "", "F", ""), 0, 0, "pipe"))
+
+
+def test_the_first_owner_s_title_among_its_address_lines_is_the_one_the_cover_prints():
+    # text without column positions sets the title's cell among the address lines; the cover prints
+    # it under the Officer box too (and the address, which stays the address)
+    owners = "Director 10% Owner Officer Other\nROE RICHARD\n100 MAIN STREET\nChief Executive Officer\nSUITE 5\n" \
+             "SPRINGFIELD, IL 62701"
+    boxes = BOXES_OFFICER + "\n100 MAIN STREET, SUITE 5 Chief Executive Officer"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    first = filing.rows["reporting_owners"][0]
+    assert (first["owner_name"], first["is_officer"], first["officer_title"]) == ("ROE RICHARD", True,
+                                                                                  "Chief Executive Officer")
+    assert (first["street1"], first["street2"], first["city"]) == ("100 MAIN STREET", "SUITE 5", "SPRINGFIELD")
+    # an unchecked Officer and Other box: the cover prints no title, the lines stay the address's
+    unchecked = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    assert owners_of(page(boxes=unchecked + "\nChief Executive Officer", owners=owners))[0]["officer_title"] is None
