@@ -1,7 +1,9 @@
 """Layouts of a Form 3/4 page that PDF-to-markdown converters print, read from hand-made text:
 the cover's relationship boxes, markdown tables that give each printed line a row of its own
-(a tall cell centred on its row's values), Reporting Owners heading cells that name several
-relationships, and the print header's page title on a line of its own."""
+(a tall cell centred on its row's values), lines of a row's cell pieces ('$', marks) and free
+words around rows, text that lost its column positions (flowed lines among markdown tables),
+Reporting Owners heading cells that name several relationships, sections out of reading order,
+and the print header's page title on a line of its own."""
 from __future__ import annotations
 
 import datetime as dt
