@@ -1328,12 +1328,21 @@ def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str
                 nearest = [(abs(i - j), name) for j, r in enumerate(roles) for name in kinds if name in r]
                 under = [min(nearest)[1]] if nearest else []
             if len(under) == 1:
-                marks[under[0]] = "X" if mark else clean_text(f"{marks[under[0]]} {text}")
+                marks[under[0]] = "X" if mark else _joined_cut(marks[under[0]], text)
             elif not mark:
-                marks["title"] = clean_text(f"{marks.get('title') or ''} {text}")
+                marks["title"] = _joined_cut(marks.get("title") or "", text)
             else:
                 marks = {**marks, "director": None, "ten": None}
     return marks
+
+
+def _joined_cut(left: str, right: str) -> str:
+    """Two cells of one column's text: a converter cutting a title at borders of its own ('SVP,
+    Bu' | 'siness Dev' | 'elopment') cuts inside words, where two lower-case letters meet."""
+    left, right = clean_text(left) or "", clean_text(right) or ""
+    if left[-1:].islower() and right[:1].islower():
+        return left + right
+    return clean_text(f"{left} {right}") or ""
 
 
 def _name_cells(cells: list[str], roles: list[frozenset[str]]) -> str:

@@ -654,3 +654,13 @@ def test_the_first_owner_s_title_among_its_address_lines_is_the_one_the_cover_pr
     # an unchecked Officer and Other box: the cover prints no title, the lines stay the address's
     unchecked = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
     assert owners_of(page(boxes=unchecked + "\nChief Executive Officer", owners=owners))[0]["officer_title"] is None
+
+
+def test_a_title_cut_inside_its_words_across_cells_is_joined_where_lower_case_letters_meet():
+    # pymupdf4llm: one heading cell for the four relationships, the title cut into the cells after it
+    owners = """|Reporting Owner Name / Address|Director 10% Owner Officer Other||||
+|---|---|---|---|---|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|SVP, Bu|siness Dev|elopment||
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|Chief|Executive Officer|||"""
+    got = owners_of(page(owners=owners))
+    assert [o["officer_title"] for o in got] == ["SVP, Business Development", "Chief Executive Officer"]
