@@ -1859,14 +1859,29 @@ def _pieces(lines: list[str]) -> list[str]:
     return out
 
 
+_MARK_AMID = re.compile(r" \((\d{1,2})\) ")
+
+
 def _footnote_lines(lines: list[str]) -> list[str]:
-    """Footnote lines with their cells joined ('(1) | text' -> '(1) text')."""
+    """Footnote lines with their cells joined ('(1) | text' -> '(1) text'). A note's mark that a
+    converter set amid its paragraph's words (the mark stands beside the paragraph's middle
+    line, 'The Reporting ... The (1) restricted stock ...') starts the paragraph when no line
+    starts that note and it is the next note after those that do."""
     out = []
     for line in lines:
         cut = split_cells(line) if "|" in line or "\t" in line else None
         if cut is not None:
             line = " ".join(c for c in cut[0] if c and not _MD_RULE_CELL.fullmatch(c))
         out.append(line.replace(CELL_BREAK, " "))
+    started = {int(start[0][1:]) for line in out if (start := of.footnote_start(line.strip()))}
+    for i, line in enumerate(out):
+        m = _MARK_AMID.search(line) if " (" in line else None
+        if m is None or of.footnote_start(line.strip()) or line.lstrip().startswith("*"):
+            continue
+        number = int(m[1])
+        if number not in started and number == max((n for n in started if n < number), default=0) + 1:
+            out[i] = f"({number}) {line[:m.start()].strip()} {line[m.end():].strip()}"
+            started.add(number)
     return out
 
 

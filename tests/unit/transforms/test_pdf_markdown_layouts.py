@@ -664,3 +664,17 @@ def test_a_title_cut_inside_its_words_across_cells_is_joined_where_lower_case_le
 |DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|Chief|Executive Officer|||"""
     got = owners_of(page(owners=owners))
     assert [o["officer_title"] for o in got] == ["SVP, Business Development", "Chief Executive Officer"]
+
+
+def test_a_note_s_mark_set_amid_its_paragraph_starts_that_note():
+    # pymupdf4llm sets a note's mark where it stands level with the paragraph's middle line
+    notes = ["Explanation of Responses:", "* If the form is filed by more than one reporting person, see Instruction.",
+             "The Reporting Person was granted units. The (1) units vest in three equal parts.",
+             "(2) Held by a trust; see clause (1) of the trust agreement.",
+             "Note: File three copies of this Form."]
+    lines = ownership_text._footnote_lines(notes)
+    assert lines[2] == "(1) The Reporting Person was granted units. The units vest in three equal parts."
+    assert lines[3] == notes[3]  # a note started by its own mark keeps the marks in its text
+    # a mark amid a note's text whose number a line starts, or not the next note, stays text
+    assert ownership_text._footnote_lines(["(1) First.", "See clause (1) here."]) == ["(1) First.", "See clause (1) here."]
+    assert ownership_text._footnote_lines(["Text with (3) amid."]) == ["Text with (3) amid."]
