@@ -1873,10 +1873,12 @@ def _footnote_lines(lines: list[str]) -> list[str]:
         if cut is not None:
             line = " ".join(c for c in cut[0] if c and not _MD_RULE_CELL.fullmatch(c))
         out.append(line.replace(CELL_BREAK, " "))
-    started = {int(start[0][1:]) for line in out if (start := of.footnote_start(line.strip()))}
+    bullets = " -+*\u2022"
+    started = {int(start[0][1:]) for line in out if (start := of.footnote_start(line.strip(bullets)))}
     for i, line in enumerate(out):
         m = _MARK_AMID.search(line) if " (" in line else None
-        if m is None or of.footnote_start(line.strip()) or line.lstrip().startswith("*"):
+        if m is None or not line[:m.start()].strip(bullets) or of.footnote_start(line.strip(bullets)) or \
+                line.lstrip().startswith("*"):
             continue
         number = int(m[1])
         if number not in started and number == max((n for n in started if n < number), default=0) + 1:

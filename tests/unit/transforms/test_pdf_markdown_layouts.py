@@ -678,3 +678,4 @@ def test_a_note_s_mark_set_amid_its_paragraph_starts_that_note():
     # a mark amid a note's text whose number a line starts, or not the next note, stays text
     assert ownership_text._footnote_lines(["(1) First.", "See clause (1) here."]) == ["(1) First.", "See clause (1) here."]
     assert ownership_text._footnote_lines(["Text with (3) amid."]) == ["Text with (3) amid."]
+    assert ownership_text._footnote_lines(["- (1) Held in trust."]) == ["- (1) Held in trust."]  # a list item
