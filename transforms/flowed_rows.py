@@ -84,6 +84,7 @@ class _Line:
     text: str
     number: int  # line of the input
     side: str = ""  # words of a later cell of a table line of words
+    titled: bool = False  # a table line whose first cell is text and a later cell words
 
 
 # A plan named by its section ('401(k)', '403(b)') that a converter spaced out ('401 (k)'): one
@@ -106,9 +107,15 @@ def _flat(line: str, number: int) -> _Line | None:
     text = " ".join(c for c in cells if c)
     if not text:
         return None
+    # a cell holding a footnote mark only is no column's words: a mark printed apart is left out
+    worded = [c for c in cells if c and not FOOTNOTE_MARK.fullmatch(c)]
+    if cells[0] in worded and len(worded) < len([c for c in cells if c]) and all(_is_text(c) for c in worded):
+        cells = [c for c in cells if not FOOTNOTE_MARK.fullmatch(c)]
     if all(_is_text(c) for c in cells if c):
         return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
-    return _Line(text, number)
+    filled = [c for c in cells if c]
+    return _Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
+                 and any(_is_text(c) for c in filled[1:]))
 
 
 def _is_heading(text: str) -> bool:
@@ -122,7 +129,19 @@ def _title_and_values(text: str) -> tuple[str, str]:
     words = title.split()
     if not values and len(words) > 1 and words[-1] in ("D", "I"):
         title, values = " ".join(words[:-1]), words[-1]
+    mark = next((k for k, w in enumerate(words) if _is_marks(w)), None)
+    if mark and values and len(words) > mark + 1 and _is_marks(words[mark + 1]) and \
+            any(not _is_marks(w) for w in words[mark:]):
+        # words after marks are another column's ('Class B Common Stock (1) (1) Common 20,000,000':
+        # the title's mark, a date printed as a mark only, then the underlying title): the title
+        # ends at its mark
+        title, values = " ".join(words[:mark + 1]), " ".join(words[mark + 1:] + [values])
     return title, values
+
+
+def _is_marks(word: str) -> bool:
+    """A word of footnote marks only ('(1)', '(1)(2)')."""
+    return "(" in word and not FOOTNOTE_MARK.sub("", word)
 
 
 def _is_core(text: str, least: int = 2) -> bool:
@@ -133,6 +152,13 @@ def _is_core(text: str, least: int = 2) -> bool:
     if title and values and _value_words(values) >= least and _is_text(title.split()[0]):
         return True
     return least > 1 and _value_words(text) > least
+
+
+def _is_marked_core(text: str) -> bool:
+    """A Table II line of values only that starts with dates printed as their footnote marks alone
+    ('(1) (1) 19,913 $ (1) D'): the marks are cells, so the line holds a row's values."""
+    words = text.split()
+    return len(words) > 3 and _is_marks(words[0]) and _is_marks(words[1]) and _value_words(text) >= 2
 
 
 def _is_text(text: str) -> bool:
@@ -180,7 +206,8 @@ def _units(text: str) -> list[str]:
                 texts.append(False)
                 i = marks + 1
                 continue
-        if units and (FOOTNOTE_MARK.fullmatch(word)  # a mark after a value is that value's
+        if units and (FOOTNOTE_MARK.fullmatch(word) and not all(map(_is_marks, units[-1]))
+                      # a mark after a value is that value's; after a mark alone, a cell of its own
                       # 'Class A Common': a letter between words is one of them
                       or (texts[-1] and len(word) == 1 and i + 1 < len(words) and _is_text(words[i + 1]))
                       or (texts[-1] and not of.is_value_word(word) and word != "$")):
@@ -192,7 +219,14 @@ def _units(text: str) -> list[str]:
     return [" ".join(unit) for unit in units]
 
 
-def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
+def _wide_title(part: str, form_number: str) -> bool:
+    """Whether the form prints the title column wider than the later columns of words: Table I
+    (the nature of ownership narrow), Form 3's Table II (30% of the page); Form 4's and 5's Table
+    II sets the title in a column as narrow as the underlying security's."""
+    return part != of.TABLE_II or form_number == "3"
+
+
+def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list[str], int]:
     """A row's title, the values of its core, the values printed apart (nearest the core
     first), and its first line."""
     above = [line.text for line in row.above if _is_text(line.text)]
@@ -212,10 +246,21 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
         if close is not None and close + 1 < len(words) and "(" not in " ".join(words[close + 1:]):
             below[0] = " ".join(words[:close + 1])
             core_units[text_unit] += " " + " ".join(words[close + 1:])
-    fragments = [u for line in row.above if not _is_text(line.text) for u in _units(line.text)]
-    fragments += [u for line in row.below if not _is_text(line.text) for u in _units(line.text)]
-    sides = [line.side for line in row.above + row.below if line.side]
     text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
+    fragments: list[str] = []
+    for lines, before in ((row.above, True), (row.below, False)):
+        for line in lines:
+            if _is_text(line.text):
+                continue
+            for k, unit in enumerate(_units(line.text)):
+                if k and text_unit is not None and _is_text(unit):
+                    # words after values on a line above or below the row: the lines of the
+                    # later column of words on the row's line ('$ See' / '... I Footnote' / '(2)')
+                    core_units[text_unit] = f"{unit} {core_units[text_unit]}" if before \
+                        else f"{core_units[text_unit]} {unit}"
+                else:
+                    fragments.append(unit)
+    sides = [line.side for line in row.above + row.below if line.side]
     if sides and text_unit is not None and part == of.TABLE_II:
         # another column's words above and below the row's line, which holds that column's middle
         # words ('Class A' / 'Common' / 'Stock'): one cell, centred on the row
@@ -223,6 +268,17 @@ def _parts(row: _Row, part: str) -> tuple[str, list[str], list[str], int]:
                                          + [line.side for line in row.below if line.side])
     elif sides:
         fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
+    elif (row.core.titled or title and above and below and _paired(title) and title[:1].isupper()) and \
+            text_unit is not None and \
+            (above or below) and not any(line.titled for line in row.above + row.below) and \
+            _wide_title(part, form_number):
+        # a line holding the title (a table line's first cell, or a whole title on a line of text:
+        # its parentheses pair, it starts with a capital, not 'to Purchase Common')
+        # and after values another column's words, with free lines of words above and below it:
+        # the later column is the narrower (an underlying title, a nature of ownership), where
+        # words wrap; the title's cell is whole
+        core_units[text_unit] = " ".join(above + [core_units[text_unit]] + below)
+        above, below = [], []
     elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
         # Table II without the underlying title on the row's middle line (Table I without the
         # nature of an indirect holding): its two lines are the nearest above and below (printed
@@ -271,10 +327,14 @@ def _placed(title: str, units: list[str], pending: list[str], part: str, form_nu
     for fragment in pending:
         best: tuple[float, list[str]] | None = None
         for at in range(len(units) + 1):
-            candidate = units[:at] + [fragment] + units[at:]
-            c = _cost(title, candidate, part, form_number, line_number)
-            if c is not None and (best is None or c < best[0] - 1e-9):
-                best = (c, candidate)
+            candidates = [units[:at] + [fragment] + units[at:]]
+            if at < len(units) and FOOTNOTE_MARK.fullmatch(units[at]):
+                # a mark alone on the row's line, where the value printed apart stood: its mark
+                candidates.append(units[:at] + [f"{fragment} {units[at]}"] + units[at + 1:])
+            for candidate in candidates:
+                c = _cost(title, candidate, part, form_number, line_number)
+                if c is not None and (best is None or c < best[0] - 1e-9):
+                    best = (c, candidate)
         if best is None:
             units = units + [fragment]  # fits nowhere: the row is read as printed, and fails as it should
             cost = None
@@ -289,7 +349,7 @@ def _cost(title: str, units: list[str], part: str, form_number: str, line_number
 
 
 def _read(row: _Row, part: str, form_number: str) -> tuple[TextRow, float | None]:
-    title, units, fragments, first = _parts(row, part)
+    title, units, fragments, first = _parts(row, part, form_number)
     cells, cost = _place_fragments(title, units, fragments, part, form_number, first)
     if cost is not None and not _paired(title):
         cost += 1.0  # a title is one cell: its parentheses pair, so a reading that cuts them is worse
@@ -362,7 +422,8 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
     flat = [found for i, line in enumerate(lines) if not is_rule(line) and (found := _flat(line, first_line + i))]
-    cores = [i for i, line in enumerate(flat) if _is_core(line.text)]
+    cores = [i for i, line in enumerate(flat) if _is_core(line.text)
+             or part == of.TABLE_II and _is_marked_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)
         cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
     if not cores:

@@ -647,7 +647,7 @@ def is_leading_heading(row: TextRow) -> bool:
     """Above the first row, any line without a number, '$' or a lone letter
     ('D', 'I', a code) is heading text in whatever words the renderer chose."""
     values = row.cells[1:]
-    return not _HAS_VALUE.search("\t".join(values)) and not any(len(c) == 1 and c.isalpha() for c in values)
+    return not _HAS_VALUE.search("\t".join(values)) and not any(len(c) == 1 and c.isupper() for c in values)
 
 
 def records(rows: Iterable[TextRow]) -> list[Record]:

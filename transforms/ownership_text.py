@@ -194,18 +194,20 @@ def _plain_lines(text: str) -> list[str]:
         lines = [_unmark(line) for line in lines]
     else:
         lines = [line.rstrip(" ") for line in lines]
+    if CELL_BREAK in "\n".join(lines):
+        # text laid out with breaks only (pymupdf4llm's picture text) is lines, before the print
+        # header and footer are looked for: a page's header may start such a run of lines
+        out: list[str] = []
+        for line in lines:
+            if CELL_BREAK in line and "|" not in line:
+                out.extend(part.rstrip() for part in line.split(CELL_BREAK))
+            else:
+                out.append(line)
+        lines = out
     if furniture := _print_furniture(lines):
         # dropped, not blanked: a page break may fall inside a row or an owner's address
         lines = [line for i, line in enumerate(lines) if i not in furniture]
-    if CELL_BREAK not in "\n".join(lines):
-        return lines
-    out: list[str] = []
-    for line in lines:
-        if CELL_BREAK in line and "|" not in line:
-            out.extend(part.rstrip() for part in line.split(CELL_BREAK))  # text laid out with breaks only
-        else:
-            out.append(line)
-    return out
+    return lines
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -359,6 +361,13 @@ def _sections(lines: list[str], starts: list[tuple[int, str]]) -> _Sections:
     if table_ii is None:
         raise ParseError("truncated", "the rendering stops before 'Table II - Derivative Securities' "
                                       f"(Table I heading on line {table_i + 1}, no Table II heading after it)")
+    if "owners" not in found and any(name == "owners" and i < table_ii for i, name in starts):
+        # the Reporting Owners heading printed before Table II (a PDF converter's reading order
+        # put it there): the owners start at their table's own headings after Table II
+        stop = min((found[k] for k in ("signatures", "explanation", "remarks") if k in found), default=len(lines))
+        at = next((i for i in range(table_ii + 1, stop) if _OWNER_HEADING.search(lines[i])), None)
+        if at is not None:
+            found["owners"] = at
     rest = [found.get(k) for k in ("owners", "signatures", "explanation", "remarks")]
     if all(i is None for i in rest) and not any(_FORM_END.search(line) for line in lines[table_ii + 1:]):
         raise ParseError("truncated", "the rendering stops inside Table II: no reporting owners, signature, "
@@ -606,7 +615,10 @@ def _cell_rows(lines: list[str], first_line: int) -> list[TextRow]:
             if cut[2] == "pipe" and 2 < len(cells) <= _MAX_CELLS:
                 cells = _uncut(cells)
             rows.append(TextRow(cells, first_line + offset, block, cut[2]))
-    return _values_above_title(_centred_rows(rows))
+    pieces = [row for row in rows if _pieces_only(row)]
+    if pieces:
+        rows = [row for row in rows if row not in pieces]
+    return _with_pieces(_values_above_title(_centred_rows(rows)), pieces)
 
 
 def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
@@ -728,6 +740,51 @@ def _centred_rows(rows: list[TextRow]) -> list[TextRow]:
             out.append(rows[i])  # headings again after a page break
     flush(None)
     return out
+
+
+def _with_pieces(rows: list[TextRow], pieces: list[TextRow]) -> list[TextRow]:
+    """A line of a table holding only pieces of a row's tall cells (a price's '$', footnote marks,
+    a cell's first or last words: 'See' of 'See Footnote'), printed on a line of its own: it
+    goes to the nearest row of values whose cell holds no '$' where the line prints one. A '$'
+    stands before its cell's number, a mark after its value, words before the cell's when
+    printed above the row and after them when below."""
+    for piece_row in pieces:
+        signs = [c for c, piece in enumerate(piece_row.cells) if "$" in piece]
+        near = [(abs(row.line_number - piece_row.line_number), row.line_number > piece_row.line_number, i)
+                for i, row in enumerate(rows) if not of.is_column_heading(row)
+                and all(c < len(row.cells) and "$" not in row.cells[c] for c in signs)
+                and _HAS_DIGIT.search(FOOTNOTE_MARK.sub("", "".join(row.cells)))]
+        if not near:
+            continue
+        i = min(near)[2]
+        above = piece_row.line_number < rows[i].line_number
+        cells = list(rows[i].cells) + [""] * max(0, len(piece_row.cells) - len(rows[i].cells))
+        for c, piece in enumerate(piece_row.cells):
+            if not piece:
+                continue
+            sign, marks = ("$", piece[1:].strip()) if piece[:1] == "$" else ("", piece)
+            words = _is_words(marks)
+            cell = " ".join(filter(None, (marks, cells[c]) if words and above else (cells[c], marks)))
+            cells[c] = " ".join(filter(None, (sign, cell)))
+        rows[i] = TextRow(tuple(cells), rows[i].line_number, rows[i].block, rows[i].style)
+    return rows
+
+
+def _pieces_only(row: TextRow) -> bool:
+    """A line of a table holding pieces of a row's tall cells only: the first cell empty, the
+    others a '$', footnote marks or words, at least one a '$' or a mark; not a row of its own."""
+    if not row.cells or row.cells[0]:
+        return False  # most rows: one look at the cells
+    marked = False
+    for cell in row.cells:
+        if not cell:
+            continue
+        bare = FOOTNOTE_MARK.sub("", cell).strip() if "(" in cell or "[" in cell else cell
+        if bare in ("", "$"):
+            marked = True
+        elif not _is_words(cell):
+            return False
+    return marked
 
 
 def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
@@ -1091,12 +1148,19 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
     if not rows or any(row.style != "pipe" for row in rows):
         return rows
     at = {row.line_number - first_line for row in rows}
+    # lines of values only, no title: they finish a row (a price's '$' and a 'D' on a line of their own)
+    finishing = {row.line_number - first_line for row in rows if not row.cells[0] and not of.is_column_heading(row)
+                 and (any(map(_HAS_DIGIT.search, row.cells)) or all(of.is_value_word(w) for c in row.cells
+                                                                    for w in c.split()))}
 
     def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
         found = []
         i = offset + step
-        while 0 <= i < len(lines) and i not in at:
+        while 0 <= i < len(lines) and (i not in at or i in finishing):
             line = lines[i].strip()
+            if line_style(line) is not None:
+                i += step  # a line of cells read into a row's cells (`_centred_rows`): not free words
+                continue
             if line and not is_rule(line) and FOOTNOTE_MARK.sub("", line).strip():
                 # above the first row, column headings ('Shares', '(Instr. 5)') end the words
                 if not _is_words(line) or headed and of.is_column_heading(TextRow((line,), 0, 0, "pipe")):
@@ -1121,11 +1185,25 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
         title, values = row.cells[0], [c for c in row.cells[1:] if c]
         best = of.row_cost(of.read_record(row), part, form_number)
         chosen = None
+        worded = next((k for k, value in enumerate(values) if _is_words(value)), None)
+        if worded is not None:
+            # the row prints another column's words beside the title: that column is the narrower
+            # (an underlying title, a nature of ownership), its words wrap above and below the row
+            upper = " ".join(lines[i].strip() for i in sorted(above))
+            lower = " ".join(lines[i].strip() for i in sorted(below))
+            values[worded] = " ".join(filter(None, (upper, values[worded], lower)))
+            out.append(TextRow((title, *values), row.line_number, row.block, row.style))
+            continue
         for k in range(len(values) + 1):
-            cells = (title, *values[:k], text, *values[k:])
-            cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part, form_number)
-            if cost is not None and (best is None or cost < best - 1e-9):
-                best, chosen = cost, cells
+            readings = [(title, *values[:k], text, *values[k:])]
+            if k < len(values) and not FOOTNOTE_MARK.sub("", values[k]).strip():
+                # a mark alone in the row's cell where the words stand: the words' mark
+                readings.append((title, *values[:k], f"{text} {values[k]}", *values[k + 1:]))
+            for cells in readings:
+                cost = of.row_cost(of.read_record(TextRow(cells, row.line_number, row.block, row.style)), part,
+                                   form_number)
+                if cost is not None and (best is None or cost < best - 1e-9):
+                    best, chosen = cost, cells
         out.append(row if chosen is None else TextRow(chosen, row.line_number, row.block, row.style))
     return out
 
@@ -1187,6 +1265,11 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
                              [p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts]):
                     if roles is None:
                         roles = _role_cells(view)
+                        if roles is not None and _ROLE_RUN.fullmatch(_squash(view[0])) and \
+                                _OWNER_HEADING.search(row[0]):
+                            # the first heading shares the name heading's cell (on a line of its
+                            # own): the cells stand under the headings as they are
+                            roles = roles[1:]
         if roles is not None:
             return roles, at + 1
     return [], 0
@@ -1245,12 +1328,21 @@ def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str
                 nearest = [(abs(i - j), name) for j, r in enumerate(roles) for name in kinds if name in r]
                 under = [min(nearest)[1]] if nearest else []
             if len(under) == 1:
-                marks[under[0]] = "X" if mark else clean_text(f"{marks[under[0]]} {text}")
+                marks[under[0]] = "X" if mark else _joined_cut(marks[under[0]], text)
             elif not mark:
-                marks["title"] = clean_text(f"{marks.get('title') or ''} {text}")
+                marks["title"] = _joined_cut(marks.get("title") or "", text)
             else:
                 marks = {**marks, "director": None, "ten": None}
     return marks
+
+
+def _joined_cut(left: str, right: str) -> str:
+    """Two cells of one column's text: a converter cutting a title at borders of its own ('SVP,
+    Bu' | 'siness Dev' | 'elopment') cuts inside words, where two lower-case letters meet."""
+    left, right = clean_text(left) or "", clean_text(right) or ""
+    if left[-1:].islower() and right[:1].islower():
+        return left + right
+    return clean_text(f"{left} {right}") or ""
 
 
 def _name_cells(cells: list[str], roles: list[frozenset[str]]) -> str:
@@ -1563,7 +1655,32 @@ def _shifted_column(s: Segment, at: dict[str, int]) -> str:
     return _SHIFTED[under] if under != "director" else "officer"
 
 
-def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
+_TITLE_BELOW = re.compile(r"title\s{1,3}below", re.I)
+
+
+def _cover_title_text(cover_lines: list[str]) -> str:
+    """The cover's text under its Officer box ('give title below'), where the page prints the first
+    owner's title or 'other' text, run together with whatever else shares those lines."""
+    at = next((i for i, line in enumerate(cover_lines) if _TITLE_BELOW.search(line)), None)
+    if at is None:
+        return ""
+    return " ".join(" ".join(line.replace("|", " ").split()) for line in cover_lines[at + 1:at + 5])
+
+
+def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> int | None:
+    """Which line of the first owner's name and address block is its title: a line between the name
+    and the city line that the cover prints under its Officer box, not in the cover's address."""
+    if not title_text or len(parts) < 3:
+        return None
+    address = " ".join(filter(None, (cover.address.street1, cover.address.street2, cover.address.city)))
+    for k in range(1, len(parts) - 1):
+        part = " ".join(parts[k].split())
+        if len(part) > 2 and part in title_text and part not in address and not _looks_like_address(part):
+            return k
+    return None
+
+
+def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: str = "") -> None:
     # the table's headings on lines of their own go; a line holding the relationship headings too stays
     lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
@@ -1594,6 +1711,11 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover) -> None:
         parts = [p.strip() for p in name_cell.split(CELL_BREAK) if p.strip()]
         if not parts:
             continue
+        if not filing.rows.get("reporting_owners") and not any(marks.get(k) for k in _TITLED + ("title",)) and \
+                (k := _titled_line(parts, cover, title_text)) is not None:
+            # the title's cell set among the address lines (text without column positions): the
+            # cover prints the first owner's title too, under its Officer box
+            marks = {**marks, "title": parts.pop(k)}
         if len(parts) > 1:
             name, address = parts[0], _address_lines(parts[1:])
         else:
@@ -1737,14 +1859,31 @@ def _pieces(lines: list[str]) -> list[str]:
     return out
 
 
+_MARK_AMID = re.compile(r" \((\d{1,2})\) ")
+
+
 def _footnote_lines(lines: list[str]) -> list[str]:
-    """Footnote lines with their cells joined ('(1) | text' -> '(1) text')."""
+    """Footnote lines with their cells joined ('(1) | text' -> '(1) text'). A note's mark that a
+    converter set amid its paragraph's words (the mark stands beside the paragraph's middle
+    line, 'The Reporting ... The (1) restricted stock ...') starts the paragraph when no line
+    starts that note and it is the next note after those that do."""
     out = []
     for line in lines:
         cut = split_cells(line) if "|" in line or "\t" in line else None
         if cut is not None:
             line = " ".join(c for c in cut[0] if c and not _MD_RULE_CELL.fullmatch(c))
         out.append(line.replace(CELL_BREAK, " "))
+    bullets = " -+*\u2022"
+    started = {int(start[0][1:]) for line in out if (start := of.footnote_start(line.strip(bullets)))}
+    for i, line in enumerate(out):
+        m = _MARK_AMID.search(line) if " (" in line else None
+        if m is None or not line[:m.start()].strip(bullets) or of.footnote_start(line.strip(bullets)) or \
+                line.lstrip().startswith("*"):
+            continue
+        number = int(m[1])
+        if number not in started and number == max((n for n in started if n < number), default=0) + 1:
+            out[i] = f"({number}) {line[:m.start()].strip()} {line[m.end():].strip()}"
+            started.add(number)
     return out
 
 
@@ -1785,11 +1924,15 @@ def read(text: str) -> list[ParsedFiling]:
             raise ParseError("unreadable_row", f"{part} prints values (line {rows[0].line_number + 1}) but no row "
                                                "of the form could be read from its layout")
         of.add_table_rows(filing, found, part, cover.form_number)
+    boxes = _cover_boxes(lines[:sections.table_i])
     if sections.owners is not None:
-        _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover)
+        # the cover prints the first owner's title under its boxes when Officer or Other is checked
+        titled = boxes.get("is_officer") or boxes.get("is_other")
+        _owners(filing, lines[sections.owners + 1:sections.end_of(sections.owners, total)], cover,
+                _cover_title_text(cover_lines) if titled else "")
     if not filing.rows.get("reporting_owners"):
         _owner_from_cover(filing, cover)
-    _owner_from_boxes(filing, _cover_boxes(lines[:sections.table_i]))
+    _owner_from_boxes(filing, boxes)
     if sections.signatures is not None:
         of.add_signatures(filing, _pieces(lines[sections.signatures + 1:sections.end_of(sections.signatures, total)]))
     if sections.explanation is not None:

@@ -1,7 +1,9 @@
 """Layouts of a Form 3/4 page that PDF-to-markdown converters print, read from hand-made text:
 the cover's relationship boxes, markdown tables that give each printed line a row of its own
-(a tall cell centred on its row's values), Reporting Owners heading cells that name several
-relationships, and the print header's page title on a line of its own."""
+(a tall cell centred on its row's values), lines of a row's cell pieces ('$', marks) and free
+words around rows, text that lost its column positions (flowed lines among markdown tables),
+Reporting Owners heading cells that name several relationships, sections out of reading order,
+and the print header's page title on a line of its own."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +17,12 @@ from transforms.text_tables import TextRow
 BOXES_OFFICER = "_____ Director _____ 10% Owner\n__X__ Officer (give title below) _____ Other (specify below)"
 
 
-def page(boxes: str = BOXES_OFFICER, table_ii: str = "", owners: str = "", header: str = "") -> str:
+TABLE_I = """| Common Stock | 03/02/2021 |     | S | 400 | D | $ 40.25 | 10,600 | D |     |
+| ------------ | ---------- | --- | - | --- | - | ------- | ------ | - | --- |"""
+
+
+def page(boxes: str = BOXES_OFFICER, table_ii: str = "", owners: str = "", header: str = "",
+         table_i: str = TABLE_I, before_table_ii: str = "") -> str:
     """A Form 4 page as a PDF-to-markdown converter prints it, with the parts under test."""
     return f"""{header}FORM 4 UNITED STATES SECURITIES AND EXCHANGE COMMISSION
 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP OF SECURITIES
@@ -28,9 +35,8 @@ STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP OF SECURITIES
 03/02/2021
 Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
 1.Title of Security 2. Transaction 2A. Deemed 3. Transaction 4. Securities Acquired 5. Amount of Securities
-| Common Stock | 03/02/2021 |     | S | 400 | D | $ 40.25 | 10,600 | D |     |
-| ------------ | ---------- | --- | - | --- | - | ------- | ------ | - | --- |
-Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
+{table_i}
+{before_table_ii}Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
 (e.g., puts, calls, warrants, options, convertible securities)
 {table_ii}
 Reporting Owners
@@ -43,6 +49,12 @@ Signatures
 Explanation of Responses:
 (1) Options vest in four equal annual parts.
 """
+
+
+def form3(**parts: str) -> str:
+    """A Form 3 page: holdings only; its Table II prints the price after the underlying security."""
+    text = page(table_i="| Common Stock | 10,600 | D |     |\n| --- | --- | --- | --- |", **parts)
+    return text.replace("FORM 4", "FORM 3").replace("STATEMENT OF CHANGES IN", "INITIAL STATEMENT OF")
 
 
 def owners_of(text: str) -> list[dict]:
@@ -438,3 +450,232 @@ def test_boxes_cut_across_cells_whose_lines_stand_level_with_neither_end_pair_in
 ])
 def test_marks_set_among_an_address_s_words(text, read):
     assert ownership_text._marks_among_words(text) == read
+
+
+# --- Table II half as a markdown table, half as free lines ---------------------------------------------
+# A price's '$' on a line of its own under a row whose price is a footnote mark only, the underlying
+# title's words as free lines around the row, past that line of cells.
+SIGN_APART_TABLE_II = """|     |     | Date Exercisable | Expiration Date | Title | Shares |     |     |
+| --- | --- | ---------------- | --------------- | ----- | ------ | --- | --- |
+Common
+| Series A Preferred Stock | (1) | (1) |     | 50,000 | (1) | D |
+| ------------------------ | --- | --- | --- | ------ | --- | - |
+|                          |     |     |     |        | $   |   |
+Stock
+Common
+| Series B Preferred Stock | (1) | (1) |     | 7,500 | $  (1) | D |
+| ------------------------ | --- | --- | --- | ----- | ------ | - |
+Stock"""
+
+
+def test_a_sign_on_its_own_line_is_the_price_s_and_free_words_are_read_past_it():
+    text = form3(table_ii=SIGN_APART_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY)
+    filing = ownership_text.read(text)[0]
+    rows = filing.rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["direct_indirect"])
+            for r in rows] == [("Series A Preferred Stock", "Common Stock", D("50000"), "D"),
+                               ("Series B Preferred Stock", "Common Stock", D("7500"), "D")]
+
+
+def test_a_line_of_a_sign_and_words_goes_to_the_row_whose_price_lacks_its_sign():
+    rows = [TextRow(("Common Stock", "S", "100", "$ 10.5 (1)", "900", "I", "See Footnote (2)"), 0, 0, "pipe"),
+            TextRow(("Common Stock", "S", "200", "11.25 (3)", "700", "I", "Footnote (2)"), 2, 0, "pipe")]
+    sign = TextRow(("", "", "", "$", "", "", "See"), 1, 0, "pipe")
+    assert ownership_text._pieces_only(sign) and not ownership_text._pieces_only(rows[1])
+    got = ownership_text._with_pieces(list(rows), [sign])
+    assert got[0] == rows[0]
+    assert got[1].cells == ("Common Stock", "S", "200", "$ 11.25 (3)", "700", "I", "See Footnote (2)")
+
+
+# The underlying title printed beside the title on the row's line, its other words on free lines
+# above and below the row: that narrower column's cell wraps, not the title's.
+WRAPPED_UNDERLYING_TABLE_II = """|     |     | Date Exercisable | Expiration Date | Title | Shares |     |     |
+| --- | --- | ---------------- | --------------- | ----- | ------ | --- | --- |
+Class A
+| Class B Common Stock | (1) | (1) | Common | 20,000 | (1) |     |
+| -------------------- | --- | --- | ------ | ------ | --- | --- |
+|                      |     |     |        |        | $   | D   |
+Stock"""
+
+
+def test_free_words_around_a_row_wrap_the_column_of_words_beside_its_title():
+    text = form3(table_ii=WRAPPED_UNDERLYING_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY)
+    rows = ownership_text.read(text)[0].rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["direct_indirect"])
+            for r in rows] == [("Class B Common Stock", "Class A Common Stock", D("20000"), "D")]
+
+
+# --- PDF text without column positions (pdfminer's flowed lines among markdown tables) ------------------
+# Rows whose price prints its '$' and its mark on lines of their own, as the nature's 'See' and its
+# mark ('$ See' above the row's line, '(1) (2)' below it); then a holding whose nature of ownership
+# wraps above and below the row's line ('By' / 'Family' / 'Trust'), its title on one line.
+FLOWED_NATURE_TABLE_I = """| | | | | $ | | See |
+| --- | --- | --- | --- | --- | --- | --- |
+Common Stock 03/02/2021 S 400 D 40.25 10,600 I Footnote
+| | | | | (1) | | (2) |
+| --- | --- | --- | --- | --- | --- | --- |
+| | | | | $ | | See |
+Common Stock 03/03/2021 S 100 D 41.5 10,500 I Footnote
+| | | | | (3) | | (2) |
+| --- | --- | --- | --- | --- | --- | --- |"""
+HOLDING_TABLE_I = """| Common Stock | 03/02/2021 |     | S | 400 | D | $ 40.25 | 10,600 | D |     |
+| ------------ | ---------- | --- | - | --- | - | ------- | ------ | - | --- |
+By
+| Common Stock | | | | | 2,500 | | I | Family |
+| ------------ | --- | --- | --- | --- | ----- | --- | --- | ------ |
+Trust"""
+
+
+def test_flowed_words_beside_a_row_wrap_its_later_column_of_words():
+    filing = ownership_text.read(page(table_i=FLOWED_NATURE_TABLE_I, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    rows = filing.rows["nonderiv_transactions"]
+    assert [(r["security_title"], r["shares"], r["price_per_share"], r["direct_indirect"]) for r in rows] == [
+        ("Common Stock", D("400"), D("40.25"), "I"), ("Common Stock", D("100"), D("41.5"), "I")]
+    assert rows[1]["nature_of_ownership"] == "See Footnote"  # 'See' after the '$' on the line above
+    filing = ownership_text.read(page(table_i=HOLDING_TABLE_I, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    assert [(r["security_title"], r["shares_owned_after"], r["direct_indirect"], r["nature_of_ownership"])
+            for r in filing.rows["nonderiv_holdings"]] == [("Common Stock", D("2500"), "I", "By Family Trust")]
+
+
+# A title wrapped around the row's line ('Stock' / 'Option' / '(right to' / 'buy)') beside the
+# underlying title's cells, a footnote mark in a cell of its own; the dates printed as marks only
+# between the title and the underlying title on one line; a date printed apart where its mark
+# stands alone on the row's line.
+FLOWED_WRAPPED_TITLE = """Stock
+| Option |     |     |     |     |   (1) | Common |     |     |     |     |
+| ------ | --- | --- | --- | --- | ----- | ------ | --- | --- | --- | --- |
+$ 39.20 09/09/2021   A   5,000   09/08/2024 5,000 $ 0 5,000 D
+| (right to |     |     |     |     |     |     | Stock |     |     |     |
+| --------- | --- | --- | --- | --- | --- | --- | ----- | --- | --- | --- |
+buy)"""
+FLOWED_DATES_AS_MARKS = "Class A\nClass B Common Stock (1) (1) Common 20,000 $ (1) D (2)\nStock"
+FLOWED_DATE_APART = """| Stock Option (right to |     |                |     | Common |        |        |     |
+| ---------------------- | --- | -------------- | --- | ------ | ------ | ------ | --- |
+|                        |     | (2) 03/06/2030 |     |        | 75,000 | $ 4.61 | D   |
+02/05/2020
+| buy) |     |     |     | Stock |     |     |     |
+| ---- | --- | --- | --- | ----- | --- | --- | --- |"""
+
+
+@pytest.mark.parametrize("table_ii, table, read", [
+    (FLOWED_WRAPPED_TITLE, "deriv_transactions",
+     ("Stock Option (right to buy)", None, dt.date(2024, 9, 8), "Common Stock", D("5000"), D("39.20"))),
+    (FLOWED_DATES_AS_MARKS, "deriv_holdings",
+     ("Class B Common Stock", None, None, "Class A Common Stock", D("20000"), None)),
+    (FLOWED_DATE_APART, "deriv_holdings",
+     ("Stock Option (right to buy)", dt.date(2020, 2, 5), dt.date(2030, 3, 6), "Common Stock", D("75000"),
+      D("4.61")))])
+def test_flowed_table_ii_rows_take_their_marks_and_the_values_printed_apart(table_ii, table, read):
+    # Form 3's Table II (holdings) prints the price after the underlying security
+    text = (form3 if table == "deriv_holdings" else page)(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY)
+    filing = ownership_text.read(text)[0]
+    assert [(r["security_title"], r["exercise_date"], r["expiration_date"], r["underlying_title"],
+             r["underlying_shares"], r["conversion_or_exercise_price"]) for r in filing.rows[table]] == [read]
+
+
+# --- sections out of reading order; owner headings sharing the name heading's cell -------------------------
+def test_a_reporting_owners_heading_printed_before_table_ii_starts_at_its_table():
+    text = page(owners=OWNER_TABLE_TITLE_ONLY, before_table_ii="Reporting Owners\n").replace(
+        "Reporting Owners\nRelationships\nReporting Owner Name / Address\n", "Reporting Owner Name / Address\n", 1)
+    text = text.replace("Reporting Owners\nTable II", "Reporting Owners\n\nTable II")
+    assert owners_of(text) == [owner("ROE RICHARD", False, False, True, False, "Chief Executive Officer")]
+
+
+def test_a_director_heading_in_the_name_heading_s_cell_leaves_the_next_cell_to_the_others():
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    owners = """||**Relationships**|
+|---|---|
+|**Reporting Owner Name / Address**<br> Director|10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, True), ("DOE JANE", False, True)]
+
+
+def test_a_flowed_line_of_values_starting_with_dates_printed_as_marks_holds_a_row():
+    table_ii = "Series A Preferred\n(1) (1) 19,913 $ (1) D\nStock\nSeries B Preferred\n(2) (2) 45,568 $ (2) D\nStock"
+    rows = ownership_text.read(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_shares"], r["direct_indirect"]) for r in rows] == [
+        ("Series A Preferred Stock", D("19913"), "D"), ("Series B Preferred Stock", D("45568"), "D")]
+
+
+def test_picture_text_starting_with_the_print_header_keeps_the_lines_after_it():
+    # pymupdf4llm's picture text: lines joined by <br>, the next page's header on the first of them
+    owners = ("Relationships Reporting Owner Name / Address Director 10% Owner Officer Other\n\n"
+              "12/7/26, 4:12 AM Ownership Submission<br>ROE RICHARD<br>100 MAIN STREET   X<br>"
+              "SPRINGFIELD, IL 62701<br>DOE JANE<br>1 ELM ST   X   X<br>DENVER, CO 80237")
+    got = owners_of(page(owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, False), ("DOE JANE", True, True)]
+
+
+# Footnote marks of a row's cells printed on a line of their own above the row's values (dates
+# printed as their marks only, the price's mark beside its '$'), the title over two lines.
+MARKS_APART_TABLE_II = """|     |     | Date Exercisable | Expiration Date | Title | Shares |     |     |
+| --- | --- | ---------------- | --------------- | ----- | ------ | --- | --- |
+| Series A Convertible |     |     | Common |        |       |     |
+| -------------------- | --- | --- | ------ | ------ | ----- | --- |
+|                      | (2) | (2) |        |        | $ (3) |     |
+|                      |     |     |        | 93,864 |       | D   |
+| Preferred Stock      |     |     | Stock  |        |       |     |"""
+
+
+def test_a_line_of_marks_is_the_nearest_row_s_not_a_row_of_its_own():
+    rows = ownership_text.read(form3(table_ii=MARKS_APART_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0].rows[
+        "deriv_holdings"]
+    assert [(r["security_title"], r["exercise_date"], r["underlying_title"], r["underlying_shares"],
+             r["conversion_or_exercise_price"], r["direct_indirect"]) for r in rows] == [
+        ("Series A Convertible Preferred Stock", None, "Common Stock", D("93864"), None, "D")]
+    marks = TextRow(("", "(2)", "(2)", "", "", "$ (3)", ""), 3, 0, "pipe")
+    assert ownership_text._pieces_only(marks)
+    assert not ownership_text._pieces_only(TextRow(("", "", "", "", "93,864", "", "D"), 4, 0, "pipe"))
+
+
+def test_heading_words_cut_into_lower_case_letters_are_no_codes():
+    # pymupdf4llm cuts headings at its own column borders: 'Code o' | 'f', '(Month/Day/Y' | 'ear) any'
+    from transforms import ownership_form
+    cut = TextRow(("Security", "or Exercise", "(Month/Day/Y", "ear) any", "Code o", "f"), 0, 0, "pipe")
+    assert ownership_form.is_leading_heading(cut)
+    assert not ownership_form.is_leading_heading(TextRow(("Common Stock", "", "F", ""), 0, 0, "pipe"))
+
+
+def test_the_first_owner_s_title_among_its_address_lines_is_the_one_the_cover_prints():
+    # text without column positions sets the title's cell among the address lines; the cover prints
+    # it under the Officer box too (and the address, which stays the address)
+    owners = "Director 10% Owner Officer Other\nROE RICHARD\n100 MAIN STREET\nChief Executive Officer\nSUITE 5\n" \
+             "SPRINGFIELD, IL 62701"
+    boxes = BOXES_OFFICER + "\n100 MAIN STREET, SUITE 5 Chief Executive Officer"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    first = filing.rows["reporting_owners"][0]
+    assert (first["owner_name"], first["is_officer"], first["officer_title"]) == ("ROE RICHARD", True,
+                                                                                  "Chief Executive Officer")
+    assert (first["street1"], first["street2"], first["city"]) == ("100 MAIN STREET", "SUITE 5", "SPRINGFIELD")
+    # an unchecked Officer and Other box: the cover prints no title, the lines stay the address's
+    unchecked = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    assert owners_of(page(boxes=unchecked + "\nChief Executive Officer", owners=owners))[0]["officer_title"] is None
+
+
+def test_a_title_cut_inside_its_words_across_cells_is_joined_where_lower_case_letters_meet():
+    # pymupdf4llm: one heading cell for the four relationships, the title cut into the cells after it
+    owners = """|Reporting Owner Name / Address|Director 10% Owner Officer Other||||
+|---|---|---|---|---|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|SVP, Bu|siness Dev|elopment||
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|Chief|Executive Officer|||"""
+    got = owners_of(page(owners=owners))
+    assert [o["officer_title"] for o in got] == ["SVP, Business Development", "Chief Executive Officer"]
+
+
+def test_a_note_s_mark_set_amid_its_paragraph_starts_that_note():
+    # pymupdf4llm sets a note's mark where it stands level with the paragraph's middle line
+    notes = ["Explanation of Responses:", "* If the form is filed by more than one reporting person, see Instruction.",
+             "The Reporting Person was granted units. The (1) units vest in three equal parts.",
+             "(2) Held by a trust; see clause (1) of the trust agreement.",
+             "Note: File three copies of this Form."]
+    lines = ownership_text._footnote_lines(notes)
+    assert lines[2] == "(1) The Reporting Person was granted units. The units vest in three equal parts."
+    assert lines[3] == notes[3]  # a note started by its own mark keeps the marks in its text
+    # a mark amid a note's text whose number a line starts, or not the next note, stays text
+    assert ownership_text._footnote_lines(["(1) First.", "See clause (1) here."]) == ["(1) First.", "See clause (1) here."]
+    assert ownership_text._footnote_lines(["Text with (3) amid."]) == ["Text with (3) amid."]
+    assert ownership_text._footnote_lines(["- (1) Held in trust."]) == ["- (1) Held in trust."]  # a list item
