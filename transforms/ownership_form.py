@@ -460,9 +460,9 @@ def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     n, m = len(signatures), len(slots)
     if n > m:
         return None
-    costs = [[_cost(slot, sig) for slot in slots] for sig in signatures]
-    # A gap between two values of one cell is unlikely: the renderer merged neighbouring columns.
-    split_cell = [_SPLIT_CELL_COST if sig[0] == "+" else 0.0 for sig in signatures]
+    # Per token, only the slots it can go in (a few of the layout's): the search tries no others.
+    fits = [[(k, cost) for k, slot in enumerate(slots) if (cost := _cost(slot, sig)) is not None]
+            for sig in signatures]
     inf = float("inf")
     gap_after = [0.0] * (m + 1)
     for j in range(m - 1, -1, -1):
@@ -470,15 +470,23 @@ def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     best = [[inf] * (m + 1) for _ in range(n)] + [gap_after]
     choice = [[-1] * (m + 1) for _ in range(n)]
     for i in range(n - 1, -1, -1):
+        # A gap between two values of one cell is unlikely: the renderer merged neighbouring columns.
+        split_cell = _SPLIT_CELL_COST if signatures[i][0] == "+" else 0.0
+        # skipped[k]: the cost of leaving slots 0..k-1 empty before this token
+        skipped = [0.0] * (m + 1)
+        for k in range(m):
+            skipped[k + 1] = skipped[k] + slots[k].weight + split_cell
+        last = m - (n - 1 - i)  # the tokens after this one need a slot each
+        here, after, chosen = best[i], best[i + 1], choice[i]
         for j in range(m - 1, -1, -1):
-            gaps = 0.0
-            for k in range(j, m - (n - 1 - i)):
-                cost = costs[i][k]
-                if cost is not None:
-                    total = gaps + cost + best[i + 1][k + 1]
-                    if total < best[i][j] - 1e-9:
-                        best[i][j], choice[i][j] = total, k
-                gaps += slots[k].weight + split_cell[i]
+            for k, cost in fits[i]:
+                if k < j:
+                    continue
+                if k >= last:
+                    break
+                total = skipped[k] - skipped[j] + cost + after[k + 1]
+                if total < here[j] - 1e-9:
+                    here[j], chosen[j] = total, k
     if best[0][0] == inf:
         return None
     picked, j = [], 0
@@ -561,9 +569,11 @@ _DIGIT = re.compile(r"\d")
 _VALUE_WORD = re.compile(r"\$|\$?\d[\d,]*(?:\.\d+)?(?:\([0-9]{1,3}\))*|\d{1,2}/\d{1,2}/\d{2,4}(?:\([0-9]{1,3}\))*")
 
 
+@lru_cache(maxsize=16384)
 def is_value_word(word: str) -> bool:
     """A word that is a value of a table row: a date, a number, '$' or a price, a lone capital
-    letter (a code, A/D, D/I), with or without footnote marks."""
+    letter (a code, A/D, D/I), with or without footnote marks. Cached: every layout asks it of
+    each word of most lines, and the form's words repeat line after line and filing after filing."""
     core = FOOTNOTE_MARK.sub("", word)
     return bool(core) and (bool(_VALUE_WORD.fullmatch(core)) or is_date_shaped(core)
                            or (len(core) == 1 and core.isupper()))
@@ -600,6 +610,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
     return cell, ""
 
 
+@lru_cache(maxsize=16384)
 def _is_row_value(word: str) -> bool:
     return bool(_VALUE_WORD.fullmatch(word)) or is_date_shaped(word) or (len(word) == 1 and word.isupper())
 

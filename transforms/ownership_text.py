@@ -51,7 +51,12 @@ _TITLE_LOWER = re.compile(
 
 
 def sniff(text: str) -> bool:
-    head = text[:_SNIFF_BYTES]
+    return _sniff_head(text[:_SNIFF_BYTES])
+
+
+@lru_cache(maxsize=2)
+def _sniff_head(head: str) -> bool:
+    """`sniff` of a text's head; cached: the registry sniffs a text, then `read` sniffs it again."""
     if lowers_in_place(head):
         low = head.lower()
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
@@ -190,8 +195,10 @@ def _plain_lines(text: str) -> list[str]:
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = text.split("\n")
-    if any(mark in text for mark in _MARKUP):  # plain text needs no per-line clean-up
-        lines = [_unmark(line) for line in lines]
+    if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
+        # only the lines holding a mark: a page as text marks a few of its lines (w3m's superscripts)
+        marked = _lines_holding(text, _line_starts(lines), marks)
+        lines = [_unmark(line) if i in marked else line.rstrip(" ") for i, line in enumerate(lines)]
     else:
         lines = [line.rstrip(" ") for line in lines]
     if furniture := _print_furniture(lines):
