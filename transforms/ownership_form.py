@@ -586,7 +586,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
     The title ends at the first date, '$' or number that at least one more value follows;
     a number followed by a word ('Series 2018 Notes', '$0.01 par value') stays in the title."""
     words = cell.split()
-    if len(words) < 2 or not any(ch.isdigit() for ch in cell):
+    if len(words) < 2 or not _has_digit(cell):
         return cell, ""
     following = after_cell.split()
     # values from each word to the end, counted once (the search below stays linear)
@@ -597,7 +597,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
         remaining[i] = remaining[i + 1] + _is_row_value(words[i])
     for i in range(1, len(words)):
         word = words[i]
-        if not _VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"):
+        if not _is_number_shaped(word):
             continue
         if i + 1 >= len(words) and not following:
             break
@@ -608,6 +608,18 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
         if remaining[i] >= 2:
             return " ".join(words[:i]), " ".join(words[i:])
     return cell, ""
+
+
+def _has_digit(text: str) -> bool:
+    """Whether a character of the text is a digit as str.isdigit says; on ASCII text a regex
+    search (in C) says the same."""
+    return _DIGIT.search(text) is not None if text.isascii() else any(ch.isdigit() for ch in text)
+
+
+@lru_cache(maxsize=16384)
+def _is_number_shaped(word: str) -> bool:
+    """'$', a number or a date without its footnote marks ('2018', '$0.01', '01/24/2020(1)')."""
+    return bool(_VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"))
 
 
 @lru_cache(maxsize=16384)

@@ -31,8 +31,8 @@ from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import Segment, TextRow, column_cells, is_rule, line_style, segments, split_cells
-from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lowers_in_place,
-                              strip_footnotes)
+from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
+                              lowers_in_place, strip_footnotes)
 
 FORMAT = "ownership_text_rendering"
 
@@ -58,7 +58,7 @@ def sniff(text: str) -> bool:
 def _sniff_head(head: str) -> bool:
     """`sniff` of a text's head; cached: the registry sniffs a text, then `read` sniffs it again."""
     if lowers_in_place(head):
-        low = head.lower()
+        low = lower_text(head)
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
                 and _TITLE_LOWER.search(low) is not None)
     return not _FOREIGN.search(head) and bool(_TITLE.search(head))
@@ -297,7 +297,7 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     starts: list[tuple[int, str]] = []
     # Lines holding a heading word, found in one search of the whole text; only they are looked at.
     bare = [line.replace("|", "") for line in lines] if any("|" in line for line in lines) else lines
-    hinted = _lines_holding("\n".join(bare).lower(), _line_starts(bare), _HEADING_WORDS)
+    hinted = _lines_holding(lower_text("\n".join(bare)), _line_starts(bare), _HEADING_WORDS)
     stacked = {i for i, line in enumerate(lines) if CELL_BREAK in line and "|" in line} - hinted
     done = 0  # lines before this one are in `out`
     for i in sorted(hinted | stacked):
@@ -447,7 +447,7 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     lines = lines[:stop]
     text = "\n".join(lines)
     if lowers_in_place(text):  # lower() keeps every place: the lines holding a label word, in one search
-        low = text.lower()
+        low = lower_text(text)
         low_lines = low.split("\n")
         for i in sorted(_lines_holding(low, _line_starts(lines), _LABEL_WORDS)):
             for m in _cover_labels_lower(low_lines[i]):
@@ -561,7 +561,7 @@ def _region(lines: list[str]) -> list[str]:
     """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
     above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
     text = "\n".join(lines)
-    low = text.lower()
+    low = lower_text(text)
     if not any(word in low for word in _FURNITURE_WORDS):
         return lines
     starts = [0]
@@ -810,7 +810,8 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
-        first = segments(line)[0].text.split() if line.strip() else []
+        # the words of the line's first segment (`segments(line)[0]`, without cutting the rest)
+        first = line.expandtabs(8).lstrip(" ").split("  ", 1)[0].split() if line.strip() else []
         values = " ".join(words[len(first):])
     # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
     # day in running text ('December 24, 2015')
@@ -1424,7 +1425,8 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
     at = dict(columns)
-    shifted = _headings_shifted([segments(line) for line in lines[heading_at + 1:]], at)
+    below = [segments(line, offset) for offset, line in enumerate(lines[heading_at + 1:])]  # cut once, used twice
+    shifted = _headings_shifted(below, at)
 
     def flush() -> None:
         names: list[str] = []
@@ -1463,7 +1465,7 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
             # city line ('DENVER, CO 80237', 'CH-1800, VEVEY, V8'); the next line is a name.
             if len(block) > 1 and _CITY_LINE.search(" ".join(s.text for s in block[-1] if s.start < columns[0][1] - 2)):
                 flush()
-            block.append(segments(line, offset))
+            block.append(below[offset])
         elif block:
             flush()
     return owners, True
