@@ -183,9 +183,9 @@ def _print_furniture(lines: list[str]) -> set[int]:
         drop.update(i for i, rest in cut_headers if rest in squashed)
     if titles:
         # a line printing a title holds its longest word: only those lines are cleaned and compared
-        longest = {max(title.split(" "), key=len) for title in titles}
-        drop.update(i for i, line in enumerate(lines)
-                    if any(word in line for word in longest) and clean_text(line.strip(" |")) in titles)
+        longest = tuple({max(title.split(" "), key=len) for title in titles})
+        holding = _lines_holding("\n".join(lines), _line_starts(lines), longest)
+        drop.update(i for i in holding if clean_text(lines[i].strip(" |")) in titles)
     return drop
 
 
@@ -296,9 +296,12 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     out: list[str] = []
     starts: list[tuple[int, str]] = []
     # Lines holding a heading word, found in one search of the whole text; only they are looked at.
-    bare = [line.replace("|", "") for line in lines] if any("|" in line for line in lines) else lines
-    hinted = _lines_holding(lower_text("\n".join(bare)), _line_starts(bare), _HEADING_WORDS)
-    stacked = {i for i, line in enumerate(lines) if CELL_BREAK in line and "|" in line} - hinted
+    text = "\n".join(lines)
+    bare = [line.replace("|", "") for line in lines] if "|" in text else lines
+    hinted = _lines_holding(lower_text("\n".join(bare) if bare is not lines else text), _line_starts(bare),
+                            _HEADING_WORDS)
+    stacked = {i for i, line in enumerate(lines) if CELL_BREAK in line and "|" in line} - hinted \
+        if CELL_BREAK in text else set()
     done = 0  # lines before this one are in `out`
     for i in sorted(hinted | stacked):
         line = lines[i]
@@ -586,6 +589,9 @@ def _region(lines: list[str]) -> list[str]:
 
 
 def _is_cell_layout(lines: list[str]) -> bool:
+    text = "\n".join(lines)
+    if not any(bar in text for bar in "|\t\u2502\u2503\u2551"):  # no separator of `line_style` anywhere: one scan
+        return False
     return any(line_style(line) is not None for line in lines if line.strip())
 
 
