@@ -452,6 +452,13 @@ def _cost(slot: _Slot, signature: str) -> float | None:
     return 0.0 if signature in slot.kinds else None
 
 
+@lru_cache(maxsize=1024)
+def _slot_fits(layout: str, signature: str) -> tuple[tuple[int, float], ...]:
+    """(slot index, cost) of each slot of the layout a token of this signature can go in; cached:
+    there are a few tens of signatures, and every alignment asks for each of its tokens'."""
+    return tuple((k, cost) for k, slot in enumerate(_LAYOUTS[layout]) if (cost := _cost(slot, signature)) is not None)
+
+
 @lru_cache(maxsize=4096)
 def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     """Slot index for each token, in order, leaving the cheapest set of slots
@@ -461,8 +468,7 @@ def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     if n > m:
         return None
     # Per token, only the slots it can go in (a few of the layout's): the search tries no others.
-    fits = [[(k, cost) for k, slot in enumerate(slots) if (cost := _cost(slot, sig)) is not None]
-            for sig in signatures]
+    fits = [_slot_fits(layout, sig) for sig in signatures]
     inf = float("inf")
     gap_after = [0.0] * (m + 1)
     for j in range(m - 1, -1, -1):
@@ -848,7 +854,13 @@ def row_cost(record: Record, part: str, form_number: str) -> float | None:
     """How poorly a record fits the columns of its table, as `add_table_rows` aligns it: the
     weights of the columns left empty and of lone marks (None: it fits no order). Lets a reader
     of text without column positions choose between readings of a row."""
-    signatures = tuple(t.signature for t in record.tokens)
+    return _signatures_cost(tuple(t.signature for t in record.tokens), part, form_number)
+
+
+@lru_cache(maxsize=4096)
+def _signatures_cost(signatures: tuple[str, ...], part: str, form_number: str) -> float | None:
+    """`row_cost` of a record's token signatures; cached: the readings a reader compares repeat
+    the same signatures many times."""
     best = None
     for layout in _table_layouts(part, form_number):
         picked = _align(layout, signatures) if layout else None
