@@ -106,7 +106,8 @@ def decode(data: bytes) -> DecodedText:
     if "\x00" in text:  # U+0000 inside UTF-16 text
         raise ParseError("binary_content", f"the text holds NUL characters (the first at character "
                                            f"{text.index(chr(0)):,}): binary data, not text", stage="read")
-    controls = _count_controls(text)
+    # Valid UTF-8 has a control character exactly where its bytes have the control byte.
+    controls = _count_control_bytes(data) if encoding == "utf-8" else _count_controls(text)
     if controls > max(16, 0.01 * len(text)):
         raise ParseError("binary_content", f"{controls:,} control characters in {len(text):,}: binary data, not text",
                          stage="read")
@@ -117,6 +118,10 @@ def decode(data: bytes) -> DecodedText:
 
 def _unify_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _count_control_bytes(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _CONTROL_BYTES))
 
 
 def _count_controls(text: str) -> int:

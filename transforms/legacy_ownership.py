@@ -23,7 +23,7 @@ from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import TextRow, is_rule, read_rows, unwrap
 from transforms.values import (
-    ImpossibleValue, clean_text, find_accession, lowers_in_place, parse_date, parse_decimal, read_month_date,
+    ImpossibleValue, clean_text, find_accession, lower_text, lowers_in_place, parse_date, parse_decimal, read_month_date,
     state_code)
 
 FORMAT = "legacy_ascii_ownership"
@@ -72,11 +72,16 @@ def _document_tag_opens_line(low: str) -> bool:
 
 
 def sniff(text: str) -> bool:
+    return _sniff_head(text[:_SNIFF_CHARS])
+
+
+@lru_cache(maxsize=2)
+def _sniff_head(head: str) -> bool:
+    """`sniff` of a text's head; cached: the registry sniffs a text, then `read` sniffs it again."""
     # The legacy mark is tested before the foreign markup: most other text lacks the mark.
-    head = text[:_SNIFF_CHARS]
     if not lowers_in_place(head):
         return bool(_TITLE.search(head)) and bool(_LEGACY_MARK.search(head)) and not _FOREIGN.search(head)
-    low = head.lower()
+    low = lower_text(head)
     if "statement" not in low or not _TITLE_LOWER.search(low):  # every title says STATEMENT
         return False
     if not (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS)

@@ -452,6 +452,13 @@ def _cost(slot: _Slot, signature: str) -> float | None:
     return 0.0 if signature in slot.kinds else None
 
 
+@lru_cache(maxsize=1024)
+def _slot_fits(layout: str, signature: str) -> tuple[tuple[int, float], ...]:
+    """(slot index, cost) of each slot of the layout a token of this signature can go in; cached:
+    there are a few tens of signatures, and every alignment asks for each of its tokens'."""
+    return tuple((k, cost) for k, slot in enumerate(_LAYOUTS[layout]) if (cost := _cost(slot, signature)) is not None)
+
+
 @lru_cache(maxsize=4096)
 def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     """Slot index for each token, in order, leaving the cheapest set of slots
@@ -460,9 +467,8 @@ def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     n, m = len(signatures), len(slots)
     if n > m:
         return None
-    costs = [[_cost(slot, sig) for slot in slots] for sig in signatures]
-    # A gap between two values of one cell is unlikely: the renderer merged neighbouring columns.
-    split_cell = [_SPLIT_CELL_COST if sig[0] == "+" else 0.0 for sig in signatures]
+    # Per token, only the slots it can go in (a few of the layout's): the search tries no others.
+    fits = [_slot_fits(layout, sig) for sig in signatures]
     inf = float("inf")
     gap_after = [0.0] * (m + 1)
     for j in range(m - 1, -1, -1):
@@ -470,15 +476,23 @@ def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
     best = [[inf] * (m + 1) for _ in range(n)] + [gap_after]
     choice = [[-1] * (m + 1) for _ in range(n)]
     for i in range(n - 1, -1, -1):
+        # A gap between two values of one cell is unlikely: the renderer merged neighbouring columns.
+        split_cell = _SPLIT_CELL_COST if signatures[i][0] == "+" else 0.0
+        # skipped[k]: the cost of leaving slots 0..k-1 empty before this token
+        skipped = [0.0] * (m + 1)
+        for k in range(m):
+            skipped[k + 1] = skipped[k] + slots[k].weight + split_cell
+        last = m - (n - 1 - i)  # the tokens after this one need a slot each
+        here, after, chosen = best[i], best[i + 1], choice[i]
         for j in range(m - 1, -1, -1):
-            gaps = 0.0
-            for k in range(j, m - (n - 1 - i)):
-                cost = costs[i][k]
-                if cost is not None:
-                    total = gaps + cost + best[i + 1][k + 1]
-                    if total < best[i][j] - 1e-9:
-                        best[i][j], choice[i][j] = total, k
-                gaps += slots[k].weight + split_cell[i]
+            for k, cost in fits[i]:
+                if k < j:
+                    continue
+                if k >= last:
+                    break
+                total = skipped[k] - skipped[j] + cost + after[k + 1]
+                if total < here[j] - 1e-9:
+                    here[j], chosen[j] = total, k
     if best[0][0] == inf:
         return None
     picked, j = [], 0
@@ -561,9 +575,11 @@ _DIGIT = re.compile(r"\d")
 _VALUE_WORD = re.compile(r"\$|\$?\d[\d,]*(?:\.\d+)?(?:\([0-9]{1,3}\))*|\d{1,2}/\d{1,2}/\d{2,4}(?:\([0-9]{1,3}\))*")
 
 
+@lru_cache(maxsize=16384)
 def is_value_word(word: str) -> bool:
     """A word that is a value of a table row: a date, a number, '$' or a price, a lone capital
-    letter (a code, A/D, D/I), with or without footnote marks."""
+    letter (a code, A/D, D/I), with or without footnote marks. Cached: every layout asks it of
+    each word of most lines, and the form's words repeat line after line and filing after filing."""
     core = FOOTNOTE_MARK.sub("", word)
     return bool(core) and (bool(_VALUE_WORD.fullmatch(core)) or is_date_shaped(core)
                            or (len(core) == 1 and core.isupper()))
@@ -576,7 +592,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
     The title ends at the first date, '$' or number that at least one more value follows;
     a number followed by a word ('Series 2018 Notes', '$0.01 par value') stays in the title."""
     words = cell.split()
-    if len(words) < 2 or not any(ch.isdigit() for ch in cell):
+    if len(words) < 2 or not _has_digit(cell):
         return cell, ""
     following = after_cell.split()
     # values from each word to the end, counted once (the search below stays linear)
@@ -587,7 +603,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
         remaining[i] = remaining[i + 1] + _is_row_value(words[i])
     for i in range(1, len(words)):
         word = words[i]
-        if not _VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"):
+        if not _is_number_shaped(word):
             continue
         if i + 1 >= len(words) and not following:
             break
@@ -600,6 +616,19 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
     return cell, ""
 
 
+def _has_digit(text: str) -> bool:
+    """Whether a character of the text is a digit as str.isdigit says; on ASCII text a regex
+    search (in C) says the same."""
+    return _DIGIT.search(text) is not None if text.isascii() else any(ch.isdigit() for ch in text)
+
+
+@lru_cache(maxsize=16384)
+def _is_number_shaped(word: str) -> bool:
+    """'$', a number or a date without its footnote marks ('2018', '$0.01', '01/24/2020(1)')."""
+    return bool(_VALUE_WORD.fullmatch(FOOTNOTE_MARK.sub("", word) or "-"))
+
+
+@lru_cache(maxsize=16384)
 def _is_row_value(word: str) -> bool:
     return bool(_VALUE_WORD.fullmatch(word)) or is_date_shaped(word) or (len(word) == 1 and word.isupper())
 
@@ -825,7 +854,13 @@ def row_cost(record: Record, part: str, form_number: str) -> float | None:
     """How poorly a record fits the columns of its table, as `add_table_rows` aligns it: the
     weights of the columns left empty and of lone marks (None: it fits no order). Lets a reader
     of text without column positions choose between readings of a row."""
-    signatures = tuple(t.signature for t in record.tokens)
+    return _signatures_cost(tuple(t.signature for t in record.tokens), part, form_number)
+
+
+@lru_cache(maxsize=4096)
+def _signatures_cost(signatures: tuple[str, ...], part: str, form_number: str) -> float | None:
+    """`row_cost` of a record's token signatures; cached: the readings a reader compares repeat
+    the same signatures many times."""
     best = None
     for layout in _table_layouts(part, form_number):
         picked = _align(layout, signatures) if layout else None

@@ -31,8 +31,8 @@ from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import Segment, TextRow, column_cells, is_rule, line_style, segments, split_cells
-from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lowers_in_place,
-                              strip_footnotes)
+from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
+                              lowers_in_place, strip_footnotes)
 
 FORMAT = "ownership_text_rendering"
 
@@ -51,9 +51,14 @@ _TITLE_LOWER = re.compile(
 
 
 def sniff(text: str) -> bool:
-    head = text[:_SNIFF_BYTES]
+    return _sniff_head(text[:_SNIFF_BYTES])
+
+
+@lru_cache(maxsize=2)
+def _sniff_head(head: str) -> bool:
+    """`sniff` of a text's head; cached: the registry sniffs a text, then `read` sniffs it again."""
     if lowers_in_place(head):
-        low = head.lower()
+        low = lower_text(head)
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
                 and _TITLE_LOWER.search(low) is not None)
     return not _FOREIGN.search(head) and bool(_TITLE.search(head))
@@ -178,9 +183,9 @@ def _print_furniture(lines: list[str]) -> set[int]:
         drop.update(i for i, rest in cut_headers if rest in squashed)
     if titles:
         # a line printing a title holds its longest word: only those lines are cleaned and compared
-        longest = {max(title.split(" "), key=len) for title in titles}
-        drop.update(i for i, line in enumerate(lines)
-                    if any(word in line for word in longest) and clean_text(line.strip(" |")) in titles)
+        longest = tuple({max(title.split(" "), key=len) for title in titles})
+        holding = _lines_holding("\n".join(lines), _line_starts(lines), longest)
+        drop.update(i for i in holding if clean_text(lines[i].strip(" |")) in titles)
     return drop
 
 
@@ -190,8 +195,10 @@ def _plain_lines(text: str) -> list[str]:
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = text.split("\n")
-    if any(mark in text for mark in _MARKUP):  # plain text needs no per-line clean-up
-        lines = [_unmark(line) for line in lines]
+    if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
+        # only the lines holding a mark: a page as text marks a few of its lines (w3m's superscripts)
+        marked = _lines_holding(text, _line_starts(lines), marks)
+        lines = [_unmark(line) if i in marked else line.rstrip(" ") for i, line in enumerate(lines)]
     else:
         lines = [line.rstrip(" ") for line in lines]
     if CELL_BREAK in "\n".join(lines):
@@ -291,9 +298,12 @@ def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]
     out: list[str] = []
     starts: list[tuple[int, str]] = []
     # Lines holding a heading word, found in one search of the whole text; only they are looked at.
-    bare = [line.replace("|", "") for line in lines] if any("|" in line for line in lines) else lines
-    hinted = _lines_holding("\n".join(bare).lower(), _line_starts(bare), _HEADING_WORDS)
-    stacked = {i for i, line in enumerate(lines) if CELL_BREAK in line and "|" in line} - hinted
+    text = "\n".join(lines)
+    bare = [line.replace("|", "") for line in lines] if "|" in text else lines
+    hinted = _lines_holding(lower_text("\n".join(bare) if bare is not lines else text), _line_starts(bare),
+                            _HEADING_WORDS)
+    stacked = {i for i, line in enumerate(lines) if CELL_BREAK in line and "|" in line} - hinted \
+        if CELL_BREAK in text else set()
     done = 0  # lines before this one are in `out`
     for i in sorted(hinted | stacked):
         line = lines[i]
@@ -449,7 +459,7 @@ def _label_positions(lines: list[str], stop: int) -> dict[str, tuple[int, int]]:
     lines = lines[:stop]
     text = "\n".join(lines)
     if lowers_in_place(text):  # lower() keeps every place: the lines holding a label word, in one search
-        low = text.lower()
+        low = lower_text(text)
         low_lines = low.split("\n")
         for i in sorted(_lines_holding(low, _line_starts(lines), _LABEL_WORDS)):
             for m in _cover_labels_lower(low_lines[i]):
@@ -563,7 +573,7 @@ def _region(lines: list[str]) -> list[str]:
     """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
     above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
     text = "\n".join(lines)
-    low = text.lower()
+    low = lower_text(text)
     if not any(word in low for word in _FURNITURE_WORDS):
         return lines
     starts = [0]
@@ -588,6 +598,9 @@ def _region(lines: list[str]) -> list[str]:
 
 
 def _is_cell_layout(lines: list[str]) -> bool:
+    text = "\n".join(lines)
+    if not any(bar in text for bar in "|\t\u2502\u2503\u2551"):  # no separator of `line_style` anywhere: one scan
+        return False
     return any(line_style(line) is not None for line in lines if line.strip())
 
 
@@ -860,7 +873,8 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
-        first = segments(line)[0].text.split() if line.strip() else []
+        # the words of the line's first segment (`segments(line)[0]`, without cutting the rest)
+        first = line.expandtabs(8).lstrip(" ").split("  ", 1)[0].split() if line.strip() else []
         values = " ".join(words[len(first):])
     # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
     # day in running text ('December 24, 2015')
@@ -1509,7 +1523,8 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
     at = dict(columns)
-    shifted = _headings_shifted([segments(line) for line in lines[heading_at + 1:]], at)
+    below = [segments(line, offset) for offset, line in enumerate(lines[heading_at + 1:])]  # cut once, used twice
+    shifted = _headings_shifted(below, at)
 
     def flush() -> None:
         names: list[str] = []
@@ -1548,7 +1563,7 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
             # city line ('DENVER, CO 80237', 'CH-1800, VEVEY, V8'); the next line is a name.
             if len(block) > 1 and _CITY_LINE.search(" ".join(s.text for s in block[-1] if s.start < columns[0][1] - 2)):
                 flush()
-            block.append(segments(line, offset))
+            block.append(below[offset])
         elif block:
             flush()
     return owners, True

@@ -274,7 +274,7 @@ def accession_number(text: str | None) -> str | None:
 
 def find_accession(text: str) -> str | None:
     """The accession number a rendering prints ('Accession No. 0001209191-20-034566')."""
-    m = _ACCESSION_LABEL_LOWER.search(text.lower()) if lowers_in_place(text) else ACCESSION_LABEL.search(text)
+    m = _ACCESSION_LABEL_LOWER.search(lower_text(text)) if lowers_in_place(text) else ACCESSION_LABEL.search(text)
     return m[1] if m else None
 
 
@@ -343,6 +343,23 @@ def lowers_in_place(text: str) -> bool:
     typographic dashes of renderings keep them quick)."""
     # four substring tests: each a fast scan, several times quicker than one character-class search
     return text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def lower_text(text: str) -> str:
+    """`text.lower()`, several times quicker for Latin-1 text whose other characters are caseless
+    (the no-break spaces of a page as text): Python lowers such text char by char, bytes in C."""
+    if text.isascii():
+        return text.lower()
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.lower()
+    others = data.translate(None, _ASCII_BYTES).decode("latin-1")
+    # bytes.lower() lowers A-Z alone: right only when lower() leaves the other characters as they are
+    return data.lower().decode("latin-1") if others.lower() == others else text.lower()
 
 
 def clean_text(text: str | None) -> str | None:

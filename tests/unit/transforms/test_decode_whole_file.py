@@ -53,3 +53,17 @@ def test_utf16_text_holding_nul_characters_is_refused():
     with pytest.raises(ParseError) as caught:
         decode(data)
     assert caught.value.code == "binary_content"
+
+
+@pytest.mark.parametrize("controls, refused", [(16, False), (17, True)])
+def test_control_characters_of_utf8_text_are_counted_as_in_ascii_text(controls, refused):
+    """Non-ASCII UTF-8 text is refused at the same count of control characters as ASCII text (more
+    than 16 in a short file), and a few are blanked; multi-byte characters hold no control byte."""
+    data = "caf\u00e9 \u00a0\u2502 FORM 4\n".encode() + b"\x01" * controls + "\u00e9\n".encode()
+    if refused:
+        with pytest.raises(ParseError) as caught:
+            decode(data)
+        assert caught.value.code == "binary_content"
+        assert f"{controls} control characters" in caught.value.detail
+    else:
+        assert decode(data).text == "caf\u00e9 \u00a0\u2502 FORM 4\n" + " " * controls + "\u00e9\n"

@@ -95,3 +95,36 @@ def test_a_row_that_finishes_the_one_above_leaves_the_cells_of_other_rows_alone(
         (dt.date(2024, 5, 19), Decimal("54.01"), Decimal("900")), (dt.date(2024, 5, 19), None, Decimal("900"))]
     assert filing.rows["footnote_refs"] == [
         {"table_name": "nonderiv_transactions", "row_index": 0, "field": "price_per_share", "footnote_id": "F1"}]
+
+
+# --- aligning values to the form's columns ---------------------------------------------------------
+# The alignment search against every way of putting the values in the layout's slots in order: the
+# cheapest (the weights of the slots left empty, the cost of each value in its slot, and a small
+# cost per slot skipped between two values of one cell), and among equally cheap ones the first
+# in slot order.
+_SIGNATURES = ["date", "number", "price", "dollar", "text", "fn", "null", "(A)", "(D)", "LA", "LD", "LI", "LP", "LS",
+               "LV", "LM", "LX"]
+
+
+def _reference_alignment(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
+    import itertools
+    slots = of._LAYOUTS[layout]
+    best = None
+    for picked in itertools.combinations(range(len(slots)), len(signatures)):
+        costs = [of._cost(slots[k], sig) for k, sig in zip(picked, signatures)]
+        if None in costs:
+            continue
+        total = sum(costs) + sum(slot.weight for k, slot in enumerate(slots) if k not in picked)
+        for i, sig in enumerate(signatures):
+            if sig[0] == "+":  # the slots skipped before a value that shares its cell with the one before
+                total += (picked[i] - (picked[i - 1] + 1 if i else 0)) * of._SPLIT_CELL_COST
+        if best is None or total < best[0] - 1e-9:
+            best = (total, picked)
+    return best[1] if best else None
+
+
+@given(st.sampled_from(sorted(of._LAYOUTS)),
+       st.lists(st.tuples(st.booleans(), st.sampled_from(_SIGNATURES)), max_size=7))
+def test_alignment_is_the_cheapest_placement_in_order(layout, values):
+    signatures = tuple(("+" if joined else "") + sig for joined, sig in values)
+    assert of._align.__wrapped__(layout, signatures) == _reference_alignment(layout, signatures)

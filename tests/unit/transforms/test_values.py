@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from transforms.values import (
     ImpossibleValue, accession_number, check_mark, find_accession, find_date, find_iso_date, footnote_ids,
-    is_date_alone, is_date_shaped, lowers_in_place, pad_cik, parse_date, parse_decimal, read_date, read_month_date,
+    is_date_alone, is_date_shaped, lower_text, lowers_in_place, pad_cik, parse_date, parse_decimal, read_date, read_month_date,
     split_marks, state_code, states_day_of_date, us_state)
 
 D = dt.date
@@ -180,3 +180,22 @@ def test_day_of_dates_and_dates_alone_on_a_line():
     ("D.C.", "DC"), ("Ontario", None), ("", None), ("Kentucky and Virginia", None)])
 def test_us_states_by_name_code_or_abbreviation(text, expected):
     assert us_state(text) == expected
+
+
+# Latin-1 capitals and caseless signs (the no-break space of a page as text), letters that lower()
+# treats specially, and text beyond Latin-1.
+_CASE_LETTERS = "aZ \n\u00a0\u00c0\u00c9\u00d7\u00de\u00df\u00e9\u00ff\u00b5\u0130\u0131\u212a\u03a3\u2502"
+
+
+@given(st.text(alphabet=_CASE_LETTERS, max_size=40))
+def test_lower_text_is_str_lower(text):
+    assert lower_text(text) == text.lower()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Table\u00a0I - NON-DERIVATIVE", "table\u00a0i - non-derivative"),  # the quick way: caseless non-ASCII
+    ("\u00c9TAT \u00a0INITIAL", "\u00e9tat \u00a0initial"),  # a Latin-1 capital: lowered as str.lower does
+    ("\u0130STANBUL \u2502 X", "i\u0307stanbul \u2502 x"),  # beyond Latin-1, 'İ' lengthens
+])
+def test_lower_text_examples(text, expected):
+    assert lower_text(text) == expected
