@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from filingflow.reference import TRANSACTION_CODE_SET
 from filingflow.schema import FORM_TYPES_OWNERSHIP, TABLES
 from transforms import ownership_form as of
 from transforms.errors import ParseError
@@ -287,7 +288,7 @@ _ROW_FIELDS = _with_caches({
     "transactionDate": ("transaction_date", _date),
     "deemedExecutionDate": ("deemed_execution_date", _date),
     "transactionFormType": ("form_type_code", _text),
-    "transactionCode": ("transaction_code", _text),
+    "transactionCode": ("transaction_code", _code(tuple(sorted(TRANSACTION_CODE_SET)))),
     "equitySwapInvolved": ("equity_swap_involved", _bool),
     "transactionTimeliness": ("transaction_timeliness", _text),
     "transactionShares": ("shares", _decimal),

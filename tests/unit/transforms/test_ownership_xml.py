@@ -599,6 +599,7 @@ NGS = "4_0001084991-20-000022_edgar2data_extracted.xml"
     ("<value>40676</value>", "<value>NaN</value>", "derivativeTransaction #1 <sharesOwnedFollowingTransaction>"),
     ("<value>2020-04-28</value>", "<value>2020-13-45</value>", "<transactionDate>"),
     ("<value>I</value>", "<value>Q</value>", "nonDerivativeHolding #2 <directOrIndirectOwnership>"),
+    ("<transactionCode>A</transactionCode>", "<transactionCode>1A</transactionCode>", "<transactionCode>"),
     ("<isDirector>1</isDirector>", "<isDirector>yes sir</isDirector>", "reportingOwner #1 <isDirector>"),
 ])
 def test_garbage_value_is_invalid_value_with_its_place(old, new, where):
