@@ -288,7 +288,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             resolved = resolve_companies(con, losing, kept)
             # Derived like companies and keyed by their ids; rolls back with the load.
             update_search(con, replaced)
-            partitions |= _partitions_of_companies(con, resolved.merged)
+            renamed = _partitions_of_companies(con, resolved.merged)  # only their company_id columns changed
         if trial:
             con.execute("ROLLBACK")
             return inserted
@@ -298,7 +298,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             refresh_stored(con, Touched([*replaced, *flagged], keys_before, _companies_changed(resolved)))
         if kept:
             partitions.add(plan.run_id)
-        stage_lake_partitions(con, lake_root, plan.run_id, partitions)
+        stage_lake_partitions(con, lake_root, plan.run_id, partitions, renamed if changing else set())
         faults.point("load")
         _commit(con, plan.run_id)
     except BaseException:
@@ -391,19 +391,25 @@ def _partitions_of_companies(con: duckdb.DuckDBPyConnection, companies: set[str]
 
 
 def stage_lake_partitions(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id: str,
-                          partitions: set[str]) -> None:
+                          partitions: set[str], renamed: set[str] = frozenset()) -> None:
     """Stage, from the warehouse as this transaction leaves it, every lake partition (run folder) the run
-    changed: its own, and those of earlier runs that lost filings or whose companies merged. Published
-    after the commit, they make the lake read back equal to the warehouse, company_id included."""
+    changed: its own and those of earlier runs that lost filings, every table; and of the partitions in
+    `renamed` (whose companies merged, no filing gone) only the tables with a company_id column, the one
+    thing a merge changes: the others keep their published files. Published after the commit, they make
+    the lake read back equal to the warehouse, company_id included."""
     lake.begin_partitions(lake_root, run_id)
-    for partition in sorted(partitions):
-        for name in FILING_TABLES:
+    for partition in sorted(partitions | renamed):
+        for name in FILING_TABLES if partition in partitions else COMPANY_ID_TABLES:
             cols = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
             where = ("run_id = ?" if name == "filings"
                      else "filing_id IN (SELECT filing_id FROM filings WHERE run_id = ?)")
             reader = con.execute(f'SELECT {cols} FROM "{name}" WHERE {where}', [partition]
                                  ).to_arrow_reader(lake.ROWS_PER_PART)
             lake.stage_partition(lake_root, run_id, name, partition, reader)
+
+
+# The filing tables a company merge rewrites (filingflow/companies.py): those with a company_id column.
+COMPANY_ID_TABLES = tuple(name for name in FILING_TABLES if "company_id" in TABLES[name].column_names)
 
 
 def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id: str, filing_ids: list[str],

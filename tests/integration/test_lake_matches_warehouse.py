@@ -18,6 +18,7 @@ from conftest import ROOT, SEED_8K, SEED_FORM4
 from filingflow import forget
 from filingflow.lake import STAGING
 from filingflow.schema import FILING_TABLES, TABLES
+from filingflow.warehouse import COMPANY_ID_TABLES
 from flows.pipeline import RunSettings, nightly
 from tests.support.handmade import eight_k_text, submission
 from tests.support.pipeline_runs import rows
@@ -147,8 +148,9 @@ def test_4_an_amendment_and_a_company_merge(story):
     name = "XYZ WIDGETS CORPORATION"
     (inputs / "early.txt").write_text(eight_k_text(name, dt.date(2010, 1, 4), [
         ("8.01", "Other Events", "The company opened a plant in Ohio.")], file_no="1-55555"))
-    nightly(settings)
+    earlier = nightly(settings).run_id
     assert_lake_matches_warehouse(settings)
+    files_before = _partition_files(settings, earlier)
     later = eight_k_text(name, dt.date(2010, 3, 1), [("8.01", "Other Events", "The company closed a plant.")],
                          file_no="1-55555")
     (inputs / "later.txt").write_text(submission("0000123456-10-000001", "0000123456", name, dt.date(2010, 3, 1),
@@ -158,6 +160,20 @@ def test_4_an_amendment_and_a_company_merge(story):
     assert rows(settings.warehouse, "SELECT DISTINCT company_id FROM filings WHERE issuer_name = ?", [name]) == [
         ("cik:0000123456",)]
     assert_lake_matches_warehouse(settings)
+    # Only the earlier partition's tables with a company_id were staged anew; its other tables kept their files.
+    files_after = _partition_files(settings, earlier)
+    rewritten = {table for table, files in files_before.items() if files_after.get(table) != files}
+    assert rewritten == set(COMPANY_ID_TABLES) == {"filings", "filing_companies", "reporting_owners"}
+    assert {"report_items", "nonderiv_transactions"} <= set(files_after)
+
+
+def _partition_files(settings: RunSettings, run_id: str) -> dict[str, list[tuple[str, int, int]]]:
+    """Per table, the Parquet files of one run's lake partition with their inode and modification time
+    (a file written anew differs in one of them, even where the inode is reused)."""
+    found: dict[str, list[tuple[str, int, int]]] = {}
+    for path in sorted(Path(settings.lake).glob(f"*/run_id={run_id}/*.parquet")):
+        found.setdefault(path.parent.parent.name, []).append((path.name, path.stat().st_ino, path.stat().st_mtime_ns))
+    return found
 
 
 def test_5_a_filing_the_load_refuses_is_quarantined_and_the_rest_loads(story):
