@@ -41,6 +41,7 @@ _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _MAX_SPLITS = 24
 # More values than a row of the form has columns (with marks and a '$' apart) fit no order.
 _MAX_VALUES = 24
+_GLUED_DOLLAR = re.compile(r"\$\d[\d,]*(?:\.\d+)?")
 _NUMBERED = re.compile(r"\d{1,2}[A-Z]?\.(?!\d)")  # a column heading's number: '2A. Deemed', '6.'
 
 
@@ -92,7 +93,7 @@ class _Line:
 _PLAN_NAME = re.compile(r"\b(\d{3}) \(([a-z])\)")
 
 
-def _flat(line: str, number: int) -> _Line | None:
+def _flat(line: str, number: int) -> list[_Line]:
     """A table line as flowed text: the cells of a markdown or tab line joined by single spaces.
     A line of words only whose first cell is empty or followed by other cells of words keeps
     those apart (`side`: another column's text, such as the underlying security's title)."""
@@ -102,20 +103,32 @@ def _flat(line: str, number: int) -> _Line | None:
     cut = split_cells(line) if "|" in line or "\t" in line else None
     if cut is None:
         text = " ".join(line.split())
-        return _Line(text, number) if text else None
+        return [_Line(text, number)] if text else []
     cells = [" ".join(c.split()) for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
     text = " ".join(c for c in cells if c)
     if not text:
-        return None
+        return []
     # a cell holding a footnote mark only is no column's words: a mark printed apart is left out
     worded = [c for c in cells if c and not FOOTNOTE_MARK.fullmatch(c)]
     if cells[0] in worded and len(worded) < len([c for c in cells if c]) and all(_is_text(c) for c in worded):
         cells = [c for c in cells if not FOOTNOTE_MARK.fullmatch(c)]
     if all(_is_text(c) for c in cells if c):
-        return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
+        return [_Line(cells[0], number, " ".join(c for c in cells[1:] if c))]
     filled = [c for c in cells if c]
-    return _Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
-                 and any(_is_text(c) for c in filled[1:]))
+    # a number glued to its '$' is a title's word ('par value $0.01'; a price prints '$ 0.01')
+    worded = [_is_text(c) or bool(_GLUED_DOLLAR.fullmatch(c)) for c in filled[1:]]
+    if cells[0] and _is_text(cells[0]) and worded[:1] == [True] and all(
+            a or not b for a, b in zip(worded, worded[1:])) and \
+            not _numbers(" ".join(c for c, w in zip(filled[1:], worded) if not w)):
+        # a line of a tall title with, in the columns before the ownership form, another column's
+        # words (the underlying title's: 'Options' | 'Stock,' | 'D (3)'), and then a value with no
+        # number: that value is the row's, printed apart; the words are that column's line. (Words
+        # after the ownership form are the nature of ownership, which stands on its row's line.)
+        words = " ".join(c for c, w in zip(filled[1:], worded) if w)
+        rest = " ".join(c for c, w in zip(filled[1:], worded) if not w)
+        return [_Line(cells[0], number, words)] + ([_Line(rest, number)] if rest else [])
+    return [_Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
+                  and any(_is_text(c) for c in filled[1:]))]
 
 
 def _is_heading(text: str) -> bool:
@@ -421,7 +434,7 @@ def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
 def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
-    flat = [found for i, line in enumerate(lines) if not is_rule(line) and (found := _flat(line, first_line + i))]
+    flat = [found for i, line in enumerate(lines) if not is_rule(line) for found in _flat(line, first_line + i)]
     cores = [i for i, line in enumerate(flat) if _is_core(line.text)
              or part == of.TABLE_II and _is_marked_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)
