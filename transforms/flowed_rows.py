@@ -431,10 +431,48 @@ def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
     return list(reversed(out)) if from_end else out
 
 
+def _level_cells(upper: str, lower: str) -> list[str] | None:
+    """Two lines of one markdown table printing one row's cells at two heights: the upper starts
+    with the title and holds values, the lower (its first cell empty) values only, in other columns but
+    for one that holds words above and a number below (a converter merging the underlying
+    title's column and its amount's). The row's cells in column order, or None."""
+    a, b = split_cells(upper), split_cells(lower)
+    if a is None or b is None or a[2] != "pipe" or b[2] != "pipe" or len(a[0]) != len(b[0]):
+        return None
+    top, bottom = a[0], b[0]
+    if not top[0] or bottom[0] or not _is_text(top[0]) or not _numbers(" ".join(top[1:])) or \
+            not _numbers(" ".join(bottom)) or \
+            any(c and _is_text(FOOTNOTE_MARK.sub(" ", c)) for c in bottom):
+        return None
+    cells = []
+    for x, y in zip(top, bottom):
+        if x and y and not (_is_text(x) and _PLAIN_NUMBER.fullmatch(y)):
+            return None
+        cells.append(" ".join(filter(None, (x, y))))
+    return cells
+
+
+def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The lines with their numbers, one row's two lines of cells (`_level_cells`) joined."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        j = i + 2 if i + 2 < len(lines) and is_rule(lines[i + 1]) else i + 1
+        if j < len(lines) and "|" in lines[i] and "|" in lines[j] and \
+                (cells := _level_cells(lines[i], lines[j])) is not None:
+            out.append((i, "| " + " | ".join(cells) + " |"))
+            i = j + 1
+            continue
+        out.append((i, lines[i]))
+        i += 1
+    return out
+
+
 def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
-    flat = [found for i, line in enumerate(lines) if not is_rule(line) for found in _flat(line, first_line + i)]
+    flat = [found for i, line in _levels_joined(lines) if not is_rule(line)
+            for found in _flat(line, first_line + i)]
     cores = [i for i, line in enumerate(flat) if _is_core(line.text)
              or part == of.TABLE_II and _is_marked_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)

@@ -701,3 +701,21 @@ def test_an_ownership_form_on_a_title_line_beside_the_underlying_title_s_words_i
         ("Warrant Units (to buy shares)", D("1.5"), D("3000"), "Class A Common, par value $0.001", D("3000"),
          D("3000"), "I")]
 
+
+
+# After a row printed as flowed text, one row's cells printed at two heights in one markdown table:
+# the title's line with the price and the marks of the dates, then the date, code and amounts in
+# other columns, the underlying title's column holding its words above and its amount below.
+TWO_LEVEL_ROW = """Stock Units $ 0 (1) 03/04/2021 A 1,000 (2) (3) Common Stock 1,000 $ 0 1,000 D
+| Share Units | $ 0 (1) |            |     |     |     |       |   (2) |   (3) | Common Stock | $ 0 |       |     |     |
+| ----------- | ------- | ---------- | --- | --- | --- | ----- | ----- | ----- | ------------ | --- | ----- | --- | --- |
+|             |         | 05/10/2021 |     |     | A   | 2,200 |       |       | 2,200        |     | 2,200 |     | D   |"""
+
+
+def test_a_row_s_cells_printed_at_two_heights_of_one_table_are_one_row():
+    rows = ownership_text.read(page(table_ii=TWO_LEVEL_ROW, owners=OWNER_TABLE_TITLE_ONLY))[0].rows[
+        "deriv_transactions"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["transaction_date"], r["transaction_code"],
+             r["shares"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"],
+             r["direct_indirect"]) for r in rows][1:] == [
+        ("Share Units", D("0"), dt.date(2021, 5, 10), "A", D("2200"), "Common Stock", D("2200"), D("2200"), "D")]
