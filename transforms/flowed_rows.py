@@ -468,11 +468,24 @@ def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
     return out
 
 
+def _letters_joined(flat: list[_Line]) -> list[_Line]:
+    """A line of one capital letter between a line of words and a line starting with words is a
+    word of those words (a title's 'Tranche' / 'B' / 'Common'), not a code printed apart."""
+    out: list[_Line] = []
+    for i, line in enumerate(flat):
+        if out and i + 1 < len(flat) and len(line.text) == 1 and line.text.isupper() and not line.side \
+                and _is_text(out[-1].text) and not out[-1].side and _is_text(flat[i + 1].text.split()[0]):
+            out[-1] = _Line(f"{out[-1].text} {line.text}", out[-1].number)
+            continue
+        out.append(line)
+    return out
+
+
 def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
-    flat = [found for i, line in _levels_joined(lines) if not is_rule(line)
-            for found in _flat(line, first_line + i)]
+    flat = _letters_joined([found for i, line in _levels_joined(lines) if not is_rule(line)
+                            for found in _flat(line, first_line + i)])
     cores = [i for i, line in enumerate(flat) if _is_core(line.text)
              or part == of.TABLE_II and _is_marked_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)

@@ -719,3 +719,11 @@ def test_a_row_s_cells_printed_at_two_heights_of_one_table_are_one_row():
              r["shares"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"],
              r["direct_indirect"]) for r in rows][1:] == [
         ("Share Units", D("0"), dt.date(2021, 5, 10), "A", D("2200"), "Common Stock", D("2200"), D("2200"), "D")]
+
+
+def test_a_capital_letter_on_a_line_between_a_title_s_words_is_a_word_of_the_title():
+    # 'Tranche' / 'B' / 'Common' / 'Warrants' around a flowed row's line: 'B' is no code printed apart
+    table_ii = "Tranche\nB\nCommon 07/01/2022 X 5,000 (1) (1) Common Stock 5,000 $ 0 0 D\nWarrants"
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["transaction_code"], r["shares"], r["underlying_title"]) for r in rows] == [
+        ("Tranche B Common Warrants", "X", D("5000"), "Common Stock")]
