@@ -433,15 +433,16 @@ def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
 
 def _level_cells(upper: str, lower: str) -> list[str] | None:
     """Two lines of one markdown table printing one row's cells at two heights: the upper starts
-    with the title and holds values, the lower (its first cell empty) values only, in other columns but
-    for one that holds words above and a number below (a converter merging the underlying
-    title's column and its amount's). The row's cells in column order, or None."""
+    with the title and holds values, the lower (its first cell empty) holds values only, enough
+    to be read as a row of its own with no title, in other columns but for one that holds words
+    above and a number below (a converter merging the underlying title's column and its
+    amount's). The row's cells in column order, or None."""
     a, b = split_cells(upper), split_cells(lower)
     if a is None or b is None or a[2] != "pipe" or b[2] != "pipe" or len(a[0]) != len(b[0]):
         return None
     top, bottom = a[0], b[0]
     if not top[0] or bottom[0] or not _is_text(top[0]) or not _numbers(" ".join(top[1:])) or \
-            not _numbers(" ".join(bottom)) or \
+            not _is_core(" ".join(c for c in bottom if c)) or \
             any(c and _is_text(FOOTNOTE_MARK.sub(" ", c)) for c in bottom):
         return None
     cells = []
