@@ -41,6 +41,7 @@ _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _MAX_SPLITS = 24
 # More values than a row of the form has columns (with marks and a '$' apart) fit no order.
 _MAX_VALUES = 24
+_GLUED_DOLLAR = re.compile(r"\$\d[\d,]*(?:\.\d+)?")
 _NUMBERED = re.compile(r"\d{1,2}[A-Z]?\.(?!\d)")  # a column heading's number: '2A. Deemed', '6.'
 
 
@@ -92,7 +93,7 @@ class _Line:
 _PLAN_NAME = re.compile(r"\b(\d{3}) \(([a-z])\)")
 
 
-def _flat(line: str, number: int) -> _Line | None:
+def _flat(line: str, number: int) -> list[_Line]:
     """A table line as flowed text: the cells of a markdown or tab line joined by single spaces.
     A line of words only whose first cell is empty or followed by other cells of words keeps
     those apart (`side`: another column's text, such as the underlying security's title)."""
@@ -102,20 +103,32 @@ def _flat(line: str, number: int) -> _Line | None:
     cut = split_cells(line) if "|" in line or "\t" in line else None
     if cut is None:
         text = " ".join(line.split())
-        return _Line(text, number) if text else None
+        return [_Line(text, number)] if text else []
     cells = [" ".join(c.split()) for c in cut[0] if not _MD_RULE_CELL.fullmatch(c)]
     text = " ".join(c for c in cells if c)
     if not text:
-        return None
+        return []
     # a cell holding a footnote mark only is no column's words: a mark printed apart is left out
     worded = [c for c in cells if c and not FOOTNOTE_MARK.fullmatch(c)]
     if cells[0] in worded and len(worded) < len([c for c in cells if c]) and all(_is_text(c) for c in worded):
         cells = [c for c in cells if not FOOTNOTE_MARK.fullmatch(c)]
     if all(_is_text(c) for c in cells if c):
-        return _Line(cells[0], number, " ".join(c for c in cells[1:] if c))
+        return [_Line(cells[0], number, " ".join(c for c in cells[1:] if c))]
     filled = [c for c in cells if c]
-    return _Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
-                 and any(_is_text(c) for c in filled[1:]))
+    # a number glued to its '$' is a title's word ('par value $0.01'; a price prints '$ 0.01')
+    worded = [_is_text(c) or bool(_GLUED_DOLLAR.fullmatch(c)) for c in filled[1:]]
+    if cells[0] and _is_text(cells[0]) and worded[:1] == [True] and all(
+            a or not b for a, b in zip(worded, worded[1:])) and \
+            not _numbers(" ".join(c for c, w in zip(filled[1:], worded) if not w)):
+        # a line of a tall title with, in the columns before the ownership form, another column's
+        # words (the underlying title's: 'Options' | 'Stock,' | 'D (3)'), and then a value with no
+        # number: that value is the row's, printed apart; the words are that column's line. (Words
+        # after the ownership form are the nature of ownership, which stands on its row's line.)
+        words = " ".join(c for c, w in zip(filled[1:], worded) if w)
+        rest = " ".join(c for c, w in zip(filled[1:], worded) if not w)
+        return [_Line(cells[0], number, words)] + ([_Line(rest, number)] if rest else [])
+    return [_Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
+                  and any(_is_text(c) for c in filled[1:]))]
 
 
 def _is_heading(text: str) -> bool:
@@ -418,10 +431,62 @@ def _trim_text(lines: list[_Line], keep: int, from_end: bool) -> list[_Line]:
     return list(reversed(out)) if from_end else out
 
 
+def _level_cells(upper: str, lower: str) -> list[str] | None:
+    """Two lines of one markdown table printing one row's cells at two heights: the upper starts
+    with the title and holds values, the lower (its first cell empty) holds values only, enough
+    to be read as a row of its own with no title, in other columns but for one that holds words
+    above and a number below (a converter merging the underlying title's column and its
+    amount's). The row's cells in column order, or None."""
+    a, b = split_cells(upper), split_cells(lower)
+    if a is None or b is None or a[2] != "pipe" or b[2] != "pipe" or len(a[0]) != len(b[0]):
+        return None
+    top, bottom = a[0], b[0]
+    if not top[0] or bottom[0] or not _is_text(top[0]) or not _numbers(" ".join(top[1:])) or \
+            not _is_core(" ".join(c for c in bottom if c)) or \
+            any(c and _is_text(FOOTNOTE_MARK.sub(" ", c)) for c in bottom):
+        return None
+    cells = []
+    for x, y in zip(top, bottom):
+        if x and y and not (_is_text(x) and _PLAIN_NUMBER.fullmatch(y)):
+            return None
+        cells.append(" ".join(filter(None, (x, y))))
+    return cells
+
+
+def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The lines with their numbers, one row's two lines of cells (`_level_cells`) joined."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        j = i + 2 if i + 2 < len(lines) and is_rule(lines[i + 1]) else i + 1
+        if j < len(lines) and "|" in lines[i] and "|" in lines[j] and \
+                (cells := _level_cells(lines[i], lines[j])) is not None:
+            out.append((i, "| " + " | ".join(cells) + " |"))
+            i = j + 1
+            continue
+        out.append((i, lines[i]))
+        i += 1
+    return out
+
+
+def _letters_joined(flat: list[_Line]) -> list[_Line]:
+    """A line of one capital letter between a line of words and a line starting with words is a
+    word of those words (a title's 'Tranche' / 'B' / 'Common'), not a code printed apart."""
+    out: list[_Line] = []
+    for i, line in enumerate(flat):
+        if out and i + 1 < len(flat) and len(line.text) == 1 and line.text.isupper() and not line.side \
+                and _is_text(out[-1].text) and not out[-1].side and _is_text(flat[i + 1].text.split()[0]):
+            out[-1] = _Line(f"{out[-1].text} {line.text}", out[-1].number)
+            continue
+        out.append(line)
+    return out
+
+
 def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: str) -> list[TextRow]:
     """Rows of a table whose columns were collapsed (`is_flowed`): one TextRow per row of the
     form, its title first and then its values in the order they fit the columns."""
-    flat = [found for i, line in enumerate(lines) if not is_rule(line) and (found := _flat(line, first_line + i))]
+    flat = _letters_joined([found for i, line in _levels_joined(lines) if not is_rule(line)
+                            for found in _flat(line, first_line + i)])
     cores = [i for i, line in enumerate(flat) if _is_core(line.text)
              or part == of.TABLE_II and _is_marked_core(line.text)]
     if not cores:  # a short row (a holding: 'Common Stock 100 D' with the number printed apart)

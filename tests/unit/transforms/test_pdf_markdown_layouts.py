@@ -679,3 +679,51 @@ def test_a_note_s_mark_set_amid_its_paragraph_starts_that_note():
     assert ownership_text._footnote_lines(["(1) First.", "See clause (1) here."]) == ["(1) First.", "See clause (1) here."]
     assert ownership_text._footnote_lines(["Text with (3) amid."]) == ["Text with (3) amid."]
     assert ownership_text._footnote_lines(["- (1) Held in trust."]) == ["- (1) Held in trust."]  # a list item
+
+
+# A tall title around a row's line of values, its lines in table lines that also hold the underlying
+# title's lines; on one of them the ownership form ('D (2)') printed apart from the row's values, on
+# another the underlying title's last words, a par value glued to its '$'.
+FLOWED_TITLE_LINE_WITH_THE_OWNERSHIP_FORM = """| Warrant |     |     |     |     |     | Class A |     |     |     |     |
+| ------- | --- | --- | --- | --- | --- | ------- | --- | --- | --- | --- |
+| Units   |     |     |     |     |     |         | Common, |     | I (2) |     |
+$ 1.5 06/01/2022   A   3,000   06/01/2023 06/01/2030 3,000 $ 0 3,000
+| (to buy |     |     |     |     |     | par value |     |     |     |     |
+| ------- | --- | --- | --- | --- | --- | --------- | --- | --- | --- | --- |
+| shares) |     |     |     |     |     | $0.001    |     |     |     |     |"""
+
+
+def test_an_ownership_form_on_a_title_line_beside_the_underlying_title_s_words_is_the_row_s():
+    rows = ownership_text.read(page(table_ii=FLOWED_TITLE_LINE_WITH_THE_OWNERSHIP_FORM,
+                                    owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["shares"], r["underlying_title"],
+             r["underlying_shares"], r["shares_owned_after"], r["direct_indirect"]) for r in rows] == [
+        ("Warrant Units (to buy shares)", D("1.5"), D("3000"), "Class A Common, par value $0.001", D("3000"),
+         D("3000"), "I")]
+
+
+
+# After a row printed as flowed text, one row's cells printed at two heights in one markdown table:
+# the title's line with the price and the marks of the dates, then the date, code and amounts in
+# other columns, the underlying title's column holding its words above and its amount below.
+TWO_LEVEL_ROW = """Stock Units $ 0 (1) 03/04/2021 A 1,000 (2) (3) Common Stock 1,000 $ 0 1,000 D
+| Share Units | $ 0 (1) |            |     |     |     |       |   (2) |   (3) | Common Stock | $ 0 |       |     |     |
+| ----------- | ------- | ---------- | --- | --- | --- | ----- | ----- | ----- | ------------ | --- | ----- | --- | --- |
+|             |         | 05/10/2021 |     |     | A   | 2,200 |       |       | 2,200        |     | 2,200 |     | D   |"""
+
+
+def test_a_row_s_cells_printed_at_two_heights_of_one_table_are_one_row():
+    rows = ownership_text.read(page(table_ii=TWO_LEVEL_ROW, owners=OWNER_TABLE_TITLE_ONLY))[0].rows[
+        "deriv_transactions"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["transaction_date"], r["transaction_code"],
+             r["shares"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"],
+             r["direct_indirect"]) for r in rows][1:] == [
+        ("Share Units", D("0"), dt.date(2021, 5, 10), "A", D("2200"), "Common Stock", D("2200"), D("2200"), "D")]
+
+
+def test_a_capital_letter_on_a_line_between_a_title_s_words_is_a_word_of_the_title():
+    # 'Tranche' / 'B' / 'Common' / 'Warrants' around a flowed row's line: 'B' is no code printed apart
+    table_ii = "Tranche\nB\nCommon 07/01/2022 X 5,000 (1) (1) Common Stock 5,000 $ 0 0 D\nWarrants"
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["transaction_code"], r["shares"], r["underlying_title"]) for r in rows] == [
+        ("Tranche B Common Warrants", "X", D("5000"), "Common Stock")]
