@@ -382,7 +382,7 @@ def _insert_staged_flags(con: duckdb.DuckDBPyConnection, lake_root: Path | str, 
     con.register("_refused", pa.table({"filing_id": pa.array(plan.refused_filing_ids, pa.string())}))
     try:
         con.execute(f'INSERT INTO dq_flags ({cols}) SELECT {cols} FROM _staged_flags '
-                    "WHERE filing_id IS NULL OR filing_id NOT IN (SELECT filing_id FROM _refused)")
+                    "WHERE filing_id NOT IN (SELECT filing_id FROM _refused)")
     finally:
         con.unregister("_staged_flags")
         con.unregister("_refused")
