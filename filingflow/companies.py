@@ -183,8 +183,8 @@ ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 
-# Unresolved mentions read into Python at a time: the resolver keeps companies (a few per issuer), not
-# mentions, so the load resolves a run of any size in bounded memory.
+# Unresolved mentions turned into Python objects at a time (they wait as Arrow columns, about a tenth
+# of their size as objects): the resolver keeps companies (a few per issuer), not mentions.
 RESOLVE_BATCH = 50_000
 
 
@@ -217,27 +217,25 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
     only = "" if filing_ids is None else " AND filing_id IN (SELECT filing_id FROM _pending_filings)"
     con.register("_pending_filings", pa.table({"filing_id": pa.array(filing_ids or [], pa.string())}))
     try:
-        # Numbered in the order they resolve in (CIK mentions first), and read RESOLVE_BATCH at a time.
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _pending_mentions AS SELECT row_number() OVER ("
-            "ORDER BY cik IS NULL, filing_id, tbl, company_index) AS n, * FROM ("
-            "SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
+        # In the order they resolve in (CIK mentions first), as columns: turned into Python objects
+        # RESOLVE_BATCH at a time. Not a temporary table: it would hold DuckDB memory (capped for the
+        # run) until the load commits.
+        pending_all = con.execute(
+            "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
             "FROM filing_companies WHERE company_id IS NULL" + only + " AND (role <> 'reporting_owner' OR "
             + entity.replace("{col}", "name") + ") "
             "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
-            "FROM reporting_owners WHERE company_id IS NULL" + only + " AND " + entity.replace("{col}", "owner_name") + ")")
+            "FROM reporting_owners WHERE company_id IS NULL" + only + " AND " + entity.replace("{col}", "owner_name") + ") "
+            "ORDER BY cik IS NULL, filing_id, tbl, company_index").to_arrow_table()
     finally:
         con.unregister("_pending_filings")
-    con.execute("CREATE OR REPLACE TEMP TABLE _resolved_mentions "
-                "(tbl VARCHAR, filing_id VARCHAR, idx INTEGER, company_id VARCHAR)")
-    total = con.execute("SELECT count(*) FROM _pending_mentions").fetchone()[0]
     resolver = CompanyResolver()
     learned: set[str] = set()  # companies whose stored mentions the resolver knows
     resolved_to: set[str] = set()
-    for start in range(0, total, RESOLVE_BATCH):
-        pending = con.execute(
-            "SELECT tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
-            "FROM _pending_mentions WHERE n > ? AND n <= ? ORDER BY n", [start, start + RESOLVE_BATCH]).fetchall()
+    found: list[pa.Table] = []  # (tbl, filing_id, idx, company_id) of the mentions resolved, batch by batch
+    for start in range(0, pending_all.num_rows, RESOLVE_BATCH):
+        part = pending_all.slice(start, RESOLVE_BATCH)
+        pending = list(zip(*(part[c].to_pylist() for c in part.column_names)))
         # A stored company can only match or absorb a mention it shares a CIK or key with: learnt with the
         # first batch holding such a mention, it is known before any mention it could change resolves.
         known = list(_known_mentions(con, pending, learned))  # every mention of a company, then it is learnt
@@ -256,18 +254,21 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
         del pending
         if updates:
             resolved_to.update(u[3] for u in updates)
-            con.register("_resolved", pa.table({
+            found.append(pa.table({
                 "tbl": pa.array([u[0] for u in updates], pa.string()),
                 "filing_id": pa.array([u[1] for u in updates], pa.string()),
                 "idx": pa.array([u[2] for u in updates], pa.int32()),
                 "company_id": pa.array([u[3] for u in updates], pa.string())}))
-            con.execute("INSERT INTO _resolved_mentions SELECT * FROM _resolved")
+    del pending_all
+    if found:
+        con.register("_resolved", pa.concat_tables(found))
+        try:
+            for tbl, index_col in (("filing_companies", "company_index"), ("reporting_owners", "owner_index")):
+                con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved r "
+                            f"WHERE r.tbl = '{tbl}' AND {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
+        finally:
             con.unregister("_resolved")
-    for tbl, index_col in (("filing_companies", "company_index"), ("reporting_owners", "owner_index")):
-        con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved_mentions r "
-                    f"WHERE r.tbl = '{tbl}' AND {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
-    con.execute("DROP TABLE _pending_mentions")
-    con.execute("DROP TABLE _resolved_mentions")
+    del found
     if resolver.merges:  # a merge target has a CIK and is never merged again: one pass applies them all
         con.register("_merges", pa.table({"old": pa.array(list(resolver.merges), pa.string()),
                                           "new": pa.array(list(resolver.merges.values()), pa.string())}))
