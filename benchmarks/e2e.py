@@ -1,9 +1,12 @@
 """End to end: `nightly` on a generated corpus into an empty warehouse, then a run
 with nothing new, then one with new files added; then `filingflow export`.
 
-The scale curve, first runs only, one per size into an empty warehouse (docs/performance.md):
+The scale curve, first runs, one per size into an empty warehouse (docs/performance.md):
 
-    python -m benchmarks.e2e --scale 10000,100000,300000,1000000 [--inputs DIR] [--out FILE]
+    python -m benchmarks.e2e --scale 10000,100000,300000,1000000 [--inputs DIR] [--out FILE] [--then-nightly]
+
+With --then-nightly each first run is followed by the nights after it: a run with nothing new, then
+one with NIGHTLY_NEW_FILES new files (the corpus's next ones), on the warehouse the first run left.
 
 Each run is a process of its own (benchmarks.e2e_run), so its CPU time and
 peak memory are its own; all of them use one Prefect API server, started
@@ -27,6 +30,7 @@ from tests.support.generated import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE_FILES = 5000
+NIGHTLY_NEW_FILES = 1000  # the new files of the night after a first run (--then-nightly)
 
 
 def _prefect_env(home: Path) -> dict[str, str]:
@@ -165,17 +169,19 @@ def _linked_subset(inputs: Path, n: int, folder: Path) -> Path:
     return folder
 
 
-def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None) -> list[dict]:
+def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None, then_nightly: bool = False) -> list[dict]:
     """One first run per size into an empty warehouse (each its own process), on the first n files of one
     generated corpus (written into `inputs` as far as the largest size needs, or a temporary folder);
     per size the run's figures (CPU and peak memory of the process tree, wall, stages, warehouse and
-    lake sizes) and the load average at its start."""
+    lake sizes) and the load average at its start. `then_nightly`: each first run is followed by a run
+    with nothing new (`nothing_new`) and one with the corpus's next NIGHTLY_NEW_FILES files (`new_files`)."""
     work = Path(tempfile.mkdtemp(prefix="filingflow-scale-"))
     folder = inputs or work / "in"
     try:
         have = len(os.listdir(folder)) if folder.exists() else 0
-        if have < max(sizes):
-            write_generated(folder, max(sizes), seed, start=have)
+        need = max(sizes) + (NIGHTLY_NEW_FILES if then_nightly else 0)
+        if have < need:
+            write_generated(folder, need, seed, start=have)
         results = []
         with _prefect_api(work) as (env, _):
             for n in sizes:
@@ -186,6 +192,10 @@ def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None) -> list
                            load_average_at_end=round(os.getloadavg()[0], 2),
                            input_mb=round(sum(p.stat().st_size for p in subset.iterdir()) / 1e6, 1),
                            filings_per_cpu_s=round(n / run["cpu_s"], 1))
+                if then_nightly:
+                    run["nothing_new"] = _night(subset, work / f"run-{n}", env)
+                    _link_more(folder, subset, n, NIGHTLY_NEW_FILES)
+                    run["new_files"] = dict(_night(subset, work / f"run-{n}", env), new=NIGHTLY_NEW_FILES)
                 print(json.dumps(run), flush=True)
                 results.append(run)
                 shutil.rmtree(work / f"run-{n}", ignore_errors=True)
@@ -195,6 +205,18 @@ def scale_curve(sizes: list[int], seed: int, inputs: Path | None = None) -> list
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _night(inputs: Path, root: Path, env: dict[str, str]) -> dict:
+    """A later run on the warehouse in `root`: its figures and the load average at its start."""
+    load = os.getloadavg()[0]
+    return dict(_child_run(inputs, root, env), load_average_at_start=round(load, 2))
+
+
+def _link_more(inputs: Path, subset: Path, have: int, more: int) -> None:
+    """The corpus's files have..have+more-1 (by name: generation order), hard-linked into subset."""
+    for name in sorted(os.listdir(inputs))[have:have + more]:
+        os.link(inputs / name, subset / name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.e2e", description="first runs at several sizes")
     parser.add_argument("--scale", required=True, help="comma-separated numbers of filings, e.g. 10000,100000")
@@ -202,8 +224,10 @@ def main() -> None:
     parser.add_argument("--inputs", type=Path, default=None,
                         help="folder of generated filings to reuse (filled up to the largest size if short)")
     parser.add_argument("--out", type=Path, default=None, help="write the results here as JSON")
+    parser.add_argument("--then-nightly", action="store_true",
+                        help=f"after each first run, time a run with nothing new and one with {NIGHTLY_NEW_FILES} new files")
     args = parser.parse_args()
-    results = scale_curve([int(x) for x in args.scale.split(",")], args.seed, args.inputs)
+    results = scale_curve([int(x) for x in args.scale.split(",")], args.seed, args.inputs, args.then_nightly)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1))
 

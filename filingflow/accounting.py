@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from filingflow.companies import normalize_name
 from filingflow.schema import TABLES
@@ -290,8 +291,8 @@ def schema_row(table: str, **values) -> dict:
     return row
 
 
-def schema_table(table: str, columns: dict[str, list], rows: int, **constant) -> pa.Table:
-    """Rows of `table` given column by column (a run has one per file: no dict per row), `constant` the
+def schema_table(table: str, columns: dict[str, list | pa.Array | pa.ChunkedArray], rows: int, **constant) -> pa.Table:
+    """Rows of `table` given column by column (lists or Arrow arrays: a run has one per file, no dict per row), `constant` the
     same in every row, every other column null; unknown names and missing required values refused."""
     spec = TABLES[table]
     unknown = (columns.keys() | constant.keys()) - spec.column_index.keys()
@@ -299,10 +300,16 @@ def schema_table(table: str, columns: dict[str, list], rows: int, **constant) ->
         spec.check_keys([dict.fromkeys(unknown)])
     arrays = []
     for c in spec.columns:
-        if c.name in columns:
-            array = pa.array(columns[c.name], type=c.type)
+        value = columns.get(c.name)
+        if isinstance(value, pa.ChunkedArray):
+            array = value.combine_chunks().cast(c.type)
+        elif isinstance(value, pa.Array):
+            array = value.cast(c.type)
+        elif c.name in columns:
+            array = pa.array(value, type=c.type)
         else:
-            array = pa.nulls(rows, c.type) if constant.get(c.name) is None else pa.array([constant[c.name]] * rows, c.type)
+            array = (pa.nulls(rows, c.type) if constant.get(c.name) is None
+                     else pa.repeat(pa.scalar(constant[c.name], c.type), rows))
         if not c.nullable and array.null_count:
             raise ValueError(f"{table} row lacks required {c.name}")
         arrays.append(array)
@@ -330,20 +337,30 @@ def quarantine_table(outcomes: list[FileOutcome], run_id: str, now: dt.datetime)
 
 def source_table(decision: Decision, outcomes: list[FileOutcome], run_id: str) -> pa.Table:
     """filing_sources rows of the files a run read: the decision's, and those of files repeating a filing
-    within one parse chunk (same filing id; `detail` names the file kept)."""
+    within one parse chunk (same filing id; `detail` names the file kept). The copies alone (most of a
+    large run) go from column to column, never a Python object each."""
     names = ("filing_id", "source_file", "source_format", "used", "detail")
     columns = {name: [r[name] for r in decision.sources] for name in names}
-    if decision.alone is not None:
-        for name in ("filing_id", "source_file", "source_format"):
-            columns[name] += decision.alone[name].to_pylist()
-        columns["used"] += [True] * decision.alone.num_rows
-        columns["detail"] += [None] * decision.alone.num_rows
-    listed = set(zip(columns["filing_id"], columns["source_file"]))
-    for o in outcomes:
-        if o.status == "duplicate" and o.source_format and o.repeats and (o.repeats, o.path) not in listed:
-            for name, value in zip(names, (o.repeats, o.path, o.source_format, False, o.detail)):
-                columns[name].append(value)
-    return schema_table("filing_sources", columns, len(columns["filing_id"]), run_id=run_id)
+    repeating = [o for o in outcomes if o.status == "duplicate" and o.source_format and o.repeats]
+    if repeating:
+        listed = set(zip(columns["filing_id"], columns["source_file"]))
+        if decision.alone is not None:  # only its rows of these files can hold the pairs
+            paths = pa.array(sorted({o.path for o in repeating}), pa.string())
+            near = decision.alone.filter(pc.is_in(decision.alone["source_file"], value_set=paths))
+            listed.update(zip(near["filing_id"].to_pylist(), near["source_file"].to_pylist()))
+        for o in repeating:
+            if (o.repeats, o.path) not in listed:
+                for name, value in zip(names, (o.repeats, o.path, o.source_format, False, o.detail)):
+                    columns[name].append(value)
+    table = schema_table("filing_sources", columns, len(columns["filing_id"]), run_id=run_id)
+    if decision.alone is None or not decision.alone.num_rows:
+        return table
+    # The sources above come first, then the copies alone, as one list of rows would have them.
+    alone = decision.alone
+    return pa.concat_tables([table, schema_table(
+        "filing_sources", {"filing_id": alone["filing_id"], "source_file": alone["source_file"],
+                           "source_format": alone["source_format"], "used": pa.repeat(True, alone.num_rows)},
+        alone.num_rows, run_id=run_id)]).combine_chunks()
 
 
 def run_row(run_id: str, *, flow_run_id: str | None, started: dt.datetime, inputs: list[str], counts: FileCounts,

@@ -183,6 +183,11 @@ ENTITY_NAME_SQL_PATTERN = r"(?i)(\b(" + "|".join(sorted(ENTITY_WORDS)) + r")\b)|
 _FILING_COMPANY_ROLES = ("issuer", "registrant", "subject_company", "filer", "filed_by")
 
 
+# Unresolved mentions turned into Python objects at a time (they wait as Arrow columns, about a tenth
+# of their size as objects): the resolver keeps companies (a few per issuer), not mentions.
+RESOLVE_BATCH = 50_000
+
+
 @dataclass(frozen=True)
 class Resolved:
     """What resolve_companies changed: the companies that absorbed others (merge targets: mentions of
@@ -212,37 +217,58 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
     only = "" if filing_ids is None else " AND filing_id IN (SELECT filing_id FROM _pending_filings)"
     con.register("_pending_filings", pa.table({"filing_id": pa.array(filing_ids or [], pa.string())}))
     try:
-        pending = con.execute(
+        # In the order they resolve in (CIK mentions first), as columns: turned into Python objects
+        # RESOLVE_BATCH at a time. Not a temporary table: it would hold DuckDB memory (capped for the
+        # run) until the load commits.
+        pending_all = con.execute(
             "SELECT * FROM (SELECT 'filing_companies' AS tbl, filing_id, company_index, cik, name, ticker, sec_file_number, irs_number, role "
             "FROM filing_companies WHERE company_id IS NULL" + only + " AND (role <> 'reporting_owner' OR "
             + entity.replace("{col}", "name") + ") "
             "UNION ALL SELECT 'reporting_owners', filing_id, owner_index, owner_cik, owner_name, NULL, NULL, NULL, NULL "
             "FROM reporting_owners WHERE company_id IS NULL" + only + " AND " + entity.replace("{col}", "owner_name") + ") "
-            "ORDER BY cik IS NULL, filing_id, tbl, company_index").fetchall()
+            "ORDER BY cik IS NULL, filing_id, tbl, company_index").to_arrow_table()
     finally:
         con.unregister("_pending_filings")
     resolver = CompanyResolver()
-    for cid, mention, keys in _known_mentions(con, pending):
-        resolver.learn(cid, mention, keys)
-    updates: dict[str, list[tuple[str, int, str]]] = {"filing_companies": [], "reporting_owners": []}
-    for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
-        if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
-            continue  # the SQL pattern only pre-filters; people stay without company_id
-        company_id = resolver.resolve({"cik": cik, "name": name, "ticker": ticker,
-                                       "sec_file_number": file_no, "irs_number": irs})
-        if company_id:
-            updates[tbl].append((fid, idx, company_id))
-    for tbl, index_col in (("filing_companies", "company_index"), ("reporting_owners", "owner_index")):
-        rows = updates[tbl]
-        if not rows:
-            continue
-        con.register("_resolved", pa.table({
-            "filing_id": pa.array([u[0] for u in rows], pa.string()),
-            "idx": pa.array([u[1] for u in rows], pa.int32()),
-            "company_id": pa.array([u[2] for u in rows], pa.string())}))
-        con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved r "
-                    f"WHERE {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
-        con.unregister("_resolved")
+    learned: set[str] = set()  # companies whose stored mentions the resolver knows
+    resolved_to: set[str] = set()
+    found: list[pa.Table] = []  # (tbl, filing_id, idx, company_id) of the mentions resolved, batch by batch
+    for start in range(0, pending_all.num_rows, RESOLVE_BATCH):
+        part = pending_all.slice(start, RESOLVE_BATCH)
+        pending = list(zip(*(part[c].to_pylist() for c in part.column_names)))
+        # A stored company can only match or absorb a mention it shares a CIK or key with: learnt with the
+        # first batch holding such a mention, it is known before any mention it could change resolves.
+        known = list(_known_mentions(con, pending, learned))  # every mention of a company, then it is learnt
+        for cid, mention, keys in known:
+            resolver.learn(cid, mention, keys)
+        learned.update(cid for cid, _, _ in known)
+        del known
+        updates: list[tuple[str, str, int, str]] = []
+        for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
+            if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
+                continue  # the SQL pattern only pre-filters; people stay without company_id
+            company_id = resolver.resolve({"cik": cik, "name": name, "ticker": ticker,
+                                           "sec_file_number": file_no, "irs_number": irs})
+            if company_id:
+                updates.append((tbl, fid, idx, company_id))
+        del pending
+        if updates:
+            resolved_to.update(u[3] for u in updates)
+            found.append(pa.table({
+                "tbl": pa.array([u[0] for u in updates], pa.string()),
+                "filing_id": pa.array([u[1] for u in updates], pa.string()),
+                "idx": pa.array([u[2] for u in updates], pa.int32()),
+                "company_id": pa.array([u[3] for u in updates], pa.string())}))
+    del pending_all
+    if found:
+        con.register("_resolved", pa.concat_tables(found))
+        try:
+            for tbl, index_col in (("filing_companies", "company_index"), ("reporting_owners", "owner_index")):
+                con.execute(f"UPDATE {tbl} SET company_id = r.company_id FROM _resolved r "
+                            f"WHERE r.tbl = '{tbl}' AND {tbl}.filing_id = r.filing_id AND {tbl}.{index_col} = r.idx")
+        finally:
+            con.unregister("_resolved")
+    del found
     if resolver.merges:  # a merge target has a CIK and is never merged again: one pass applies them all
         con.register("_merges", pa.table({"old": pa.array(list(resolver.merges), pa.string()),
                                           "new": pa.array(list(resolver.merges.values()), pa.string())}))
@@ -256,8 +282,7 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
             SELECT filing_id, arg_min(company_id, (CASE role {order} END, company_index)) AS company_id
             FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
         ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
-    changed = losing | set(resolver.merges) | set(resolver.merges.values()) | {
-        u[2] for rows in updates.values() for u in rows}
+    changed = losing | set(resolver.merges) | set(resolver.merges.values()) | resolved_to
     # A warehouse whose companies table was never filled (written by an older version) is rebuilt whole.
     whole = con.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
     if whole:
@@ -279,7 +304,8 @@ def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tupl
         con.unregister("_identity_of")
 
 
-def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Iterator[tuple[str, dict, list]]:
+def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple], learned: set[str] = frozenset()
+                    ) -> Iterator[tuple[str, dict, list]]:
     """The resolved mentions the resolver must know to resolve `pending` as if it knew them all: every
     mention of every company that shares a CIK or a key (file number, IRS number, normalized name,
     ticker) with a pending mention. Other companies can neither match nor be merged. DuckDB picks the
@@ -288,7 +314,8 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
     mention_keys'. Names come normalized from company_names (the last load's, same function) where
     it has them. Each distinct mention comes once: the resolver learns a company's keys, and its CIK
     from any of its CIK mentions (which all carry the one CIK), so repeats teach it nothing. Each comes
-    with its mention_keys, worked out once here for both the test and the learning."""
+    with its mention_keys, worked out once here for both the test and the learning. Companies in
+    `learned` (known from an earlier batch of mentions) are left out."""
     if not pending:
         return
     ciks = {c for row in pending if (c := pad_cik(row[3]))}
@@ -328,7 +355,8 @@ def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple]) -> Ite
     mentions_keys = [mention_keys(m) for _, m in mentions]
     touched = {cid for (cid, m), m_keys in zip(mentions, mentions_keys)
                if pad_cik(m["cik"]) in ciks or not keys.isdisjoint(m_keys)}
-    yield from ((cid, m, m_keys) for (cid, m), m_keys in zip(mentions, mentions_keys) if cid in touched)
+    yield from ((cid, m, m_keys) for (cid, m), m_keys in zip(mentions, mentions_keys)
+                if cid in touched and cid not in learned)
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None) -> None:

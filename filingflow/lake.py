@@ -49,6 +49,9 @@ STAGING = "_staging"
 OWNER = "_owner.json"
 PARTITIONS = "_partitions"  # in a run's staging: the lake partitions its load rewrote, as they are to be published
 _MARKER = "_partition"  # keeps an empty staged partition visible on an object store
+# In a run's staging: the dq_flags rows its validation found, batch by batch, read by its load (never
+# published: the warehouse holds the flags, the lake does not).
+FLAGS = "_dq_flags"
 _CLAIMING = ".claim-"  # a staging folder being claimed: renamed to its run's name once its owner file is locked
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
 
@@ -187,6 +190,20 @@ def staged_dataset(lake: Path | str, run_id: str, table: str) -> ds.Dataset | No
     return ds.dataset(files, schema=TABLES[table].arrow_schema(), format="parquet", filesystem=folder.fs)
 
 
+def write_flags(lake: Path | str, run_id: str, batch: int, data: pa.Table) -> None:
+    """Stage one validation batch's dq_flags rows (FLAGS), so they need not travel back in memory."""
+    _write(_root(lake) / STAGING / run_id / FLAGS, batch, data)
+
+
+def staged_flags(lake: Path | str, run_id: str) -> ds.Dataset | None:
+    """The run's staged dq_flags rows (write_flags) as one dataset; None without any."""
+    folder = _root(lake) / STAGING / run_id / FLAGS
+    files = _parts(folder)
+    if not files:
+        return None
+    return ds.dataset(files, schema=TABLES["dq_flags"].arrow_schema(), format="parquet", filesystem=folder.fs)
+
+
 def read_staged(lake: Path | str, run_id: str, table: str, filing_ids: pa.Array | None = None) -> pa.Table:
     """A run's staged rows of a table; only those of `filing_ids` when given (filtered while scanning)."""
     staged = staged_dataset(lake, run_id, table)
@@ -219,6 +236,8 @@ def publish(lake: Path | str, run_id: str) -> None:
         staged.remove()
         return
     for table_dir in staged.folders():
+        if table_dir.name == FLAGS:  # read by the load, not a lake table
+            continue
         target = root / table_dir.name / f"run_id={run_id}"
         target.remove()  # a copy left by a publish that crashed half-way
         if root.renames:

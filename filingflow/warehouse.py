@@ -199,6 +199,9 @@ class LoadPlan:
     source_rows: list[dict] | pa.Table = field(default_factory=list)  # filing_sources of the files the run read
     superseded: dict[str, str] = field(default_factory=dict)  # stored filing -> the more exact copy replacing it
     byte_copies: list[tuple[str, str]] = field(default_factory=list)  # (file, file whose bytes it repeats)
+    # dq_flags rows come from `dq_flags` and from the run's staging (lake.write_flags), less those of
+    # these filings (refused by an earlier try of the load).
+    refused_filing_ids: list[str] = field(default_factory=list)
 
 
 def load_run(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> dict[str, int]:
@@ -292,9 +295,11 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
         if trial:
             con.execute("ROLLBACK")
             return inserted
-        _write_bookkeeping(con, plan, inserted, changing)
+        _write_bookkeeping(con, lake_root, plan, inserted, changing)
         if changing:  # after the flags: the views show them
-            flagged = {f for f in plan.dq_flags.column("filing_id").to_pylist() if f is not None}
+            flagged = [r[0] for r in con.execute(
+                "SELECT DISTINCT filing_id FROM dq_flags WHERE run_id = ? AND filing_id IS NOT NULL "
+                "AND filing_id NOT IN (SELECT filing_id FROM _replaced)", [plan.run_id]).fetchall()]
             refresh_stored(con, Touched([*replaced, *flagged], keys_before, _companies_changed(resolved)))
         if kept:
             partitions.add(plan.run_id)
@@ -315,8 +320,8 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
     return inserted
 
 
-def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted: dict[str, int],
-                       changing: bool) -> None:
+def _write_bookkeeping(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
+                       inserted: dict[str, int], changing: bool) -> None:
     """Ledger, quarantine, filing_sources, data-quality results and the runs row of a run."""
     if len(plan.reprocessed_files):
         files = plan.reprocessed_files
@@ -354,6 +359,7 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
     _insert_arrow(con, "quarantine", _as_arrow("quarantine", plan.quarantine_rows))
     _insert_arrow(con, "dq_results", plan.dq_results)
     _insert_arrow(con, "dq_flags", plan.dq_flags)
+    _insert_staged_flags(con, lake_root, plan)
     if plan.touched_files:
         con.register("_touched", pa.table({"source_file": pa.array([t[0] for t in plan.touched_files], pa.string()),
                                            "mtime_ns": pa.array([t[1] for t in plan.touched_files], pa.int64())}))
@@ -364,6 +370,22 @@ def _write_bookkeeping(con: duckdb.DuckDBPyConnection, plan: LoadPlan, inserted:
                                  rows_loaded=sum(inserted.values()))
     con.execute("DELETE FROM runs WHERE run_id = ?", [plan.run_id])
     _insert_arrow(con, "runs", TABLES["runs"].to_arrow([run_row]))
+
+
+def _insert_staged_flags(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan) -> None:
+    """The run's staged dq_flags rows, in the order staged, but those of refused filings."""
+    staged = lake.staged_flags(lake_root, plan.run_id)
+    if staged is None:
+        return
+    cols = ", ".join(f'"{c}"' for c in TABLES["dq_flags"].column_names)
+    con.register("_staged_flags", staged)
+    con.register("_refused", pa.table({"filing_id": pa.array(plan.refused_filing_ids, pa.string())}))
+    try:
+        con.execute(f'INSERT INTO dq_flags ({cols}) SELECT {cols} FROM _staged_flags '
+                    "WHERE filing_id NOT IN (SELECT filing_id FROM _refused)")
+    finally:
+        con.unregister("_staged_flags")
+        con.unregister("_refused")
 
 
 def _companies_changed(resolved: Resolved) -> set[str] | None:

@@ -345,12 +345,17 @@ def _check_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: l
         filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
         batches = _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"]))
         del filings
-        for batch in batches:
+        for number, batch in enumerate(batches):
             ids = pa.array(batch, pa.string())
             tables = {name: lake.read_staged(settings.lake, run_id, name, ids) for name in FILING_TABLES}
             tables["prior_positions"] = prior_positions(con, tables, excluded)
             checker.check(tables)
             del tables
+            # The batch's flags go to the run's staging, where the load reads them: held until the load,
+            # they would grow with the run (a few KB a filing), in this process and in the flow's.
+            if checker.flag_parts:
+                lake.write_flags(settings.lake, run_id, number, pa.concat_tables(checker.flag_parts))
+                checker.flag_parts.clear()
             _give_back_memory()  # a batch's pages go back before the next one
     result = checker.finish()
     del checker
@@ -480,6 +485,7 @@ class _Parts:
     validation: object
     started: dt.datetime
     byte_copies: list[tuple[str, str]]  # (file, file whose bytes it repeats)
+    refused: set[str] = field(default_factory=set)  # filings the load refused
 
 
 def _prepare(settings: RunSettings, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
@@ -589,7 +595,8 @@ def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPl
         reprocessed_files=ledger["source_file"],
         # Same bytes under a new mtime: remember the mtime so the next run skips it without hashing.
         touched_files=[(o.path, o.mtime_ns) for o in outcomes if o.status == "unchanged"],
-        dq_results=validation.results, dq_flags=validation.flags, run_row=run_row,
+        dq_results=validation.results, dq_flags=validation.flags, refused_filing_ids=sorted(parts.refused),
+        run_row=run_row,
         source_rows=accounting.source_table(decision, outcomes, run_id), superseded=decision.superseded,
         byte_copies=parts.byte_copies)
 
@@ -608,9 +615,7 @@ def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dic
             accounting.quarantine_filings(parts.outcomes, refused.filings)
             parts.decision.kept = [f for f in parts.decision.kept if f not in refused.filings]
             parts.decision.sources = [r for r in parts.decision.sources if r["filing_id"] not in refused.filings]
-            flags = parts.validation.flags
-            parts.validation.flags = flags.filter(pc.invert(pc.is_in(
-                flags["filing_id"], value_set=pa.array(sorted(refused.filings), pa.string()))))
+            parts.refused.update(refused.filings)  # their staged flags are left out of the load
             plan = _plan(settings, plan.run_id, parts)
 
 

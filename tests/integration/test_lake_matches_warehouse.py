@@ -189,6 +189,9 @@ def test_5_a_filing_the_load_refuses_is_quarantined_and_the_rest_loads(story):
                          [str(inputs / "undated.xml")])[0]
     assert stage == "load" and "NOT NULL constraint failed: companies.normalized_name" in detail
     assert rows(settings.warehouse, "SELECT issuer_name FROM filings WHERE form_type = '3'") == [("Fine Widgets Inc",)]
+    # The run's flags, staged by its validation, load without any of the refused filing.
+    assert rows(settings.warehouse, "SELECT count(*) FROM dq_flags WHERE run_id = ? AND filing_id NOT IN "
+                "(SELECT filing_id FROM filings)", [summary.run_id]) == [(0,)]
     assert_lake_matches_warehouse(settings)
 
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filingflow import accounting
 from filingflow.accounting import Copy, FileOutcome
-from filingflow.schema import UnknownColumns
+from filingflow.schema import TABLES, UnknownColumns
 
 FORM4 = {"form_type": "4", "period_of_report": dt.date(2007, 5, 10), "issuer_name": "Apartment Investment & Management Co",
          "issuer_cik": "0000922864"}
@@ -188,6 +188,7 @@ def _alone_table(copies):
 @given(st.lists(st.tuples(_few(FORMATS), _few(["a1", None]), _few(["c1", "c2", "c3", "c4", "c5"]),
                           _few(["k1", "k2", None]), _few(["ff-1", "ff-2", "ff-3", "ff-4", "ff-5"]), st.booleans()),
                 min_size=1, max_size=14))
+@settings(deadline=None)  # the first example pays for Arrow's compute kernels being set up
 def test_copies_sharing_nothing_decide_the_same_as_columns(spec):
     """Copies read that share no id, content or key with any other copy, passed as columns (`alone`),
     give the decision they give as copies: kept, their file's used source, nothing replaced."""
@@ -251,3 +252,21 @@ def test_a_file_whose_filings_vanished_from_staging_fails_the_run():
     outcomes = [outcome("a", ids=("f1",)), outcome("b", ids=("f2",))]
     with pytest.raises(RuntimeError, match="staged rows of b .f2. are missing"):
         accounting.settle(outcomes, decision)
+
+
+def test_source_rows_of_copies_alone_and_of_files_repeating_a_filing_within_a_chunk():
+    alone = pa.table({"filing_id": ["f1", "f2"], "source_file": ["/a.xml", "/b.xml"],
+                      "source_format": ["ownership_xml", "html_ownership"]})
+    decision = accounting.Decision(["f1", "f2", "f3"], [], {}, {}, [dict(
+        filing_id="f3", source_file="/c.txt", source_format="ascii_8k", used=True, detail=None)], alone=alone)
+    repeat = outcome("/d.xml", "duplicate", (), source_format="ownership_xml", repeats="f1",
+                     detail="same filing f1 as /a.xml")
+    listed_already = outcome("/b.xml", "duplicate", (), source_format="html_ownership", repeats="f2", detail="x")
+    table = accounting.source_table(decision, [repeat, listed_already, outcome("/a.xml")], "r1")
+    assert table.schema == TABLES["filing_sources"].arrow_schema()
+    assert [(r["filing_id"], r["source_file"], r["source_format"], r["used"], r["detail"], r["run_id"])
+            for r in table.to_pylist()] == [
+        ("f3", "/c.txt", "ascii_8k", True, None, "r1"),
+        ("f1", "/d.xml", "ownership_xml", False, "same filing f1 as /a.xml", "r1"),
+        ("f1", "/a.xml", "ownership_xml", True, None, "r1"),
+        ("f2", "/b.xml", "html_ownership", True, None, "r1")]
