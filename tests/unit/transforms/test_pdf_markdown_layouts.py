@@ -57,6 +57,15 @@ def form3(**parts: str) -> str:
     return text.replace("FORM 4", "FORM 3").replace("STATEMENT OF CHANGES IN", "INITIAL STATEMENT OF")
 
 
+def holdings_of(table_ii: str, *extra: str) -> list[tuple]:
+    """Table II holdings of a page with this Table II: title, exercise price, expiration date,
+    underlying title and shares, then the `extra` columns."""
+    filing = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0]
+    columns = ("security_title", "conversion_or_exercise_price", "expiration_date", "underlying_title",
+               "underlying_shares", *extra)
+    return [tuple(r[c] for c in columns) for r in filing.rows["deriv_holdings"]]
+
+
 def owners_of(text: str) -> list[dict]:
     filing = ownership_text.read(text)[0]
     keys = ("owner_name", "is_director", "is_ten_percent_owner", "is_officer", "is_other", "officer_title",
@@ -157,10 +166,7 @@ CENTRED_TABLE_II = """|     |     | Code | V (A) (D) | Date Exercisable | Expira
 
 
 def test_a_row_takes_as_many_lines_below_its_values_as_above_them_in_each_column():
-    filing = ownership_text.read(page(table_ii=CENTRED_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
-    rows = filing.rows["deriv_holdings"]
-    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
-             r["underlying_shares"]) for r in rows] == [
+    assert holdings_of(CENTRED_TABLE_II) == [
         ("Stock Option (Right to Buy)", D("4.3"), dt.date(2025, 6, 11), "Common Stock", D("134682")),
         ("Employee Stock Option (Right to Buy) with a long title", D("2.95"), dt.date(2029, 12, 4),
          "Class A Common Stock", D("67039"))]
@@ -186,10 +192,7 @@ VALUES_ABOVE_TITLE_TABLE_II = """|     |     | Code | V (A) (D) | Date Exercisab
 
 
 def test_a_row_s_numbers_on_the_line_above_its_title_are_that_row_s():
-    filing = ownership_text.read(page(table_ii=VALUES_ABOVE_TITLE_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
-    rows = filing.rows["deriv_holdings"]
-    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
-             r["underlying_shares"], r["direct_indirect"]) for r in rows] == [
+    assert holdings_of(VALUES_ABOVE_TITLE_TABLE_II, "direct_indirect") == [
         ("Stock Option (Right to Buy)", D("4.3"), dt.date(2025, 6, 11), "Common Stock", D("134682"), "D"),
         ("Warrant (Right to Buy)", D("2.95"), dt.date(2029, 12, 4), "Common Stock", D("67039"), "D")]
 
@@ -227,10 +230,7 @@ Shares
 
 
 def test_a_column_s_words_printed_around_its_row_are_that_row_s():
-    filing = ownership_text.read(page(table_ii=WORDS_AROUND_TABLE_II, owners=OWNER_TABLE_TITLE_ONLY))[0]
-    rows = filing.rows["deriv_holdings"]
-    assert [(r["security_title"], r["conversion_or_exercise_price"], r["expiration_date"], r["underlying_title"],
-             r["underlying_shares"]) for r in rows] == [
+    assert holdings_of(WORDS_AROUND_TABLE_II) == [
         ("Stock Option (right to buy)", D("6.48"), dt.date(2022, 9, 28), "Common Stock", D("1000")),
         ("Warrant (right to buy)", D("11.54"), dt.date(2025, 3, 10), "Class A Shares", D("3450")),
         # no words above it: the line below is not taken as the row's
