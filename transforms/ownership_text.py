@@ -30,7 +30,8 @@ from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import Segment, TextRow, column_cells, is_rule, line_style, segments, split_cells
+from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segments,
+                                    split_cells)
 from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
                               lowers_in_place, strip_footnotes)
 
@@ -873,8 +874,7 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
-        # the words of the line's first segment (`segments(line)[0]`, without cutting the rest)
-        first = line.expandtabs(8).lstrip(" ").split("  ", 1)[0].split() if line.strip() else []
+        first = first_segment(line).split()
         values = " ".join(words[len(first):])
     # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
     # day in running text ('December 24, 2015')

@@ -189,6 +189,13 @@ def segments(line: str, line_number: int = 0, *, gap: int = 2) -> list[Segment]:
     return [Segment(line_number, m.start(), m.end(), m.group()) for m in pattern.finditer(line)]
 
 
+def first_segment(line: str) -> str:
+    """The text of `segments(line)[0]` ('' for a blank line), without cutting the rest of the line."""
+    if "\t" in line:
+        line = line.expandtabs(8)
+    return line.lstrip(" ").split("  ", 1)[0].rstrip(" ")
+
+
 def column_cells(block: list[list[Segment]]) -> list[tuple[int, int, str]]:
     """Cells of a block of fixed-width lines (one table row printed over several lines):
     segments whose spans overlap on different lines are one cell, its text read top to

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.text_tables import (
-    TextRow, column_cells, ends_with_words, is_rule, join_fragment, join_lines, line_style, read_rows, rows_by_block,
+    TextRow, column_cells, ends_with_words, first_segment, is_rule, join_fragment, join_lines, line_style, read_rows, rows_by_block,
     segments, split_cells, unwrap,
 )
 
@@ -150,3 +150,10 @@ def test_segments_part_runs_of_text_at_two_spaces():
 @given(st.text(alphabet=" \tab1$(", max_size=60), st.integers(min_value=1, max_value=4))
 def test_segments_are_words_parted_by_fewer_spaces_than_the_gap(line, gap):
     assert [(s.start, s.end, s.text) for s in segments(line, gap=gap)] == _segments_by_words(line, gap)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \tab1$(\xa0", max_size=60))
+def test_first_segment_is_the_first_of_segments(line):
+    cut = segments(line)
+    assert first_segment(line) == (cut[0].text if cut else "")
