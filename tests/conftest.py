@@ -2,6 +2,7 @@
 server for the whole session (starting one costs 5-30 s)."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="filingflow-prefect-home-")
+# A session that never starts the API server (most subsets) must not leave its home behind.
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
 os.environ.update({
     "PREFECT_HOME": _PREFECT_HOME,
     "DO_NOT_TRACK": "1",
