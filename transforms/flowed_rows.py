@@ -261,6 +261,29 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
             core_units[text_unit] += " " + " ".join(words[close + 1:])
     text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
     fragments: list[str] = []
+    sided = any(line.side for line in row.above + row.below)
+    if part == of.TABLE_II and not sided and below and text_unit is not None and \
+            len(FOOTNOTE_MARK.sub(" ", core_units[text_unit]).split()) == 1 and \
+            (title or above) and row.below and _is_text(row.below[0].text) and len(below[0].split()) > 1:
+        # the underlying security's column is narrow: a one-word title of it on the row's line
+        # ('Common') wraps, its next line printed last on the line below, after the title's words
+        # there ('(right to Stock', 'Option Stock'). (A word alone there may be either column's.)
+        words = below[0].split()
+        core_units[text_unit] += " " + words[-1]
+        below[0] = " ".join(words[:-1])
+    elif part == of.TABLE_II and not sided and not title and text_unit is None and above and below and \
+            row.above and row.below and _is_text(row.above[-1].text) and _is_text(row.below[0].text):
+        # a core of values only, the title and the underlying security's title both printed
+        # around it ('Series Seed Preferred Common' / values / 'Stock Stock'): each of the two
+        # lines holds the title's words, then the underlying's last (its column narrow); a title's
+        # open parenthesis closes first ('Stock Option (right to Common' / values / 'buy) Stock')
+        upper, lower = above[-1].split(), below[0].split()
+        opened = " ".join(above).count("(") > " ".join(above).count(")")
+        close = next((k for k, w in enumerate(lower) if ")" in w), None) if opened else None
+        cut = close + 1 if close is not None else len(lower) - 1
+        if len(upper) > 1 and 0 < cut < len(lower):
+            fragments.append(f"{upper[-1]} {' '.join(lower[cut:])}")  # placed where it fits
+            above[-1], below[0] = " ".join(upper[:-1]), " ".join(lower[:cut])
     for lines, before in ((row.above, True), (row.below, False)):
         for line in lines:
             if _is_text(line.text):
@@ -508,12 +531,24 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     first, last = rows[0], rows[-1]
     if len(rows) > 1:
         first.above = _trim_text(lead, _text_count(first.below), from_end=True)
-        last.below = _trim_text(trail, _text_count(last.above), from_end=False)
+        last.below = _trim_text(trail, _closing(last, trail, _text_count(last.above)), from_end=False)
     else:
         keep = min(_text_count(lead), _text_count(trail))
         first.above = _trim_text(lead, keep, from_end=True)
-        first.below = _trim_text(trail, keep, from_end=False)
+        first.below = _trim_text(trail, _closing(first, trail, keep), from_end=False)
     return [_read(row, part, form_number)[0] for row in rows]
+
+
+def _closing(row: _Row, trail: list[_Line], keep: int) -> int:
+    """How many text lines below the last row are its own: `keep`, or up to the line that closes
+    a parenthesis its title leaves open ('Stock' / 'Option ...' / '(Right to' / 'Buy)': a tall
+    title with an even count of lines prints one more of them below the row's line than above)."""
+    texts = [line.text for line in trail if _has_words(line)]
+    held = " ".join([line.text for line in row.above] + [row.core.text] + texts[:keep])
+    if held.count("(") <= held.count(")") or keep >= len(texts):
+        return keep
+    nxt = texts[keep]
+    return keep + 1 if ")" in nxt and "(" not in nxt and _is_text(nxt) else keep
 
 
 def _cell_per_line_rows(flat: list[_Line], part: str, form_number: str) -> list[TextRow]:

@@ -727,3 +727,42 @@ def test_a_capital_letter_on_a_line_between_a_title_s_words_is_a_word_of_the_tit
     rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
     assert [(r["security_title"], r["transaction_code"], r["shares"], r["underlying_title"]) for r in rows] == [
         ("Tranche B Common Warrants", "X", D("5000"), "Common Stock")]
+
+
+# --- Table II's title and underlying title wrapped around a line of values, flowed ----------------
+def _titles(text: str, table: str) -> list[tuple]:
+    rows = ownership_text.read(text)[0].rows[table]
+    return [(r["security_title"], r["underlying_title"], r["underlying_shares"]) for r in rows]
+
+
+@pytest.mark.parametrize("table_ii, read", [
+    # both columns' first lines above the values, their last lines below: the underlying's
+    # column is narrow, so each of the two lines ends with the underlying's word
+    ("Series Seed Preferred Common\n(1) (1) 19,913 $ (1) D\nStock Stock",
+     [("Series Seed Preferred Stock", "Common Stock", D("19913"))]),
+    # the title's open parenthesis closes before the underlying's word on the line below
+    ("Stock Option (right to Common\n(4) 01/30/2029 15,022 $ 4.34 D\nbuy) Stock\n"
+     "Series A Convertible Common\n(2) (2) 938,646 $ (3) D\nPreferred Stock Stock",
+     [("Stock Option (right to buy)", "Common Stock", D("15022")),
+      ("Series A Convertible Preferred Stock", "Common Stock", D("938646"))]),
+])
+def test_a_flowed_title_and_underlying_title_both_wrapped_around_a_line_of_values(table_ii, read):
+    assert _titles(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_holdings") == read
+
+
+def test_a_one_word_underlying_title_on_the_row_s_line_ends_on_the_line_below():
+    # Form 4's title column is narrow: 'Stock' / 'Option ... Common ...' / '(right to Stock' / 'buy)'
+    table_ii = "Stock\nOption $ 39.20 09/09/2021 A 5,000 (1) 09/08/2024 Common 5,000 $ 0 5,000 D\n(right to Stock\nbuy)"
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Stock Option (right to buy)", "Common Stock", D("5000"))]
+    # a word alone below may be the title's last line ('Restricted' / 'Stock ... Common ...' / 'Units')
+    table_ii = "Restricted\nStock $ 0 02/13/2020 A 1,000 (1) (1) Common 1,000 $ 0 1,000 D\nUnits"
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Restricted Stock Units", "Common", D("1000"))]
+
+
+def test_the_last_row_keeps_the_line_below_that_closes_its_title_s_parenthesis():
+    # a four-line title centred on the row's line prints two of its lines below it, one above
+    table_ii = "Stock\nOption $ 31.71 02/13/2020 A 50,000 (1) 02/13/2030 Common 50,000 $ 0 50,000 D\n(Right Stock\nto Buy)"
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Stock Option (Right to Buy)", "Common Stock", D("50000"))]
