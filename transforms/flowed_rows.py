@@ -264,10 +264,12 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
     sided = any(line.side for line in row.above + row.below)
     if part == of.TABLE_II and not sided and below and text_unit is not None and \
             len(FOOTNOTE_MARK.sub(" ", core_units[text_unit]).split()) == 1 and \
-            (title or above) and row.below and _is_text(row.below[0].text) and len(below[0].split()) > 1:
+            (title or above) and row.below and _is_text(row.below[0].text) and \
+            (len(below[0].split()) > 1 or title and not above):
         # the underlying security's column is narrow: a one-word title of it on the row's line
         # ('Common') wraps, its next line printed last on the line below, after the title's words
-        # there ('(right to Stock', 'Option Stock'). (A word alone there may be either column's.)
+        # there ('(right to Stock', 'Option Stock'). A word alone there is the title's last line
+        # when the title has lines above the row's line too, else the underlying's.
         words = below[0].split()
         core_units[text_unit] += " " + words[-1]
         below[0] = " ".join(words[:-1])
@@ -413,7 +415,7 @@ def _text_count(lines: list[_Line]) -> int:
 
 
 def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, form_number: str,
-               above: int | None) -> None:
+               above: int | None, next_below: float = 0.0) -> None:
     """Share the lines between two cores: the split where both rows fit the columns best; between
     equally good splits, the one that gives the row above as many text lines below its core as
     above it (`above`; a tall cell is centred on its row), or else halves the text lines."""
@@ -431,7 +433,8 @@ def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, for
         cost_b = _read(b, part, form_number)[1]
         total = (cost_a if cost_a is not None else 1000.0) + (cost_b if cost_b is not None else 1000.0)
         below = _text_count(gap[:at])
-        balance = abs(below - above) if above is not None else abs(2 * below - texts)
+        balance = abs(below - above) + abs(texts - below - next_below) if above is not None \
+            else abs(2 * below - texts)
         # and then the split that keeps lines nearest their own core
         distance = sum(range(1, at + 1)) + sum(range(1, len(gap) - at + 1))
         if best is None or (total, balance, distance) < best[:3]:
@@ -525,7 +528,9 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     rows[-1].below = trail
     for k in range(len(cores) - 1):
         above = None if k == 0 else _text_count(rows[k].above)
-        _split_gap(rows[k], rows[k + 1], flat[cores[k] + 1:cores[k + 1]], part, form_number, above)
+        after = flat[cores[k + 1] + 1:cores[k + 2]] if k + 2 < len(cores) else trail
+        _split_gap(rows[k], rows[k + 1], flat[cores[k] + 1:cores[k + 1]], part, form_number, above,
+                   _text_count(after) / 2)
     # the text above the first core and below the last: as many lines as the row prints on its
     # other side (headings left over above, other text below are not the row's)
     first, last = rows[0], rows[-1]

@@ -766,3 +766,16 @@ def test_the_last_row_keeps_the_line_below_that_closes_its_title_s_parenthesis()
     table_ii = "Stock\nOption $ 31.71 02/13/2020 A 50,000 (1) 02/13/2030 Common 50,000 $ 0 50,000 D\n(Right Stock\nto Buy)"
     assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
         ("Stock Option (Right to Buy)", "Common Stock", D("50000"))]
+
+
+def test_lines_between_two_rows_are_shared_as_both_rows_centre_their_cells():
+    # the underlying title wraps around each row's line ('COMMON' / values / 'STOCK') but for one
+    # row printing its first line beside the values: the lines between that row and the next are
+    # one for each (the next row prints one line below as well), not both for the next
+    table_ii = ("COMMON\nSERIES B-3 PREFERRED STOCK (1) (1) 164,647 $ (1) D\nSTOCK\n"
+                "SERIES B-4 PREFERRED STOCK (1) (1) COMMON 173,312 $ (1) D\nSTOCK\n"
+                "COMMON\nSERIES C-1 PREFERRED STOCK (1) (1) 348,336 $ (1) D\nSTOCK\n"
+                "COMMON\nSERIES C-2 PREFERRED STOCK (1) (1) 506,073 $ (1) D\nSTOCK")
+    assert _titles(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_holdings") == [
+        (f"SERIES {s} PREFERRED STOCK", "COMMON STOCK", D(n))
+        for s, n in (("B-3", "164647"), ("B-4", "173312"), ("C-1", "348336"), ("C-2", "506073"))]
