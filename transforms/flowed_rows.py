@@ -418,7 +418,9 @@ def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, for
                above: int | None, next_below: float = 0.0) -> None:
     """Share the lines between two cores: the split where both rows fit the columns best; between
     equally good splits, the one that gives the row above as many text lines below its core as
-    above it (`above`; a tall cell is centred on its row), or else halves the text lines."""
+    above it (`above`; a tall cell is centred on its row) and the row below as many above its core
+    as it is likely to take below it (`next_below`: half the text lines after it), or else halves
+    the text lines."""
     if len(gap) > _MAX_SPLITS:
         half = len(gap) // 2
         previous.below.extend(gap[:half])
@@ -435,9 +437,11 @@ def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, for
         below = _text_count(gap[:at])
         balance = abs(below - above) + abs(texts - below - next_below) if above is not None \
             else abs(2 * below - texts)
-        # and then the split that keeps lines nearest their own core
+        # and then the split that keeps lines nearest their own core; of splits equal in all of
+        # these, the last: a cell of an even count of lines prints the extra one below its row's
+        # line ('Common' beside the values, 'Stock' under them)
         distance = sum(range(1, at + 1)) + sum(range(1, len(gap) - at + 1))
-        if best is None or (total, balance, distance) < best[:3]:
+        if best is None or (total, balance, distance) <= best[:3]:
             best = (total, balance, distance, at)
     at = best[3] if best else 0
     previous.below.extend(gap[:at])
@@ -480,7 +484,8 @@ def _level_cells(upper: str, lower: str) -> list[str] | None:
 
 
 def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
-    """The lines with their numbers, one row's two lines of cells (`_level_cells`) joined."""
+    """The lines with their numbers, one row's lines of cells at two or more heights
+    (`_level_cells`, `_stacked_cells`) joined."""
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(lines):
@@ -490,9 +495,45 @@ def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
             out.append((i, "| " + " | ".join(cells) + " |"))
             i = j + 1
             continue
+        if "|" in lines[i] and (stacked := _stacked_cells(lines, i)) is not None:
+            cells, i_next = stacked
+            out.append((i, "| " + " | ".join(cells) + " |"))
+            i = i_next
+            continue
         out.append((i, lines[i]))
         i += 1
     return out
+
+
+def _stacked_cells(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
+    """Lines of one markdown table printing one row's values at several heights: the first holds
+    the title and a value but not enough for a row, the next ones (the title's cell empty) values
+    and marks only, each column holding one value ('Series A-1 Preferred | | | Common | 600,000'
+    / ' | (1) | (1) | | | $ 0 | | (2)' / ' | | | | (1) | | | D'). The row's cells in column order
+    and the index after its last line, or None."""
+    first = split_cells(lines[i])
+    if first is None or first[2] != "pipe" or not first[0][0] or not _is_text(first[0][0]) or \
+            not _numbers(" ".join(first[0][1:])) or _is_core(" ".join(c for c in first[0] if c)):
+        return None
+    cells = list(first[0])
+    j, end = i + 1, None
+    while j < len(lines):
+        if is_rule(lines[j]):
+            j += 1
+            continue
+        cut = split_cells(lines[j]) if "|" in lines[j] else None
+        if cut is None or cut[2] != "pipe" or len(cut[0]) != len(cells) or cut[0][0] or \
+                not any(cut[0]) or any(c and _is_text(FOOTNOTE_MARK.sub(" ", c)) for c in cut[0]):
+            break
+        if any(x and y and not (FOOTNOTE_MARK.fullmatch(x) or FOOTNOTE_MARK.fullmatch(y))
+               for x, y in zip(cells, cut[0])):
+            break  # two values in one column: another row's
+        cells = [" ".join(filter(None, (x, y))) for x, y in zip(cells, cut[0])]
+        j += 1
+        end = j
+    if end is None or not _is_core(" ".join(c for c in cells if c)):
+        return None
+    return cells, end
 
 
 def _letters_joined(flat: list[_Line]) -> list[_Line]:

@@ -779,3 +779,25 @@ def test_lines_between_two_rows_are_shared_as_both_rows_centre_their_cells():
     assert _titles(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_holdings") == [
         (f"SERIES {s} PREFERRED STOCK", "COMMON STOCK", D(n))
         for s, n in (("B-3", "164647"), ("B-4", "173312"), ("C-1", "348336"), ("C-2", "506073"))]
+
+
+def test_a_row_s_values_printed_at_several_heights_of_one_markdown_table_are_one_row():
+    # the title's line holds one value; the lines under it (the title's cell empty) hold the rest,
+    # one value or mark per column, its footnote marks on lines of their own; the title's and the
+    # underlying title's last lines follow; a later row printed as flowed text
+    table_ii = """| Series A-1 Preferred |       |       | Common    | 600,000   |     |     |       |
+| -------------------- | ----- | ----- | --------- | --------- | --- | --- | ----- |
+|                      | (1)   | (1)   |           |           | $ 0 |     | (2)   |
+|                      |       |       |           | (1)       |     |     | D     |
+| Stock                |       |       | Stock     | (1)       |     |     |       |
+| Series A-2 Preferred |       |       | Common    | 875,000   |     |     |       |
+|                      | (1)   | (1)   |           |           | $ 0 |     | (2)   |
+|                      |       |       |           | (1)       |     |     | I     |
+| Stock                |       |       | Stock     | (1)       |     |     |       |
+Series B Preferred Stock (1) (1) Common Stock 1,989,000 $ 0 D"""
+    rows = ownership_text.read(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["conversion_or_exercise_price"],
+             r["direct_indirect"]) for r in rows] == [
+        ("Series A-1 Preferred Stock", "Common Stock", D("600000"), D("0"), "D"),
+        ("Series A-2 Preferred Stock", "Common Stock", D("875000"), D("0"), "I"),
+        ("Series B Preferred Stock", "Common Stock", D("1989000"), D("0"), "D")]
