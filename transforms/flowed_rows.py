@@ -142,6 +142,7 @@ def _title_and_values(text: str) -> tuple[str, str]:
     words = title.split()
     if not values and len(words) > 1 and words[-1] in ("D", "I"):
         title, values = " ".join(words[:-1]), words[-1]
+        words = words[:-1]
     mark = next((k for k, w in enumerate(words) if _is_marks(w)), None)
     if mark and values and len(words) > mark + 1 and _is_marks(words[mark + 1]) and \
             any(not _is_marks(w) for w in words[mark:]):

@@ -1731,6 +1731,10 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: s
             # the title's cell set among the address lines (text without column positions): the
             # cover prints the first owner's title too, under its Officer box
             marks = {**marks, "title": parts.pop(k)}
+        if filing.rows.get("reporting_owners") and marks.get("title"):
+            # a title whose column (Officer's or Other's) the layout lost: the cover's boxes tell
+            # it for the first owner only; for the others it is not guessed
+            marks = {**marks, "title": None}
         if len(parts) > 1:
             name, address = parts[0], _address_lines(parts[1:])
         else:
