@@ -570,6 +570,32 @@ _INLINE_RULE = re.compile(r"\| ?-{3} ?\|")  # a nested table flattened into one 
 _MD_RULE_CELL = re.compile(r":?-{3,}:?")
 
 
+_REMINDER = _squash("Reminder: Report on a separate line for each class of securities beneficially owned "
+                    "directly or indirectly.")
+
+
+def _reminder_cut_out(line: str) -> str:
+    """A table line whose cells hold, each on a line of its own, the pieces of the form's reminder
+    (a converter cutting the page into columns sets the sentence printed under a table's last row
+    level with that row: 'Common Stock<br>Reminder: Report on a separate line for each clas' |
+    '12/04/2020<br>s of securities bene' | ...): the line without those pieces, or as it was."""
+    cells = line.split("|")
+    kept: list[str] = []
+    done = 0  # letters of the reminder found so far
+    for cell in cells:
+        pieces = cell.split(CELL_BREAK)
+        if done < len(_REMINDER):
+            for k, piece in enumerate(pieces):
+                squashed = _squash(piece)
+                if squashed and (_REMINDER.startswith(squashed, done) if done else
+                                 squashed.startswith("reminder") and _REMINDER.startswith(squashed)):
+                    done += len(squashed)
+                    del pieces[k]
+                    break
+        kept.append(CELL_BREAK.join(pieces))
+    return "|".join(kept) if done == len(_REMINDER) else line
+
+
 def _region(lines: list[str]) -> list[str]:
     """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
     above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
@@ -577,6 +603,14 @@ def _region(lines: list[str]) -> list[str]:
     low = lower_text(text)
     if not any(word in low for word in _FURNITURE_WORDS):
         return lines
+    if "reminder" in low and CELL_BREAK in text:
+        for i, line in enumerate(lines):
+            if CELL_BREAK in line and "|" in line and "Reminder" in line and (cut := _reminder_cut_out(line)) != line:
+                # the table ends with the row printed level with the reminder
+                lines = [*lines[:i], cut]
+                text = "\n".join(lines)
+                low = lower_text(text)
+                break
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)

@@ -804,3 +804,16 @@ Series B Preferred Stock (1) (1) Common Stock 1,989,000 $ 0 D"""
         ("Series A-1 Preferred Stock", "Common Stock", D("600000"), D("0"), "D"),
         ("Series A-2 Preferred Stock", "Common Stock", D("875000"), D("0"), "I"),
         ("Series B Preferred Stock", "Common Stock", D("1989000"), D("0"), "D")]
+
+
+def test_the_reminder_cut_into_the_cells_of_a_table_s_last_row_is_left_out_of_them():
+    # pymupdf4llm cuts the page into columns of its own: the reminder printed under Table I stands
+    # level with the last row, a piece of it on a line of each cell; the table ends with that row
+    table_i = """|1.Title of Security<br>(Instr. 3)|2. Transaction<br>Date|2A. Deemed|3. Transaction<br>Code|4. Securities<br>Amount|(A) or<br>(D)<br>Price|5. Amount|6.<br>Ownership|7. Nature|
+|---|---|---|---|---|---|---|---|---|
+|Common Stock<br>Reminder: Report on a separate line for each clas|03/02/2021<br>s of securities bene|ficially owned directl|S<br>y or indirectly.<br>|400 <br>|D<br>$ 40.25 <br>|10,600|D<br>(1)<br>||
+||||**Pers**<br>**this**|**ons who re**<br>**form are no**|**spond to the**<br>**t required to r**|**collection of information**|<br>SEC|1474 (9-02)|"""
+    rows = ownership_text.read(page(table_i=table_i, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["nonderiv_transactions"]
+    assert [(r["security_title"], r["transaction_date"], r["shares"], r["price_per_share"], r["shares_owned_after"],
+             r["direct_indirect"]) for r in rows] == [
+        ("Common Stock", dt.date(2021, 3, 2), D("400"), D("40.25"), D("10600"), "D")]
