@@ -1356,7 +1356,7 @@ def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str
     under (the nearest, when under none), a title to the titled one; a cell under no heading is
     the column on its left's (a converter cutting a column in two). Under a heading cell naming
     both columns of its kind, where it stood is lost: 'title' keeps a title for the cover's
-    boxes to place, a mark is left out. Words on a line of a cell holding several lines, under
+    boxes to place, a mark is left out (two X's in one cell mark both). Words on a line of a cell holding several lines, under
     a marked column, are the name column's, run on past the cut (marked columns hold X's only)."""
     marks: dict[str, str | None] = dict.fromkeys(_MARKED + _TITLED, "")
     first = next((i for i, r in enumerate(roles) if r), len(roles))
@@ -1366,6 +1366,9 @@ def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str
         for piece in pieces:
             text = clean_text(piece)
             if not text:
+                continue
+            if text.split() == ["X", "X"]:  # the two marked columns' X's run into one cell: both
+                marks.update(director="X", ten="X")
                 continue
             mark = check_mark(text) is True
             kinds = _MARKED if mark else _TITLED

@@ -817,3 +817,19 @@ def test_the_reminder_cut_into_the_cells_of_a_table_s_last_row_is_left_out_of_th
     assert [(r["security_title"], r["transaction_date"], r["shares"], r["price_per_share"], r["shares_owned_after"],
              r["direct_indirect"]) for r in rows] == [
         ("Common Stock", dt.date(2021, 3, 2), D("400"), D("40.25"), D("10600"), "D")]
+
+
+def test_two_x_s_run_into_one_cell_under_the_marked_columns_heading_mark_both():
+    owners = """|     |     | Director 10% Owner | Officer Other |     |
+| --- | --- | ------------------ | ------------- | --- |
+ROE RICHARD
+| 780 THIRD AVENUE |     |   X   X |   Director by Deputization |     |
+| ---------------- | --- | ------- | -------------------------- | --- |
+NEW YORK, NY 10017"""
+    boxes = "__X__ Director __X__ 10% Owner\n_____ Officer (give title below) __X__ Other (specify below)"
+    assert owners_of(page(boxes=boxes, owners=owners)) == [
+        owner("ROE RICHARD", True, True, False, True, None, "Director by Deputization")]
+    # a later owner's: both marked, its text's column (Officer's or Other's) not guessed
+    later = owners.replace("ROE RICHARD", "DOE JANE", 1)
+    two = owners_of(page(boxes=boxes, owners=owners + "\n" + later.split("\n", 2)[2]))
+    assert two[1] == owner("DOE JANE", True, True, None, None)
