@@ -319,17 +319,27 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         core_units[text_unit] = " ".join(above + [core_units[text_unit]] + below)
         above, below = [], []
     elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
-        # Table II without the underlying title on the row's middle line (Table I without the
-        # nature of an indirect holding): its two lines are the nearest above and below (printed
-        # between the title's lines, both centred on the row), the upper one sometimes on a line
-        # of values printed apart
-        upper = next((i for i, u in enumerate(fragments) if _is_text(u)), None)
-        if upper is not None:
-            fragments[upper] += " " + below.pop(0)
-        elif above:
-            fragments.insert(0, above.pop() + " " + below.pop(0))
+        _nearest_apart(above, below, fragments)
+    if part == of.TABLE_II and title and below and text_unit is not None and row.below and \
+            _is_text(row.below[0].text) and text_unit > max(
+                (k for k, u in enumerate(core_units) if u.split()[0] in ("D", "I")), default=len(core_units)):
+        # the row's line holds the nature of ownership after the ownership form, but no underlying
+        # title before the amounts: the underlying's two lines are the nearest above and below
+        _nearest_apart(above, below, fragments)
     first = row.above[0].number if row.above else row.core.number
     return " ".join(above + ([title] if title else []) + below), core_units, fragments, first
+
+
+def _nearest_apart(above: list[str], below: list[str], fragments: list[str]) -> None:
+    """Table II without the underlying title on the row's middle line (Table I without the
+    nature of an indirect holding): a cell of two lines, its lines are the nearest above and
+    below (printed between the title's lines, both centred on the row), the upper one sometimes
+    on a line of values printed apart; they join the values printed apart."""
+    upper = next((i for i, u in enumerate(fragments) if _is_text(u)), None)
+    if upper is not None:
+        fragments[upper] += " " + below.pop(0)
+    elif above:
+        fragments.insert(0, above.pop() + " " + below.pop(0))
 
 
 def _place_fragments(title: str, units: list[str], fragments: list[str], part: str,

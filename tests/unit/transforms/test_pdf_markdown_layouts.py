@@ -833,3 +833,18 @@ NEW YORK, NY 10017"""
     later = owners.replace("ROE RICHARD", "DOE JANE", 1)
     two = owners_of(page(boxes=boxes, owners=owners + "\n" + later.split("\n", 2)[2]))
     assert two[1] == owner("DOE JANE", True, True, None, None)
+
+
+def test_an_underlying_title_of_two_lines_beside_a_row_holding_the_nature_straddles_its_line():
+    # the title's three lines, the underlying title's two (nearer the row's line, centred between
+    # the title's), the nature's two ('See' beside the title's first line, 'footnote' on the row's)
+    table_ii = """| Put Option |     |     |     | See |
+| ---------- | --- | --- | --- | --- |
+Common
+(Obligation $ 2.75 01/31/2020 S 1,000 01/31/2020 09/18/2020 100,000 $ 0.25 1,760 I footnote
+Stock (2)
+to buy) (1) (3)"""
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"],
+             r["nature_of_ownership"]) for r in rows] == [
+        ("Put Option (Obligation to buy)", "Common Stock", D("100000"), D("1760"), "See footnote")]
