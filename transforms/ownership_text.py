@@ -1663,6 +1663,9 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
         if line[:1].isspace():
             cells.extend(s.text for s in segments(line))
             continue
+        if names and all(word == "X" for word in line.split()):
+            cells.extend(line.split())  # marks on a line of their own, between an owner's address lines
+            continue
         parts = segments(line)
         text, own = _marks_among_words(parts[0].text)
         own += [s.text for s in parts[1:]]

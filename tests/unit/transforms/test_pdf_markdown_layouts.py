@@ -848,3 +848,25 @@ to buy) (1) (3)"""
     assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"],
              r["nature_of_ownership"]) for r in rows] == [
         ("Put Option (Obligation to buy)", "Common Stock", D("100000"), D("1760"), "See footnote")]
+
+
+def test_an_x_on_a_line_of_its_own_among_an_owner_s_address_lines_is_a_mark():
+    owners = """Director 10% Owner Officer Other
+ROE RICHARD
+C/O EXAMPLE GROUP INC.
+X
+345 PARK AVENUE
+NEW YORK, NY 10154
+DOE JANE
+C/O EXAMPLE GROUP INC.
+X
+345 PARK AVENUE
+NEW YORK, NY 10154"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [o["owner_name"] for o in got] == ["ROE RICHARD", "DOE JANE"]
+    assert got[0] == owner("ROE RICHARD", False, True, False, False)  # the cover's boxes
+    # one X: which of the two marked columns it stood in is lost, never read as no mark at all
+    assert (got[1]["is_director"], got[1]["is_ten_percent_owner"]) == (None, None)
+    row = ownership_text.read(page(boxes=boxes, owners=owners))[0].rows["reporting_owners"][1]
+    assert (row["street1"], row["city"]) == ("C/O EXAMPLE GROUP INC.", "NEW YORK")
