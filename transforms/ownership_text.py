@@ -1318,6 +1318,15 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
                             # the first heading shares the name heading's cell (on a line of its
                             # own): the cells stand under the headings as they are
                             roles = roles[1:]
+        if roles is not None and len(roles) == len(row) + 1 and any(len(r) > 1 for r in roles) and \
+                at + 1 < len(rows) and len(rows[at + 1]) == len(row) and rows[at + 1][0] and \
+                not _role_cells(rows[at + 1]):
+            # the first heading in the name column's cell, a later cell naming several, the owners'
+            # rows as many cells as the heading row ('Director' | '10% Owner Officer Other' over
+            # name | 'X'): a converter merging the page's cells set that heading in the name
+            # column, and the cells stand under the headings as they are (a heading row of one
+            # heading a cell lacks the name column's cell, set on the row above: HTML's rowspan)
+            roles = roles[1:]
         if roles is not None:
             return roles, at + 1
     return [], 0

@@ -870,3 +870,18 @@ NEW YORK, NY 10154"""
     assert (got[1]["is_director"], got[1]["is_ten_percent_owner"]) == (None, None)
     row = ownership_text.read(page(boxes=boxes, owners=owners))[0].rows["reporting_owners"][1]
     assert (row["street1"], row["city"]) == ("C/O EXAMPLE GROUP INC.", "NEW YORK")
+
+
+def test_a_director_heading_over_the_name_column_in_a_row_of_merged_heading_cells():
+    # pymupdf4llm: the heading row as many cells as the owners' rows, 'Director' over the names,
+    # the three other headings in one cell over the X's
+    owners = """||**Relationships**|
+|---|---|
+|**Reporting Owner Name / Address**<br>||
+|Director|10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, True), ("DOE JANE", False, True)]
