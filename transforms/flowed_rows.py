@@ -327,7 +327,19 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         # title before the amounts: the underlying's two lines are the nearest above and below
         _nearest_apart(above, below, fragments)
     first = row.above[0].number if row.above else row.core.number
-    return " ".join(above + ([title] if title else []) + below), core_units, fragments, first
+    return _wrapped(above + ([title] if title else []) + below), core_units, fragments, first
+
+
+def _wrapped(lines: list[str]) -> str:
+    """A cell's lines as one text: a word the cell wrapped after its hyphen ('Non-' /
+    'Qualified Stock') is one word again."""
+    text = ""
+    for line in lines:
+        if text[-1:] == "-" and text[-2:-1].isalpha() and line[:1].isalpha():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
 
 
 def _nearest_apart(above: list[str], below: list[str], fragments: list[str]) -> None:

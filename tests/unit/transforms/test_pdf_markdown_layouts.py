@@ -885,3 +885,19 @@ def test_a_director_heading_over_the_name_column_in_a_row_of_merged_heading_cell
     got = owners_of(page(boxes=boxes, owners=owners))
     assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
         ("ROE RICHARD", False, True), ("DOE JANE", False, True)]
+
+
+def test_a_word_a_cell_wrapped_after_its_hyphen_is_one_word():
+    # a table's cell of several lines (pymupdf4llm) and flowed lines around a row's values
+    cells = """|Performance-<br>Based<br>Restricted<br>Stock Units|$ 0<br>(1)|03/04/2020||A<br>|1,474|03/04/2023|(2)<br>(3)|Common<br>Stock|1,474|$ 0<br>(1)|1,474|D||
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"""
+    flowed = "Non-\nQualified\nStock $ 14.99 01/06/2025 M 100,000 (1) 06/18/2026 Common 100,000 $ 0 120,948 D\n" \
+             "Option Stock\n(right to\nbuy)"
+    for table_ii, title in ((cells, "Performance-Based Restricted Stock Units"),
+                            (flowed, "Non-Qualified Stock Option (right to buy)")):
+        assert [t for t, _, _ in _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY),
+                                         "deriv_transactions")] == [title]
+    # a dash standing apart between words is printed as it is
+    flowed = "Right (Right to Buy) -\nClass C $ 10 01/06/2025 M 100 (1) 06/18/2026 Common 100 $ 0 100 D\nShares Stock"
+    assert _titles(page(table_ii=flowed, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions")[0][0] == \
+        "Right (Right to Buy) - Class C Shares"
