@@ -1731,16 +1731,24 @@ def _cover_title_text(cover_lines: list[str]) -> str:
     return " ".join(" ".join(line.replace("|", " ").split()) for line in cover_lines[at + 1:at + 5])
 
 
-def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> int | None:
-    """Which line of the first owner's name and address block is its title: a line between the name
-    and the city line that the cover prints under its Officer box, not in the cover's address."""
+def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> tuple[int, str, str] | None:
+    """Where in the first owner's name and address block its title stands: a line between the name
+    and the city line that the cover prints under its Officer box, not in the cover's address, or
+    the end of such a line whose start is a street (text without column positions sets the title
+    cell beside the street's line). The line, the title, what is left of the line."""
     if not title_text or len(parts) < 3:
         return None
     address = " ".join(filter(None, (cover.address.street1, cover.address.street2, cover.address.city)))
     for k in range(1, len(parts) - 1):
         part = " ".join(parts[k].split())
         if len(part) > 2 and part in title_text and part not in address and not _looks_like_address(part):
-            return k
+            return k, part, ""
+        words = part.split()
+        for cut in range(1, len(words)):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if len(tail) > 2 and tail in title_text and tail not in address and head not in title_text \
+                    and (head in address or _looks_like_address(head)):
+                return k, tail, head
     return None
 
 
@@ -1776,10 +1784,15 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: s
         if not parts:
             continue
         if not filing.rows.get("reporting_owners") and not any(marks.get(k) for k in _TITLED + ("title",)) and \
-                (k := _titled_line(parts, cover, title_text)) is not None:
+                (titled := _titled_line(parts, cover, title_text)) is not None:
             # the title's cell set among the address lines (text without column positions): the
             # cover prints the first owner's title too, under its Officer box
-            marks = {**marks, "title": parts.pop(k)}
+            k, title, rest = titled
+            marks = {**marks, "title": title}
+            if rest:
+                parts[k] = rest
+            else:
+                del parts[k]
         if filing.rows.get("reporting_owners") and marks.get("title"):
             # a title whose column (Officer's or Other's) the layout lost: the cover's boxes tell
             # it for the first owner only; for the others it is not guessed

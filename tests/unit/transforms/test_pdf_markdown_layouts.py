@@ -901,3 +901,11 @@ def test_a_word_a_cell_wrapped_after_its_hyphen_is_one_word():
     flowed = "Right (Right to Buy) -\nClass C $ 10 01/06/2025 M 100 (1) 06/18/2026 Common 100 $ 0 100 D\nShares Stock"
     assert _titles(page(table_ii=flowed, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions")[0][0] == \
         "Right (Right to Buy) - Class C Shares"
+
+
+def test_the_first_owner_s_title_printed_beside_its_street_is_the_one_the_cover_prints():
+    owners = "Director 10% Owner Officer Other\nROE RICHARD\n100 MAIN STREET Global Head of Hosting\nSPRINGFIELD, IL 62701"
+    text = page(boxes=BOXES_OFFICER + "\nGlobal Head of Hosting", owners=owners)
+    assert owners_of(text) == [owner("ROE RICHARD", False, False, True, False, "Global Head of Hosting")]
+    row = ownership_text.read(text)[0].rows["reporting_owners"][0]
+    assert (row["street1"], row["city"]) == ("100 MAIN STREET", "SPRINGFIELD")
