@@ -909,3 +909,7 @@ def test_the_first_owner_s_title_printed_beside_its_street_is_the_one_the_cover_
     assert owners_of(text) == [owner("ROE RICHARD", False, False, True, False, "Global Head of Hosting")]
     row = ownership_text.read(text)[0].rows["reporting_owners"][0]
     assert (row["street1"], row["city"]) == ("100 MAIN STREET", "SPRINGFIELD")
+    # the street's end that the cover prints beside its title is no title
+    owners = "Director 10% Owner Officer Other\nROE RICHARD\n450 LEXINGTON AVENUE, 31ST FLOOR\nNEW YORK, NY 10017"
+    text = page(boxes=BOXES_OFFICER + "\nHead of Strategy LEXINGTON AVENUE, 31ST FLOOR", owners=owners)
+    assert owners_of(text)[0]["officer_title"] is None
