@@ -153,6 +153,17 @@ def _title_and_values(text: str) -> tuple[str, str]:
     return title, values
 
 
+def _leading_words(text: str) -> tuple[str, str] | None:
+    """A line of words, or of words and then values ('Stock Stock (1) 600,000 (1)'): the words
+    and the values, or None when the line starts with a value."""
+    if _is_text(text):
+        return text, ""
+    units = _units(text)
+    if len(units) < 2 or not _is_text(units[0]) or any(_is_text(u) for u in units[1:]):
+        return None
+    return units[0], " ".join(units[1:])
+
+
 def _is_marks(word: str) -> bool:
     """A word of footnote marks only ('(1)', '(1)(2)')."""
     return "(" in word and not FOOTNOTE_MARK.sub("", word)
@@ -262,6 +273,7 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
             core_units[text_unit] += " " + " ".join(words[close + 1:])
     text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
     fragments: list[str] = []
+    below_lines = row.below
     sided = any(line.side for line in row.above + row.below)
     if part == of.TABLE_II and not sided and below and text_unit is not None and \
             len(FOOTNOTE_MARK.sub(" ", core_units[text_unit]).split()) == 1 and \
@@ -274,20 +286,30 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         words = below[0].split()
         core_units[text_unit] += " " + words[-1]
         below[0] = " ".join(words[:-1])
-    elif part == of.TABLE_II and not sided and not title and text_unit is None and above and below and \
-            row.above and row.below and _is_text(row.above[-1].text) and _is_text(row.below[0].text):
+    elif part == of.TABLE_II and not sided and not title and text_unit is None and above and \
+            row.above and row.below and _is_text(row.above[-1].text) and \
+            (lowest := _leading_words(row.below[0].text)) is not None:
         # a core of values only, the title and the underlying security's title both printed
         # around it ('Series Seed Preferred Common' / values / 'Stock Stock'): each of the two
         # lines holds the title's words, then the underlying's last (its column narrow); a title's
-        # open parenthesis closes first ('Stock Option (right to Common' / values / 'buy) Stock')
-        upper, lower = above[-1].split(), below[0].split()
+        # open parenthesis closes first ('Stock Option (right to Common' / values / 'buy) Stock').
+        # The line below may go on with values printed apart ('Stock Stock (1) 600,000 (1)').
+        words, rest = lowest
+        upper, lower = above[-1].split(), words.split()
         opened = " ".join(above).count("(") > " ".join(above).count(")")
         close = next((k for k, w in enumerate(lower) if ")" in w), None) if opened else None
-        cut = close + 1 if close is not None else len(lower) - 1
-        if len(upper) > 1 and 0 < cut < len(lower):
-            fragments.append(f"{upper[-1]} {' '.join(lower[cut:])}")  # placed where it fits
-            above[-1], below[0] = " ".join(upper[:-1]), " ".join(lower[:cut])
-    for lines, before in ((row.above, True), (row.below, False)):
+        # the last word, its marks with it
+        cut = close + 1 if close is not None else max((k for k, w in enumerate(lower) if not _is_marks(w)), default=0)
+        top = max((k for k, w in enumerate(upper) if not _is_marks(w)), default=0)
+        if top > 0 and 0 < cut < len(lower):
+            fragments.append(f"{' '.join(upper[top:])} {' '.join(lower[cut:])}")  # placed where it fits
+            above[-1] = " ".join(upper[:top])
+            if rest:  # the line's values stay values printed apart; its title words join the title
+                below.insert(0, " ".join(lower[:cut]))
+                below_lines = [_Line(rest, row.below[0].number)] + row.below[1:]
+            else:
+                below[0] = " ".join(lower[:cut])
+    for lines, before in ((row.above, True), (below_lines, False)):
         for line in lines:
             if _is_text(line.text):
                 continue

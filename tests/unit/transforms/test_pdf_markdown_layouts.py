@@ -748,6 +748,9 @@ def _titles(text: str, table: str) -> list[tuple]:
      "Series A Convertible Common\n(2) (2) 938,646 $ (3) D\nPreferred Stock Stock",
      [("Stock Option (right to buy)", "Common Stock", D("15022")),
       ("Series A Convertible Preferred Stock", "Common Stock", D("938646"))]),
+    # the line below goes on with values printed apart, the underlying's word carrying a mark
+    ("Series A-1 Preferred Common\n(1) (1) $ 0 D (2)\nStock Stock (1) 600,000 (1)",
+     [("Series A-1 Preferred Stock", "Common Stock", D("600000"))]),
 ])
 def test_a_flowed_title_and_underlying_title_both_wrapped_around_a_line_of_values(table_ii, read):
     assert _titles(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_holdings") == read
