@@ -556,6 +556,9 @@ def _stacked_cells(lines: Sequence[str], i: int) -> tuple[list[str], int] | None
     and marks only, each column holding one value ('Series A-1 Preferred | | | Common | 600,000'
     / ' | (1) | (1) | | | $ 0 | | (2)' / ' | | | | (1) | | | D'). The row's cells in column order
     and the index after its last line, or None."""
+    j = i + 2 if i + 2 < len(lines) and is_rule(lines[i + 1]) else i + 1
+    if j >= len(lines) or not _DIGIT.search(lines[i]) or not lines[j].lstrip()[1:].lstrip().startswith("|"):
+        return None  # cheap tests first: a value on the title's line, the next line's title cell empty
     first = split_cells(lines[i])
     if first is None or first[2] != "pipe" or not first[0][0] or not _is_text(first[0][0]) or \
             not _numbers(" ".join(first[0][1:])) or _is_core(" ".join(c for c in first[0] if c)):

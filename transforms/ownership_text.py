@@ -1731,6 +1731,9 @@ def _cover_title_text(cover_lines: list[str]) -> str:
     return " ".join(" ".join(line.replace("|", " ").split()) for line in cover_lines[at + 1:at + 5])
 
 
+_STREET_AND_TITLE_WORDS = 16  # a longer line is no street beside a title: its cuts are not tried
+
+
 def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> tuple[int, str, str] | None:
     """Where in the first owner's name and address block its title stands: a line between the name
     and the city line that the cover prints under its Officer box, not in the cover's address, or
@@ -1744,7 +1747,7 @@ def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> tuple[int,
         if len(part) > 2 and part in title_text and part not in address and not _looks_like_address(part):
             return k, part, ""
         words = part.split()
-        for cut in range(1, len(words)):
+        for cut in range(1, len(words) if len(words) <= _STREET_AND_TITLE_WORDS else 0):
             head, tail = " ".join(words[:cut]), " ".join(words[cut:])
             if len(tail) > 2 and tail in title_text and tail not in address and head not in title_text \
                     and (head in address or _looks_like_address(head)) and not _HAS_DIGIT.search(tail) \
