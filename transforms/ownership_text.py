@@ -285,11 +285,20 @@ def _stacked_heading_lines(line: str) -> list[tuple[str, int]]:
     for k in range(depth):
         for view in ("|".join(p[k] if k < len(p) else "" for p in parts),
                      "|".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts)):
-            for _, name in _heading_at(view):
+            for _, name in _heading_at(view) or _cell_heading(view):
                 if name not in names:
                     names.append(name)
                     lines.append((name, k))
     return lines
+
+
+def _cell_heading(view: str) -> tuple[tuple[int, str], ...]:
+    """A heading that is the whole first filled cell of a row's line ('Signatures' | 'Blacks' |
+    'tone Holdi'...): the cell's end is the heading's, though the next cell's letters follow."""
+    first = next((cell for cell in view.split("|") if cell.strip()), "")
+    squashed = _squash(first)
+    return next((((0, name),) for name, pattern in _SQUASHED_HEADINGS if pattern.fullmatch(squashed)), ()) \
+        if squashed else ()
 
 
 def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:

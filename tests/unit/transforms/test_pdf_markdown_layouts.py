@@ -916,3 +916,15 @@ def test_the_first_owner_s_title_printed_beside_its_street_is_the_one_the_cover_
     owners = "Director 10% Owner Officer Other\nROE RICHARD\n450 LEXINGTON AVENUE, 31ST FLOOR\nNEW YORK, NY 10017"
     text = page(boxes=BOXES_OFFICER + "\nHead of Strategy LEXINGTON AVENUE, 31ST FLOOR", owners=owners)
     assert owners_of(text)[0]["officer_title"] is None
+
+
+def test_a_signatures_heading_topping_a_row_s_first_cell_ends_the_owners_table():
+    # pymupdf4llm sets the heading on the first line of a row whose later cells hold pieces of the
+    # signature's lines: the cell's end is the heading's, though the next cell's letters follow
+    owners = """|**Reporting Owner Name / Address**||**Relation**|**ships**|
+|---|---|---|---|
+||Directo|r 10% Owne|r Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701||X||
+|**Signatures**<br>ROE HOLDINGS L.P., By:<br>partner, By: /s/ Richard Roe|Blacks<br>n G. Fi|tone Holdi<br>nley, Title|general<br>: Partner<br>03/04/2021|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    assert [o["owner_name"] for o in owners_of(page(boxes=boxes, owners=owners))] == ["ROE RICHARD"]
