@@ -608,6 +608,7 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
         cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
     if not cores:
         return _cell_per_line_rows(flat, part, form_number)
+    cores = _one_row_at_two_heights(flat, cores, part, form_number)
     # column headings above the first row, whatever of them the converter kept
     last_heading = max((i for i, line in enumerate(flat[:cores[0]]) if _is_heading(line.text)), default=-1)
     lead = [line for line in flat[last_heading + 1:cores[0]] if not _is_heading(line.text)]
@@ -631,6 +632,33 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
         first.above = _trim_text(lead, keep, from_end=True)
         first.below = _trim_text(trail, _closing(first, trail, keep), from_end=False)
     return [_read(row, part, form_number)[0] for row in rows]
+
+
+def _one_row_at_two_heights(flat: list[_Line], cores: list[int], part: str, form_number: str) -> list[int]:
+    """The cores without a line of values that stands right beside a titled core and holds no
+    title: a row printing its values at two heights ('628,553 (2) (2) 628,553 137,545 (1)' over
+    'Common (2) 12/09/2024 C Common $ 0 I'), read as one row where that fits the columns better
+    than two rows."""
+    kept = list(cores)
+    taken = set(cores)
+    for i in cores:
+        title, _ = _title_and_values(flat[i].text)
+        if title and _is_title(title):
+            continue  # a titled core
+        for j in (i + 1, i - 1):
+            if j not in taken or j not in kept:
+                continue
+            other, _ = _title_and_values(flat[j].text)
+            if not other or not _is_title(other):
+                continue
+            apart = (_read(_Row([], flat[i], []), part, form_number)[1],
+                     _read(_Row([], flat[j], []), part, form_number)[1])
+            joined = _read(_Row([flat[i]] if i < j else [], flat[j], [flat[i]] if i > j else []),
+                           part, form_number)[1]
+            if joined is not None and (None in apart or joined < sum(apart)):
+                kept.remove(i)
+                break
+    return kept
 
 
 def _closing(row: _Row, trail: list[_Line], keep: int) -> int:

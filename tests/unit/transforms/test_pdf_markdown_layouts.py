@@ -928,3 +928,13 @@ def test_a_signatures_heading_topping_a_row_s_first_cell_ends_the_owners_table()
 |**Signatures**<br>ROE HOLDINGS L.P., By:<br>partner, By: /s/ Richard Roe|Blacks<br>n G. Fi|tone Holdi<br>nley, Title|general<br>: Partner<br>03/04/2021|"""
     boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
     assert [o["owner_name"] for o in owners_of(page(boxes=boxes, owners=owners))] == ["ROE RICHARD"]
+
+
+def test_a_row_s_values_at_two_heights_of_flowed_text_are_one_row():
+    # the amounts on a line of their own over the title's line with the dates and the code
+    table_ii = "Class B\n628,553 (2) (2) 628,553 137,545\nCommon (2) 12/09/2024 C Common $ 0 D\nStock"
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows
+    assert not rows.get("deriv_holdings")
+    assert [(r["transaction_date"], r["transaction_code"], r["shares"], r["underlying_shares"],
+             r["shares_owned_after"], r["direct_indirect"]) for r in rows["deriv_transactions"]] == [
+        (dt.date(2024, 12, 9), "C", D("628553"), D("628553"), D("137545"), "D")]
