@@ -226,7 +226,8 @@ def _units(text: str) -> list[str]:
             marks = i + 1
             while marks < len(words) and FOOTNOTE_MARK.fullmatch(words[marks]):
                 marks += 1  # '$', its mark, then the number (pdftotext prints the mark first)
-            if marks < len(words) and words[marks][:1].isdigit():
+            if marks < len(words) and _PLAIN_NUMBER.fullmatch(FOOTNOTE_MARK.sub("", words[marks])):
+                # (a date after a '$' is a cell of its own: the '$' is a price's printed apart)
                 units.append([word, words[marks]] + words[i + 1:marks])
                 texts.append(False)
                 i = marks + 1
@@ -340,7 +341,9 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         # words wrap; the title's cell is whole
         core_units[text_unit] = " ".join(above + [core_units[text_unit]] + below)
         above, below = [], []
-    elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
+    elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units) \
+            and (not row.below or _is_text(row.below[0].text) or not any(map(_is_text, fragments))):
+        # (the nearest line below printing values and then the words: those are a fragment already)
         _nearest_apart(above, below, fragments)
     if part == of.TABLE_II and title and below and text_unit is not None and row.below and \
             _is_text(row.below[0].text) and text_unit > max(

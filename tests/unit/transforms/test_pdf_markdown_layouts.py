@@ -938,3 +938,15 @@ def test_a_row_s_values_at_two_heights_of_flowed_text_are_one_row():
     assert [(r["transaction_date"], r["transaction_code"], r["shares"], r["underlying_shares"],
              r["shares_owned_after"], r["direct_indirect"]) for r in rows["deriv_transactions"]] == [
         (dt.date(2024, 12, 9), "C", D("628553"), D("628553"), D("137545"), "D")]
+
+
+def test_a_sign_before_a_date_printed_apart_is_a_price_s_and_words_after_values_are_not_taken_twice():
+    # a seven-line title around the row's line; the price's '$' on the line above beside the
+    # exercise date and the underlying title's first line, its number below beside the second
+    table_ii = ("Non-\nEmployee\nDirector\n$ 08/07/2020(1) Common\n"
+                "Stock 05/07/2020 A 1,417 05/07/2030 1,417 $ 0 1,417 D\n195.255 Stock\nOption\n(Right to\nBuy)")
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["exercise_date"], r["expiration_date"],
+             r["underlying_title"], r["underlying_shares"]) for r in rows] == [
+        ("Non-Employee Director Stock Option (Right to Buy)", D("195.255"), dt.date(2020, 8, 7),
+         dt.date(2030, 5, 7), "Common Stock", D("1417"))]
