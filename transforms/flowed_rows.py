@@ -127,8 +127,12 @@ def _flat(line: str, number: int) -> list[_Line]:
         words = " ".join(c for c, w in zip(filled[1:], worded) if w)
         rest = " ".join(c for c, w in zip(filled[1:], worded) if not w)
         return [_Line(cells[0], number, words)] + ([_Line(rest, number)] if rest else [])
-    return [_Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
-                  and any(_is_text(c) for c in filled[1:]))]
+    titled = bool(cells[0]) and _is_text(cells[0]) and any(_is_text(c) for c in filled[1:])
+    if titled and not _is_core(text) and _value_words(" ".join(filled[1:])) == 1:
+        # a tall title's line with another column's words and one value beside it, not the row's
+        # line ('Convertible' | 'Common' | '2,587,070'): the title's line, and cells printed apart
+        return [_Line(cells[0], number), _Line(" ".join(filled[1:]), number)]
+    return [_Line(text, number, titled=titled)]
 
 
 def _is_heading(text: str) -> bool:
@@ -329,7 +333,13 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         core_units[text_unit] = " ".join([line.side for line in row.above if line.side] + [core_units[text_unit]]
                                          + [line.side for line in row.below if line.side])
     elif sides:
-        fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
+        # another column's words, kept apart by its cells, in the order of their lines
+        upper_sides = " ".join(line.side for line in row.above if line.side)
+        lower_sides = " ".join(line.side for line in row.below if line.side)
+        if upper_sides or not any(map(_is_text, fragments)):
+            fragments.insert(0, " ".join(sides))
+        else:
+            fragments.append(lower_sides)
     elif (row.core.titled or title and above and below and _paired(title) and title[:1].isupper()) and \
             text_unit is not None and \
             (above or below) and not any(line.titled for line in row.above + row.below) and \

@@ -950,3 +950,25 @@ def test_a_sign_before_a_date_printed_apart_is_a_price_s_and_words_after_values_
              r["underlying_title"], r["underlying_shares"]) for r in rows] == [
         ("Non-Employee Director Stock Option (Right to Buy)", D("195.255"), dt.date(2020, 8, 7),
          dt.date(2030, 5, 7), "Common Stock", D("1417"))]
+
+
+def test_a_title_s_line_beside_another_column_s_words_and_one_value_is_not_the_row_s_line():
+    # markdown cells of a tall title's second line with the underlying title's first line and its
+    # amount; the row's values on the next line; the underlying's second line in a cell below
+    table_ii = """Common
+Stock
+Purchase Common
+$ 0.7464 12/04/2020 P(1) 5,239,254 12/04/2020 12/04/2025 5,239,254 $ 0.125 5,239,254 D (2)
+Warrant Stock
+(right to
+buy)
+Class A-3
+| Convertible | Common | 2,587,070 |
+| ----------- | ------ | --------- |
+(3) 12/04/2020 P 258,707 12/04/2020 (3) $ 6.22 258,707 D (2)
+| Preferred | Stock |
+| --------- | ----- |
+Stock"""
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Common Stock Purchase Warrant (right to buy)", "Common Stock", D("5239254")),
+        ("Class A-3 Convertible Preferred Stock", "Common Stock", D("2587070"))]
