@@ -1777,8 +1777,11 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: s
                 continue
             if roles:
                 marks = _marks_by_heading(cells, roles)
-            else:  # no heading row: the four relationship cells follow the name
+            elif len(cells) >= 5:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
+            else:  # fewer cells: the converter dropped empty ones, and where each stood is lost
+                marks = _with_free_marks(dict.fromkeys(_MARKED + _TITLED, ""),
+                                         [c for c in cells[1:] if c and not _OWNER_HEADING.search(c)])
             marks = _with_free_marks(marks, found)
             if owners and _looks_like_address(cells[0].split(CELL_BREAK)[0]) and (not any(marks.values()) or (
                     not _CITY_LINE.search(owners[-1][0].rsplit(CELL_BREAK, 1)[-1]))):

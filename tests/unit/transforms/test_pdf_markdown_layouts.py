@@ -972,3 +972,18 @@ Stock"""
     assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
         ("Common Stock Purchase Warrant (right to buy)", "Common Stock", D("5239254")),
         ("Class A-3 Convertible Preferred Stock", "Common Stock", D("2587070"))]
+
+
+def test_owner_rows_of_fewer_cells_than_the_relationships_without_a_heading_row_place_no_x():
+    # the headings in flowed text, the owners in a table whose empty cells the converter dropped:
+    # a lone X after the name may stand in either marked column
+    owners = """Relationships
+Reporting Owner Name / Address
+Director 10% Owner Officer Other
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|---|---|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, True), ("DOE JANE", None, None)]
