@@ -1422,8 +1422,14 @@ def _name_cells(cells: list[str], roles: list[frozenset[str]]) -> str:
     if first <= 1 or not any(cells[1:first]) or CELL_BREAK not in cells[0]:
         return cells[0]
     lines = cells[0].split(CELL_BREAK)
-    for cell in cells[1:first]:
+    for k, cell in enumerate(cells[1:first]):
         pieces = cell.split(CELL_BREAK)
+        if k == 0 and len(pieces) == 1 and cell and lines[0][-1:].isupper() and cell[:1].isupper() \
+                and lines[0].upper() == lines[0] and cell.upper() == cell and len(lines) > 2:
+            # the next cell one line: the rest of the name, cut inside a word written in capitals
+            # ('MASSACHUSETTS MUTU' | 'AL LIFE INSURANCE CO'), the address lines not reaching it
+            lines[0] += cell
+            break
         if not cell or len(pieces) < len(lines) - 1:
             break
         for k, piece in enumerate(pieces[:len(lines)]):

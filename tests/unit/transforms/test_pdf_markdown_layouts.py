@@ -987,3 +987,14 @@ Director 10% Owner Officer Other
     got = owners_of(page(boxes=boxes, owners=owners))
     assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
         ("ROE RICHARD", False, True), ("DOE JANE", None, None)]
+
+
+def test_a_name_in_capitals_cut_into_a_cell_of_one_line_is_joined_inside_its_word():
+    owners = """|Reporting Owne|r Name / Address|Relationships<br>Director 10% Owner Officer Other|
+|---|---|---|
+|MASSACHUSETTS MUTU<br>1295 STATE STREET<br>SPRINGFIELD, MA 01111|AL LIFE INSURANCE CO|X|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    row = filing.rows["reporting_owners"][0]
+    assert (row["owner_name"], row["street1"], row["city"]) == (
+        "MASSACHUSETTS MUTUAL LIFE INSURANCE CO", "1295 STATE STREET", "SPRINGFIELD")
