@@ -127,8 +127,12 @@ def _flat(line: str, number: int) -> list[_Line]:
         words = " ".join(c for c, w in zip(filled[1:], worded) if w)
         rest = " ".join(c for c, w in zip(filled[1:], worded) if not w)
         return [_Line(cells[0], number, words)] + ([_Line(rest, number)] if rest else [])
-    return [_Line(text, number, titled=bool(cells[0]) and _is_text(cells[0])
-                  and any(_is_text(c) for c in filled[1:]))]
+    titled = bool(cells[0]) and _is_text(cells[0]) and any(_is_text(c) for c in filled[1:])
+    if titled and not _is_core(text) and _value_words(" ".join(filled[1:])) == 1:
+        # a tall title's line with another column's words and one value beside it, not the row's
+        # line ('Convertible' | 'Common' | '2,587,070'): the title's line, and cells printed apart
+        return [_Line(cells[0], number), _Line(" ".join(filled[1:]), number)]
+    return [_Line(text, number, titled=titled)]
 
 
 def _is_heading(text: str) -> bool:
@@ -142,6 +146,7 @@ def _title_and_values(text: str) -> tuple[str, str]:
     words = title.split()
     if not values and len(words) > 1 and words[-1] in ("D", "I"):
         title, values = " ".join(words[:-1]), words[-1]
+        words = words[:-1]
     mark = next((k for k, w in enumerate(words) if _is_marks(w)), None)
     if mark and values and len(words) > mark + 1 and _is_marks(words[mark + 1]) and \
             any(not _is_marks(w) for w in words[mark:]):
@@ -150,6 +155,17 @@ def _title_and_values(text: str) -> tuple[str, str]:
         # ends at its mark
         title, values = " ".join(words[:mark + 1]), " ".join(words[mark + 1:] + [values])
     return title, values
+
+
+def _leading_words(text: str) -> tuple[str, str] | None:
+    """A line of words, or of words and then values ('Stock Stock (1) 600,000 (1)'): the words
+    and the values, or None when the line starts with a value."""
+    if _is_text(text):
+        return text, ""
+    units = _units(text)
+    if len(units) < 2 or not _is_text(units[0]) or any(_is_text(u) for u in units[1:]):
+        return None
+    return units[0], " ".join(units[1:])
 
 
 def _is_marks(word: str) -> bool:
@@ -214,7 +230,8 @@ def _units(text: str) -> list[str]:
             marks = i + 1
             while marks < len(words) and FOOTNOTE_MARK.fullmatch(words[marks]):
                 marks += 1  # '$', its mark, then the number (pdftotext prints the mark first)
-            if marks < len(words) and words[marks][:1].isdigit():
+            if marks < len(words) and _PLAIN_NUMBER.fullmatch(FOOTNOTE_MARK.sub("", words[marks])):
+                # (a date after a '$' is a cell of its own: the '$' is a price's printed apart)
                 units.append([word, words[marks]] + words[i + 1:marks])
                 texts.append(False)
                 i = marks + 1
@@ -261,7 +278,43 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
             core_units[text_unit] += " " + " ".join(words[close + 1:])
     text_unit = next((k for k, u in enumerate(core_units) if _is_text(u)), None)
     fragments: list[str] = []
-    for lines, before in ((row.above, True), (row.below, False)):
+    below_lines = row.below
+    sided = any(line.side for line in row.above + row.below)
+    if part == of.TABLE_II and not sided and below and text_unit is not None and \
+            len(FOOTNOTE_MARK.sub(" ", core_units[text_unit]).split()) == 1 and \
+            (title or above) and row.below and _is_text(row.below[0].text) and \
+            (len(below[0].split()) > 1 or title and not above):
+        # the underlying security's column is narrow: a one-word title of it on the row's line
+        # ('Common') wraps, its next line printed last on the line below, after the title's words
+        # there ('(right to Stock', 'Option Stock'). A word alone there is the title's last line
+        # when the title has lines above the row's line too, else the underlying's.
+        words = below[0].split()
+        core_units[text_unit] += " " + words[-1]
+        below[0] = " ".join(words[:-1])
+    elif part == of.TABLE_II and not sided and not title and text_unit is None and above and \
+            row.above and row.below and _is_text(row.above[-1].text) and \
+            (lowest := _leading_words(row.below[0].text)) is not None:
+        # a core of values only, the title and the underlying security's title both printed
+        # around it ('Series Seed Preferred Common' / values / 'Stock Stock'): each of the two
+        # lines holds the title's words, then the underlying's last (its column narrow); a title's
+        # open parenthesis closes first ('Stock Option (right to Common' / values / 'buy) Stock').
+        # The line below may go on with values printed apart ('Stock Stock (1) 600,000 (1)').
+        words, rest = lowest
+        upper, lower = above[-1].split(), words.split()
+        opened = " ".join(above).count("(") > " ".join(above).count(")")
+        close = next((k for k, w in enumerate(lower) if ")" in w), None) if opened else None
+        # the last word, its marks with it
+        cut = close + 1 if close is not None else max((k for k, w in enumerate(lower) if not _is_marks(w)), default=0)
+        top = max((k for k, w in enumerate(upper) if not _is_marks(w)), default=0)
+        if top > 0 and 0 < cut < len(lower):
+            fragments.append(f"{' '.join(upper[top:])} {' '.join(lower[cut:])}")  # placed where it fits
+            above[-1] = " ".join(upper[:top])
+            if rest:  # the line's values stay values printed apart; its title words join the title
+                below.insert(0, " ".join(lower[:cut]))
+                below_lines = [_Line(rest, row.below[0].number)] + row.below[1:]
+            else:
+                below[0] = " ".join(lower[:cut])
+    for lines, before in ((row.above, True), (below_lines, False)):
         for line in lines:
             if _is_text(line.text):
                 continue
@@ -280,7 +333,13 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         core_units[text_unit] = " ".join([line.side for line in row.above if line.side] + [core_units[text_unit]]
                                          + [line.side for line in row.below if line.side])
     elif sides:
-        fragments.insert(0, " ".join(sides))  # another column's words, kept apart by its cells
+        # another column's words, kept apart by its cells, in the order of their lines
+        upper_sides = " ".join(line.side for line in row.above if line.side)
+        lower_sides = " ".join(line.side for line in row.below if line.side)
+        if upper_sides or not any(map(_is_text, fragments)):
+            fragments.insert(0, " ".join(sides))
+        else:
+            fragments.append(lower_sides)
     elif (row.core.titled or title and above and below and _paired(title) and title[:1].isupper()) and \
             text_unit is not None and \
             (above or below) and not any(line.titled for line in row.above + row.below) and \
@@ -292,18 +351,42 @@ def _parts(row: _Row, part: str, form_number: str) -> tuple[str, list[str], list
         # words wrap; the title's cell is whole
         core_units[text_unit] = " ".join(above + [core_units[text_unit]] + below)
         above, below = [], []
-    elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units):
-        # Table II without the underlying title on the row's middle line (Table I without the
-        # nature of an indirect holding): its two lines are the nearest above and below (printed
-        # between the title's lines, both centred on the row), the upper one sometimes on a line
-        # of values printed apart
-        upper = next((i for i, u in enumerate(fragments) if _is_text(u)), None)
-        if upper is not None:
-            fragments[upper] += " " + below.pop(0)
-        elif above:
-            fragments.insert(0, above.pop() + " " + below.pop(0))
+    elif (part == of.TABLE_II or "I" in core_units) and title and below and not any(_is_text(u) for u in core_units) \
+            and (not row.below or _is_text(row.below[0].text) or not any(map(_is_text, fragments))):
+        # (the nearest line below printing values and then the words: those are a fragment already)
+        _nearest_apart(above, below, fragments)
+    if part == of.TABLE_II and title and below and text_unit is not None and row.below and \
+            _is_text(row.below[0].text) and text_unit > max(
+                (k for k, u in enumerate(core_units) if u.split()[0] in ("D", "I")), default=len(core_units)):
+        # the row's line holds the nature of ownership after the ownership form, but no underlying
+        # title before the amounts: the underlying's two lines are the nearest above and below
+        _nearest_apart(above, below, fragments)
     first = row.above[0].number if row.above else row.core.number
-    return " ".join(above + ([title] if title else []) + below), core_units, fragments, first
+    return _wrapped(above + ([title] if title else []) + below), core_units, fragments, first
+
+
+def _wrapped(lines: list[str]) -> str:
+    """A cell's lines as one text: a word the cell wrapped after its hyphen ('Non-' /
+    'Qualified Stock') is one word again."""
+    text = ""
+    for line in lines:
+        if text[-1:] == "-" and text[-2:-1].isalpha() and line[:1].isalpha():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def _nearest_apart(above: list[str], below: list[str], fragments: list[str]) -> None:
+    """Table II without the underlying title on the row's middle line (Table I without the
+    nature of an indirect holding): a cell of two lines, its lines are the nearest above and
+    below (printed between the title's lines, both centred on the row), the upper one sometimes
+    on a line of values printed apart; they join the values printed apart."""
+    upper = next((i for i, u in enumerate(fragments) if _is_text(u)), None)
+    if upper is not None:
+        fragments[upper] += " " + below.pop(0)
+    elif above:
+        fragments.insert(0, above.pop() + " " + below.pop(0))
 
 
 def _place_fragments(title: str, units: list[str], fragments: list[str], part: str,
@@ -390,10 +473,12 @@ def _text_count(lines: list[_Line]) -> int:
 
 
 def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, form_number: str,
-               above: int | None) -> None:
+               above: int | None, next_below: float = 0.0) -> None:
     """Share the lines between two cores: the split where both rows fit the columns best; between
     equally good splits, the one that gives the row above as many text lines below its core as
-    above it (`above`; a tall cell is centred on its row), or else halves the text lines."""
+    above it (`above`; a tall cell is centred on its row) and the row below as many above its core
+    as it is likely to take below it (`next_below`: half the text lines after it), or else halves
+    the text lines."""
     if len(gap) > _MAX_SPLITS:
         half = len(gap) // 2
         previous.below.extend(gap[:half])
@@ -408,10 +493,13 @@ def _split_gap(previous: _Row, following: _Row, gap: list[_Line], part: str, for
         cost_b = _read(b, part, form_number)[1]
         total = (cost_a if cost_a is not None else 1000.0) + (cost_b if cost_b is not None else 1000.0)
         below = _text_count(gap[:at])
-        balance = abs(below - above) if above is not None else abs(2 * below - texts)
-        # and then the split that keeps lines nearest their own core
+        balance = abs(below - above) + abs(texts - below - next_below) if above is not None \
+            else abs(2 * below - texts)
+        # and then the split that keeps lines nearest their own core; of splits equal in all of
+        # these, the last: a cell of an even count of lines prints the extra one below its row's
+        # line ('Common' beside the values, 'Stock' under them)
         distance = sum(range(1, at + 1)) + sum(range(1, len(gap) - at + 1))
-        if best is None or (total, balance, distance) < best[:3]:
+        if best is None or (total, balance, distance) <= best[:3]:
             best = (total, balance, distance, at)
     at = best[3] if best else 0
     previous.below.extend(gap[:at])
@@ -454,7 +542,8 @@ def _level_cells(upper: str, lower: str) -> list[str] | None:
 
 
 def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
-    """The lines with their numbers, one row's two lines of cells (`_level_cells`) joined."""
+    """The lines with their numbers, one row's lines of cells at two or more heights
+    (`_level_cells`, `_stacked_cells`) joined."""
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(lines):
@@ -464,9 +553,48 @@ def _levels_joined(lines: Sequence[str]) -> list[tuple[int, str]]:
             out.append((i, "| " + " | ".join(cells) + " |"))
             i = j + 1
             continue
+        if "|" in lines[i] and (stacked := _stacked_cells(lines, i)) is not None:
+            cells, i_next = stacked
+            out.append((i, "| " + " | ".join(cells) + " |"))
+            i = i_next
+            continue
         out.append((i, lines[i]))
         i += 1
     return out
+
+
+def _stacked_cells(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
+    """Lines of one markdown table printing one row's values at several heights: the first holds
+    the title and a value but not enough for a row, the next ones (the title's cell empty) values
+    and marks only, each column holding one value ('Series A-1 Preferred | | | Common | 600,000'
+    / ' | (1) | (1) | | | $ 0 | | (2)' / ' | | | | (1) | | | D'). The row's cells in column order
+    and the index after its last line, or None."""
+    j = i + 2 if i + 2 < len(lines) and is_rule(lines[i + 1]) else i + 1
+    if j >= len(lines) or not _DIGIT.search(lines[i]) or not lines[j].lstrip()[1:].lstrip().startswith("|"):
+        return None  # cheap tests first: a value on the title's line, the next line's title cell empty
+    first = split_cells(lines[i])
+    if first is None or first[2] != "pipe" or not first[0][0] or not _is_text(first[0][0]) or \
+            not _numbers(" ".join(first[0][1:])) or _is_core(" ".join(c for c in first[0] if c)):
+        return None
+    cells = list(first[0])
+    j, end = i + 1, None
+    while j < len(lines):
+        if is_rule(lines[j]):
+            j += 1
+            continue
+        cut = split_cells(lines[j]) if "|" in lines[j] else None
+        if cut is None or cut[2] != "pipe" or len(cut[0]) != len(cells) or cut[0][0] or \
+                not any(cut[0]) or any(c and _is_text(FOOTNOTE_MARK.sub(" ", c)) for c in cut[0]):
+            break
+        if any(x and y and not (FOOTNOTE_MARK.fullmatch(x) or FOOTNOTE_MARK.fullmatch(y))
+               for x, y in zip(cells, cut[0])):
+            break  # two values in one column: another row's
+        cells = [" ".join(filter(None, (x, y))) for x, y in zip(cells, cut[0])]
+        j += 1
+        end = j
+    if end is None or not _is_core(" ".join(c for c in cells if c)):
+        return None
+    return cells, end
 
 
 def _letters_joined(flat: list[_Line]) -> list[_Line]:
@@ -493,6 +621,7 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
         cores = [i for i, line in enumerate(flat) if _is_core(line.text, 1) and not _is_heading(line.text)]
     if not cores:
         return _cell_per_line_rows(flat, part, form_number)
+    cores = _one_row_at_two_heights(flat, cores, part, form_number)
     # column headings above the first row, whatever of them the converter kept
     last_heading = max((i for i, line in enumerate(flat[:cores[0]]) if _is_heading(line.text)), default=-1)
     lead = [line for line in flat[last_heading + 1:cores[0]] if not _is_heading(line.text)]
@@ -502,18 +631,59 @@ def table_rows(lines: Sequence[str], first_line: int, part: str, form_number: st
     rows[-1].below = trail
     for k in range(len(cores) - 1):
         above = None if k == 0 else _text_count(rows[k].above)
-        _split_gap(rows[k], rows[k + 1], flat[cores[k] + 1:cores[k + 1]], part, form_number, above)
+        after = flat[cores[k + 1] + 1:cores[k + 2]] if k + 2 < len(cores) else trail
+        _split_gap(rows[k], rows[k + 1], flat[cores[k] + 1:cores[k + 1]], part, form_number, above,
+                   _text_count(after) / 2)
     # the text above the first core and below the last: as many lines as the row prints on its
     # other side (headings left over above, other text below are not the row's)
     first, last = rows[0], rows[-1]
     if len(rows) > 1:
         first.above = _trim_text(lead, _text_count(first.below), from_end=True)
-        last.below = _trim_text(trail, _text_count(last.above), from_end=False)
+        last.below = _trim_text(trail, _closing(last, trail, _text_count(last.above)), from_end=False)
     else:
         keep = min(_text_count(lead), _text_count(trail))
         first.above = _trim_text(lead, keep, from_end=True)
-        first.below = _trim_text(trail, keep, from_end=False)
+        first.below = _trim_text(trail, _closing(first, trail, keep), from_end=False)
     return [_read(row, part, form_number)[0] for row in rows]
+
+
+def _one_row_at_two_heights(flat: list[_Line], cores: list[int], part: str, form_number: str) -> list[int]:
+    """The cores without a line of values that stands right beside a titled core and holds no
+    title: a row printing its values at two heights ('628,553 (2) (2) 628,553 137,545 (1)' over
+    'Common (2) 12/09/2024 C Common $ 0 I'), read as one row where that fits the columns better
+    than two rows."""
+    kept = list(cores)
+    taken = set(cores)
+    for i in cores:
+        title, _ = _title_and_values(flat[i].text)
+        if title and _is_title(title):
+            continue  # a titled core
+        for j in (i + 1, i - 1):
+            if j not in taken or j not in kept:
+                continue
+            other, _ = _title_and_values(flat[j].text)
+            if not other or not _is_title(other):
+                continue
+            apart = (_read(_Row([], flat[i], []), part, form_number)[1],
+                     _read(_Row([], flat[j], []), part, form_number)[1])
+            joined = _read(_Row([flat[i]] if i < j else [], flat[j], [flat[i]] if i > j else []),
+                           part, form_number)[1]
+            if joined is not None and (None in apart or joined < sum(apart)):
+                kept.remove(i)
+                break
+    return kept
+
+
+def _closing(row: _Row, trail: list[_Line], keep: int) -> int:
+    """How many text lines below the last row are its own: `keep`, or up to the line that closes
+    a parenthesis its title leaves open ('Stock' / 'Option ...' / '(Right to' / 'Buy)': a tall
+    title with an even count of lines prints one more of them below the row's line than above)."""
+    texts = [line.text for line in trail if _has_words(line)]
+    held = " ".join([line.text for line in row.above] + [row.core.text] + texts[:keep])
+    if held.count("(") <= held.count(")") or keep >= len(texts):
+        return keep
+    nxt = texts[keep]
+    return keep + 1 if ")" in nxt and "(" not in nxt and _is_text(nxt) else keep
 
 
 def _cell_per_line_rows(flat: list[_Line], part: str, form_number: str) -> list[TextRow]:

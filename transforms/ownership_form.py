@@ -319,6 +319,15 @@ def _atoms(cell: str) -> list[_Token] | None:
     return tokens
 
 
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-\u2028(?=[A-Za-z])")
+
+
+def _unwrapped(cell: str) -> str:
+    """A cell whose line breaks (U+2028) are kept: a word it wrapped after its hyphen ('Non-' /
+    'Qualified') is one word again."""
+    return _HYPHEN_BREAK.sub("-", cell) if "-\u2028" in cell else cell
+
+
 @lru_cache(maxsize=8192)
 def _cell_tokens(cell: str, stacked: bool = False) -> tuple[_Token, ...]:
     """Tokens of a cell, shared (never to be changed): cells repeat across rows and filings."""
@@ -328,7 +337,7 @@ def _cell_tokens(cell: str, stacked: bool = False) -> tuple[_Token, ...]:
 def _parse_cell(cell: str, stacked: bool = False) -> list[_Token]:
     """Tokens of a cell; `stacked`: the cell was put together from fixed-width lines, so its
     words may interleave with values printed beside them."""
-    cell = " ".join(cell.split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
+    cell = " ".join(_unwrapped(cell).split())  # line breaks inside a cell (U+2028, '<br>') are spaces to values
     if not cell:
         return []
     if m := _LONE_ATOM.fullmatch(cell):
@@ -553,7 +562,7 @@ class Record:
 
 @lru_cache(maxsize=4096)
 def _title(cell: str) -> tuple[str | None, tuple[str, ...]]:
-    return clean_text(strip_footnotes(cell)), tuple(footnote_ids(cell))
+    return clean_text(strip_footnotes(_unwrapped(cell))), tuple(footnote_ids(cell))
 
 
 def read_record(row: TextRow) -> Record:

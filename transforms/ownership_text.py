@@ -285,11 +285,20 @@ def _stacked_heading_lines(line: str) -> list[tuple[str, int]]:
     for k in range(depth):
         for view in ("|".join(p[k] if k < len(p) else "" for p in parts),
                      "|".join(p[len(p) - depth + k] if len(p) - depth + k >= 0 else "" for p in parts)):
-            for _, name in _heading_at(view):
+            for _, name in _heading_at(view) or _cell_heading(view):
                 if name not in names:
                     names.append(name)
                     lines.append((name, k))
     return lines
+
+
+def _cell_heading(view: str) -> tuple[tuple[int, str], ...]:
+    """A heading that is the whole first filled cell of a row's line ('Signatures' | 'Blacks' |
+    'tone Holdi'...): the cell's end is the heading's, though the next cell's letters follow."""
+    first = next((cell for cell in view.split("|") if cell.strip()), "")
+    squashed = _squash(first)
+    return next((((0, name),) for name, pattern in _SQUASHED_HEADINGS if pattern.fullmatch(squashed)), ()) \
+        if squashed else ()
 
 
 def _split_headings(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
@@ -570,6 +579,32 @@ _INLINE_RULE = re.compile(r"\| ?-{3} ?\|")  # a nested table flattened into one 
 _MD_RULE_CELL = re.compile(r":?-{3,}:?")
 
 
+_REMINDER = _squash("Reminder: Report on a separate line for each class of securities beneficially owned "
+                    "directly or indirectly.")
+
+
+def _reminder_cut_out(line: str) -> str:
+    """A table line whose cells hold, each on a line of its own, the pieces of the form's reminder
+    (a converter cutting the page into columns sets the sentence printed under a table's last row
+    level with that row: 'Common Stock<br>Reminder: Report on a separate line for each clas' |
+    '12/04/2020<br>s of securities bene' | ...): the line without those pieces, or as it was."""
+    cells = line.split("|")
+    kept: list[str] = []
+    done = 0  # letters of the reminder found so far
+    for cell in cells:
+        pieces = cell.split(CELL_BREAK)
+        if done < len(_REMINDER):
+            for k, piece in enumerate(pieces):
+                squashed = _squash(piece)
+                if squashed and (_REMINDER.startswith(squashed, done) if done else
+                                 squashed.startswith("reminder") and _REMINDER.startswith(squashed)):
+                    done += len(squashed)
+                    del pieces[k]
+                    break
+        kept.append(CELL_BREAK.join(pieces))
+    return "|".join(kept) if done == len(_REMINDER) else line
+
+
 def _region(lines: list[str]) -> list[str]:
     """A table's lines up to the form's furniture below it (reminder, OMB notice); furniture
     above the first value (a subtitle such as '(e.g., puts, calls, ...)') is left out."""
@@ -577,6 +612,14 @@ def _region(lines: list[str]) -> list[str]:
     low = lower_text(text)
     if not any(word in low for word in _FURNITURE_WORDS):
         return lines
+    if "reminder" in low and CELL_BREAK in text:
+        for i, line in enumerate(lines):
+            if CELL_BREAK in line and "|" in line and "Reminder" in line and (cut := _reminder_cut_out(line)) != line:
+                # the table ends with the row printed level with the reminder
+                lines = [*lines[:i], cut]
+                text = "\n".join(lines)
+                low = lower_text(text)
+                break
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
@@ -1284,6 +1327,15 @@ def _role_columns(rows: list[list[str]]) -> tuple[list[frozenset[str]], int]:
                             # the first heading shares the name heading's cell (on a line of its
                             # own): the cells stand under the headings as they are
                             roles = roles[1:]
+        if roles is not None and len(roles) == len(row) + 1 and any(len(r) > 1 for r in roles) and \
+                at + 1 < len(rows) and len(rows[at + 1]) == len(row) and rows[at + 1][0] and \
+                not _role_cells(rows[at + 1]):
+            # the first heading in the name column's cell, a later cell naming several, the owners'
+            # rows as many cells as the heading row ('Director' | '10% Owner Officer Other' over
+            # name | 'X'): a converter merging the page's cells set that heading in the name
+            # column, and the cells stand under the headings as they are (a heading row of one
+            # heading a cell lacks the name column's cell, set on the row above: HTML's rowspan)
+            roles = roles[1:]
         if roles is not None:
             return roles, at + 1
     return [], 0
@@ -1322,7 +1374,7 @@ def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str
     under (the nearest, when under none), a title to the titled one; a cell under no heading is
     the column on its left's (a converter cutting a column in two). Under a heading cell naming
     both columns of its kind, where it stood is lost: 'title' keeps a title for the cover's
-    boxes to place, a mark is left out. Words on a line of a cell holding several lines, under
+    boxes to place, a mark is left out (two X's in one cell mark both). Words on a line of a cell holding several lines, under
     a marked column, are the name column's, run on past the cut (marked columns hold X's only)."""
     marks: dict[str, str | None] = dict.fromkeys(_MARKED + _TITLED, "")
     first = next((i for i, r in enumerate(roles) if r), len(roles))
@@ -1332,6 +1384,9 @@ def _marks_by_heading(cells: list[str], roles: list[frozenset[str]]) -> dict[str
         for piece in pieces:
             text = clean_text(piece)
             if not text:
+                continue
+            if text.split() == ["X", "X"]:  # the two marked columns' X's run into one cell: both
+                marks.update(director="X", ten="X")
                 continue
             mark = check_mark(text) is True
             kinds = _MARKED if mark else _TITLED
@@ -1367,8 +1422,14 @@ def _name_cells(cells: list[str], roles: list[frozenset[str]]) -> str:
     if first <= 1 or not any(cells[1:first]) or CELL_BREAK not in cells[0]:
         return cells[0]
     lines = cells[0].split(CELL_BREAK)
-    for cell in cells[1:first]:
+    for k, cell in enumerate(cells[1:first]):
         pieces = cell.split(CELL_BREAK)
+        if k == 0 and len(pieces) == 1 and cell and lines[0][-1:].isupper() and cell[:1].isupper() \
+                and lines[0].upper() == lines[0] and cell.upper() == cell and len(lines) > 2:
+            # the next cell one line: the rest of the name, cut inside a word written in capitals
+            # ('MASSACHUSETTS MUTU' | 'AL LIFE INSURANCE CO'), the address lines not reaching it
+            lines[0] += cell
+            break
         if not cell or len(pieces) < len(lines) - 1:
             break
         for k, piece in enumerate(pieces[:len(lines)]):
@@ -1626,6 +1687,9 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
         if line[:1].isspace():
             cells.extend(s.text for s in segments(line))
             continue
+        if names and all(word == "X" for word in line.split()):
+            cells.extend(line.split())  # marks on a line of their own, between an owner's address lines
+            continue
         parts = segments(line)
         text, own = _marks_among_words(parts[0].text)
         own += [s.text for s in parts[1:]]
@@ -1682,16 +1746,28 @@ def _cover_title_text(cover_lines: list[str]) -> str:
     return " ".join(" ".join(line.replace("|", " ").split()) for line in cover_lines[at + 1:at + 5])
 
 
-def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> int | None:
-    """Which line of the first owner's name and address block is its title: a line between the name
-    and the city line that the cover prints under its Officer box, not in the cover's address."""
+_STREET_AND_TITLE_WORDS = 16  # a longer line is no street beside a title: its cuts are not tried
+
+
+def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> tuple[int, str, str] | None:
+    """Where in the first owner's name and address block its title stands: a line between the name
+    and the city line that the cover prints under its Officer box, not in the cover's address, or
+    the end of such a line whose start is a street (text without column positions sets the title
+    cell beside the street's line). The line, the title, what is left of the line."""
     if not title_text or len(parts) < 3:
         return None
     address = " ".join(filter(None, (cover.address.street1, cover.address.street2, cover.address.city)))
     for k in range(1, len(parts) - 1):
         part = " ".join(parts[k].split())
         if len(part) > 2 and part in title_text and part not in address and not _looks_like_address(part):
-            return k
+            return k, part, ""
+        words = part.split()
+        for cut in range(1, len(words) if len(words) <= _STREET_AND_TITLE_WORDS else 0):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if len(tail) > 2 and tail in title_text and tail not in address and head not in title_text \
+                    and (head in address or _looks_like_address(head)) and not _HAS_DIGIT.search(tail) \
+                    and not _SUITE.search(tail):  # a title, not the street's end ('AVENUE, 31ST FLOOR')
+                return k, tail, head
     return None
 
 
@@ -1707,8 +1783,11 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: s
                 continue
             if roles:
                 marks = _marks_by_heading(cells, roles)
-            else:  # no heading row: the four relationship cells follow the name
+            elif len(cells) >= 5:  # no heading row: the four relationship cells follow the name
                 marks = dict(zip(("director", "ten", "officer", "other"), cells[1:5]))
+            else:  # fewer cells: the converter dropped empty ones, and where each stood is lost
+                marks = _with_free_marks(dict.fromkeys(_MARKED + _TITLED, ""),
+                                         [c for c in cells[1:] if c and not _OWNER_HEADING.search(c)])
             marks = _with_free_marks(marks, found)
             if owners and _looks_like_address(cells[0].split(CELL_BREAK)[0]) and (not any(marks.values()) or (
                     not _CITY_LINE.search(owners[-1][0].rsplit(CELL_BREAK, 1)[-1]))):
@@ -1727,10 +1806,19 @@ def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: s
         if not parts:
             continue
         if not filing.rows.get("reporting_owners") and not any(marks.get(k) for k in _TITLED + ("title",)) and \
-                (k := _titled_line(parts, cover, title_text)) is not None:
+                (titled := _titled_line(parts, cover, title_text)) is not None:
             # the title's cell set among the address lines (text without column positions): the
             # cover prints the first owner's title too, under its Officer box
-            marks = {**marks, "title": parts.pop(k)}
+            k, title, rest = titled
+            marks = {**marks, "title": title}
+            if rest:
+                parts[k] = rest
+            else:
+                del parts[k]
+        if filing.rows.get("reporting_owners") and marks.get("title"):
+            # a title whose column (Officer's or Other's) the layout lost: the cover's boxes tell
+            # it for the first owner only; for the others it is not guessed
+            marks = {**marks, "title": None}
         if len(parts) > 1:
             name, address = parts[0], _address_lines(parts[1:])
         else:

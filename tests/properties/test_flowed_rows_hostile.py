@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from transforms import flowed_rows, ownership_form as of
@@ -21,6 +21,7 @@ LINES = st.lists(st.lists(WORDS, max_size=9).map(" ".join), min_size=1, max_size
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=LINES, part=st.sampled_from([of.TABLE_I, of.TABLE_II]), form=st.sampled_from(["3", "4", "5"]))
+@example(lines=["Common (1) (1) D"], part=of.TABLE_I, form="3")  # a last D split off, then the marks
 def test_rows_hold_only_words_the_table_printed(lines, part, form):
     rows = flowed_rows.table_rows(lines, 0, part, form)
     printed = Counter(w for line in lines for w in line.replace("|", " ").split())

@@ -284,7 +284,8 @@ MILWAUKEE, WI 53226"""
     # two X's: both marked columns; the cover places the first owner's text as 'other'
     assert got[0] == owner("Flynn James E", True, True, False, True, None, "Director by Deputization")
     assert got[1] == owner("Deerfield Mgmt IV, L.P.", None, None, None, None)  # one X: which column is lost
-    assert got[2] == owner("Poppen Lauren", False, False, None, None, "Chief Financial Officer")
+    # a later owner's text: Officer's or Other's column is lost, and only the cover tells the first's
+    assert got[2] == owner("Poppen Lauren", False, False, None, None, None)
 
 
 def test_a_heading_line_holding_the_first_owner_and_an_x_among_address_words():
@@ -360,7 +361,7 @@ WASHINGTON, DC 20004-2505"""
     # an X under 'Director 10% Owner' or on a line of its own: which of the two is lost
     assert (got[1]["is_director"], got[1]["is_ten_percent_owner"]) == (None, None)
     assert (got[3]["is_director"], got[3]["is_ten_percent_owner"]) == (None, None)
-    assert got[2] == owner("Deerfield Mgmt L.P.", True, True, None, None, "Director by Deputization")
+    assert got[2] == owner("Deerfield Mgmt L.P.", True, True, None, None)  # its text's column is lost
     filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
     assert [r["city"] for r in filing.rows["reporting_owners"]] == ["NEW YORK", "NEW YORK", "NEW YORK", "WASHINGTON"]
 
@@ -663,7 +664,9 @@ def test_a_title_cut_inside_its_words_across_cells_is_joined_where_lower_case_le
 |ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|SVP, Bu|siness Dev|elopment||
 |DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|Chief|Executive Officer|||"""
     got = owners_of(page(owners=owners))
-    assert [o["officer_title"] for o in got] == ["SVP, Business Development", "Chief Executive Officer"]
+    # the second owner's title is not read as the officer's: under the one heading cell, Officer
+    # and Other cannot be told apart (the cover's boxes tell it for the first owner)
+    assert [o["officer_title"] for o in got] == ["SVP, Business Development", None]
 
 
 def test_a_note_s_mark_set_amid_its_paragraph_starts_that_note():
@@ -727,3 +730,271 @@ def test_a_capital_letter_on_a_line_between_a_title_s_words_is_a_word_of_the_tit
     rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
     assert [(r["security_title"], r["transaction_code"], r["shares"], r["underlying_title"]) for r in rows] == [
         ("Tranche B Common Warrants", "X", D("5000"), "Common Stock")]
+
+
+# --- Table II's title and underlying title wrapped around a line of values, flowed ----------------
+def _titles(text: str, table: str) -> list[tuple]:
+    rows = ownership_text.read(text)[0].rows[table]
+    return [(r["security_title"], r["underlying_title"], r["underlying_shares"]) for r in rows]
+
+
+@pytest.mark.parametrize("table_ii, read", [
+    # both columns' first lines above the values, their last lines below: the underlying's
+    # column is narrow, so each of the two lines ends with the underlying's word
+    ("Series Seed Preferred Common\n(1) (1) 19,913 $ (1) D\nStock Stock",
+     [("Series Seed Preferred Stock", "Common Stock", D("19913"))]),
+    # the title's open parenthesis closes before the underlying's word on the line below
+    ("Stock Option (right to Common\n(4) 01/30/2029 15,022 $ 4.34 D\nbuy) Stock\n"
+     "Series A Convertible Common\n(2) (2) 938,646 $ (3) D\nPreferred Stock Stock",
+     [("Stock Option (right to buy)", "Common Stock", D("15022")),
+      ("Series A Convertible Preferred Stock", "Common Stock", D("938646"))]),
+    # the line below goes on with values printed apart, the underlying's word carrying a mark
+    ("Series A-1 Preferred Common\n(1) (1) $ 0 D (2)\nStock Stock (1) 600,000 (1)",
+     [("Series A-1 Preferred Stock", "Common Stock", D("600000"))]),
+])
+def test_a_flowed_title_and_underlying_title_both_wrapped_around_a_line_of_values(table_ii, read):
+    assert _titles(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_holdings") == read
+
+
+def test_a_one_word_underlying_title_on_the_row_s_line_ends_on_the_line_below():
+    # Form 4's title column is narrow: 'Stock' / 'Option ... Common ...' / '(right to Stock' / 'buy)'
+    table_ii = "Stock\nOption $ 39.20 09/09/2021 A 5,000 (1) 09/08/2024 Common 5,000 $ 0 5,000 D\n(right to Stock\nbuy)"
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Stock Option (right to buy)", "Common Stock", D("5000"))]
+    # a word alone below may be the title's last line ('Restricted' / 'Stock ... Common ...' / 'Units')
+    table_ii = "Restricted\nStock $ 0 02/13/2020 A 1,000 (1) (1) Common 1,000 $ 0 1,000 D\nUnits"
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Restricted Stock Units", "Common", D("1000"))]
+
+
+def test_the_last_row_keeps_the_line_below_that_closes_its_title_s_parenthesis():
+    # a four-line title centred on the row's line prints two of its lines below it, one above
+    table_ii = "Stock\nOption $ 31.71 02/13/2020 A 50,000 (1) 02/13/2030 Common 50,000 $ 0 50,000 D\n(Right Stock\nto Buy)"
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Stock Option (Right to Buy)", "Common Stock", D("50000"))]
+
+
+def test_lines_between_two_rows_are_shared_as_both_rows_centre_their_cells():
+    # the underlying title wraps around each row's line ('COMMON' / values / 'STOCK') but for one
+    # row printing its first line beside the values: the lines between that row and the next are
+    # one for each (the next row prints one line below as well), not both for the next
+    table_ii = ("COMMON\nSERIES B-3 PREFERRED STOCK (1) (1) 164,647 $ (1) D\nSTOCK\n"
+                "SERIES B-4 PREFERRED STOCK (1) (1) COMMON 173,312 $ (1) D\nSTOCK\n"
+                "COMMON\nSERIES C-1 PREFERRED STOCK (1) (1) 348,336 $ (1) D\nSTOCK\n"
+                "COMMON\nSERIES C-2 PREFERRED STOCK (1) (1) 506,073 $ (1) D\nSTOCK")
+    assert _titles(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_holdings") == [
+        (f"SERIES {s} PREFERRED STOCK", "COMMON STOCK", D(n))
+        for s, n in (("B-3", "164647"), ("B-4", "173312"), ("C-1", "348336"), ("C-2", "506073"))]
+
+
+def test_a_row_s_values_printed_at_several_heights_of_one_markdown_table_are_one_row():
+    # the title's line holds one value; the lines under it (the title's cell empty) hold the rest,
+    # one value or mark per column, its footnote marks on lines of their own; the title's and the
+    # underlying title's last lines follow; a later row printed as flowed text
+    table_ii = """| Series A-1 Preferred |       |       | Common    | 600,000   |     |     |       |
+| -------------------- | ----- | ----- | --------- | --------- | --- | --- | ----- |
+|                      | (1)   | (1)   |           |           | $ 0 |     | (2)   |
+|                      |       |       |           | (1)       |     |     | D     |
+| Stock                |       |       | Stock     | (1)       |     |     |       |
+| Series A-2 Preferred |       |       | Common    | 875,000   |     |     |       |
+|                      | (1)   | (1)   |           |           | $ 0 |     | (2)   |
+|                      |       |       |           | (1)       |     |     | I     |
+| Stock                |       |       | Stock     | (1)       |     |     |       |
+Series B Preferred Stock (1) (1) Common Stock 1,989,000 $ 0 D"""
+    rows = ownership_text.read(form3(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_holdings"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["conversion_or_exercise_price"],
+             r["direct_indirect"]) for r in rows] == [
+        ("Series A-1 Preferred Stock", "Common Stock", D("600000"), D("0"), "D"),
+        ("Series A-2 Preferred Stock", "Common Stock", D("875000"), D("0"), "I"),
+        ("Series B Preferred Stock", "Common Stock", D("1989000"), D("0"), "D")]
+
+
+def test_the_reminder_cut_into_the_cells_of_a_table_s_last_row_is_left_out_of_them():
+    # pymupdf4llm cuts the page into columns of its own: the reminder printed under Table I stands
+    # level with the last row, a piece of it on a line of each cell; the table ends with that row
+    table_i = """|1.Title of Security<br>(Instr. 3)|2. Transaction<br>Date|2A. Deemed|3. Transaction<br>Code|4. Securities<br>Amount|(A) or<br>(D)<br>Price|5. Amount|6.<br>Ownership|7. Nature|
+|---|---|---|---|---|---|---|---|---|
+|Common Stock<br>Reminder: Report on a separate line for each clas|03/02/2021<br>s of securities bene|ficially owned directl|S<br>y or indirectly.<br>|400 <br>|D<br>$ 40.25 <br>|10,600|D<br>(1)<br>||
+||||**Pers**<br>**this**|**ons who re**<br>**form are no**|**spond to the**<br>**t required to r**|**collection of information**|<br>SEC|1474 (9-02)|"""
+    rows = ownership_text.read(page(table_i=table_i, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["nonderiv_transactions"]
+    assert [(r["security_title"], r["transaction_date"], r["shares"], r["price_per_share"], r["shares_owned_after"],
+             r["direct_indirect"]) for r in rows] == [
+        ("Common Stock", dt.date(2021, 3, 2), D("400"), D("40.25"), D("10600"), "D")]
+
+
+def test_two_x_s_run_into_one_cell_under_the_marked_columns_heading_mark_both():
+    owners = """|     |     | Director 10% Owner | Officer Other |     |
+| --- | --- | ------------------ | ------------- | --- |
+ROE RICHARD
+| 780 THIRD AVENUE |     |   X   X |   Director by Deputization |     |
+| ---------------- | --- | ------- | -------------------------- | --- |
+NEW YORK, NY 10017"""
+    boxes = "__X__ Director __X__ 10% Owner\n_____ Officer (give title below) __X__ Other (specify below)"
+    assert owners_of(page(boxes=boxes, owners=owners)) == [
+        owner("ROE RICHARD", True, True, False, True, None, "Director by Deputization")]
+    # a later owner's: both marked, its text's column (Officer's or Other's) not guessed
+    later = owners.replace("ROE RICHARD", "DOE JANE", 1)
+    two = owners_of(page(boxes=boxes, owners=owners + "\n" + later.split("\n", 2)[2]))
+    assert two[1] == owner("DOE JANE", True, True, None, None)
+
+
+def test_an_underlying_title_of_two_lines_beside_a_row_holding_the_nature_straddles_its_line():
+    # the title's three lines, the underlying title's two (nearer the row's line, centred between
+    # the title's), the nature's two ('See' beside the title's first line, 'footnote' on the row's)
+    table_ii = """| Put Option |     |     |     | See |
+| ---------- | --- | --- | --- | --- |
+Common
+(Obligation $ 2.75 01/31/2020 S 1,000 01/31/2020 09/18/2020 100,000 $ 0.25 1,760 I footnote
+Stock (2)
+to buy) (1) (3)"""
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["underlying_title"], r["underlying_shares"], r["shares_owned_after"],
+             r["nature_of_ownership"]) for r in rows] == [
+        ("Put Option (Obligation to buy)", "Common Stock", D("100000"), D("1760"), "See footnote")]
+
+
+def test_an_x_on_a_line_of_its_own_among_an_owner_s_address_lines_is_a_mark():
+    owners = """Director 10% Owner Officer Other
+ROE RICHARD
+C/O EXAMPLE GROUP INC.
+X
+345 PARK AVENUE
+NEW YORK, NY 10154
+DOE JANE
+C/O EXAMPLE GROUP INC.
+X
+345 PARK AVENUE
+NEW YORK, NY 10154"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [o["owner_name"] for o in got] == ["ROE RICHARD", "DOE JANE"]
+    assert got[0] == owner("ROE RICHARD", False, True, False, False)  # the cover's boxes
+    # one X: which of the two marked columns it stood in is lost, never read as no mark at all
+    assert (got[1]["is_director"], got[1]["is_ten_percent_owner"]) == (None, None)
+    row = ownership_text.read(page(boxes=boxes, owners=owners))[0].rows["reporting_owners"][1]
+    assert (row["street1"], row["city"]) == ("C/O EXAMPLE GROUP INC.", "NEW YORK")
+
+
+def test_a_director_heading_over_the_name_column_in_a_row_of_merged_heading_cells():
+    # pymupdf4llm: the heading row as many cells as the owners' rows, 'Director' over the names,
+    # the three other headings in one cell over the X's
+    owners = """||**Relationships**|
+|---|---|
+|**Reporting Owner Name / Address**<br>||
+|Director|10% Owner Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, True), ("DOE JANE", False, True)]
+
+
+def test_a_word_a_cell_wrapped_after_its_hyphen_is_one_word():
+    # a table's cell of several lines (pymupdf4llm) and flowed lines around a row's values
+    cells = """|Performance-<br>Based<br>Restricted<br>Stock Units|$ 0<br>(1)|03/04/2020||A<br>|1,474|03/04/2023|(2)<br>(3)|Common<br>Stock|1,474|$ 0<br>(1)|1,474|D||
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"""
+    flowed = "Non-\nQualified\nStock $ 14.99 01/06/2025 M 100,000 (1) 06/18/2026 Common 100,000 $ 0 120,948 D\n" \
+             "Option Stock\n(right to\nbuy)"
+    for table_ii, title in ((cells, "Performance-Based Restricted Stock Units"),
+                            (flowed, "Non-Qualified Stock Option (right to buy)")):
+        assert [t for t, _, _ in _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY),
+                                         "deriv_transactions")] == [title]
+    # a dash standing apart between words is printed as it is
+    flowed = "Right (Right to Buy) -\nClass C $ 10 01/06/2025 M 100 (1) 06/18/2026 Common 100 $ 0 100 D\nShares Stock"
+    assert _titles(page(table_ii=flowed, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions")[0][0] == \
+        "Right (Right to Buy) - Class C Shares"
+
+
+def test_the_first_owner_s_title_printed_beside_its_street_is_the_one_the_cover_prints():
+    owners = "Director 10% Owner Officer Other\nROE RICHARD\n100 MAIN STREET Global Head of Hosting\nSPRINGFIELD, IL 62701"
+    text = page(boxes=BOXES_OFFICER + "\nGlobal Head of Hosting", owners=owners)
+    assert owners_of(text) == [owner("ROE RICHARD", False, False, True, False, "Global Head of Hosting")]
+    row = ownership_text.read(text)[0].rows["reporting_owners"][0]
+    assert (row["street1"], row["city"]) == ("100 MAIN STREET", "SPRINGFIELD")
+    # the street's end that the cover prints beside its title is no title
+    owners = "Director 10% Owner Officer Other\nROE RICHARD\n450 LEXINGTON AVENUE, 31ST FLOOR\nNEW YORK, NY 10017"
+    text = page(boxes=BOXES_OFFICER + "\nHead of Strategy LEXINGTON AVENUE, 31ST FLOOR", owners=owners)
+    assert owners_of(text)[0]["officer_title"] is None
+
+
+def test_a_signatures_heading_topping_a_row_s_first_cell_ends_the_owners_table():
+    # pymupdf4llm sets the heading on the first line of a row whose later cells hold pieces of the
+    # signature's lines: the cell's end is the heading's, though the next cell's letters follow
+    owners = """|**Reporting Owner Name / Address**||**Relation**|**ships**|
+|---|---|---|---|
+||Directo|r 10% Owne|r Officer Other|
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701||X||
+|**Signatures**<br>ROE HOLDINGS L.P., By:<br>partner, By: /s/ Richard Roe|Blacks<br>n G. Fi|tone Holdi<br>nley, Title|general<br>: Partner<br>03/04/2021|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    assert [o["owner_name"] for o in owners_of(page(boxes=boxes, owners=owners))] == ["ROE RICHARD"]
+
+
+def test_a_row_s_values_at_two_heights_of_flowed_text_are_one_row():
+    # the amounts on a line of their own over the title's line with the dates and the code
+    table_ii = "Class B\n628,553 (2) (2) 628,553 137,545\nCommon (2) 12/09/2024 C Common $ 0 D\nStock"
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows
+    assert not rows.get("deriv_holdings")
+    assert [(r["transaction_date"], r["transaction_code"], r["shares"], r["underlying_shares"],
+             r["shares_owned_after"], r["direct_indirect"]) for r in rows["deriv_transactions"]] == [
+        (dt.date(2024, 12, 9), "C", D("628553"), D("628553"), D("137545"), "D")]
+
+
+def test_a_sign_before_a_date_printed_apart_is_a_price_s_and_words_after_values_are_not_taken_twice():
+    # a seven-line title around the row's line; the price's '$' on the line above beside the
+    # exercise date and the underlying title's first line, its number below beside the second
+    table_ii = ("Non-\nEmployee\nDirector\n$ 08/07/2020(1) Common\n"
+                "Stock 05/07/2020 A 1,417 05/07/2030 1,417 $ 0 1,417 D\n195.255 Stock\nOption\n(Right to\nBuy)")
+    rows = ownership_text.read(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY))[0].rows["deriv_transactions"]
+    assert [(r["security_title"], r["conversion_or_exercise_price"], r["exercise_date"], r["expiration_date"],
+             r["underlying_title"], r["underlying_shares"]) for r in rows] == [
+        ("Non-Employee Director Stock Option (Right to Buy)", D("195.255"), dt.date(2020, 8, 7),
+         dt.date(2030, 5, 7), "Common Stock", D("1417"))]
+
+
+def test_a_title_s_line_beside_another_column_s_words_and_one_value_is_not_the_row_s_line():
+    # markdown cells of a tall title's second line with the underlying title's first line and its
+    # amount; the row's values on the next line; the underlying's second line in a cell below
+    table_ii = """Common
+Stock
+Purchase Common
+$ 0.7464 12/04/2020 P(1) 5,239,254 12/04/2020 12/04/2025 5,239,254 $ 0.125 5,239,254 D (2)
+Warrant Stock
+(right to
+buy)
+Class A-3
+| Convertible | Common | 2,587,070 |
+| ----------- | ------ | --------- |
+(3) 12/04/2020 P 258,707 12/04/2020 (3) $ 6.22 258,707 D (2)
+| Preferred | Stock |
+| --------- | ----- |
+Stock"""
+    assert _titles(page(table_ii=table_ii, owners=OWNER_TABLE_TITLE_ONLY), "deriv_transactions") == [
+        ("Common Stock Purchase Warrant (right to buy)", "Common Stock", D("5239254")),
+        ("Class A-3 Convertible Preferred Stock", "Common Stock", D("2587070"))]
+
+
+def test_owner_rows_of_fewer_cells_than_the_relationships_without_a_heading_row_place_no_x():
+    # the headings in flowed text, the owners in a table whose empty cells the converter dropped:
+    # a lone X after the name may stand in either marked column
+    owners = """Relationships
+Reporting Owner Name / Address
+Director 10% Owner Officer Other
+|ROE RICHARD<br>100 MAIN STREET<br>SPRINGFIELD, IL 62701|X|
+|---|---|
+|DOE JANE<br>1 ELM ST<br>DENVER, CO 80237|X|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    got = owners_of(page(boxes=boxes, owners=owners))
+    assert [(o["owner_name"], o["is_director"], o["is_ten_percent_owner"]) for o in got] == [
+        ("ROE RICHARD", False, True), ("DOE JANE", None, None)]
+
+
+def test_a_name_in_capitals_cut_into_a_cell_of_one_line_is_joined_inside_its_word():
+    owners = """|Reporting Owne|r Name / Address|Relationships<br>Director 10% Owner Officer Other|
+|---|---|---|
+|MASSACHUSETTS MUTU<br>1295 STATE STREET<br>SPRINGFIELD, MA 01111|AL LIFE INSURANCE CO|X|"""
+    boxes = "_____ Director __X__ 10% Owner\n_____ Officer (give title below) _____ Other (specify below)"
+    filing = ownership_text.read(page(boxes=boxes, owners=owners))[0]
+    row = filing.rows["reporting_owners"][0]
+    assert (row["owner_name"], row["street1"], row["city"]) == (
+        "MASSACHUSETTS MUTUAL LIFE INSURANCE CO", "1295 STATE STREET", "SPRINGFIELD")
