@@ -31,7 +31,7 @@ from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segments,
-                                    split_cells)
+                                    spans, split_cells)
 from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
                               lowers_in_place, strip_footnotes)
 
@@ -837,15 +837,19 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     return rows
 
 
-def _marks_to_their_cells(found: list[tuple[int, int, str]], pieces: list[list[Segment]]) -> list[tuple[int, int, str]]:
+def _marks_to_their_cells(found: list[tuple[int, int, str]],
+                          pieces: list[list[tuple[int, int, int, str]]]) -> list[tuple[int, int, str]]:
     """A cell of footnote marks alone, on other lines than the cell on its left and starting at
     most two characters after it (a superscript raised onto the line above), is that cell's
-    marks; on the same line it is a cell of its own (a date printed as its footnote)."""
+    marks; on the same line it is a cell of its own (a date printed as its footnote). `pieces`
+    are the lines' segments (line, start, end, text)."""
     def lines_in(start: int, end: int) -> set[int]:
-        return {s.line for line in pieces for s in line if start <= s.start and s.end <= end}
+        return {s[0] for line in pieces for s in line if start <= s[1] and s[2] <= end}
     out: list[tuple[int, int, str]] = []
     for start, end, text in found:
-        if out and start - out[-1][1] <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in text.split()) \
+        # marks open with '(' or '['; a cell of white space alone has no word that is not one
+        if out and start - out[-1][1] <= 2 and ("(" in text or "[" in text or text.isspace()) \
+                and all(FOOTNOTE_MARK.fullmatch(w) for w in text.split()) \
                 and not lines_in(start, end) & lines_in(out[-1][0], out[-1][1]):
             out[-1] = (out[-1][0], end, f"{out[-1][2]} {text}")
         else:
@@ -925,9 +929,9 @@ def _is_number_word(word: str) -> bool:
                            and of.is_value_word(word))
 
 
-def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
-    """`_cell_spans` of the line as segments of line `line_number`."""
-    return [Segment(line_number, start, end, text) for start, end, text in _cell_spans(line, margin)]
+def _cell_segments(line: str, line_number: int, margin: int) -> list[tuple[int, int, int, str]]:
+    """`_cell_spans` of the line as segments (line, start, end, text) of line `line_number`."""
+    return [(line_number, start, end, text) for start, end, text in _cell_spans(line, margin)]
 
 
 @lru_cache(maxsize=4096)
@@ -941,46 +945,49 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
     number, a lone letter and words ('29 I By Son') are three cells: shares owned, the form of
     ownership and its nature. Marks set apart by two spaces are the marks of the cell before
     them; a title closed up with its price ('Stock Option $ 195.255') is two cells."""
-    found: list[Segment] = []
-    for seg in segments(line):
-        words = seg.text.split(" ")
-        if found and seg.start - found[-1].end <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in words):
+    found: list[tuple[int, int, str]] = []
+    title_end = margin + _TITLE_COLUMN
+    for start, end, text in spans(line):
+        # a mark opens with '(' or '[' (runs hold no space at their ends)
+        if found and text[0] in "([" and start - found[-1][1] <= 2 and all(
+                FOOTNOTE_MARK.fullmatch(w) for w in text.split(" ")):
             # a superscript mark set one space further off ('66,466 ^(1)'): the cell's own
-            found[-1] = Segment(0, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
+            found[-1] = (found[-1][0], end, f"{found[-1][2]} {text}")
             continue
-        if seg.start <= margin + _TITLE_COLUMN:
+        if start <= title_end:
+            words = text.split(" ") if " $ " in text else ()
             if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) \
                     and any(c.isalpha() for c in words[-3]):
                 # a title closed up with the price beside it ('Stock Option $ 195.255')
-                cut = seg.end - len(words[-1]) - 2
-                found.append(Segment(0, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
-                found.append(Segment(0, cut, seg.end, seg.text[cut - seg.start:]))
+                cut = end - len(words[-1]) - 2
+                found.append((start, cut - 1, text[:cut - 1 - start]))
+                found.append((cut, end, text[cut - start:]))
             else:
-                found.append(seg)
+                found.append((start, end, text))
             continue
-        if len(words) == 1 or "$" not in seg.text and not _HAS_DIGIT.search(seg.text):
-            found.append(seg)  # one word, or words without a number, '$' or mark: nothing to cut
+        if " " not in text or "$" not in text and not _HAS_DIGIT.search(text):
+            found.append((start, end, text))  # one word, or words without a number, '$' or mark: nothing to cut
             continue
+        words = text.split(" ")
         several = sum(map(_is_number_word, words)) >= 2
         # 'N D text': a number (or its marks), the ownership letter and the nature of ownership closed up
         owned = {i + 1 for i in range(len(words) - 2) if (_is_number_word(words[i]) and words[i] != "$"
                                                           or FOOTNOTE_MARK.fullmatch(words[i]))
                  and _is_letter(words[i + 1]) and not of.is_value_word(words[i + 2])}
         owned |= {i + 1 for i in owned}
-        start = seg.start
         part = [words[0]]
         for i, (prev, word) in enumerate(zip(words, words[1:]), 1):
             if i in owned or FOOTNOTE_MARK.fullmatch(prev) and not FOOTNOTE_MARK.fullmatch(word) and all(
                     FOOTNOTE_MARK.fullmatch(w) for w in part) or several and prev != "$" and word[:1] != "(" and (
                     _is_number_word(prev) or _is_number_word(word)) and not (_is_letter(prev) or _is_letter(word)):
-                text = " ".join(part)
-                found.append(Segment(0, start, start + len(text), text))
-                start += len(text) + 1
+                piece = " ".join(part)
+                found.append((start, start + len(piece), piece))
+                start += len(piece) + 1
                 part = []
             part.append(word)
-        text = " ".join(part)
-        found.append(Segment(0, start, start + len(text), text))
-    return tuple(seg[1:] for seg in found)  # (start, end, text)
+        piece = " ".join(part)
+        found.append((start, start + len(piece), piece))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)
