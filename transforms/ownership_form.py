@@ -137,7 +137,9 @@ def form_type(lines: Sequence[str], stop: int) -> tuple[str, bool]:
     for line in lines:
         if "dgar" in line and (header := print_header(line)) is not None:
             return header[1], header[2]
-    title = " ".join(" ".join(lines[:stop]).upper().split())
+    # upper() after the split: the same words (no case mapping makes or takes white space), and
+    # far less text to map char by char when no-break spaces make it non-ASCII
+    title = " ".join(" ".join(lines[:stop]).split()).upper()
     for words, number in _FORM_TITLES:
         if words in title:
             return number, False
@@ -522,12 +524,13 @@ _HAS_VALUE = re.compile(r"[\d$]")
 
 def is_column_heading(row: TextRow) -> bool:
     """Column headings ('1. Title of Security (Instr. 3)') and sub-headings ('(A) or (D)', 'Price')."""
-    return _heading_cells(tuple(row.cells))
+    return are_column_headings(tuple(row.cells))
 
 
 @lru_cache(maxsize=4096)
-def _heading_cells(cells: tuple[str, ...]) -> bool:
-    """`is_column_heading` of a row's cells; cached: every filing repeats the form's headings."""
+def are_column_headings(cells: tuple[str, ...]) -> bool:
+    """`is_column_heading` of a row's cells, for a reader that has no row built yet (a line of
+    text is one cell); cached: every filing repeats the form's headings."""
     joined = "\t".join(filter(None, cells))
     if _COLUMN_NUMBER.match(joined) or _TAB_COLUMN_NUMBER.search(joined) or "(" in joined and _INSTR.search(joined):
         return True

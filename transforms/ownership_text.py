@@ -808,12 +808,16 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     holding a row's values are its core and every other line joins a core (`_split_block`)."""
     # Column headings above the first row, however the renderer wrapped them: everything up to
     # the last heading line above the first line holding a row's values.
-    first_core = next((i for i, line in enumerate(lines) if line.strip() and (
-        _is_core(line, len(line) - len(line.lstrip())) or _holds_numbers(line, len(line) - len(line.lstrip())))),
-        len(lines))
+    first_core = len(lines)
+    for i, line in enumerate(lines):
+        if bare := line.lstrip():
+            indent = len(line) - len(bare)
+            if _is_core(line, indent) or _holds_numbers(line, indent):
+                first_core = i
+                break
     # searched upwards from the first row: the last heading line is the first found
-    skip = next((i + 1 for i in range(first_core - 1, -1, -1) if lines[i].strip() and (
-        _NUMBERED_HEADING.match(lines[i]) or of.is_column_heading(TextRow((lines[i].strip(),), i, 0, "fixed")))), 0)
+    skip = next((i + 1 for i in range(first_core - 1, -1, -1) if (bare := lines[i].strip()) and (
+        _NUMBERED_HEADING.match(lines[i]) or of.are_column_headings((bare,)))), 0)
     blocks: list[list[tuple[int, str]]] = [[]]
     for offset, line in enumerate(lines):
         if offset < skip:
@@ -995,13 +999,15 @@ def _filled(line: str, margin: int) -> tuple[Span, ...]:
     """The spans of a line's cells and what each fills: a '$' (a price, or its sign alone,
     waiting for the number), a number (footnote marks are no number: '(1)' goes under any
     value; nor is a day in running text: 'December 24,'); a text fills neither."""
-    spans = []
-    for start, end, text in _cell_spans(line, margin):
-        number = any(_is_number_word(w) and w != "$" for w in text.split())
-        kinds = frozenset(k for k, hit in (("$", "$" in text), ("lone $", text == "$"), ("digit", number),
-                                           ("mark", not strip_footnotes(text).strip())) if hit)
-        spans.append((start, end, kinds))
-    return tuple(spans)
+    return tuple((start, end, _fills(text)) for start, end, text in _cell_spans(line, margin))
+
+
+@lru_cache(maxsize=4096)
+def _fills(text: str) -> frozenset[str]:
+    """What a cell's text fills (`_filled`); cached: cells ('$', '(1)', 'D', a date) repeat."""
+    number = any(_is_number_word(w) and w != "$" for w in text.split())
+    return frozenset(k for k, hit in (("$", "$" in text), ("lone $", text == "$"), ("digit", number),
+                                      ("mark", not strip_footnotes(text).strip())) if hit)
 
 
 def _collisions(spans: Sequence[Span], filled: Sequence[Span]) -> int:
