@@ -84,8 +84,9 @@ def _sniff_head(head: str) -> bool:
     low = lower_text(head)
     if "statement" not in low or not _TITLE_LOWER.search(low):  # every title says STATEMENT
         return False
-    if not (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS)
-            or "irs" in low and _IRS_LOWER.search(low) or "month" in low and _MONTH_LOWER.search(low)):
+    # '<' (one quick scan) before the tags; 'social' before the IRS label's pattern ('irs' is in 'first')
+    if not ("<" in low and (low.startswith(_MARK_TAGS) or any(f"\n{tag}" in low for tag in _MARK_TAGS))
+            or "social" in low and _IRS_LOWER.search(low) or "month" in low and _MONTH_LOWER.search(low)):
         return False
     return not ("<" in low and _FOREIGN_TAG_LOWER.search(low) or any(s in low for s in _FOREIGN_STRINGS_LOWER)
                 or _document_tag_opens_line(low))

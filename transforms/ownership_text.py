@@ -84,7 +84,8 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 # The form's own furniture ends a table: the reminder, the OMB notice and the form number.
 # Notes at the foot of the form: a rendering that shows them was not cut off.
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
-_FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
+# words without a space first: `in` crawls through a text of spaces seeking a string holding one
+_FURNITURE_WORDS = ("reminder", "e.g", "persons who", "sec 14", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
 # The same on lower-cased text, one pattern a branch: without re.I or an alternation the search
 # skips ahead to each one's first letter (3x quicker); no branch can match inside another's match.
@@ -879,6 +880,12 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
         return 0, False
     titled = _is_titled(line, margin)
+    if not _HAS_DIGIT.search(line):
+        # no number, date or price: the title runs to the end of the first run of text, and a
+        # value is a lone capital (a code, A/D, D/I); the headings above a table are such lines
+        words = line.split()
+        rest = words[len(first_segment(line).split()):] if titled else words
+        return sum(len(w) == 1 and w.isupper() for w in rest), titled
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
