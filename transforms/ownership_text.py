@@ -30,8 +30,8 @@ from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segments,
-                                    spans, split_cells)
+from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segment_texts,
+                                    segments, spans, split_cells)
 from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
                               lowers_in_place, strip_footnotes)
 
@@ -1644,7 +1644,7 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
     present = [line for line in lines if line.strip()]
     for n, line in enumerate(present):
         if line[:1].isspace():
-            cells.extend(s.text for s in segments(line))
+            cells.extend(segment_texts(line))
             continue
         parts = segments(line)
         text, own = _marks_among_words(parts[0].text)
@@ -1886,10 +1886,10 @@ def _pieces(lines: list[str]) -> list[str]:
         if not line.strip() or is_rule(line):
             continue
         cut = split_cells(line)
-        cells = cut[0] if cut is not None else [s.text for s in segments(line)]
+        cells = cut[0] if cut is not None else segment_texts(line)
         for cell in cells:
-            for part in cell.split(CELL_BREAK):
-                if (part := part.strip()) and not _MD_RULE_CELL.fullmatch(part):
+            for part in cell.split(CELL_BREAK) if CELL_BREAK in cell else (cell,):
+                if (part := part.strip()) and ("---" not in part or not _MD_RULE_CELL.fullmatch(part)):
                     out.append(part)
     return out
 

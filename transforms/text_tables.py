@@ -198,6 +198,13 @@ def spans(line: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _SEGMENT.finditer(line)]
 
 
+def segment_texts(line: str) -> list[str]:
+    """The texts of `segments(line)`, without their places."""
+    if "\t" in line:
+        line = line.expandtabs(8)
+    return _SEGMENT.findall(line)
+
+
 def first_segment(line: str) -> str:
     """The text of `segments(line)[0]` ('' for a blank line), without cutting the rest of the line."""
     if "\t" in line:
