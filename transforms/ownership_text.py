@@ -167,6 +167,8 @@ def _print_furniture(lines: list[str]) -> set[int]:
             text = " ".join(cell.strip() for cell in text.split("|") if cell.strip())
             if m := _CUT_PRINT_TIME.match(text):
                 cut_headers.append((i, _squash(text[m.end():])))
+        if not (first := text[:1]).isdigit() and first not in "hf":
+            continue  # a print time and a page number start with a digit, an address with 'http' or 'file'
         if (m := _PRINT_TIME.match(text)) and not text[m.end():m.end() + 1].isdigit():
             drop.add(i)
             if title := clean_text(text[m.end():].strip(" |")):
@@ -578,9 +580,7 @@ def _region(lines: list[str]) -> list[str]:
     low = lower_text(text)
     if not any(word in low for word in _FURNITURE_WORDS):
         return lines
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = _line_starts(lines)
     # lower() keeps places, and finds what re.I finds, only where lowers_in_place says so
     found = [m for p in _FURNITURE_LOW for m in p.finditer(low)] if lowers_in_place(text) else _FURNITURE.finditer(text)
     furniture = sorted({bisect_right(starts, m.start()) - 1 for m in found})
@@ -896,9 +896,11 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in values.split()), titled
 
 
+@lru_cache(maxsize=4096)
 def _is_value_cell(text: str) -> bool:
     """A cell of values: a number or date, with '$', footnote marks or a lone letter ('69,290 D',
-    '$ 19', '08/07/2020(1)'); not text holding a number ('December 24, 2015')."""
+    '$ 19', '08/07/2020(1)'); not text holding a number ('December 24, 2015'). Cached: cells
+    ('D', '(1)', a date, a title) repeat line after line."""
     words = text.split()
     return any(_is_number_word(w) and w != "$" for w in words) and all(
         _is_number_word(w) or _is_letter(w) or FOOTNOTE_MARK.fullmatch(w) for w in words)

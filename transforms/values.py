@@ -43,7 +43,9 @@ def footnote_ids(text: str) -> list[str]:
 
 
 def strip_footnotes(text: str) -> str:
-    return FOOTNOTE_MARK.sub(" ", text or "").strip()
+    if not text or "(" not in text and "[" not in text:  # every mark opens with one: most text has none
+        return text.strip() if text else ""
+    return FOOTNOTE_MARK.sub(" ", text).strip()
 
 
 def split_marks(text: str | None) -> tuple[str, list[str]]:
