@@ -880,12 +880,6 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     if "(Instr" in line or _NUMBERED_HEADING.match(line):
         return 0, False
     titled = _is_titled(line, margin)
-    if not _HAS_DIGIT.search(line):
-        # no number, date or price: the title runs to the end of the first run of text, and a
-        # value is a lone capital (a code, A/D, D/I); the headings above a table are such lines
-        words = line.split()
-        rest = words[len(first_segment(line).split()):] if titled else words
-        return sum(len(w) == 1 and w.isupper() for w in rest), titled
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
     if titled and not values:
         words = line.split()
