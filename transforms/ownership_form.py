@@ -43,8 +43,8 @@ from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
 from transforms.signatures import read_signer
 from transforms.text_tables import TextRow, ends_with_words, join_fragment
 from transforms.values import (
-    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, read_date, state_code,
-    strip_footnotes)
+    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, holds_digit, is_date_shaped, is_zip, read_date,
+    state_code, strip_footnotes)
 
 FORM_NUMBERS = ("3", "4", "5")
 TABLE_I, TABLE_II = "Table I", "Table II"
@@ -567,7 +567,7 @@ def read_record(row: TextRow) -> Record:
     where the values start (`split_title`)."""
     first = row.cells[0] if row.cells else ""
     rest = [cell for cell in row.cells[1:] if cell]
-    title_text, values = split_title(first, " ".join(rest[:3])) if first and _DIGIT.search(first) else (first, "")
+    title_text, values = split_title(first, " ".join(rest[:3])) if first and holds_digit(first) else (first, "")
     if values:
         rest.insert(0, values)
     title, fns = _title(title_text)
@@ -624,7 +624,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
 def _has_digit(text: str) -> bool:
     """Whether a character of the text is a digit as str.isdigit says; on ASCII text a regex
     search (in C) says the same."""
-    return _DIGIT.search(text) is not None if text.isascii() else any(ch.isdigit() for ch in text)
+    return holds_digit(text) if text.isascii() else any(ch.isdigit() for ch in text)
 
 
 @lru_cache(maxsize=16384)

@@ -33,8 +33,8 @@ from transforms.errors import ParseError
 from transforms.model import ParsedFiling
 from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segment_texts,
                                     segments, spans, split_cells)
-from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
-                              lowers_in_place, strip_footnotes)
+from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, holds_digit, is_date_shaped,
+                              lower_text, lowers_in_place, strip_footnotes)
 
 FORMAT = "ownership_text_rendering"
 
@@ -163,7 +163,7 @@ def _beside(lines: list[str], i: int, step: int) -> str | None:
 def _may_be_title(text: str) -> bool:
     """A page title the print header sets beside the print time: a few words without digits or
     cells, never the form's own title ('FORM 4') or one of its headings."""
-    return 0 < len(text.split()) <= 6 and not _HAS_DIGIT.search(text) and "|" not in text \
+    return 0 < len(text.split()) <= 6 and not holds_digit(text) and "|" not in text \
         and CELL_BREAK not in text and not _heading_at(text) and "form" not in text.lower()
 
 
@@ -582,7 +582,6 @@ def _cover(lines: list[str], stop: int, text: str) -> _Cover:
 
 
 # --- table rows -------------------------------------------------------------------------------------
-_HAS_DIGIT = re.compile(r"\d")
 _ROW_BREAK = "| |"
 _INLINE_RULE = re.compile(r"\| ?-{3} ?\|")  # a nested table flattened into one line: '| a | b | | c | d |' (a row ends, one starts)
 _MD_RULE_CELL = re.compile(r":?-{3,}:?")
@@ -606,7 +605,7 @@ def _region(lines: list[str]) -> list[str]:
     seen_value = False
     at = 0
     for index in furniture:
-        seen_value = seen_value or any(i not in blanked and _HAS_DIGIT.search(out[i]) for i in range(at, index))
+        seen_value = seen_value or any(i not in blanked and holds_digit(out[i]) for i in range(at, index))
         at = index
         if seen_value:
             return out[:index]
@@ -663,8 +662,8 @@ def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
         below = rows[i + 1] if i + 1 < len(rows) else None
         if below is not None and row.style == below.style == "pipe" and not row.cells[0] and below.cells[0] \
                 and below.line_number - row.line_number <= 2 \
-                and any(_HAS_DIGIT.search(c) for c in row.cells[1:]) \
-                and any(below.cells[1:]) and not any(_HAS_DIGIT.search(c) for c in below.cells[1:]) \
+                and any(holds_digit(c) for c in row.cells[1:]) \
+                and any(below.cells[1:]) and not any(holds_digit(c) for c in below.cells[1:]) \
                 and not any(a and b and FOOTNOTE_MARK.sub("", a).strip() for a, b in zip(row.cells, below.cells)):
             # a footnote mark may stand above the letter it marks ('(3)' over 'D'): 'D (3)'
             width = max(len(row.cells), len(below.cells))
@@ -696,7 +695,7 @@ def _uncut(cells: tuple[str, ...]) -> tuple[str, ...]:
     out = list(cells)
     piece, _, rest = out[1].partition(CELL_BREAK)
     if out[0] and piece[:1].isalpha() and " " in piece and _WORD_PIECE.fullmatch(piece) and len(piece.split()) > 1 and \
-            _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(_HAS_DIGIT.search(c) for c in out[1:]):
+            _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(holds_digit(c) for c in out[1:]):
         # the piece stands on the title's first line; the cell's other lines are values of their own
         first, _, more = out[0].partition(CELL_BREAK)
         a, b = first[-1], piece[0]
@@ -783,7 +782,7 @@ def _with_pieces(rows: list[TextRow], pieces: list[TextRow]) -> list[TextRow]:
         near = [(abs(row.line_number - piece_row.line_number), row.line_number > piece_row.line_number, i)
                 for i, row in enumerate(rows) if not of.is_column_heading(row)
                 and all(c < len(row.cells) and "$" not in row.cells[c] for c in signs)
-                and _HAS_DIGIT.search(FOOTNOTE_MARK.sub("", "".join(row.cells)))]
+                and holds_digit(FOOTNOTE_MARK.sub("", "".join(row.cells)))]
         if not near:
             continue
         i = min(near)[2]
@@ -833,7 +832,7 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
                 break
     # searched upwards from the first row: the last heading line is the first found
     skip = next((i + 1 for i in range(first_core - 1, -1, -1) if (bare := lines[i].strip()) and (
-        _NUMBERED_HEADING.match(lines[i]) or of.are_column_headings((bare,)))), 0)
+        _numbered_heading(lines[i]) or of.are_column_headings((bare,)))), 0)
     blocks: list[list[tuple[int, str]]] = [[]]
     for offset, line in enumerate(lines):
         if offset < skip:
@@ -885,6 +884,13 @@ _MARKED_SIGN = re.compile(r"^\$ ((?:\(\d{1,3}\) ?){1,6})(\d[\d,]{0,30}(?:\.\d{1,
 _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
+def _numbered_heading(line: str) -> bool:
+    """`_NUMBERED_HEADING.match(line)`, tried only where a digit follows the indent: the pattern
+    walks the indent of each line first (wide tables indent most lines far)."""
+    bare = line.lstrip()
+    return bare[:1].isdigit() and len(line) - len(bare) <= 40 and _NUMBERED_HEADING.match(line) is not None
+
+
 def _is_titled(line: str, margin: int) -> bool:
     return len(line) - len(line.lstrip()) <= margin + 1
 
@@ -892,7 +898,7 @@ def _is_titled(line: str, margin: int) -> bool:
 def _value_count(line: str, margin: int) -> tuple[int, bool]:
     """How many of a row's values a line holds, its title aside, and whether it starts at the
     title column."""
-    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+    if "(Instr" in line or _numbered_heading(line):
         return 0, False
     titled = _is_titled(line, margin)
     title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
@@ -918,7 +924,7 @@ def _is_value_cell(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _holds_numbers(line: str, margin: int) -> bool:
     """Whether a line holds a number or date of a row (its title aside)."""
-    if "(Instr" in line or not _HAS_DIGIT.search(line) or _NUMBERED_HEADING.match(line):  # numbers have digits
+    if "(Instr" in line or not holds_digit(line) or _numbered_heading(line):  # numbers have digits
         return False
     texts = [text for _, _, text in _cell_spans(line, margin)]
     if texts and _is_titled(line, margin):
@@ -947,7 +953,7 @@ def _is_letter(word: str) -> bool:
 @lru_cache(maxsize=8192)
 def _is_number_word(word: str) -> bool:
     """'$', a number or a date ('24,' is a day in running text, not a cell's number)."""
-    return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None
+    return word == "$" or (word[-1:] != "," and holds_digit(strip_footnotes(word))
                            and of.is_value_word(word))
 
 
@@ -987,7 +993,7 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
             else:
                 found.append((start, end, text))
             continue
-        if " " not in text or "$" not in text and not _HAS_DIGIT.search(text):
+        if " " not in text or "$" not in text and not holds_digit(text):
             found.append((start, end, text))  # one word, or words without a number, '$' or mark: nothing to cut
             continue
         words = text.split(" ")
@@ -1180,7 +1186,7 @@ def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) 
 
 def _is_words(line: str) -> bool:
     """A line of words only: no number, '$' or cell separator (a cell's words printed apart)."""
-    return not _HAS_DIGIT.search(line) and "$" not in line and line_style(line) is None \
+    return not holds_digit(line) and "$" not in line and line_style(line) is None \
         and any(len(w) > 1 and w.isalpha() for w in line.split())
 
 
@@ -1195,7 +1201,7 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
     at = {row.line_number - first_line for row in rows}
     # lines of values only, no title: they finish a row (a price's '$' and a 'D' on a line of their own)
     finishing = {row.line_number - first_line for row in rows if not row.cells[0] and not of.is_column_heading(row)
-                 and (any(map(_HAS_DIGIT.search, row.cells)) or all(of.is_value_word(w) for c in row.cells
+                 and (any(map(holds_digit, row.cells)) or all(of.is_value_word(w) for c in row.cells
                                                                     for w in c.split()))}
 
     def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
@@ -1941,7 +1947,7 @@ def _remarks(lines: list[str], at: int | None, stop: int) -> str | None:
 def _prints_value(cell: str) -> bool:
     """Whether a table cell holds a value (a date, or a value word of 3 or more characters); cached:
     the cells of column headings, where no row was read, repeat across filings."""
-    return any(is_date_shaped(w) or len(w) > 2 and _HAS_DIGIT.search(w) and of.is_value_word(w)
+    return any(is_date_shaped(w) or len(w) > 2 and holds_digit(w) and of.is_value_word(w)
                for w in cell.split())
 
 
