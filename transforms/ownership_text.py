@@ -45,11 +45,12 @@ _TITLE = re.compile(
     r"STATEMENT\s{1,3}OF\s{1,3}CHANGES\s{1,3}IN\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
     r"|INITIAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
     r"|ANNUAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}CHANGES|Table\s{1,3}I\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}Non-Derivative", re.I)
-# _TITLE for ASCII text, lower-cased and without re.I: a literal start the search can skip to.
-_TITLE_LOWER = re.compile(
-    r"statement\s{1,3}of\s{1,3}changes\s{1,3}in\s{1,3}beneficial\s{1,3}ownership"
-    r"|initial\s{1,3}statement\s{1,3}of\s{1,3}beneficial\s{1,3}ownership"
-    r"|annual\s{1,3}statement\s{1,3}of\s{1,3}changes|table\s{1,3}i\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}non-derivative")
+# _TITLE for ASCII text, lower-cased and without re.I, one pattern a branch: each starts with a
+# literal the search skips ahead to (an alternation of them is tried at every place of the text).
+_TITLE_LOWER = tuple(re.compile(p) for p in (
+    r"statement\s{1,3}of\s{1,3}changes\s{1,3}in\s{1,3}beneficial\s{1,3}ownership",
+    r"initial\s{1,3}statement\s{1,3}of\s{1,3}beneficial\s{1,3}ownership",
+    r"annual\s{1,3}statement\s{1,3}of\s{1,3}changes", r"table\s{1,3}i\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}non-derivative"))
 
 
 def sniff(text: str) -> bool:
@@ -62,7 +63,7 @@ def _sniff_head(head: str) -> bool:
     if lowers_in_place(head):
         low = lower_text(head)
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
-                and _TITLE_LOWER.search(low) is not None)
+                and any(branch.search(low) for branch in _TITLE_LOWER))
     return not _FOREIGN.search(head) and bool(_TITLE.search(head))
 
 
@@ -428,18 +429,22 @@ _COVER_LINE_LABELS_LOWER = re.compile(
     r"(?P<last_first>\s*\(last\)\s*\(first\)\s*\(middle\))"
     r"|(?P<street>\s*\(street\)\s*$)"
     r"|(?P<city>\s*\(city\)\s*\(state\)\s*\(zip\))")
-_COVER_INLINE_LABELS_LOWER = re.compile(
-    r"(?P<issuer>issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol)"
-    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting(?:\s+person\(?s?\)?|\s+p[a-z]{0,4}$)?)"
-    r"|(?P<period>(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
-    r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
-    r"\s*(?:\(\s*month/day/year\s*\))?)"
-    r"|(?P<amendment>if\s+amendment,\s+date\s+(?:of\s+)?original\s+filed\s*(?:\(\s*month/day/year\s*\))?)"
-    r"|(?P<title>securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement)")
-
-
-# The words an inline label starts with: a match can start only where one of them stands.
-_INLINE_LABEL_STARTS = ("issuer", "name", "date", "statement", "if", "securities", "initial")
+# The inline labels by name, in the order _COVER_LABELS tries them.
+_COVER_INLINE_LABELS_LOWER = {
+    "issuer": r"issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol",
+    "owner": r"name\s+and\s+address\s+of\s+reporting(?:\s+person\(?s?\)?|\s+p[a-z]{0,4}$)?",
+    "period": r"(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
+              r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
+              r"\s*(?:\(\s*month/day/year\s*\))?",
+    "amendment": r"if\s+amendment,\s+date\s+(?:of\s+)?original\s+filed\s*(?:\(\s*month/day/year\s*\))?",
+    "title": r"securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement",
+}
+# Each word an inline label starts with, and the labels that can start with it, as one pattern:
+# a match can start only where one of the words stands, and there only these labels can match.
+_INLINE_LABEL_STARTS = {word: re.compile("|".join(f"(?P<{name}>{_COVER_INLINE_LABELS_LOWER[name]})" for name in names))
+                        for word, names in (("issuer", ("issuer",)), ("name", ("owner",)), ("date", ("period",)),
+                                            ("statement", ("period", "title")), ("if", ("amendment",)),
+                                            ("securities", ("title",)), ("initial", ("title",)))}
 
 
 def _cover_labels_lower(line: str):
@@ -448,17 +453,18 @@ def _cover_labels_lower(line: str):
     would find them: its alternation of named groups has no first letter to skip along to, so
     finditer tries it at every place of a wide line."""
     pos = 0
-    if m := _COVER_LINE_LABELS_LOWER.match(line):
+    # the labels that open a line hold a '(' after their indent: the pattern walks the indent
+    if line.lstrip()[:1] == "(" and (m := _COVER_LINE_LABELS_LOWER.match(line)):
         yield m
         pos = m.end()
-    starts = set()
-    for word in _INLINE_LABEL_STARTS:
+    starts = {}
+    for word, pattern in _INLINE_LABEL_STARTS.items():
         at = line.find(word, pos)
         while at >= 0:
-            starts.add(at)
+            starts[at] = pattern
             at = line.find(word, at + 1)
     for at in sorted(starts):
-        if at >= pos and (m := _COVER_INLINE_LABELS_LOWER.match(line, at)):
+        if at >= pos and (m := starts[at].match(line, at)):
             yield m
             pos = m.end()
 
@@ -1273,6 +1279,17 @@ def _looks_like_address(text: str) -> bool:
 
 _ROLE_HEADINGS = (("director", "director"), ("ten", "10owner"), ("officer", "officer"), ("other", "other"))
 _OWNER_HEADING = re.compile(r"Reporting\s{1,3}Owner\s{1,3}Name|Relationships", re.I)
+# _OWNER_HEADING on a lower-cased line that lowers in place, one branch a test: with re.I and an
+# alternation, the search is tried at every place of a wide line.
+_OWNER_NAME_HEADING_LOWER = re.compile(r"reporting\s{1,3}owner\s{1,3}name")
+
+
+def _is_owner_heading(line: str) -> bool:
+    """`_OWNER_HEADING.search(line)`, quicker."""
+    if not lowers_in_place(line):
+        return _OWNER_HEADING.search(line) is not None
+    low = lower_text(line)
+    return "relationships" in low or _OWNER_NAME_HEADING_LOWER.search(low) is not None
 
 
 def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
@@ -1734,7 +1751,7 @@ def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> int | None
 
 def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: str = "") -> None:
     # the table's headings on lines of their own go; a line holding the relationship headings too stays
-    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
+    lines = [line for line in lines if not _is_owner_heading(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
         rows, free = _owner_blocks_cells(lines)
         roles, start = _role_columns(rows)
