@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, product, repeat
 from operator import add
 
 from transforms import flowed_rows
@@ -907,14 +907,16 @@ def _value_count(line: str, margin: int) -> tuple[int, bool]:
     if "(Instr" in line or _numbered_heading(line):
         return 0, False
     titled = _is_titled(line, margin)
-    title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
-    if titled and not values:
+    if not titled:
         words = line.split()
-        first = first_segment(line).split()
-        values = " ".join(words[len(first):])
+    elif (values := of.split_title(" ".join(line.split()))[1] if holds_digit(line) else ""):
+        words = values.split()
+    else:  # no values after a title (without a digit, none): the words after the first run of text
+        words = line.split()
+        words = words[len(first_segment(line).split()):]
     # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
     # day in running text ('December 24, 2015')
-    return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in values.split()), titled
+    return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in words), titled
 
 
 @lru_cache(maxsize=4096)
@@ -1036,8 +1038,12 @@ def _filled(line: str, margin: int) -> tuple[Span, ...]:
 def _fills(text: str) -> frozenset[str]:
     """What a cell's text fills (`_filled`); cached: cells ('$', '(1)', 'D', a date) repeat."""
     number = any(_is_number_word(w) and w != "$" for w in text.split())
-    return frozenset(k for k, hit in (("$", "$" in text), ("lone $", text == "$"), ("digit", number),
-                                      ("mark", not strip_footnotes(text).strip())) if hit)
+    return _KINDS["$" in text, text == "$", number, not strip_footnotes(text).strip()]
+
+
+# The kinds a cell fills by its four tests, each set made once.
+_KINDS = {hits: frozenset(k for k, hit in zip(("$", "lone $", "digit", "mark"), hits) if hit)
+          for hits in product((False, True), repeat=4)}
 
 
 def _collisions(spans: Sequence[Span], filled: Sequence[Span]) -> int:
