@@ -486,15 +486,13 @@ def _align(layout: str, signatures: tuple[str, ...]) -> tuple[int, ...] | None:
             skipped[k + 1] = skipped[k] + slots[k].weight + split_cell
         last = m - (n - 1 - i)  # the tokens after this one need a slot each
         here, after, chosen = best[i], best[i + 1], choice[i]
-        # the slots this token can go in, from slot j on (fits are in slot order), before `last`
-        usable = [(k, cost) for k, cost in fits[i] if k < last]
-        first = len(usable)
         for j in range(m - 1, -1, -1):
-            while first and usable[first - 1][0] >= j:
-                first -= 1
-            gone = skipped[j]
-            for k, cost in usable[first:]:
-                total = skipped[k] - gone + cost + after[k + 1]
+            for k, cost in fits[i]:
+                if k < j:
+                    continue
+                if k >= last:
+                    break
+                total = skipped[k] - skipped[j] + cost + after[k + 1]
                 if total < here[j] - 1e-9:
                     here[j], chosen[j] = total, k
     if best[0][0] == inf:
