@@ -180,6 +180,8 @@ def _print_furniture(lines: list[str]) -> set[int]:
         if not text:
             continue
         if "|" in text:  # a header or footer set in a table row: its cells, one space apart
+            if not (first := text.replace("|", " ").lstrip()[:1]).isdigit() and first not in "hf":
+                continue  # the cells' text starts as no print time, address or page number does (below)
             text = " ".join(cell.strip() for cell in text.split("|") if cell.strip())
             if m := _CUT_PRINT_TIME.match(text):
                 cut_headers.append((i, _squash(text[m.end():])))
@@ -261,14 +263,15 @@ def _squash(line: str) -> str:
     return _DROPPED.sub("", line.lower())
 
 
-def _place(line: str, kept_index: int) -> int:
-    """Where in the line the kept_index-th letter, digit or dash of its squashed form stands."""
+def _place(low: str, kept_index: int, end: int) -> int:
+    """Where in a line (`low`, lower-cased) the kept_index-th letter, digit or dash of its squashed
+    form stands; `end` (the line's length) past them."""
     left = kept_index
-    for m in _KEPT_RUN.finditer(line.lower()):  # by runs, not letters: long cell lines have thousands
+    for m in _KEPT_RUN.finditer(low):  # by runs, not letters: long cell lines have thousands
         if left < m.end() - m.start():
             return m.start() + left
         left -= m.end() - m.start()
-    return len(line)
+    return end
 
 
 @lru_cache(maxsize=4096)
@@ -276,13 +279,14 @@ def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     """Headings on a line: (place in the line, name). A heading counts where it starts the line
     or a cell, or stands after a wide gap; never inside running text. Cached: every filing
     repeats the form's headings and the lines around them."""
-    if not _HEADING_HINT.search(line.lower().replace("|", "") + " "):  # also a heading split across cells
+    low = line.lower()  # once: the hint, the squashed line and the places are all read from it
+    if not _HEADING_HINT.search(low.replace("|", "") + " "):  # also a heading split across cells
         return ()
-    squashed = _squash(line)
+    squashed = _DROPPED.sub("", low)  # _squash(line)
     found = []
     for name, pattern in _SQUASHED_HEADINGS:
         for m in pattern.finditer(squashed):
-            at = _place(line, m.start())
+            at = _place(low, m.start(), len(line))
             before = line[:at].rstrip(" *_#" + CELL_BREAK)
             # The table headings are phrases no caption or value holds: found after any space.
             if not before or before.endswith("|") or line[len(before):at].count(" ") >= 2 or \
