@@ -31,7 +31,7 @@ from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segment_texts,
+from transforms.text_tables import (TextRow, column_cells, first_segment, is_rule, line_style, segment_texts,
                                     segments, spans, split_cells)
 from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, holds_digit, is_date_shaped,
                               lower_text, lowers_in_place, strip_footnotes)
@@ -1587,32 +1587,33 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
     at = dict(columns)
-    below = [segments(line, offset) for offset, line in enumerate(lines[heading_at + 1:])]  # cut once, used twice
+    below = [spans(line) for line in lines[heading_at + 1:]]  # (start, end, text) of each run: cut once, used twice
     shifted = _headings_shifted(below, at)
 
     def flush() -> None:
         names: list[str] = []
         marks: dict[str, str] = {}
         for segs in block:
-            for n, s in enumerate(segs):
-                if s.start < columns[0][1] - 2 and (n == 0 or not shifted):
-                    names.append(s.text)
+            for n, (start, end, text) in enumerate(segs):
+                if start < columns[0][1] - 2 and (n == 0 or not shifted):
+                    names.append(text)
                     continue
+                middle = (start + end) / 2
                 if shifted:
-                    column = _shifted_column(s, at)
-                elif check_mark(s.text):
+                    column = _shifted_column(start, end, text, at)
+                elif check_mark(text):
                     # The page marks only Director and 10% Owner with an X (the Officer and Other
                     # columns print text); PDF text squeezes the headings, so the nearer one.
                     marked = [c for c in columns if c[0] in ("director", "ten")] or columns
-                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))[0]
+                    column = min(marked, key=lambda c: abs(c[1] + 4 - middle))[0]
                 else:
                     # A title stands where its column starts, or (a renderer that centres cells)
                     # nearest the middle of the Officer or Other heading.
-                    column = next((c for c in columns if abs(c[1] - s.start) <= 1), None) or min(
+                    column = next((c for c in columns if abs(c[1] - start) <= 1), None) or min(
                         [c for c in columns if c[0] in ("officer", "other")] or columns,
-                        key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
+                        key=lambda c: abs(c[1] + 3 - middle))
                     column = column[0]
-                marks[column] = clean_text((marks.get(column, "") + " " + s.text)) or ""
+                marks[column] = clean_text((marks.get(column, "") + " " + text)) or ""
         if names and owners and _looks_like_address(names[0]) and not _CITY_LINE.search(
                 owners[-1][0].rsplit(CELL_BREAK, 1)[-1]):
             # the rest of the address above, after a page break (its margin is a blank line)
@@ -1625,7 +1626,8 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
         if line.strip():
             # Owners printed without a blank line between them: an address ends with its
             # city line ('DENVER, CO 80237', 'CH-1800, VEVEY, V8'); the next line is a name.
-            if len(block) > 1 and _CITY_LINE.search(" ".join(s.text for s in block[-1] if s.start < columns[0][1] - 2)):
+            if len(block) > 1 and _CITY_LINE.search(" ".join(text for start, _, text in block[-1]
+                                                             if start < columns[0][1] - 2)):
                 flush()
             block.append(below[offset])
         elif block:
@@ -1704,19 +1706,20 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
     return owners
 
 
-def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
+def _headings_shifted(rows: list[list[tuple[int, int, str]]], at: dict[str, int]) -> bool:
     """Whether the relationship headings stand one column right of their cells (a renderer that
     sets the heading row beside the name heading's rowspan, as lynx does): an X left of the
-    Director heading, after a name, or a title starting under Director or 10% Owner."""
+    Director heading, after a name, or a title starting under Director or 10% Owner. `rows` are
+    the lines' runs (start, end, text)."""
     if len(at) < 4:
         return False
     for segs in rows:
-        for s in segs[1:]:
-            if not s.text.strip():
+        for start, end, text in segs[1:]:
+            if not text.strip():
                 continue  # a no-break space left of an empty cell
-            if check_mark(s.text) and (s.start + s.end) / 2 < at["director"] - 2:
+            if check_mark(text) and (start + end) / 2 < at["director"] - 2:
                 return True
-            if not check_mark(s.text) and at["director"] - 2 <= s.start < at["officer"] - 2:
+            if not check_mark(text) and at["director"] - 2 <= start < at["officer"] - 2:
                 return True
     return False
 
@@ -1725,12 +1728,12 @@ def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
 _SHIFTED = {"director": "ten", "ten": "officer", "officer": "other", "other": "other"}
 
 
-def _shifted_column(s: Segment, at: dict[str, int]) -> str:
+def _shifted_column(start: int, end: int, text: str, at: dict[str, int]) -> str:
     """The column of a cell when the headings stand one column right of their cells."""
-    if check_mark(s.text):
+    if check_mark(text):
         # the X of Director stands left of every heading, the X of 10% Owner under Director
-        return "director" if (s.start + s.end) / 2 < at["director"] - 2 else "ten"
-    under = max((name for name in at if at[name] <= s.start + 2), key=at.get, default="director")
+        return "director" if (start + end) / 2 < at["director"] - 2 else "ten"
+    under = max((name for name in at if at[name] <= start + 2), key=at.get, default="director")
     return _SHIFTED[under] if under != "director" else "officer"
 
 
