@@ -70,14 +70,14 @@ def is_flowed(lines: Sequence[str]) -> bool:
             plain.append(line.rstrip())
         else:
             drawn += 1
-    if not any(_DIGIT.search(line) and _numbers(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)
-               for line in plain):
-        return False
-    if drawn:
-        return True  # values printed apart from a table drawn with separators (markitdown's PDF text)
     # two spaces before or between words: the text kept its columns (fixed-width text); flowed
-    # text has them only here and there (pdfminer spaces out a few words of a line)
-    return 2 * sum("  " in line for line in plain) < len(plain)
+    # text has them only here and there (pdfminer spaces out a few words of a line). Tested
+    # first: it is quicker than looking for values, and settles fixed-width text.
+    if not drawn and 2 * sum("  " in line for line in plain) >= len(plain):
+        return False
+    # values printed apart from a table drawn with separators (markitdown's PDF text), or flowed
+    return any(_DIGIT.search(line) and _numbers(line.replace(_LINE_BREAK, " ")) and not of.print_header(line)
+               for line in plain)
 
 
 @dataclass

@@ -56,5 +56,7 @@ def _blank_filing_row(table: str) -> dict:
 def content_filing_id(text: str) -> str:
     """Stable id for a filing without an accession number: the hash of its
     whitespace-normalized text, so line endings and re-wrapping do not change it."""
+    if "\xa0" in text:  # no-break spaces (a page as text) as spaces: the same words, split as ASCII, quicker
+        text = text.replace("\xa0", " ")
     normalized = " ".join(text.split()).upper()
     return "ff-" + hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:20]

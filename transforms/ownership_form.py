@@ -43,8 +43,8 @@ from transforms.model import ParsedFiling, blank_filing_row, content_filing_id
 from transforms.signatures import read_signer
 from transforms.text_tables import TextRow, ends_with_words, join_fragment
 from transforms.values import (
-    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, is_date_shaped, is_zip, read_date, state_code,
-    strip_footnotes)
+    FOOTNOTE_MARK, ImpossibleValue, clean_text, footnote_ids, holds_digit, is_date_shaped, is_zip, read_date,
+    state_code, strip_footnotes)
 
 FORM_NUMBERS = ("3", "4", "5")
 TABLE_I, TABLE_II = "Table I", "Table II"
@@ -137,7 +137,9 @@ def form_type(lines: Sequence[str], stop: int) -> tuple[str, bool]:
     for line in lines:
         if "dgar" in line and (header := print_header(line)) is not None:
             return header[1], header[2]
-    title = " ".join(" ".join(lines[:stop]).upper().split())
+    # upper() after the split: the same words (no case mapping makes or takes white space), and
+    # far less text to map char by char when no-break spaces make it non-ASCII
+    title = " ".join(" ".join(lines[:stop]).split()).upper()
     for words, number in _FORM_TITLES:
         if words in title:
             return number, False
@@ -531,12 +533,13 @@ _HAS_VALUE = re.compile(r"[\d$]")
 
 def is_column_heading(row: TextRow) -> bool:
     """Column headings ('1. Title of Security (Instr. 3)') and sub-headings ('(A) or (D)', 'Price')."""
-    return _heading_cells(tuple(row.cells))
+    return are_column_headings(tuple(row.cells))
 
 
 @lru_cache(maxsize=4096)
-def _heading_cells(cells: tuple[str, ...]) -> bool:
-    """`is_column_heading` of a row's cells; cached: every filing repeats the form's headings."""
+def are_column_headings(cells: tuple[str, ...]) -> bool:
+    """`is_column_heading` of a row's cells, for a reader that has no row built yet (a line of
+    text is one cell); cached: every filing repeats the form's headings."""
     joined = "\t".join(filter(None, cells))
     if _COLUMN_NUMBER.match(joined) or _TAB_COLUMN_NUMBER.search(joined) or "(" in joined and _INSTR.search(joined):
         return True
@@ -571,7 +574,7 @@ def read_record(row: TextRow) -> Record:
     where the values start (`split_title`)."""
     first = row.cells[0] if row.cells else ""
     rest = [cell for cell in row.cells[1:] if cell]
-    title_text, values = split_title(first, " ".join(rest[:3])) if first and _DIGIT.search(first) else (first, "")
+    title_text, values = split_title(first, " ".join(rest[:3])) if first and holds_digit(first) else (first, "")
     if values:
         rest.insert(0, values)
     title, fns = _title(title_text)
@@ -628,7 +631,7 @@ def split_title(cell: str, after_cell: str = "") -> tuple[str, str]:
 def _has_digit(text: str) -> bool:
     """Whether a character of the text is a digit as str.isdigit says; on ASCII text a regex
     search (in C) says the same."""
-    return _DIGIT.search(text) is not None if text.isascii() else any(ch.isdigit() for ch in text)
+    return holds_digit(text) if text.isascii() else any(ch.isdigit() for ch in text)
 
 
 @lru_cache(maxsize=16384)

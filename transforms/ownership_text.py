@@ -24,16 +24,17 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, product, repeat
+from operator import add
 
 from transforms import flowed_rows
 from transforms import ownership_form as of
 from transforms.errors import ParseError
 from transforms.model import ParsedFiling
-from transforms.text_tables import (Segment, TextRow, column_cells, first_segment, is_rule, line_style, segments,
-                                    split_cells)
-from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, is_date_shaped, lower_text,
-                              lowers_in_place, strip_footnotes)
+from transforms.text_tables import (TextRow, column_cells, first_segment, is_rule, line_style, segment_texts,
+                                    segments, spans, split_cells)
+from transforms.values import (FOOTNOTE_MARK, check_mark, clean_text, find_accession, holds_digit, is_date_shaped,
+                              lower_text, lowers_in_place, strip_footnotes)
 
 FORMAT = "ownership_text_rendering"
 
@@ -44,11 +45,12 @@ _TITLE = re.compile(
     r"STATEMENT\s{1,3}OF\s{1,3}CHANGES\s{1,3}IN\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
     r"|INITIAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}BENEFICIAL\s{1,3}OWNERSHIP"
     r"|ANNUAL\s{1,3}STATEMENT\s{1,3}OF\s{1,3}CHANGES|Table\s{1,3}I\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}Non-Derivative", re.I)
-# _TITLE for ASCII text, lower-cased and without re.I: a literal start the search can skip to.
-_TITLE_LOWER = re.compile(
-    r"statement\s{1,3}of\s{1,3}changes\s{1,3}in\s{1,3}beneficial\s{1,3}ownership"
-    r"|initial\s{1,3}statement\s{1,3}of\s{1,3}beneficial\s{1,3}ownership"
-    r"|annual\s{1,3}statement\s{1,3}of\s{1,3}changes|table\s{1,3}i\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}non-derivative")
+# _TITLE for ASCII text, lower-cased and without re.I, one pattern a branch: each starts with a
+# literal the search skips ahead to (an alternation of them is tried at every place of the text).
+_TITLE_LOWER = tuple(re.compile(p) for p in (
+    r"statement\s{1,3}of\s{1,3}changes\s{1,3}in\s{1,3}beneficial\s{1,3}ownership",
+    r"initial\s{1,3}statement\s{1,3}of\s{1,3}beneficial\s{1,3}ownership",
+    r"annual\s{1,3}statement\s{1,3}of\s{1,3}changes", r"table\s{1,3}i\s{0,3}[-\u2013\u2014:]{1,3}\s{0,3}non-derivative"))
 
 
 def sniff(text: str) -> bool:
@@ -61,7 +63,7 @@ def _sniff_head(head: str) -> bool:
     if lowers_in_place(head):
         low = lower_text(head)
         return (not _FOREIGN_LOWER.search(low) and ("statement" in low or "table" in low)
-                and _TITLE_LOWER.search(low) is not None)
+                and any(branch.search(low) for branch in _TITLE_LOWER))
     return not _FOREIGN.search(head) and bool(_TITLE.search(head))
 
 
@@ -84,7 +86,8 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}\s{0,3}/\s{0,3}\d{1,3}")
 # The form's own furniture ends a table: the reminder, the OMB notice and the form number.
 # Notes at the foot of the form: a rendering that shows them was not cut off.
 _FORM_END = re.compile(r"Note:\s{0,3}File\s{1,3}three|Potential\s{1,3}persons\s{1,3}who|SEC\s{1,3}1474", re.I)
-_FURNITURE_WORDS = ("reminder", "persons who", "sec 14", "e.g", "e. g")
+# words without a space first: `in` crawls through a text of spaces seeking a string holding one
+_FURNITURE_WORDS = ("reminder", "e.g", "persons who", "sec 14", "e. g")
 _FURNITURE = re.compile(r"Reminder:|Persons\s{1,3}who\s{1,3}respond|SEC\s{1,3}1474|\(\s{0,3}e\.\s{0,3}g\.", re.I)
 # The same on lower-cased text, one pattern a branch: without re.I or an alternation the search
 # skips ahead to each one's first letter (3x quicker); no branch can match inside another's match.
@@ -97,7 +100,21 @@ _MARKUP = ("<", "](", "*", "\\", "^", "&", "#")
 
 def _line_starts(lines: list[str]) -> list[int]:
     """Where each line starts in the lines joined with '\n', and one place past the end."""
-    return [length + i for i, length in enumerate(accumulate(map(len, lines), initial=0))]
+    return list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))  # each line and its '\n', in C
+
+
+def _holds(text: str, mark: str) -> bool:
+    """`mark in text`, for a mark of one or two characters. A two-character mark is looked for
+    where its first character stands: str's own search, skipping along by two, takes tens of
+    microseconds through a rendering for '](' (its '(' is everywhere), this one a few finds."""
+    if len(mark) == 1:
+        return mark in text
+    at = text.find(mark[0])
+    while at >= 0:
+        if text.startswith(mark, at):
+            return True
+        at = text.find(mark[0], at + 1)
+    return False
 
 
 def _lines_holding(text: str, starts: list[int], words: tuple[str, ...]) -> set[int]:
@@ -147,7 +164,7 @@ def _beside(lines: list[str], i: int, step: int) -> str | None:
 def _may_be_title(text: str) -> bool:
     """A page title the print header sets beside the print time: a few words without digits or
     cells, never the form's own title ('FORM 4') or one of its headings."""
-    return 0 < len(text.split()) <= 6 and not _HAS_DIGIT.search(text) and "|" not in text \
+    return 0 < len(text.split()) <= 6 and not holds_digit(text) and "|" not in text \
         and CELL_BREAK not in text and not _heading_at(text) and "form" not in text.lower()
 
 
@@ -163,9 +180,13 @@ def _print_furniture(lines: list[str]) -> set[int]:
         if not text:
             continue
         if "|" in text:  # a header or footer set in a table row: its cells, one space apart
+            if not (first := text.replace("|", " ").lstrip()[:1]).isdigit() and first not in "hf":
+                continue  # the cells' text starts as no print time, address or page number does (below)
             text = " ".join(cell.strip() for cell in text.split("|") if cell.strip())
             if m := _CUT_PRINT_TIME.match(text):
                 cut_headers.append((i, _squash(text[m.end():])))
+        if not (first := text[:1]).isdigit() and first not in "hf":
+            continue  # a print time and a page number start with a digit, an address with 'http' or 'file'
         if (m := _PRINT_TIME.match(text)) and not text[m.end():m.end() + 1].isdigit():
             drop.add(i)
             if title := clean_text(text[m.end():].strip(" |")):
@@ -196,7 +217,7 @@ def _plain_lines(text: str) -> list[str]:
     if "\f" in text:
         text = text.replace("\f", "")  # pdftotext starts each page with a form feed
     lines = text.split("\n")
-    if marks := tuple(mark for mark in _MARKUP if mark in text):  # plain text needs no per-line clean-up
+    if marks := tuple(mark for mark in _MARKUP if _holds(text, mark)):  # plain text needs no per-line clean-up
         # only the lines holding a mark: a page as text marks a few of its lines (w3m's superscripts)
         marked = _lines_holding(text, _line_starts(lines), marks)
         lines = [_unmark(line) if i in marked else line.rstrip(" ") for i, line in enumerate(lines)]
@@ -242,14 +263,15 @@ def _squash(line: str) -> str:
     return _DROPPED.sub("", line.lower())
 
 
-def _place(line: str, kept_index: int) -> int:
-    """Where in the line the kept_index-th letter, digit or dash of its squashed form stands."""
+def _place(low: str, kept_index: int, end: int) -> int:
+    """Where in a line (`low`, lower-cased) the kept_index-th letter, digit or dash of its squashed
+    form stands; `end` (the line's length) past them."""
     left = kept_index
-    for m in _KEPT_RUN.finditer(line.lower()):  # by runs, not letters: long cell lines have thousands
+    for m in _KEPT_RUN.finditer(low):  # by runs, not letters: long cell lines have thousands
         if left < m.end() - m.start():
             return m.start() + left
         left -= m.end() - m.start()
-    return len(line)
+    return end
 
 
 @lru_cache(maxsize=4096)
@@ -257,13 +279,14 @@ def _heading_at(line: str) -> tuple[tuple[int, str], ...]:
     """Headings on a line: (place in the line, name). A heading counts where it starts the line
     or a cell, or stands after a wide gap; never inside running text. Cached: every filing
     repeats the form's headings and the lines around them."""
-    if not _HEADING_HINT.search(line.lower().replace("|", "") + " "):  # also a heading split across cells
+    low = line.lower()  # once: the hint, the squashed line and the places are all read from it
+    if not _HEADING_HINT.search(low.replace("|", "") + " "):  # also a heading split across cells
         return ()
-    squashed = _squash(line)
+    squashed = _DROPPED.sub("", low)  # _squash(line)
     found = []
     for name, pattern in _SQUASHED_HEADINGS:
         for m in pattern.finditer(squashed):
-            at = _place(line, m.start())
+            at = _place(low, m.start(), len(line))
             before = line[:at].rstrip(" *_#" + CELL_BREAK)
             # The table headings are phrases no caption or value holds: found after any space.
             if not before or before.endswith("|") or line[len(before):at].count(" ") >= 2 or \
@@ -419,18 +442,22 @@ _COVER_LINE_LABELS_LOWER = re.compile(
     r"(?P<last_first>\s*\(last\)\s*\(first\)\s*\(middle\))"
     r"|(?P<street>\s*\(street\)\s*$)"
     r"|(?P<city>\s*\(city\)\s*\(state\)\s*\(zip\))")
-_COVER_INLINE_LABELS_LOWER = re.compile(
-    r"(?P<issuer>issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol)"
-    r"|(?P<owner>name\s+and\s+address\s+of\s+reporting(?:\s+person\(?s?\)?|\s+p[a-z]{0,4}$)?)"
-    r"|(?P<period>(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
-    r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
-    r"\s*(?:\(\s*month/day/year\s*\))?)"
-    r"|(?P<amendment>if\s+amendment,\s+date\s+(?:of\s+)?original\s+filed\s*(?:\(\s*month/day/year\s*\))?)"
-    r"|(?P<title>securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement)")
-
-
-# The words an inline label starts with: a match can start only where one of them stands.
-_INLINE_LABEL_STARTS = ("issuer", "name", "date", "statement", "if", "securities", "initial")
+# The inline labels by name, in the order _COVER_LABELS tries them.
+_COVER_INLINE_LABELS_LOWER = {
+    "issuer": r"issuer\s+name\s+and\s+ticker\s+or\s+trading\s+symbol",
+    "owner": r"name\s+and\s+address\s+of\s+reporting(?:\s+person\(?s?\)?|\s+p[a-z]{0,4}$)?",
+    "period": r"(?:date\s+of\s+earliest\s+transaction(?:\s+required\s+to\s+be\s+reported)?"
+              r"|date\s+of\s+event\s+requiring\s+statement|statement\s+for\s+issuer'?s\s+fiscal\s+year\s+ended)"
+              r"\s*(?:\(\s*month/day/year\s*\))?",
+    "amendment": r"if\s+amendment,\s+date\s+(?:of\s+)?original\s+filed\s*(?:\(\s*month/day/year\s*\))?",
+    "title": r"securities\s+and\s+exchange\s+commission|statement\s+of\s+changes|initial\s+statement",
+}
+# Each word an inline label starts with, and the labels that can start with it, as one pattern:
+# a match can start only where one of the words stands, and there only these labels can match.
+_INLINE_LABEL_STARTS = {word: re.compile("|".join(f"(?P<{name}>{_COVER_INLINE_LABELS_LOWER[name]})" for name in names))
+                        for word, names in (("issuer", ("issuer",)), ("name", ("owner",)), ("date", ("period",)),
+                                            ("statement", ("period", "title")), ("if", ("amendment",)),
+                                            ("securities", ("title",)), ("initial", ("title",)))}
 
 
 def _cover_labels_lower(line: str):
@@ -439,17 +466,18 @@ def _cover_labels_lower(line: str):
     would find them: its alternation of named groups has no first letter to skip along to, so
     finditer tries it at every place of a wide line."""
     pos = 0
-    if m := _COVER_LINE_LABELS_LOWER.match(line):
+    # the labels that open a line hold a '(' after their indent: the pattern walks the indent
+    if line.lstrip()[:1] == "(" and (m := _COVER_LINE_LABELS_LOWER.match(line)):
         yield m
         pos = m.end()
-    starts = set()
-    for word in _INLINE_LABEL_STARTS:
+    starts = {}
+    for word, pattern in _INLINE_LABEL_STARTS.items():
         at = line.find(word, pos)
         while at >= 0:
-            starts.add(at)
+            starts[at] = pattern
             at = line.find(word, at + 1)
     for at in sorted(starts):
-        if at >= pos and (m := _COVER_INLINE_LABELS_LOWER.match(line, at)):
+        if at >= pos and (m := starts[at].match(line, at)):
             yield m
             pos = m.end()
 
@@ -573,7 +601,6 @@ def _cover(lines: list[str], stop: int, text: str) -> _Cover:
 
 
 # --- table rows -------------------------------------------------------------------------------------
-_HAS_DIGIT = re.compile(r"\d")
 _ROW_BREAK = "| |"
 _INLINE_RULE = re.compile(r"\| ?-{3} ?\|")  # a nested table flattened into one line: '| a | b | | c | d |' (a row ends, one starts)
 _MD_RULE_CELL = re.compile(r":?-{3,}:?")
@@ -620,9 +647,7 @@ def _region(lines: list[str]) -> list[str]:
                 text = "\n".join(lines)
                 low = lower_text(text)
                 break
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = _line_starts(lines)
     # lower() keeps places, and finds what re.I finds, only where lowers_in_place says so
     found = [m for p in _FURNITURE_LOW for m in p.finditer(low)] if lowers_in_place(text) else _FURNITURE.finditer(text)
     furniture = sorted({bisect_right(starts, m.start()) - 1 for m in found})
@@ -633,7 +658,7 @@ def _region(lines: list[str]) -> list[str]:
     seen_value = False
     at = 0
     for index in furniture:
-        seen_value = seen_value or any(i not in blanked and _HAS_DIGIT.search(out[i]) for i in range(at, index))
+        seen_value = seen_value or any(i not in blanked and holds_digit(out[i]) for i in range(at, index))
         at = index
         if seen_value:
             return out[:index]
@@ -690,8 +715,8 @@ def _values_above_title(rows: list[TextRow]) -> list[TextRow]:
         below = rows[i + 1] if i + 1 < len(rows) else None
         if below is not None and row.style == below.style == "pipe" and not row.cells[0] and below.cells[0] \
                 and below.line_number - row.line_number <= 2 \
-                and any(_HAS_DIGIT.search(c) for c in row.cells[1:]) \
-                and any(below.cells[1:]) and not any(_HAS_DIGIT.search(c) for c in below.cells[1:]) \
+                and any(holds_digit(c) for c in row.cells[1:]) \
+                and any(below.cells[1:]) and not any(holds_digit(c) for c in below.cells[1:]) \
                 and not any(a and b and FOOTNOTE_MARK.sub("", a).strip() for a, b in zip(row.cells, below.cells)):
             # a footnote mark may stand above the letter it marks ('(3)' over 'D'): 'D (3)'
             width = max(len(row.cells), len(below.cells))
@@ -723,7 +748,7 @@ def _uncut(cells: tuple[str, ...]) -> tuple[str, ...]:
     out = list(cells)
     piece, _, rest = out[1].partition(CELL_BREAK)
     if out[0] and piece[:1].isalpha() and " " in piece and _WORD_PIECE.fullmatch(piece) and len(piece.split()) > 1 and \
-            _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(_HAS_DIGIT.search(c) for c in out[1:]):
+            _WORD_PIECE.fullmatch(out[0].split(CELL_BREAK)[0]) and any(holds_digit(c) for c in out[1:]):
         # the piece stands on the title's first line; the cell's other lines are values of their own
         first, _, more = out[0].partition(CELL_BREAK)
         a, b = first[-1], piece[0]
@@ -810,7 +835,7 @@ def _with_pieces(rows: list[TextRow], pieces: list[TextRow]) -> list[TextRow]:
         near = [(abs(row.line_number - piece_row.line_number), row.line_number > piece_row.line_number, i)
                 for i, row in enumerate(rows) if not of.is_column_heading(row)
                 and all(c < len(row.cells) and "$" not in row.cells[c] for c in signs)
-                and _HAS_DIGIT.search(FOOTNOTE_MARK.sub("", "".join(row.cells)))]
+                and holds_digit(FOOTNOTE_MARK.sub("", "".join(row.cells)))]
         if not near:
             continue
         i = min(near)[2]
@@ -851,12 +876,16 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     holding a row's values are its core and every other line joins a core (`_split_block`)."""
     # Column headings above the first row, however the renderer wrapped them: everything up to
     # the last heading line above the first line holding a row's values.
-    first_core = next((i for i, line in enumerate(lines) if line.strip() and (
-        _is_core(line, len(line) - len(line.lstrip())) or _holds_numbers(line, len(line) - len(line.lstrip())))),
-        len(lines))
+    first_core = len(lines)
+    for i, line in enumerate(lines):
+        if bare := line.lstrip():
+            indent = len(line) - len(bare)
+            if _is_core(line, indent) or _holds_numbers(line, indent):
+                first_core = i
+                break
     # searched upwards from the first row: the last heading line is the first found
-    skip = next((i + 1 for i in range(first_core - 1, -1, -1) if lines[i].strip() and (
-        _NUMBERED_HEADING.match(lines[i]) or of.is_column_heading(TextRow((lines[i].strip(),), i, 0, "fixed")))), 0)
+    skip = next((i + 1 for i in range(first_core - 1, -1, -1) if (bare := lines[i].strip()) and (
+        _numbered_heading(lines[i]) or of.are_column_headings((bare,)))), 0)
     blocks: list[list[tuple[int, str]]] = [[]]
     for offset, line in enumerate(lines):
         if offset < skip:
@@ -880,15 +909,19 @@ def _fixed_width_rows(lines: list[str], first_line: int) -> list[TextRow]:
     return rows
 
 
-def _marks_to_their_cells(found: list[tuple[int, int, str]], pieces: list[list[Segment]]) -> list[tuple[int, int, str]]:
+def _marks_to_their_cells(found: list[tuple[int, int, str]],
+                          pieces: list[list[tuple[int, int, int, str]]]) -> list[tuple[int, int, str]]:
     """A cell of footnote marks alone, on other lines than the cell on its left and starting at
     most two characters after it (a superscript raised onto the line above), is that cell's
-    marks; on the same line it is a cell of its own (a date printed as its footnote)."""
+    marks; on the same line it is a cell of its own (a date printed as its footnote). `pieces`
+    are the lines' segments (line, start, end, text)."""
     def lines_in(start: int, end: int) -> set[int]:
-        return {s.line for line in pieces for s in line if start <= s.start and s.end <= end}
+        return {s[0] for line in pieces for s in line if start <= s[1] and s[2] <= end}
     out: list[tuple[int, int, str]] = []
     for start, end, text in found:
-        if out and start - out[-1][1] <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in text.split()) \
+        # marks open with '(' or '['; a cell of white space alone has no word that is not one
+        if out and start - out[-1][1] <= 2 and ("(" in text or "[" in text or text.isspace()) \
+                and all(FOOTNOTE_MARK.fullmatch(w) for w in text.split()) \
                 and not lines_in(start, end) & lines_in(out[-1][0], out[-1][1]):
             out[-1] = (out[-1][0], end, f"{out[-1][2]} {text}")
         else:
@@ -904,6 +937,13 @@ _MARKED_SIGN = re.compile(r"^\$ ((?:\(\d{1,3}\) ?){1,6})(\d[\d,]{0,30}(?:\.\d{1,
 _NUMBERED_HEADING = re.compile(r"\s{0,40}\d{1,2}[A-Z]?\.(?!\d)")
 
 
+def _numbered_heading(line: str) -> bool:
+    """`_NUMBERED_HEADING.match(line)`, tried only where a digit follows the indent: the pattern
+    walks the indent of each line first (wide tables indent most lines far)."""
+    bare = line.lstrip()
+    return bare[:1].isdigit() and len(line) - len(bare) <= 40 and _NUMBERED_HEADING.match(line) is not None
+
+
 def _is_titled(line: str, margin: int) -> bool:
     return len(line) - len(line.lstrip()) <= margin + 1
 
@@ -911,22 +951,26 @@ def _is_titled(line: str, margin: int) -> bool:
 def _value_count(line: str, margin: int) -> tuple[int, bool]:
     """How many of a row's values a line holds, its title aside, and whether it starts at the
     title column."""
-    if "(Instr" in line or _NUMBERED_HEADING.match(line):
+    if "(Instr" in line or _numbered_heading(line):
         return 0, False
     titled = _is_titled(line, margin)
-    title, values = of.split_title(" ".join(line.split())) if titled else ("", line)
-    if titled and not values:
+    if not titled:
         words = line.split()
-        first = first_segment(line).split()
-        values = " ".join(words[len(first):])
+    elif (values := of.split_title(" ".join(line.split()))[1] if holds_digit(line) else ""):
+        words = values.split()
+    else:  # no values after a title (without a digit, none): the words after the first run of text
+        words = line.split()
+        words = words[len(first_segment(line).split()):]
     # '$' alone is a price column waiting for its number: not a value of its own; '24,' is a
     # day in running text ('December 24, 2015')
-    return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in values.split()), titled
+    return sum(of.is_value_word(w) and w != "$" and w[-1:] != "," for w in words), titled
 
 
+@lru_cache(maxsize=4096)
 def _is_value_cell(text: str) -> bool:
     """A cell of values: a number or date, with '$', footnote marks or a lone letter ('69,290 D',
-    '$ 19', '08/07/2020(1)'); not text holding a number ('December 24, 2015')."""
+    '$ 19', '08/07/2020(1)'); not text holding a number ('December 24, 2015'). Cached: cells
+    ('D', '(1)', a date, a title) repeat line after line."""
     words = text.split()
     return any(_is_number_word(w) and w != "$" for w in words) and all(
         _is_number_word(w) or _is_letter(w) or FOOTNOTE_MARK.fullmatch(w) for w in words)
@@ -935,7 +979,7 @@ def _is_value_cell(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _holds_numbers(line: str, margin: int) -> bool:
     """Whether a line holds a number or date of a row (its title aside)."""
-    if "(Instr" in line or not _HAS_DIGIT.search(line) or _NUMBERED_HEADING.match(line):  # numbers have digits
+    if "(Instr" in line or not holds_digit(line) or _numbered_heading(line):  # numbers have digits
         return False
     texts = [text for _, _, text in _cell_spans(line, margin)]
     if texts and _is_titled(line, margin):
@@ -964,13 +1008,13 @@ def _is_letter(word: str) -> bool:
 @lru_cache(maxsize=8192)
 def _is_number_word(word: str) -> bool:
     """'$', a number or a date ('24,' is a day in running text, not a cell's number)."""
-    return word == "$" or (word[-1:] != "," and _HAS_DIGIT.search(strip_footnotes(word)) is not None
+    return word == "$" or (word[-1:] != "," and holds_digit(strip_footnotes(word))
                            and of.is_value_word(word))
 
 
-def _cell_segments(line: str, line_number: int, margin: int) -> list[Segment]:
-    """`_cell_spans` of the line as segments of line `line_number`."""
-    return [Segment(line_number, start, end, text) for start, end, text in _cell_spans(line, margin)]
+def _cell_segments(line: str, line_number: int, margin: int) -> list[tuple[int, int, int, str]]:
+    """`_cell_spans` of the line as segments (line, start, end, text) of line `line_number`."""
+    return [(line_number, start, end, text) for start, end, text in _cell_spans(line, margin)]
 
 
 @lru_cache(maxsize=4096)
@@ -984,46 +1028,49 @@ def _cell_spans(line: str, margin: int) -> tuple[tuple[int, int, str], ...]:
     number, a lone letter and words ('29 I By Son') are three cells: shares owned, the form of
     ownership and its nature. Marks set apart by two spaces are the marks of the cell before
     them; a title closed up with its price ('Stock Option $ 195.255') is two cells."""
-    found: list[Segment] = []
-    for seg in segments(line):
-        words = seg.text.split(" ")
-        if found and seg.start - found[-1].end <= 2 and all(FOOTNOTE_MARK.fullmatch(w) for w in words):
+    found: list[tuple[int, int, str]] = []
+    title_end = margin + _TITLE_COLUMN
+    for start, end, text in spans(line):
+        # a mark opens with '(' or '[' (runs hold no space at their ends)
+        if found and text[0] in "([" and start - found[-1][1] <= 2 and all(
+                FOOTNOTE_MARK.fullmatch(w) for w in text.split(" ")):
             # a superscript mark set one space further off ('66,466 ^(1)'): the cell's own
-            found[-1] = Segment(0, found[-1].start, seg.end, f"{found[-1].text} {seg.text}")
+            found[-1] = (found[-1][0], end, f"{found[-1][2]} {text}")
             continue
-        if seg.start <= margin + _TITLE_COLUMN:
+        if start <= title_end:
+            words = text.split(" ") if " $ " in text else ()
             if len(words) > 2 and words[-2] == "$" and _is_number_word(words[-1]) \
                     and any(c.isalpha() for c in words[-3]):
                 # a title closed up with the price beside it ('Stock Option $ 195.255')
-                cut = seg.end - len(words[-1]) - 2
-                found.append(Segment(0, seg.start, cut - 1, seg.text[:cut - 1 - seg.start]))
-                found.append(Segment(0, cut, seg.end, seg.text[cut - seg.start:]))
+                cut = end - len(words[-1]) - 2
+                found.append((start, cut - 1, text[:cut - 1 - start]))
+                found.append((cut, end, text[cut - start:]))
             else:
-                found.append(seg)
+                found.append((start, end, text))
             continue
-        if len(words) == 1 or "$" not in seg.text and not _HAS_DIGIT.search(seg.text):
-            found.append(seg)  # one word, or words without a number, '$' or mark: nothing to cut
+        if " " not in text or "$" not in text and not holds_digit(text):
+            found.append((start, end, text))  # one word, or words without a number, '$' or mark: nothing to cut
             continue
+        words = text.split(" ")
         several = sum(map(_is_number_word, words)) >= 2
         # 'N D text': a number (or its marks), the ownership letter and the nature of ownership closed up
         owned = {i + 1 for i in range(len(words) - 2) if (_is_number_word(words[i]) and words[i] != "$"
                                                           or FOOTNOTE_MARK.fullmatch(words[i]))
                  and _is_letter(words[i + 1]) and not of.is_value_word(words[i + 2])}
         owned |= {i + 1 for i in owned}
-        start = seg.start
         part = [words[0]]
         for i, (prev, word) in enumerate(zip(words, words[1:]), 1):
             if i in owned or FOOTNOTE_MARK.fullmatch(prev) and not FOOTNOTE_MARK.fullmatch(word) and all(
                     FOOTNOTE_MARK.fullmatch(w) for w in part) or several and prev != "$" and word[:1] != "(" and (
                     _is_number_word(prev) or _is_number_word(word)) and not (_is_letter(prev) or _is_letter(word)):
-                text = " ".join(part)
-                found.append(Segment(0, start, start + len(text), text))
-                start += len(text) + 1
+                piece = " ".join(part)
+                found.append((start, start + len(piece), piece))
+                start += len(piece) + 1
                 part = []
             part.append(word)
-        text = " ".join(part)
-        found.append(Segment(0, start, start + len(text), text))
-    return tuple(seg[1:] for seg in found)  # (start, end, text)
+        piece = " ".join(part)
+        found.append((start, start + len(piece), piece))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)
@@ -1031,13 +1078,19 @@ def _filled(line: str, margin: int) -> tuple[Span, ...]:
     """The spans of a line's cells and what each fills: a '$' (a price, or its sign alone,
     waiting for the number), a number (footnote marks are no number: '(1)' goes under any
     value; nor is a day in running text: 'December 24,'); a text fills neither."""
-    spans = []
-    for start, end, text in _cell_spans(line, margin):
-        number = any(_is_number_word(w) and w != "$" for w in text.split())
-        kinds = frozenset(k for k, hit in (("$", "$" in text), ("lone $", text == "$"), ("digit", number),
-                                           ("mark", not strip_footnotes(text).strip())) if hit)
-        spans.append((start, end, kinds))
-    return tuple(spans)
+    return tuple((start, end, _fills(text)) for start, end, text in _cell_spans(line, margin))
+
+
+@lru_cache(maxsize=4096)
+def _fills(text: str) -> frozenset[str]:
+    """What a cell's text fills (`_filled`); cached: cells ('$', '(1)', 'D', a date) repeat."""
+    number = any(_is_number_word(w) and w != "$" for w in text.split())
+    return _KINDS["$" in text, text == "$", number, not strip_footnotes(text).strip()]
+
+
+# The kinds a cell fills by its four tests, each set made once.
+_KINDS = {hits: frozenset(k for k, hit in zip(("$", "lone $", "digit", "mark"), hits) if hit)
+          for hits in product((False, True), repeat=4)}
 
 
 def _collisions(spans: Sequence[Span], filled: Sequence[Span]) -> int:
@@ -1192,7 +1245,7 @@ def _table_rows(lines: list[str], first_line: int, part: str, form_number: str) 
 
 def _is_words(line: str) -> bool:
     """A line of words only: no number, '$' or cell separator (a cell's words printed apart)."""
-    return not _HAS_DIGIT.search(line) and "$" not in line and line_style(line) is None \
+    return not holds_digit(line) and "$" not in line and line_style(line) is None \
         and any(len(w) > 1 and w.isalpha() for w in line.split())
 
 
@@ -1207,7 +1260,7 @@ def _words_around_rows(rows: list[TextRow], lines: list[str], first_line: int, p
     at = {row.line_number - first_line for row in rows}
     # lines of values only, no title: they finish a row (a price's '$' and a 'D' on a line of their own)
     finishing = {row.line_number - first_line for row in rows if not row.cells[0] and not of.is_column_heading(row)
-                 and (any(map(_HAS_DIGIT.search, row.cells)) or all(of.is_value_word(w) for c in row.cells
+                 and (any(map(holds_digit, row.cells)) or all(of.is_value_word(w) for c in row.cells
                                                                     for w in c.split()))}
 
     def words(offset: int, step: int, headed: bool) -> list[int]:  # free word lines beside a row, nearest first
@@ -1279,6 +1332,17 @@ def _looks_like_address(text: str) -> bool:
 
 _ROLE_HEADINGS = (("director", "director"), ("ten", "10owner"), ("officer", "officer"), ("other", "other"))
 _OWNER_HEADING = re.compile(r"Reporting\s{1,3}Owner\s{1,3}Name|Relationships", re.I)
+# _OWNER_HEADING on a lower-cased line that lowers in place, one branch a test: with re.I and an
+# alternation, the search is tried at every place of a wide line.
+_OWNER_NAME_HEADING_LOWER = re.compile(r"reporting\s{1,3}owner\s{1,3}name")
+
+
+def _is_owner_heading(line: str) -> bool:
+    """`_OWNER_HEADING.search(line)`, quicker."""
+    if not lowers_in_place(line):
+        return _OWNER_HEADING.search(line) is not None
+    low = lower_text(line)
+    return "relationships" in low or _OWNER_NAME_HEADING_LOWER.search(low) is not None
 
 
 def _name_and_address(cell: str, cover: _Cover) -> tuple[str, of.Address]:
@@ -1584,32 +1648,33 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
     owners: list[tuple[str, dict[str, str]]] = []
     block: list[list] = []
     at = dict(columns)
-    below = [segments(line, offset) for offset, line in enumerate(lines[heading_at + 1:])]  # cut once, used twice
+    below = [spans(line) for line in lines[heading_at + 1:]]  # (start, end, text) of each run: cut once, used twice
     shifted = _headings_shifted(below, at)
 
     def flush() -> None:
         names: list[str] = []
         marks: dict[str, str] = {}
         for segs in block:
-            for n, s in enumerate(segs):
-                if s.start < columns[0][1] - 2 and (n == 0 or not shifted):
-                    names.append(s.text)
+            for n, (start, end, text) in enumerate(segs):
+                if start < columns[0][1] - 2 and (n == 0 or not shifted):
+                    names.append(text)
                     continue
+                middle = (start + end) / 2
                 if shifted:
-                    column = _shifted_column(s, at)
-                elif check_mark(s.text):
+                    column = _shifted_column(start, end, text, at)
+                elif check_mark(text):
                     # The page marks only Director and 10% Owner with an X (the Officer and Other
                     # columns print text); PDF text squeezes the headings, so the nearer one.
                     marked = [c for c in columns if c[0] in ("director", "ten")] or columns
-                    column = min(marked, key=lambda c: abs(c[1] + 4 - (s.start + s.end) / 2))[0]
+                    column = min(marked, key=lambda c: abs(c[1] + 4 - middle))[0]
                 else:
                     # A title stands where its column starts, or (a renderer that centres cells)
                     # nearest the middle of the Officer or Other heading.
-                    column = next((c for c in columns if abs(c[1] - s.start) <= 1), None) or min(
+                    column = next((c for c in columns if abs(c[1] - start) <= 1), None) or min(
                         [c for c in columns if c[0] in ("officer", "other")] or columns,
-                        key=lambda c: abs(c[1] + 3 - (s.start + s.end) / 2))
+                        key=lambda c: abs(c[1] + 3 - middle))
                     column = column[0]
-                marks[column] = clean_text((marks.get(column, "") + " " + s.text)) or ""
+                marks[column] = clean_text((marks.get(column, "") + " " + text)) or ""
         if names and owners and _looks_like_address(names[0]) and not _CITY_LINE.search(
                 owners[-1][0].rsplit(CELL_BREAK, 1)[-1]):
             # the rest of the address above, after a page break (its margin is a blank line)
@@ -1622,7 +1687,8 @@ def _owner_rows_fixed(lines: list[str]) -> tuple[list[tuple[str, dict[str, str]]
         if line.strip():
             # Owners printed without a blank line between them: an address ends with its
             # city line ('DENVER, CO 80237', 'CH-1800, VEVEY, V8'); the next line is a name.
-            if len(block) > 1 and _CITY_LINE.search(" ".join(s.text for s in block[-1] if s.start < columns[0][1] - 2)):
+            if len(block) > 1 and _CITY_LINE.search(" ".join(text for start, _, text in block[-1]
+                                                             if start < columns[0][1] - 2)):
                 flush()
             block.append(below[offset])
         elif block:
@@ -1685,7 +1751,7 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
     present = [line for line in lines if line.strip()]
     for n, line in enumerate(present):
         if line[:1].isspace():
-            cells.extend(s.text for s in segments(line))
+            cells.extend(segment_texts(line))
             continue
         if names and all(word == "X" for word in line.split()):
             cells.extend(line.split())  # marks on a line of their own, between an owner's address lines
@@ -1704,19 +1770,20 @@ def _owners_in_reading_order(lines: list[str]) -> list[tuple[str, dict[str, str 
     return owners
 
 
-def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
+def _headings_shifted(rows: list[list[tuple[int, int, str]]], at: dict[str, int]) -> bool:
     """Whether the relationship headings stand one column right of their cells (a renderer that
     sets the heading row beside the name heading's rowspan, as lynx does): an X left of the
-    Director heading, after a name, or a title starting under Director or 10% Owner."""
+    Director heading, after a name, or a title starting under Director or 10% Owner. `rows` are
+    the lines' runs (start, end, text)."""
     if len(at) < 4:
         return False
     for segs in rows:
-        for s in segs[1:]:
-            if not s.text.strip():
+        for start, end, text in segs[1:]:
+            if not text.strip():
                 continue  # a no-break space left of an empty cell
-            if check_mark(s.text) and (s.start + s.end) / 2 < at["director"] - 2:
+            if check_mark(text) and (start + end) / 2 < at["director"] - 2:
                 return True
-            if not check_mark(s.text) and at["director"] - 2 <= s.start < at["officer"] - 2:
+            if not check_mark(text) and at["director"] - 2 <= start < at["officer"] - 2:
                 return True
     return False
 
@@ -1725,12 +1792,12 @@ def _headings_shifted(rows: list[list[Segment]], at: dict[str, int]) -> bool:
 _SHIFTED = {"director": "ten", "ten": "officer", "officer": "other", "other": "other"}
 
 
-def _shifted_column(s: Segment, at: dict[str, int]) -> str:
+def _shifted_column(start: int, end: int, text: str, at: dict[str, int]) -> str:
     """The column of a cell when the headings stand one column right of their cells."""
-    if check_mark(s.text):
+    if check_mark(text):
         # the X of Director stands left of every heading, the X of 10% Owner under Director
-        return "director" if (s.start + s.end) / 2 < at["director"] - 2 else "ten"
-    under = max((name for name in at if at[name] <= s.start + 2), key=at.get, default="director")
+        return "director" if (start + end) / 2 < at["director"] - 2 else "ten"
+    under = max((name for name in at if at[name] <= start + 2), key=at.get, default="director")
     return _SHIFTED[under] if under != "director" else "officer"
 
 
@@ -1773,7 +1840,7 @@ def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> tuple[int,
 
 def _owners(filing: ParsedFiling, lines: list[str], cover: _Cover, title_text: str = "") -> None:
     # the table's headings on lines of their own go; a line holding the relationship headings too stays
-    lines = [line for line in lines if not _OWNER_HEADING.search(line) or "|" in line or "Director" in line]
+    lines = [line for line in lines if not _is_owner_heading(line) or "|" in line or "Director" in line]
     if _is_cell_layout(lines):
         rows, free = _owner_blocks_cells(lines)
         roles, start = _role_columns(rows)
@@ -1954,10 +2021,10 @@ def _pieces(lines: list[str]) -> list[str]:
         if not line.strip() or is_rule(line):
             continue
         cut = split_cells(line)
-        cells = cut[0] if cut is not None else [s.text for s in segments(line)]
+        cells = cut[0] if cut is not None else segment_texts(line)
         for cell in cells:
-            for part in cell.split(CELL_BREAK):
-                if (part := part.strip()) and not _MD_RULE_CELL.fullmatch(part):
+            for part in cell.split(CELL_BREAK) if CELL_BREAK in cell else (cell,):
+                if (part := part.strip()) and ("---" not in part or not _MD_RULE_CELL.fullmatch(part)):
                     out.append(part)
     return out
 
@@ -1998,7 +2065,7 @@ def _remarks(lines: list[str], at: int | None, stop: int) -> str | None:
 def _prints_value(cell: str) -> bool:
     """Whether a table cell holds a value (a date, or a value word of 3 or more characters); cached:
     the cells of column headings, where no row was read, repeat across filings."""
-    return any(is_date_shaped(w) or len(w) > 2 and _HAS_DIGIT.search(w) and of.is_value_word(w)
+    return any(is_date_shaped(w) or len(w) > 2 and holds_digit(w) and of.is_value_word(w)
                for w in cell.split())
 
 

@@ -9,8 +9,9 @@ wrapped row back into one row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 _BOX_BARS = "│┃║"
@@ -22,6 +23,9 @@ _MAX_INDENT = 3
 _RULE_CHARS = re.compile(
     r"^[\s|+:=_\-─━═├┼┤┬┴└┘┌┐╋┣┫┳┻╔╗╚╝╠╣╦╩╬│┃║]+$")
 _RULE_RUN = re.compile(r"[-─━═_=]{3,}")
+# What a rule's first character other than white space can be: most lines fail on it, without the
+# pattern's walk over their indent.
+_RULE_FIRST = frozenset("|+:=_-─━═├┼┤┬┴└┘┌┐╋┣┫┳┻╔╗╚╝╠╣╦╩╬│┃║")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class TextRow:
 
 def is_rule(line: str) -> bool:
     """`+---+---+`, `├──┼──┤`, `|---|:---:|`, `_____|`, `- -----|`."""
+    if line.lstrip()[:1] not in _RULE_FIRST:
+        return False
     return bool(_RULE_CHARS.match(line)) and bool(_RULE_RUN.search(line))
 
 
@@ -186,7 +192,23 @@ def segments(line: str, line_number: int = 0, *, gap: int = 2) -> list[Segment]:
     if "\t" in line:
         line = line.expandtabs(8)
     pattern = _SEGMENT if gap == 2 else re.compile(r"[^ ]+(?: {1,%d}[^ ]+)*" % (gap - 1) if gap > 1 else r"[^ ]+")
-    return [Segment(line_number, m.start(), m.end(), m.group()) for m in pattern.finditer(line)]
+    # _make of plain tuples: a third quicker than the named tuple's constructor (Python code)
+    return list(map(Segment._make, [(line_number, m.start(), m.end(), m.group()) for m in pattern.finditer(line)]))
+
+
+def spans(line: str) -> list[tuple[int, int, str]]:
+    """`segments(line)` as (start, end, text): quicker to build where the line number is not
+    wanted (a named tuple's constructor is Python code, and wide lines make tens of them)."""
+    if "\t" in line:
+        line = line.expandtabs(8)
+    return [(m.start(), m.end(), m.group()) for m in _SEGMENT.finditer(line)]
+
+
+def segment_texts(line: str) -> list[str]:
+    """The texts of `segments(line)`, without their places."""
+    if "\t" in line:
+        line = line.expandtabs(8)
+    return _SEGMENT.findall(line)
 
 
 def first_segment(line: str) -> str:
@@ -196,22 +218,30 @@ def first_segment(line: str) -> str:
     return line.lstrip(" ").split("  ", 1)[0].rstrip(" ")
 
 
-def column_cells(block: list[list[Segment]]) -> list[tuple[int, int, str]]:
+def column_cells(block: Sequence[Sequence[tuple[int, int, int, str]]]) -> list[tuple[int, int, str]]:
     """Cells of a block of fixed-width lines (one table row printed over several lines):
     segments whose spans overlap on different lines are one cell, its text read top to
-    bottom. Returns (start, end, text) per cell, left to right."""
-    pieces = sorted((s for line in block for s in line), key=lambda s: (s.start, s.line))
+    bottom. The block's items are `Segment`s or plain (line, start, end, text) tuples.
+    Returns (start, end, text) per cell, left to right."""
+    pieces = sorted([s for line in block for s in line], key=_BY_START)
     cells: list[list] = []  # [start, end, [segments], {their lines}]
     for s in pieces:
         # Spans are sorted by start, so only the last cell can overlap this one.
-        if cells and s.start < cells[-1][1] and s.line not in cells[-1][3]:
-            cells[-1][1] = max(cells[-1][1], s.end)
-            cells[-1][2].append(s)
-            cells[-1][3].add(s.line)
+        if cells and s[1] < cells[-1][1] and s[0] not in cells[-1][3]:
+            last = cells[-1]
+            if s[2] > last[1]:
+                last[1] = s[2]
+            last[2].append(s)
+            last[3].add(s[0])
         else:
-            cells.append([s.start, s.end, [s], {s.line}])
-    return [(start, end, join_lines([t.text for t in sorted(group, key=lambda t: (t.line, t.start))]))
+            cells.append([s[1], s[2], [s], {s[0]}])
+    # most cells stand on one line: their text is their segment's
+    # a cell holds one segment a line: in order of their lines, the tuples' own order
+    return [(start, end, group[0][3] if len(group) == 1 else join_lines([t[3] for t in sorted(group)]))
             for start, end, group, _ in cells]
+
+
+_BY_START = itemgetter(1, 0)  # (start, line)
 
 
 def join_lines(pieces: list[str]) -> str:

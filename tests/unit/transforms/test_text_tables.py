@@ -1,12 +1,14 @@
 """Splitting and unwrapping text tables: layout only, no filing semantics."""
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.text_tables import (
-    TextRow, column_cells, ends_with_words, first_segment, is_rule, join_fragment, join_lines, line_style, read_rows, rows_by_block,
-    segments, split_cells, unwrap,
+    TextRow, column_cells, ends_with_words, first_segment, is_rule, join_fragment, join_lines, line_style,
+    read_rows, rows_by_block, segment_texts, segments, spans, split_cells, unwrap,
 )
 
 
@@ -122,6 +124,9 @@ def test_join_lines_rejoins_a_word_broken_after_its_hyphen():
 def test_column_cells_join_a_cell_printed_over_several_lines():
     block = [segments("Non-          Common", 0), segments("Employee   $ 1  Stock", 1)]
     assert column_cells(block) == [(0, 8, "Non-Employee"), (11, 14, "$ 1"), (14, 21, "Common Stock")]
+    # plain (line, start, end, text) tuples read the same; a cell's lines are read top to bottom
+    plain = [[tuple(s) for s in line] for line in reversed(block)]
+    assert column_cells(plain) == column_cells(block)
 
 
 def _segments_by_words(line: str, gap: int) -> list[tuple[int, int, str]]:
@@ -157,3 +162,30 @@ def test_segments_are_words_parted_by_fewer_spaces_than_the_gap(line, gap):
 def test_first_segment_is_the_first_of_segments(line):
     cut = segments(line)
     assert first_segment(line) == (cut[0].text if cut else "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \tab1$(\xa0", max_size=60))
+def test_spans_and_segment_texts_are_the_segments(line):
+    cut = segments(line, 4)
+    assert spans(line) == [(s.start, s.end, s.text) for s in cut]
+    assert segment_texts(line) == [s.text for s in cut]
+    assert {s.line for s in cut} <= {4}
+
+
+_BORDERS = set("|+:=_-\u2500\u2501\u2550\u251c\u253c\u2524\u252c\u2534\u2514\u2518\u250c\u2510\u254b\u2523\u252b"
+               "\u2533\u253b\u2554\u2557\u255a\u255d\u2560\u2563\u2566\u2569\u256c\u2502\u2503\u2551")
+
+
+def _is_rule_by_definition(line: str) -> bool:
+    """Border and line characters and white space only (a trailing line break aside), with a run
+    of at least three line characters."""
+    body = line[:-1] if line.endswith("\n") else line
+    return bool(body) and all(c.isspace() or c in _BORDERS for c in body) and any(
+        run and len(run) >= 3 for run in re.split(r"[^-\u2500\u2501\u2550_=]", body))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\xa0-_=|+:a1\u2500\u2502\u2028\n", max_size=30))
+def test_is_rule_by_its_definition(line):
+    assert is_rule(line) is _is_rule_by_definition(line)

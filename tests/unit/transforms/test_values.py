@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from transforms.values import (
-    ImpossibleValue, accession_number, check_mark, find_accession, find_date, find_iso_date, footnote_ids,
+    ImpossibleValue, accession_number, check_mark, find_accession, find_date, find_iso_date, footnote_ids, holds_digit,
     is_date_alone, is_date_shaped, lower_text, lowers_in_place, pad_cik, parse_date, parse_decimal, read_date, read_month_date,
-    split_marks, state_code, states_day_of_date, us_state)
+    split_marks, state_code, states_day_of_date, strip_footnotes, us_state)
 
 D = dt.date
 
@@ -199,3 +199,26 @@ def test_lower_text_is_str_lower(text):
 ])
 def test_lower_text_examples(text, expected):
     assert lower_text(text) == expected
+
+
+# --- digits and marks, tested without a regex where text allows -------------------------------------
+
+# ASCII and Latin-1 digits and look-alikes ('²', '¼': no decimal digits), Arabic-Indic and fullwidth digits (decimal)
+_DIGITS_AND_LOOKALIKES = "a 0159\xa0\xb2\xbc\u0661\uff13\u2028(["
+
+
+@given(st.text(alphabet=_DIGITS_AND_LOOKALIKES, max_size=30))
+def test_holds_digit_is_what_the_digit_pattern_finds(text):
+    assert holds_digit(text) is (re.search(r"\d", text) is not None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("   Common Stock   ", False), ("\xa0(Month/Day/Year)\xa0", False), ("x\xb2", False), ("\u0661", True),
+    ("\xa0 04/28/2020", True), ("", False)])
+def test_holds_digit(text, expected):
+    assert holds_digit(text) is expected
+
+
+@given(st.text(alphabet="a1 ()[]\t", max_size=20))
+def test_strip_footnotes_without_a_bracket_only_strips(text):
+    assert strip_footnotes(text) == re.sub(r"\(\s{0,3}(\d{1,3})\s{0,3}\)|\[\s{0,3}(\d{1,3})\s{0,3}\]", " ", text).strip()
