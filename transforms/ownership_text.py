@@ -1832,7 +1832,7 @@ def _titled_line(parts: list[str], cover: _Cover, title_text: str) -> tuple[int,
         for cut in range(1, len(words) if len(words) <= _STREET_AND_TITLE_WORDS else 0):
             head, tail = " ".join(words[:cut]), " ".join(words[cut:])
             if len(tail) > 2 and tail in title_text and tail not in address and head not in title_text \
-                    and (head in address or _looks_like_address(head)) and not _HAS_DIGIT.search(tail) \
+                    and (head in address or _looks_like_address(head)) and not holds_digit(tail) \
                     and not _SUITE.search(tail):  # a title, not the street's end ('AVENUE, 31ST FLOOR')
                 return k, tail, head
     return None
