@@ -18,12 +18,14 @@ def changed_files(con: duckdb.DuckDBPyConnection, found: pa.Table, *, retry_quar
     con.register("_found", found.select(["path", "size", "mtime_ns"]).append_column(
         "row", pa.array(np.arange(found.num_rows, dtype=np.int64))))
     try:
+        # The anti-join compares three narrow columns; the hashes are fetched for the few files it leaves.
         return con.execute("""
-            SELECT f.row, any_value(l.source_sha256) AS source_sha256 FROM _found f
-            LEFT JOIN (SELECT source_file, size_bytes, mtime_ns, source_sha256 FROM ingest_ledger
-                       WHERE NOT (? AND status = 'quarantined')) l ON l.source_file = f.path
-            WHERE l.source_file IS NULL OR NOT coalesce(l.size_bytes = f.size AND l.mtime_ns = f.mtime_ns, false)
-            GROUP BY f.row ORDER BY f.row""", [retry_quarantined]).to_arrow_table()
+            SELECT c.row, any_value(l.source_sha256) AS source_sha256 FROM (
+                SELECT f.row, f.path FROM _found f ANTI JOIN (
+                    SELECT source_file, size_bytes, mtime_ns FROM ingest_ledger WHERE NOT ($retry AND status = 'quarantined')
+                ) l ON l.source_file = f.path AND l.size_bytes = f.size AND l.mtime_ns = f.mtime_ns
+            ) c LEFT JOIN ingest_ledger l ON l.source_file = c.path AND NOT ($retry AND l.status = 'quarantined')
+            GROUP BY c.row ORDER BY c.row""", {"retry": retry_quarantined}).to_arrow_table()
     finally:
         con.unregister("_found")
 

@@ -79,13 +79,18 @@ class _Found:
         self.errors: dict[str, tuple[str, str]] = {}
         self.group = 0
 
-    def add(self, paths: list[str], sizes: list[int], mtimes: list[int | None]) -> None:
+    def add(self, paths: list[str] | pa.Array, sizes: list[int], mtimes: list[int | None]) -> None:
         """Rows of the current group."""
-        if paths:
+        if len(paths):
             self.parts.append(pa.table({
-                "path": pa.array(paths, pa.string()), "size": pa.array(sizes, pa.int64()),
-                "mtime_ns": pa.array(mtimes, pa.int64()),
+                "path": paths if isinstance(paths, pa.Array) else pa.array(paths, pa.string()),
+                "size": pa.array(sizes, pa.int64()), "mtime_ns": pa.array(mtimes, pa.int64()),
                 "group": pa.nulls(len(paths), pa.int32()).fill_null(self.group)}))
+
+    def add_names(self, prefix: str, names: list[str], sizes: list[int], mtimes: list[int]) -> None:
+        """Rows of the current group: the files `names` of the folder `prefix` (the paths joined in Arrow)."""
+        if names:
+            self.add(pc.binary_join_element_wise(prefix, pa.array(names, pa.string()), ""), sizes, mtimes)
 
     def add_files(self, infos: list[InputFile]) -> None:
         for info in infos:
@@ -140,31 +145,33 @@ def _walk(root: str, given_as: str, found: _Found, extra_roots: list[str]) -> No
     while folders:
         folder = folders.pop()
         prefix = folder if folder.endswith(os.sep) else folder + os.sep  # "/" as the root ends with one
-        paths, sizes, mtimes, subfolders, odd = [], [], [], [], []
+        names, sizes, mtimes, subfolders, odd = [], [], [], [], []
+        add_name, add_size, add_mtime = names.append, sizes.append, mtimes.append  # the loop runs per file
         try:
             # Listed through its descriptor: each stat then looks up a name in the folder, not a whole path.
             fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
             try:
                 with os.scandir(fd) as entries:
                     for entry in entries:
-                        try:
-                            if entry.is_file(follow_symlinks=False):
+                        if entry.is_file(follow_symlinks=False):
+                            try:
                                 st = entry.stat(follow_symlinks=False)
-                                paths.append(prefix + entry.name)
-                                sizes.append(st.st_size)
-                                mtimes.append(st.st_mtime_ns)
-                            elif entry.is_dir(follow_symlinks=False):
-                                subfolders.append(prefix + entry.name)
-                            else:
+                            except OSError:  # gone since listed: _special says so
                                 odd.append(prefix + entry.name)
-                        except OSError:  # gone or unreadable since listed: _special says which
+                                continue
+                            add_name(entry.name)
+                            add_size(st.st_size)
+                            add_mtime(st.st_mtime_ns)
+                        elif entry.is_dir(follow_symlinks=False):
+                            subfolders.append(prefix + entry.name)
+                        else:
                             odd.append(prefix + entry.name)
             finally:
                 os.close(fd)
         except OSError as exc:  # a folder that cannot be listed (whole) is a file not read, reported
             odd.append(folder)
             found.errors.setdefault(folder, ("unreadable_file", f"{type(exc).__name__}: {exc.strerror or exc}"))
-        found.add(paths, sizes, mtimes)
+        found.add_names(prefix, names, sizes, mtimes)
         # Links, devices, pipes: the few that need a closer look, in their folder's group.
         found.add_files([InputFile(path, 0, None, found.errors[path]) if path in found.errors
                          else _special(path, given_as, extra_roots) for path in odd])
