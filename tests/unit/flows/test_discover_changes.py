@@ -184,3 +184,19 @@ def test_exactly_the_files_not_held_with_their_size_and_mtime_are_read(tmp_path_
     assert sorted(name for name, _ in read) == sorted(n for n, sm in on_disk.items() if held.get(n) != sm)
     assert all((known is None) == (name not in held) for name, known in read)
     con.close()
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(night, monkeypatch):
+    """Its files cannot be seen: the folder itself ends quarantined, so the loss is said."""
+    inputs, con = night
+    real_open = os.open
+
+    def refusing(path, flags, *args, **kwargs):
+        if str(path).endswith(os.sep + "deep"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing)
+    found = {os.path.relpath(f.path, inputs): f.error for f in discover([inputs])}
+    assert found == {"a.txt": None, "b.txt": None, "sub/c.txt": None,
+                     "sub/deep": ("unreadable_file", "PermissionError: Permission denied")}
