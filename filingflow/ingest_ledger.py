@@ -22,7 +22,8 @@ def changed_files(con: duckdb.DuckDBPyConnection, found: pa.Table, *, retry_quar
         return con.execute("""
             SELECT c.row, any_value(l.source_sha256) AS source_sha256 FROM (
                 SELECT f.row, f.path FROM _found f ANTI JOIN (
-                    SELECT source_file, size_bytes, mtime_ns FROM ingest_ledger WHERE NOT ($retry AND status = 'quarantined')
+                    SELECT source_file, size_bytes, mtime_ns FROM ingest_ledger
+                    WHERE NOT ($retry AND status = 'quarantined')
                 ) l ON l.source_file = f.path AND l.size_bytes = f.size AND l.mtime_ns = f.mtime_ns
             ) c LEFT JOIN ingest_ledger l ON l.source_file = c.path AND NOT ($retry AND l.status = 'quarantined')
             GROUP BY c.row ORDER BY c.row""", {"retry": retry_quarantined}).to_arrow_table()

@@ -213,7 +213,8 @@ def discover(inputs: list[Path | str | InputFile], symlink_roots: list[Path | st
     for text in named:
         if any(ch in text for ch in "*?[") and not os.path.exists(text):
             root = _glob_root(text)
-            found.add_files([_one(os.path.abspath(p), root, extra_roots) for p in sorted(glob.glob(text, recursive=True))])
+            matched = sorted(glob.glob(text, recursive=True))
+            found.add_files([_one(os.path.abspath(p), root, extra_roots) for p in matched])
         elif os.path.isdir(text):
             _walk(os.path.abspath(text), text, found, extra_roots)
         else:

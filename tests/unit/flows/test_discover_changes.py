@@ -58,7 +58,8 @@ def _to_read(con, inputs: list[Path], root: Path, **kwargs) -> tuple[int, list[t
 @pytest.fixture
 def night(tmp_path):
     inputs = tmp_path / "in"
-    for name, data in (("a.txt", b"alpha"), ("b.txt", b"bravo"), ("sub/c.txt", b"charlie"), ("sub/deep/d.txt", b"delta")):
+    files = (("a.txt", b"alpha"), ("b.txt", b"bravo"), ("sub/c.txt", b"charlie"), ("sub/deep/d.txt", b"delta"))
+    for name, data in files:
         _write(inputs / name, data, BASE_NS)
     con = _ledger()
     _record(con, [inputs])
