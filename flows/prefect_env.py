@@ -138,7 +138,7 @@ class TemporaryServer:
             mark = json.loads(self.mark.read_text())
         except (OSError, ValueError):
             return False
-        return mark.get("revision") is not None and mark == self._state()
+        return isinstance(mark, dict) and mark.get("revision") is not None and mark == self._state()
 
     def _state(self) -> dict[str, str | None]:
         import prefect
