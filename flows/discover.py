@@ -3,7 +3,9 @@ and EDGAR sources (fetched into the local cache first, then read as a folder).
 
 Every path found is returned, readable or not: one that cannot be read (or
 could not be downloaded) carries the reason, so it ends as a quarantine row
-instead of vanishing."""
+instead of vanishing. The files found are columns (a Listing), not an object
+each: a night compares them with the ledger and makes objects only of the
+files it reads."""
 from __future__ import annotations
 
 import errno
