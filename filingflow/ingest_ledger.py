@@ -4,28 +4,31 @@ which runs committed)."""
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 
-def changed_files(con: duckdb.DuckDBPyConnection, paths: list[str], sizes: list[int], mtimes: list[int | None],
-                  *, retry_quarantined: bool = False) -> dict[str, str | None]:
-    """Of the files found (path, size, mtime), those the ledger does not hold with the same size and
-    mtime, each with the SHA-256 of its last read (None: a file the ledger never saw; with
-    `retry_quarantined`, a quarantined file counts as never seen). A join in DuckDB: only these files
-    come back, however long the ledger."""
-    if not paths:
-        return {}
-    con.register("_found", pa.table({"path": pa.array(paths, pa.string()), "size": pa.array(sizes, pa.int64()),
-                                     "mtime_ns": pa.array(mtimes, pa.int64())}))
+def changed_files(con: duckdb.DuckDBPyConnection, found: pa.Table, *, retry_quarantined: bool = False) -> pa.Table:
+    """Of the files found (a table with columns path, size, mtime_ns), those the ledger does not hold
+    with the same size and mtime: a new file, or one whose size or mtime changed (a file without an
+    mtime is never unchanged). Columns `row` (its position in `found`) and `source_sha256` (of its last
+    read; null for a file the ledger never saw and, with `retry_quarantined`, for a quarantined one).
+    An anti-join in DuckDB over the three columns: only these files come back, however many files and
+    ledger rows there are, and no Python object is made for an unchanged one."""
+    con.register("_found", found.select(["path", "size", "mtime_ns"]).append_column(
+        "row", pa.array(np.arange(found.num_rows, dtype=np.int64))))
     try:
-        rows = con.execute("""
-            SELECT f.path, l.source_sha256 FROM _found f
-            LEFT JOIN ingest_ledger l ON l.source_file = f.path AND NOT (? AND l.status = 'quarantined')
-            WHERE l.source_file IS NULL OR NOT coalesce(l.size_bytes = f.size AND l.mtime_ns = f.mtime_ns, false)
-            """, [retry_quarantined]).fetchall()
+        # The anti-join compares three narrow columns; the hashes are fetched for the few files it leaves.
+        return con.execute("""
+            SELECT c.row, any_value(l.source_sha256) AS source_sha256 FROM (
+                SELECT f.row, f.path FROM _found f ANTI JOIN (
+                    SELECT source_file, size_bytes, mtime_ns FROM ingest_ledger
+                    WHERE NOT ($retry AND status = 'quarantined')
+                ) l ON l.source_file = f.path AND l.size_bytes = f.size AND l.mtime_ns = f.mtime_ns
+            ) c LEFT JOIN ingest_ledger l ON l.source_file = c.path AND NOT ($retry AND l.status = 'quarantined')
+            GROUP BY c.row ORDER BY c.row""", {"retry": retry_quarantined}).to_arrow_table()
     finally:
         con.unregister("_found")
-    return dict(rows)
 
 
 def loaded_copies(con: duckdb.DuckDBPyConnection, hashes: dict[str, str]) -> dict[str, str]:

@@ -491,18 +491,18 @@ class _Parts:
 def _prepare(settings: RunSettings, run_id: str) -> tuple[warehouse.LoadPlan, _Parts]:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    files = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes), settings.symlink_roots)
-    listed = [f for f in files if not f.error]
+    found = discover(materialise(settings.inputs, settings.sources, settings.max_file_bytes), settings.symlink_roots)
     with open_warehouse(settings.warehouse, read_only=True) as con:
         lake.recover(settings.lake, ingest_ledger.committed_runs(con), str(settings.warehouse))
-        # Same path, size and mtime as the ledger: unchanged without reading a byte. Only the others come
-        # back (with their last read's hash); quarantined ones too when they are to be read again.
-        changed = ingest_ledger.changed_files(con, [f.path for f in listed], [f.size for f in listed],
-                                              [f.mtime_ns for f in listed], retry_quarantined=settings.retry_quarantined)
-    candidates = [f for f in files if f.error or f.path in changed]
-    seen, fresh = len(files), len(files) - len(candidates)
-    known = {path: sha for path, sha in changed.items() if sha is not None}
-    del files, listed, changed  # the run keeps only what it reads, not every file found
+        # Same path, size and mtime as the ledger: unchanged without reading a byte, and without an object
+        # of its own. Only the others come back (with their last read's hash): new and changed files, files
+        # that cannot be read, and quarantined ones too when they are to be read again.
+        changed = ingest_ledger.changed_files(con, found.files, retry_quarantined=settings.retry_quarantined)
+    candidates = found.take(changed["row"])
+    seen, fresh = len(found), len(found) - len(candidates)
+    known = {path: sha for path, sha in zip(found.files["path"].take(changed["row"]).to_pylist(),
+                                            changed["source_sha256"].to_pylist()) if sha is not None}
+    del found, changed  # the run keeps only what it reads, not every file found
     logger.info("run %s: %d files seen, %d to read", run_id, seen, len(candidates))
     chunks = _chunks(candidates, settings.chunk_size)
     progress.parse_started(len(candidates), fresh)

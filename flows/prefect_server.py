@@ -44,7 +44,7 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -65,7 +65,7 @@ def prefect_api(port: int = DEFAULT_PORT, say=print) -> Iterator[str]:
             yield url
         return
     if not _port_free(port):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}/api"
     with _local_server(port, url, say), _api_url(url):
         yield url

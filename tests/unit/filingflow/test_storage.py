@@ -89,11 +89,17 @@ def test_ledger_queries(con):
            dict(filing_id="ff-2", content_id="c2", form_type="8-K", is_amendment=False, source_file="a.txt",
                 source_sha256="aa", source_format="ascii_8k", parser_version="t", run_id="r1", loaded_at=NOW))
     # Of the files found, those not held with the same size and mtime come back, with their last hash.
-    found = (["a.txt", "b.txt", "c.txt", "new.txt"], [10, 3, 10, 1], [5, None, 7, 1])
-    assert ingest_ledger.changed_files(con, *found) == {"b.txt": "bb", "c.txt": "aa", "new.txt": None}
-    assert ingest_ledger.changed_files(con, ["a.txt", "b.txt"], [11, 3], [5, 9]) == {"a.txt": "aa", "b.txt": "bb"}
-    assert ingest_ledger.changed_files(con, ["b.txt"], [3], [9], retry_quarantined=True) == {"b.txt": None}
-    assert ingest_ledger.changed_files(con, [], [], []) == {}
+    def changed(paths, sizes, mtimes, **kwargs):
+        found = pa.table({"path": pa.array(paths, pa.string()), "size": pa.array(sizes, pa.int64()),
+                          "mtime_ns": pa.array(mtimes, pa.int64())})
+        rows = ingest_ledger.changed_files(con, found, **kwargs).to_pylist()
+        return [(paths[r["row"]], r["source_sha256"]) for r in rows]
+
+    assert changed(["a.txt", "b.txt", "c.txt", "new.txt"], [10, 3, 10, 1], [5, None, 7, 1]) == [
+        ("b.txt", "bb"), ("c.txt", "aa"), ("new.txt", None)]
+    assert changed(["b.txt", "a.txt"], [3, 11], [9, 5]) == [("b.txt", "bb"), ("a.txt", "aa")]
+    assert changed(["b.txt"], [3], [9], retry_quarantined=True) == [("b.txt", None)]
+    assert changed([], [], []) == []
     # Files read whose bytes a loaded file of another path holds: only a loaded one counts.
     assert ingest_ledger.loaded_copies(con, {"a.txt": "aa", "d.txt": "aa", "e.txt": "bb", "f.txt": "zz"}) == {
         "d.txt": "a.txt"}
