@@ -92,6 +92,7 @@ class CompanyResolver:
         self._by_cik: dict[str, Company] = {}
         self._by_key: dict[tuple[str, str], list[Company]] = {}
         self._keys_of: dict[str, list[tuple[str, str]]] = {}  # company_id -> the buckets it is in
+        self._crowds: dict[tuple[str, str], int] = {}  # key -> stored companies with a CIK known only by count
 
     def learn(self, company_id: str, mention: dict) -> None:
         """Teach the resolver a mention already resolved in an earlier run."""
@@ -103,6 +104,13 @@ class CompanyResolver:
         # Any of its mentions may carry the CIK (others may not, e.g. one filed with CIK 0), in any order.
         company.cik = company.cik or cik
         self._remember(company, keys)
+
+    def know_crowd(self, key: tuple[str, str], count: int) -> None:
+        """Teach the resolver that `count` stored companies with a CIK share `key` with at least one other
+        stored company. Buckets only grow, so such a key never picks one company for a mention without
+        CIK, and a CIK mention only looks at companies without CIK: these companies need not be known
+        one by one (at scale, popular names and tickers are shared by hundreds)."""
+        self._crowds[key] = self._crowds.get(key, 0) + count
 
     def _remember(self, company: Company, keys: list[tuple[str, str]]) -> Company:
         company = self._by_id.setdefault(company.company_id, company)
@@ -117,6 +125,8 @@ class CompanyResolver:
 
     def _match(self, keys: list[tuple[str, str]], *, want_cik: str | None) -> Company | None:
         for key in keys:
+            if not want_cik and self._crowds.get(key):
+                continue  # shared by two stored companies or more
             candidates = [c for c in self._by_key.get(key, []) if c.company_id not in self.merges]
             if want_cik:
                 # A CIK mention only absorbs companies that have no CIK yet.
@@ -252,18 +262,22 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
     finally:
         con.unregister("_pending_filings")
     resolver = CompanyResolver()
-    learned: set[str] = set()  # stored companies the resolver knows
+    loaded: set[tuple[str, str]] = set()  # keys whose stored companies the resolver knows
     resolved_to: set[str] = set()
     found: list[pa.Table] = []  # (tbl, filing_id, idx, company_id) of the mentions resolved, batch by batch
     found_keys: list[pa.Table] = []  # (company_id, kind, value): their stored_keys, batch by batch
     for start in range(0, pending_all.num_rows, RESOLVE_BATCH):
         part = pending_all.slice(start, RESOLVE_BATCH)
         pending = list(zip(*(part[c].to_pylist() for c in part.column_names)))
-        # A stored company can only match or absorb a mention it shares a CIK or key with: known from the
-        # first batch holding such a mention, it is known before any mention it could change resolves.
-        for cid, cik, keys in _known_keys(con, pending, learned):
-            resolver.know(cid, cik, keys)
-            learned.add(cid)
+        # The resolver looks up a mention's CIK and keys only: the stored companies under each key are
+        # known from the first batch holding a mention with it, before any such mention resolves.
+        # A company merged meanwhile is known under the id that absorbed it.
+        companies_known, crowds = _known_keys(con, pending, loaded)
+        for cid, cik, keys in companies_known:
+            resolver.know(resolver.merges.get(cid, cid), cik, keys)
+        for key, count in crowds:
+            resolver.know_crowd(key, count)
+        del companies_known, crowds
         updates: list[tuple[str, str, int, str]] = []
         keys_found: set[tuple[str, str, str]] = set()
         for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
@@ -410,35 +424,42 @@ def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tupl
         con.unregister("_identity_of")
 
 
-def _known_keys(con: duckdb.DuckDBPyConnection, pending: list[tuple], learned: set[str] = frozenset()
-                ) -> list[tuple[str, str | None, list[tuple[str, str]]]]:
-    """The stored companies the resolver must know to resolve `pending` as if it knew them all, each as
-    (company_id, CIK, keys besides the CIK): every company sharing a CIK or a key (file number, IRS
-    number, normalized name, ticker) with a pending mention. Other companies can neither match nor be
-    merged. A join of the pending mentions' keys with company_keys (one row per company and key), so
-    its cost follows the mentions and the companies they name, not the warehouse. Companies in
-    `learned` (known from an earlier batch of mentions) are left out."""
-    if not pending:
-        return []
+def _known_keys(con: duckdb.DuckDBPyConnection, pending: list[tuple], loaded: set[tuple[str, str]]
+                ) -> tuple[list[tuple[str, str | None, list[tuple[str, str]]]], list[tuple[tuple[str, str], int]]]:
+    """What the resolver must know of the stored companies to resolve `pending` as if it knew them all:
+    for each CIK and key (file number, IRS number, normalized name, ticker) of a pending mention not in
+    `loaded` (added to it), the stored companies under it (company_keys), as (company_id, CIK, [key]);
+    but where two companies or more share a key, those with a CIK come as a count, (key, count)
+    (CompanyResolver.know_crowd). A join with company_keys: its cost follows the mentions and the
+    companies they name, not the warehouse."""
     wanted = sorted({key for _, _, _, cik, name, ticker, file_no, irs, _ in pending for key in stored_keys(
-        {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs})})
+        {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs})} - loaded)
+    loaded.update(wanted)
+    if not wanted:
+        return [], []
     con.register("_wanted", pa.table({"kind": pa.array([k for k, _ in wanted], pa.string()),
                                       "value": pa.array([v for _, v in wanted], pa.string())}))
     try:
         rows = con.execute("""
-            SELECT company_id, list(kind ORDER BY kind, value), list(value ORDER BY kind, value) FROM company_keys
-            WHERE company_id IN (SELECT company_id FROM company_keys JOIN _wanted USING (kind, value))
-            GROUP BY company_id ORDER BY company_id""").fetchall()
+            WITH hit AS MATERIALIZED (
+                SELECT company_id, kind, value FROM company_keys JOIN _wanted USING (kind, value)
+            ), ciks AS (
+                SELECT company_id, min(value) AS cik FROM company_keys
+                WHERE kind = 'cik' AND company_id IN (SELECT company_id FROM hit) GROUP BY company_id
+            ), h AS (
+                SELECT hit.*, ciks.cik, count(*) OVER (PARTITION BY kind, value) AS sharing
+                FROM hit LEFT JOIN ciks USING (company_id)
+            )
+            SELECT kind, value, company_id, cik, NULL FROM h WHERE sharing = 1 OR cik IS NULL OR kind = 'cik'
+            UNION ALL
+            SELECT kind, value, NULL, NULL, count(*) FROM h WHERE sharing > 1 AND cik IS NOT NULL AND kind <> 'cik'
+            GROUP BY kind, value
+            ORDER BY ALL""").fetchall()
     finally:
         con.unregister("_wanted")
-    known = []
-    for cid, kinds, values in rows:
-        if cid in learned:
-            continue
-        keys = list(zip(kinds, values))
-        ciks = sorted(v for k, v in keys if k == "cik")
-        known.append((cid, ciks[0] if ciks else None, [key for key in keys if key[0] != "cik"]))
-    return known
+    known = [(cid, cik, [] if kind == "cik" else [(kind, value)]) for kind, value, cid, cik, count in rows if cid]
+    crowds = [((kind, value), count) for kind, value, cid, _, count in rows if not cid]
+    return known, crowds
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None) -> None:
