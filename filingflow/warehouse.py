@@ -290,7 +290,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
             resolved = resolve_companies(con, losing, kept)
             # Derived like companies and keyed by their ids; rolls back with the load.
-            update_search(con, replaced)
+            update_search(con, replaced, resolved.merged)
             renamed = _partitions_of_companies(con, resolved.merged)  # only their company_id columns changed
         if trial:
             con.execute("ROLLBACK")
@@ -453,7 +453,7 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
         for name in (*FILING_TABLES, "dq_flags", "filing_sources"):
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
         resolved = resolve_companies(con, losing, [])
-        update_search(con, filing_ids)
+        update_search(con, filing_ids, resolved.merged)
         refresh_stored(con, Touched(filing_ids, keys_before, _companies_changed(resolved), resolved.merged))
         con.execute("""
             UPDATE ingest_ledger SET status = 'forgotten', filing_ids = [], detail = NULL
