@@ -136,18 +136,15 @@ class CompanyResolver:
         return None
 
     def resolve(self, mention: dict) -> str | None:
-        return self.resolve_keyed(mention)[0]
-
-    def resolve_keyed(self, mention: dict) -> tuple[str | None, list[tuple[str, str]]]:
-        """The company_id of `mention` (None: no CIK and no name) and its stored_keys."""
-        cik = pad_cik(mention.get("cik"))
+        """The company_id of `mention`; None when it has no CIK and no name."""
         normalized = normalize_name(mention.get("name"))
-        if not cik and not normalized:
-            return None, []
-        keys = mention_keys({**mention, "normalized_name": normalized})
-        return self._resolve(cik, normalized, keys), [("cik", cik), *keys] if cik else keys
+        return self.resolve_keys(pad_cik(mention.get("cik")), normalized,
+                                 mention_keys({**mention, "normalized_name": normalized}))
 
-    def _resolve(self, cik: str | None, normalized: str | None, keys: list[tuple[str, str]]) -> str:
+    def resolve_keys(self, cik: str | None, normalized: str | None, keys: list[tuple[str, str]]) -> str | None:
+        """resolve() for a mention whose padded CIK, normalized name and mention_keys are worked out."""
+        if not cik and not normalized:
+            return None
         if cik and cik in self._by_cik:
             return self._remember(self._by_cik[cik], keys).company_id
         match = self._match(keys, want_cik=cik)
@@ -272,7 +269,11 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
         # The resolver looks up a mention's CIK and keys only: the stored companies under each key are
         # known from the first batch holding a mention with it, before any such mention resolves.
         # A company merged meanwhile is known under the id that absorbed it.
-        companies_known, crowds = _known_keys(con, pending, loaded)
+        # Each mention's CIK, normalized name and keys, worked out once for the look-up and the resolving.
+        keyed = [(pad_cik(cik), normalized := normalize_name(name), mention_keys(
+            {"name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs, "normalized_name": normalized}))
+            for _, _, _, cik, name, ticker, file_no, irs, _ in pending]
+        companies_known, crowds = _known_keys(con, keyed, loaded)
         for cid, cik, keys in companies_known:
             resolver.know(resolver.merges.get(cid, cid), cik, keys)
         for key, count in crowds:
@@ -280,15 +281,16 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
         del companies_known, crowds
         updates: list[tuple[str, str, int, str]] = []
         keys_found: set[tuple[str, str, str]] = set()
-        for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
+        for (tbl, fid, idx, _, name, _, _, _, role), (cik, normalized, keys) in zip(pending, keyed):
             if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
                 continue  # the SQL pattern only pre-filters; people stay without company_id
-            company_id, keys = resolver.resolve_keyed({"cik": cik, "name": name, "ticker": ticker,
-                                                       "sec_file_number": file_no, "irs_number": irs})
+            company_id = resolver.resolve_keys(cik, normalized, keys)
             if company_id:
                 updates.append((tbl, fid, idx, company_id))
                 keys_found.update((company_id, kind, value) for kind, value in keys)
-        del pending
+                if cik:
+                    keys_found.add((company_id, "cik", cik))
+        del pending, keyed
         if updates:
             resolved_to.update(u[3] for u in updates)
             found.append(pa.table({
@@ -424,16 +426,18 @@ def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tupl
         con.unregister("_identity_of")
 
 
-def _known_keys(con: duckdb.DuckDBPyConnection, pending: list[tuple], loaded: set[tuple[str, str]]
+def _known_keys(con: duckdb.DuckDBPyConnection, pending: list[tuple[str | None, str | None, list[tuple[str, str]]]],
+                loaded: set[tuple[str, str]]
                 ) -> tuple[list[tuple[str, str | None, list[tuple[str, str]]]], list[tuple[tuple[str, str], int]]]:
-    """What the resolver must know of the stored companies to resolve `pending` as if it knew them all:
+    """What the resolver must know of the stored companies to resolve `pending` (mentions as padded CIK,
+    normalized name and mention_keys) as if it knew them all:
     for each CIK and key (file number, IRS number, normalized name, ticker) of a pending mention not in
     `loaded` (added to it), the stored companies under it (company_keys), as (company_id, CIK, [key]);
     but where two companies or more share a key, those with a CIK come as a count, (key, count)
     (CompanyResolver.know_crowd). A join with company_keys: its cost follows the mentions and the
     companies they name, not the warehouse."""
-    wanted = sorted({key for _, _, _, cik, name, ticker, file_no, irs, _ in pending for key in stored_keys(
-        {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs})} - loaded)
+    wanted = sorted(({("cik", cik) for cik, _, _ in pending if cik} | {key for _, _, keys in pending for key in keys})
+                    - loaded)
     loaded.update(wanted)
     if not wanted:
         return [], []
