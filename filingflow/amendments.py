@@ -17,19 +17,26 @@ others are their own current version). The analyst views (insider_trades,
 company_events) keep current sections only.
 
 Both are stored tables (filingflow/views.py refreshes them at each load): an
-amendment is paired within its company key only, so the rows of the filings of
-some company keys are computed exactly from those filings alone."""
+amendment is paired within its group only (company key, form, reporting
+owners), so the rows of the filings of some groups are computed exactly from
+those filings alone."""
 from __future__ import annotations
 
 # The company an amendment and its original must share (filings of one company key are paired
 # among themselves only): a SQL expression over filings' columns.
 COMPANY_KEY = "coalesce(company_id, 'cik:' || issuer_cik, 'name:' || upper(issuer_name))"
+# The form they share (4/A with 4 or 4/A), over filings' columns.
+BASE_FORM = "replace(upper(form_type), '/A', '')"
+# The reporting owners they share, an aggregate over a filing's reporting_owners rows (a filing without
+# any has []). Company key, base form and owner keys make an amendment's group: it is paired within it
+# only, so the amendment rows of whole groups are computed exactly from their filings alone.
+OWNER_KEYS = "list_sort(list_distinct(list(coalesce(nullif(ltrim(owner_cik, '0'), ''), upper(trim(owner_name))))))"
 
 # Queries (one SELECT each) of the stored amendment tables, in the order they are computed.
 AMENDMENT_QUERIES = {
     "filing_amendments": r"""
 WITH RECURSIVE keyed AS MATERIALIZED (
-    SELECT filing_id, is_amendment, replace(upper(form_type), '/A', '') AS base_form,
+    SELECT filing_id, is_amendment, """ + BASE_FORM + r""" AS base_form,
            """ + COMPANY_KEY + r""" AS company_key,
            filed_date, period_of_report, date_of_original_submission, acceptance_datetime,
            coalesce(accession_number, filing_id) AS accession
@@ -45,7 +52,7 @@ WITH RECURSIVE keyed AS MATERIALIZED (
     WHERE a.is_amendment
 ), owners AS (
     SELECT filing_id,
-           list_sort(list_distinct(list(coalesce(nullif(ltrim(owner_cik, '0'), ''), upper(trim(owner_name)))))) AS owner_keys
+           """ + OWNER_KEYS + r""" AS owner_keys
     FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM related) GROUP BY filing_id
 ), f AS MATERIALIZED (
     SELECT k.*, coalesce(o.owner_keys, []) AS owner_keys,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -62,6 +62,12 @@ def mention_keys(mention: dict) -> list[tuple[str, str]]:
     return keys
 
 
+def stored_keys(mention: dict) -> list[tuple[str, str]]:
+    """The company_keys rows (kind, value) a mention gives its company: its CIK, padded, and its mention_keys."""
+    cik = pad_cik(mention.get("cik"))
+    return [("cik", cik), *mention_keys(mention)] if cik else mention_keys(mention)
+
+
 @dataclass(eq=False)  # one object per company_id: identity is equality, and cheap in big buckets
 class Company:
     company_id: str
@@ -86,14 +92,25 @@ class CompanyResolver:
         self._by_cik: dict[str, Company] = {}
         self._by_key: dict[tuple[str, str], list[Company]] = {}
         self._keys_of: dict[str, list[tuple[str, str]]] = {}  # company_id -> the buckets it is in
+        self._crowds: dict[tuple[str, str], int] = {}  # key -> stored companies with a CIK known only by count
 
-    def learn(self, company_id: str, mention: dict, keys: list[tuple[str, str]] | None = None) -> None:
-        """Teach the resolver a mention already resolved in an earlier run; `keys`, its mention_keys
-        where the caller has them already."""
-        company = self._by_id.get(company_id) or Company(company_id, None, normalize_name(mention.get("name")))
+    def learn(self, company_id: str, mention: dict) -> None:
+        """Teach the resolver a mention already resolved in an earlier run."""
+        self.know(company_id, pad_cik(mention.get("cik")), mention_keys(mention))
+
+    def know(self, company_id: str, cik: str | None, keys: list[tuple[str, str]]) -> None:
+        """Teach the resolver a company stored by an earlier run: its CIK (if any) and keys besides the CIK."""
+        company = self._by_id.get(company_id) or Company(company_id)
         # Any of its mentions may carry the CIK (others may not, e.g. one filed with CIK 0), in any order.
-        company.cik = company.cik or pad_cik(mention.get("cik"))
-        self._remember(company, mention_keys(mention) if keys is None else keys)
+        company.cik = company.cik or cik
+        self._remember(company, keys)
+
+    def know_crowd(self, key: tuple[str, str], count: int) -> None:
+        """Teach the resolver that `count` stored companies with a CIK share `key` with at least one other
+        stored company. Buckets only grow, so such a key never picks one company for a mention without
+        CIK, and a CIK mention only looks at companies without CIK: these companies need not be known
+        one by one (at scale, popular names and tickers are shared by hundreds)."""
+        self._crowds[key] = self._crowds.get(key, 0) + count
 
     def _remember(self, company: Company, keys: list[tuple[str, str]]) -> Company:
         company = self._by_id.setdefault(company.company_id, company)
@@ -108,6 +125,8 @@ class CompanyResolver:
 
     def _match(self, keys: list[tuple[str, str]], *, want_cik: str | None) -> Company | None:
         for key in keys:
+            if not want_cik and self._crowds.get(key):
+                continue  # shared by two stored companies or more
             candidates = [c for c in self._by_key.get(key, []) if c.company_id not in self.merges]
             if want_cik:
                 # A CIK mention only absorbs companies that have no CIK yet.
@@ -117,11 +136,15 @@ class CompanyResolver:
         return None
 
     def resolve(self, mention: dict) -> str | None:
-        cik = pad_cik(mention.get("cik"))
+        """The company_id of `mention`; None when it has no CIK and no name."""
         normalized = normalize_name(mention.get("name"))
+        return self.resolve_keys(pad_cik(mention.get("cik")), normalized,
+                                 mention_keys({**mention, "normalized_name": normalized}))
+
+    def resolve_keys(self, cik: str | None, normalized: str | None, keys: list[tuple[str, str]]) -> str | None:
+        """resolve() for a mention whose padded CIK, normalized name and mention_keys are worked out."""
         if not cik and not normalized:
             return None
-        keys = mention_keys({**mention, "normalized_name": normalized})
         if cik and cik in self._by_cik:
             return self._remember(self._by_cik[cik], keys).company_id
         match = self._match(keys, want_cik=cik)
@@ -202,17 +225,23 @@ class Resolved:
 def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_ids: list[str] | None = None
                       ) -> Resolved:
     """Give every unresolved company mention a company_id, apply merges,
-    set filings.company_id and rebuild the companies and company_names rows
-    of the companies that changed: those mentions were resolved to, merged,
-    and `losing` (companies that lost mentions with the run's replaced filings).
+    set filings.company_id and rebuild the companies, company_names and
+    company_keys rows of the companies that changed: those mentions were
+    resolved to, merged, and `losing` (companies that lost mentions with the
+    run's replaced filings).
 
     Mentions are the company blocks of filing_companies and the reporting
     owners that are entities (is_entity_name: LLC, LP, FUND, TRUST, ...);
-    people get no company_id. CIK mentions resolve first.
+    people get no company_id. CIK mentions resolve first. Stored companies
+    are known to the resolver by their company_keys rows.
 
     `filing_ids`: the filings whose mentions may be unresolved (a run's new filings), so that the
     mentions left unresolved for good (people, mentions without name or CIK) of the rest of the
     warehouse are not read again every run; None reads every unresolved mention."""
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM company_keys)").fetchone()[0]:
+        _build_keys(con, None)  # a warehouse of an older version, or new: keys from every stored mention
+    elif losing:
+        _build_keys(con, losing)  # before resolving: the resolver must know them as they are now
     entity = "regexp_matches({col}, '" + ENTITY_NAME_SQL_PATTERN.replace("'", "''") + "')"
     only = "" if filing_ids is None else " AND filing_id IN (SELECT filing_id FROM _pending_filings)"
     con.register("_pending_filings", pa.table({"filing_id": pa.array(filing_ids or [], pa.string())}))
@@ -230,28 +259,38 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
     finally:
         con.unregister("_pending_filings")
     resolver = CompanyResolver()
-    learned: set[str] = set()  # companies whose stored mentions the resolver knows
+    loaded: set[tuple[str, str]] = set()  # keys whose stored companies the resolver knows
     resolved_to: set[str] = set()
     found: list[pa.Table] = []  # (tbl, filing_id, idx, company_id) of the mentions resolved, batch by batch
+    found_keys: list[pa.Table] = []  # (company_id, kind, value): their stored_keys, batch by batch
     for start in range(0, pending_all.num_rows, RESOLVE_BATCH):
         part = pending_all.slice(start, RESOLVE_BATCH)
         pending = list(zip(*(part[c].to_pylist() for c in part.column_names)))
-        # A stored company can only match or absorb a mention it shares a CIK or key with: learnt with the
-        # first batch holding such a mention, it is known before any mention it could change resolves.
-        known = list(_known_mentions(con, pending, learned))  # every mention of a company, then it is learnt
-        for cid, mention, keys in known:
-            resolver.learn(cid, mention, keys)
-        learned.update(cid for cid, _, _ in known)
-        del known
+        # The resolver looks up a mention's CIK and keys only: the stored companies under each key are
+        # known from the first batch holding a mention with it, before any such mention resolves.
+        # A company merged meanwhile is known under the id that absorbed it.
+        # Each mention's CIK, normalized name and keys, worked out once for the look-up and the resolving.
+        keyed = [(pad_cik(cik), normalized := normalize_name(name), mention_keys(
+            {"name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs, "normalized_name": normalized}))
+            for _, _, _, cik, name, ticker, file_no, irs, _ in pending]
+        companies_known, crowds = _known_keys(con, keyed, loaded)
+        for cid, cik, keys in companies_known:
+            resolver.know(resolver.merges.get(cid, cid), cik, keys)
+        for key, count in crowds:
+            resolver.know_crowd(key, count)
+        del companies_known, crowds
         updates: list[tuple[str, str, int, str]] = []
-        for tbl, fid, idx, cik, name, ticker, file_no, irs, role in pending:
+        keys_found: set[tuple[str, str, str]] = set()
+        for (tbl, fid, idx, _, name, _, _, _, role), (cik, normalized, keys) in zip(pending, keyed):
             if (tbl == "reporting_owners" or role == "reporting_owner") and not is_entity_name(name):
                 continue  # the SQL pattern only pre-filters; people stay without company_id
-            company_id = resolver.resolve({"cik": cik, "name": name, "ticker": ticker,
-                                           "sec_file_number": file_no, "irs_number": irs})
+            company_id = resolver.resolve_keys(cik, normalized, keys)
             if company_id:
                 updates.append((tbl, fid, idx, company_id))
-        del pending
+                keys_found.update((company_id, kind, value) for kind, value in keys)
+                if cik:
+                    keys_found.add((company_id, "cik", cik))
+        del pending, keyed
         if updates:
             resolved_to.update(u[3] for u in updates)
             found.append(pa.table({
@@ -259,6 +298,7 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
                 "filing_id": pa.array([u[1] for u in updates], pa.string()),
                 "idx": pa.array([u[2] for u in updates], pa.int32()),
                 "company_id": pa.array([u[3] for u in updates], pa.string())}))
+            found_keys.append(_key_table(keys_found))
     del pending_all
     if found:
         con.register("_resolved", pa.concat_tables(found))
@@ -269,19 +309,16 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
         finally:
             con.unregister("_resolved")
     del found
-    if resolver.merges:  # a merge target has a CIK and is never merged again: one pass applies them all
-        con.register("_merges", pa.table({"old": pa.array(list(resolver.merges), pa.string()),
-                                          "new": pa.array(list(resolver.merges.values()), pa.string())}))
-        for tbl in ("filing_companies", "reporting_owners"):
-            con.execute(f"UPDATE {tbl} SET company_id = m.new FROM _merges m WHERE {tbl}.company_id = m.old")
+    con.register("_merges", pa.table({"old": pa.array(list(resolver.merges), pa.string()),
+                                      "new": pa.array(list(resolver.merges.values()), pa.string())}))
+    try:
+        if resolver.merges:  # a merge target has a CIK and is never merged again: one pass applies them all
+            for tbl in ("filing_companies", "reporting_owners"):
+                con.execute(f"UPDATE {tbl} SET company_id = m.new FROM _merges m WHERE {tbl}.company_id = m.old")
+        _add_keys(con, found_keys, bool(resolver.merges))
+        _set_filing_companies(con, filing_ids)
+    finally:
         con.unregister("_merges")
-    roles = ", ".join(f"'{r}'" for r in _FILING_COMPANY_ROLES)
-    order = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(_FILING_COMPANY_ROLES))
-    con.execute(f"""
-        UPDATE filings SET company_id = fc.company_id FROM (
-            SELECT filing_id, arg_min(company_id, (CASE role {order} END, company_index)) AS company_id
-            FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL GROUP BY filing_id
-        ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
     changed = losing | set(resolver.merges) | set(resolver.merges.values()) | resolved_to
     # A warehouse whose companies table was never filled (written by an older version) is rebuilt whole.
     whole = con.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
@@ -291,6 +328,91 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, losing: set[str], filing_i
     before = _identities(con, changed)
     _rebuild_companies(con, changed)
     return Resolved(set(resolver.merges.values()), {row[0] for row in before ^ _identities(con, changed)})
+
+
+def _set_filing_companies(con: duckdb.DuckDBPyConnection, filing_ids: list[str] | None) -> None:
+    """filings.company_id from the filing's company mentions, for the filings whose mentions may have
+    changed company: those of `filing_ids` (None: every filing) and those naming a merge target (the
+    merges in relation _merges, applied)."""
+    roles = ", ".join(f"'{r}'" for r in _FILING_COMPANY_ROLES)
+    order = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(_FILING_COMPANY_ROLES))
+    con.register("_pending_filings", pa.table({"filing_id": pa.array(filing_ids or [], pa.string())}))
+    scope = "" if filing_ids is None else """ AND filing_id IN (
+        SELECT filing_id FROM _pending_filings
+        UNION SELECT filing_id FROM filing_companies WHERE company_id IN (SELECT new FROM _merges))"""
+    try:
+        con.execute(f"""
+            UPDATE filings SET company_id = fc.company_id FROM (
+                SELECT filing_id, arg_min(company_id, (CASE role {order} END, company_index)) AS company_id
+                FROM filing_companies WHERE role IN ({roles}) AND company_id IS NOT NULL{scope} GROUP BY filing_id
+            ) fc WHERE filings.filing_id = fc.filing_id AND filings.company_id IS DISTINCT FROM fc.company_id""")
+    finally:
+        con.unregister("_pending_filings")
+
+
+def _key_table(rows: Iterable[tuple[str, str, str]]) -> pa.Table:
+    rows = sorted(rows)
+    return pa.table({"company_id": pa.array([r[0] for r in rows], pa.string()),
+                     "kind": pa.array([r[1] for r in rows], pa.string()),
+                     "value": pa.array([r[2] for r in rows], pa.string())})
+
+
+def _build_keys(con: duckdb.DuckDBPyConnection, companies: set[str] | None) -> None:
+    """The company_keys rows of `companies` (None: of all) anew, from their stored mentions."""
+    con.register("_keys_of", pa.table({"company_id": pa.array(sorted(companies or []), pa.string())}))
+    only = "" if companies is None else " AND company_id IN (SELECT company_id FROM _keys_of)"
+    try:
+        con.execute("DELETE FROM company_keys WHERE true" + only)
+        reader = con.execute(
+            "SELECT DISTINCT company_id, cik, name, ticker, sec_file_number, irs_number FROM ("
+            "SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies "
+            "WHERE company_id IS NOT NULL" + only + " UNION ALL "
+            "SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners "
+            "WHERE company_id IS NOT NULL" + only + ")").to_arrow_reader(RESOLVE_BATCH)
+        keys: set[tuple[str, str, str]] = set()  # one row per company and key: far fewer than mentions
+        normalized: dict[str, str | None] = {}  # a name is spelled alike in many mentions
+        for batch in reader:
+            for cid, cik, name, ticker, file_no, irs in zip(*(c.to_pylist() for c in batch.columns)):
+                if name not in normalized:
+                    normalized[name] = normalize_name(name)
+                keys.update((cid, kind, value) for kind, value in stored_keys(
+                    {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs,
+                     "normalized_name": normalized[name]}))
+        del normalized
+        con.register("_keys_built", _key_table(keys))
+        try:
+            con.execute("INSERT INTO company_keys SELECT company_id, kind, value FROM _keys_built")
+        finally:
+            con.unregister("_keys_built")
+    finally:
+        con.unregister("_keys_of")
+
+
+def _add_keys(con: duckdb.DuckDBPyConnection, found: list[pa.Table], merged: bool) -> None:
+    """Add to company_keys the keys of the mentions just resolved (`found`), and move the rows of merged
+    companies (relation _merges) to the companies that absorbed them."""
+    if merged:
+        con.execute("UPDATE company_keys SET company_id = m.new FROM _merges m WHERE company_keys.company_id = m.old")
+        # A merge target may now hold a key twice: once its own, once its absorbed company's.
+        con.execute("CREATE OR REPLACE TEMP TABLE _keys_merged AS SELECT DISTINCT company_id, kind, value "
+                    "FROM company_keys WHERE company_id IN (SELECT new FROM _merges)")
+        try:
+            con.execute("DELETE FROM company_keys WHERE company_id IN (SELECT new FROM _merges)")
+            con.execute("INSERT INTO company_keys SELECT * FROM _keys_merged")
+        finally:
+            con.execute("DROP TABLE IF EXISTS _keys_merged")
+    if not found:
+        return
+    con.register("_keys_found", pa.concat_tables(found))
+    try:
+        con.execute("""
+            INSERT INTO company_keys
+            SELECT DISTINCT coalesce(m.new, f.company_id), f.kind, f.value
+            FROM _keys_found f LEFT JOIN _merges m ON m.old = f.company_id
+            WHERE NOT EXISTS (SELECT 1 FROM company_keys k WHERE k.company_id = coalesce(m.new, f.company_id)
+                              AND k.kind = f.kind AND k.value = f.value)""")
+    finally:
+        con.unregister("_keys_found")
 
 
 def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tuple]:
@@ -304,59 +426,44 @@ def _identities(con: duckdb.DuckDBPyConnection, companies: set[str]) -> set[tupl
         con.unregister("_identity_of")
 
 
-def _known_mentions(con: duckdb.DuckDBPyConnection, pending: list[tuple], learned: set[str] = frozenset()
-                    ) -> Iterator[tuple[str, dict, list]]:
-    """The resolved mentions the resolver must know to resolve `pending` as if it knew them all: every
-    mention of every company that shares a CIK or a key (file number, IRS number, normalized name,
-    ticker) with a pending mention. Other companies can neither match nor be merged. DuckDB picks the
-    companies sharing a key (a superset where a stored name has no normalized spelling yet), so only
-    their mentions reach Python, however many companies the warehouse holds; the exact test is then
-    mention_keys'. Names come normalized from company_names (the last load's, same function) where
-    it has them. Each distinct mention comes once: the resolver learns a company's keys, and its CIK
-    from any of its CIK mentions (which all carry the one CIK), so repeats teach it nothing. Each comes
-    with its mention_keys, worked out once here for both the test and the learning. Companies in
-    `learned` (known from an earlier batch of mentions) are left out."""
-    if not pending:
-        return
-    ciks = {c for row in pending if (c := pad_cik(row[3]))}
-    keys = {key for _, _, _, cik, name, ticker, file_no, irs, _ in pending
-            for key in mention_keys({"name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs})}
-    wanted = sorted({("cik", c.lstrip("0")) for c in ciks} | keys)
+def _known_keys(con: duckdb.DuckDBPyConnection, pending: list[tuple[str | None, str | None, list[tuple[str, str]]]],
+                loaded: set[tuple[str, str]]
+                ) -> tuple[list[tuple[str, str | None, list[tuple[str, str]]]], list[tuple[tuple[str, str], int]]]:
+    """What the resolver must know of the stored companies to resolve `pending` (mentions as padded CIK,
+    normalized name and mention_keys) as if it knew them all:
+    for each CIK and key (file number, IRS number, normalized name, ticker) of a pending mention not in
+    `loaded` (added to it), the stored companies under it (company_keys), as (company_id, CIK, [key]);
+    but where two companies or more share a key, those with a CIK come as a count, (key, count)
+    (CompanyResolver.know_crowd). A join with company_keys: its cost follows the mentions and the
+    companies they name, not the warehouse."""
+    wanted = sorted(({("cik", cik) for cik, _, _ in pending if cik} | {key for _, _, keys in pending for key in keys})
+                    - loaded)
+    loaded.update(wanted)
+    if not wanted:
+        return [], []
     con.register("_wanted", pa.table({"kind": pa.array([k for k, _ in wanted], pa.string()),
                                       "value": pa.array([v for _, v in wanted], pa.string())}))
     try:
-        rows = con.execute(r"""
-            WITH m AS (
-                SELECT m.company_id, m.cik, m.name, m.ticker, m.sec_file_number, m.irs_number, n.normalized_name
-                FROM (SELECT company_id, cik, name, ticker, sec_file_number, irs_number FROM filing_companies
-                      WHERE company_id IS NOT NULL
-                      UNION ALL SELECT company_id, owner_cik, owner_name, NULL, NULL, NULL FROM reporting_owners
-                      WHERE company_id IS NOT NULL) m
-                LEFT JOIN (SELECT DISTINCT company_id, name, normalized_name FROM company_names) n
-                       ON n.company_id = m.company_id AND n.name = trim(m.name)
-            ), keyed AS (
-                SELECT company_id, 'cik' AS kind, ltrim(trim(regexp_replace(cik, '\s+', ' ', 'g')), '0') AS value FROM m
-                UNION ALL SELECT company_id, 'file', regexp_replace(sec_file_number, '^\s+|\s+$', '', 'g') FROM m
-                UNION ALL SELECT company_id, 'irs', regexp_replace(irs_number, '[^0-9]', '', 'g') FROM m
-                UNION ALL SELECT company_id, 'name', normalized_name FROM m
-                UNION ALL SELECT company_id, 'ticker', upper(regexp_replace(ticker, '^\s+|\s+$', '', 'g')) FROM m
-            ), touched AS (
-                SELECT DISTINCT company_id FROM keyed JOIN _wanted USING (kind, value)
-                UNION SELECT company_id FROM m WHERE normalized_name IS NULL AND nullif(trim(name), '') IS NOT NULL
+        rows = con.execute("""
+            WITH hit AS MATERIALIZED (
+                SELECT company_id, kind, value FROM company_keys JOIN _wanted USING (kind, value)
+            ), ciks AS (
+                SELECT company_id, min(value) AS cik FROM company_keys
+                WHERE kind = 'cik' AND company_id IN (SELECT company_id FROM hit) GROUP BY company_id
+            ), h AS (
+                SELECT hit.*, ciks.cik, count(*) OVER (PARTITION BY kind, value) AS sharing
+                FROM hit LEFT JOIN ciks USING (company_id)
             )
-            SELECT DISTINCT company_id, cik, name, ticker, sec_file_number, irs_number, normalized_name FROM m
-            WHERE company_id IN (SELECT company_id FROM touched)
-            ORDER BY cik IS NULL""").fetchall()
+            SELECT kind, value, company_id, cik, NULL FROM h WHERE sharing = 1 OR cik IS NULL OR kind = 'cik'
+            UNION ALL
+            SELECT kind, value, NULL, NULL, count(*) FROM h WHERE sharing > 1 AND cik IS NOT NULL AND kind <> 'cik'
+            GROUP BY kind, value
+            ORDER BY ALL""").fetchall()
     finally:
         con.unregister("_wanted")
-    mentions = [(cid, {"cik": cik, "name": name, "ticker": ticker, "sec_file_number": file_no, "irs_number": irs,
-                       "normalized_name": normalized or normalize_name(name)})
-                for cid, cik, name, ticker, file_no, irs, normalized in rows]
-    mentions_keys = [mention_keys(m) for _, m in mentions]
-    touched = {cid for (cid, m), m_keys in zip(mentions, mentions_keys)
-               if pad_cik(m["cik"]) in ciks or not keys.isdisjoint(m_keys)}
-    yield from ((cid, m, m_keys) for (cid, m), m_keys in zip(mentions, mentions_keys)
-                if cid in touched and cid not in learned)
+    known = [(cid, cik, [] if kind == "cik" else [(kind, value)]) for kind, value, cid, cik, count in rows if cid]
+    crowds = [((kind, value), count) for kind, value, cid, _, count in rows if not cid]
+    return known, crowds
 
 
 def _rebuild_companies(con: duckdb.DuckDBPyConnection, changed: set[str] | None) -> None:

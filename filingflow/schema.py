@@ -297,6 +297,20 @@ TABLE_LIST: tuple[Table, ...] = (
         kind="derived",
     ),
     Table(
+        "company_keys",
+        "What company resolution matches new mentions by: one row per company and key (its CIK, file numbers, "
+        "IRS numbers, normalized names and tickers), the union of the keys of its mentions. Kept by each load "
+        "and forget, so resolution joins new mentions to it instead of reading every stored mention.",
+        (
+            _column("company_id", TEXT, "Company (see companies).", required=True),
+            _column("kind", TEXT, "What the key is.", required=True, allowed=("cik", "file", "irs", "name", "ticker")),
+            _column("value", TEXT, "The key as resolution compares it: 10-digit CIK, file number as filed (trimmed), "
+                    "IRS number's digits, normalized name, ticker in capitals.", required=True),
+        ),
+        ("company_id", "kind", "value"),
+        kind="derived",
+    ),
+    Table(
         "reporting_owners",
         "Reporting persons of a Form 3/4/5 with address and relationship to the issuer.",
         (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 
 import duckdb
 
@@ -88,10 +89,13 @@ def _build_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_INDEX_PRAGMA)
 
 
-def update_search(con: duckdb.DuckDBPyConnection, changed_filing_ids: list[str]) -> None:
+def update_search(con: duckdb.DuckDBPyConnection, changed_filing_ids: list[str],
+                  merged_into: Iterable[str] | None = None) -> None:
     """Bring search_documents and its index up to date after a load that deleted and re-inserted
     the filings `changed_filing_ids` (new, replaced or removed): their old texts leave the index,
-    their new ones join it, and every text follows its filing's company_id.
+    their new ones join it, and every text follows its filing's company_id: of the filings of the
+    companies `merged_into` (those that absorbed others in the load, the only other filings whose
+    company_id can change), or of every filing when None.
 
     The index is kept as create_fts_index would build it from the new table (the same terms,
     document lengths, document frequencies and statistics, so the same BM25 scores), at a cost
@@ -113,8 +117,15 @@ def update_search(con: duckdb.DuckDBPyConnection, changed_filing_ids: list[str])
         con.execute(f"DELETE FROM {SEARCH_TABLE} WHERE filing_id IN (SELECT filing_id FROM _search_changed)")
         con.execute(_INSERT_DOCUMENTS.format(texts=_CHANGED_TEXTS, changed=_CHANGED))
         # A load can merge companies: texts of filings it did not touch may change company.
-        con.execute(f"UPDATE {SEARCH_TABLE} s SET company_id = f.company_id FROM filings f "
-                    "WHERE s.filing_id = f.filing_id AND s.company_id IS DISTINCT FROM f.company_id")
+        merged = None if merged_into is None else sorted(set(merged_into))
+        if merged is None or merged:
+            con.register("_search_merged", pa.table({"company_id": pa.array(merged or [], pa.string())}))
+            try:
+                only = "" if merged is None else " AND f.company_id IN (SELECT company_id FROM _search_merged)"
+                con.execute(f"UPDATE {SEARCH_TABLE} s SET company_id = f.company_id FROM filings f "
+                            "WHERE s.filing_id = f.filing_id AND s.company_id IS DISTINCT FROM f.company_id" + only)
+            finally:
+                con.unregister("_search_merged")
         filled = time.perf_counter()
         gone, total = con.execute(
             f"SELECT (SELECT count(*) FROM _search_gone), (SELECT count(*) FROM {SEARCH_TABLE})").fetchone()

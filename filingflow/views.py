@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from filingflow.amendments import AMENDMENT_QUERIES, COMPANY_KEY
+from filingflow.amendments import AMENDMENT_QUERIES, BASE_FORM, COMPANY_KEY, OWNER_KEYS
 from filingflow.schema import FILING_TABLES
 
 # Rule 10b5-1 as footnotes write it; RE2 (DuckDB) runs it in linear time.
@@ -167,9 +167,10 @@ last_refresh: dict[str, object] = {}
 
 def _scoped(query: str, scope: str) -> str:
     """`query` over the filings in relation `scope` alone: each relation of filing rows it reads is
-    shadowed by a CTE of the same name holding only those filings' rows."""
-    shadows = ",\n".join(f'"{name}" AS (SELECT * FROM main."{name}" WHERE filing_id IN (SELECT filing_id FROM {scope}))'
-                         for name in _FILING_ROWS)
+    shadowed by a CTE of the same name holding only those filings' rows, fetched by row id once their
+    filing_id matched (else DuckDB reads every column of every row, texts included, before the match)."""
+    shadows = ",\n".join(f'"{name}" AS (SELECT * FROM main."{name}" WHERE rowid IN (SELECT rowid FROM main."{name}" '
+                         f'WHERE filing_id IN (SELECT filing_id FROM {scope})))' for name in _FILING_ROWS)
     return f"WITH {shadows}\nSELECT * FROM (\n{query}\n)"
 
 
@@ -189,11 +190,13 @@ def build_stored(con: duckdb.DuckDBPyConnection) -> None:
 @dataclass(frozen=True)
 class Touched:
     """What a load changed that the stored views show: the filings whose own rows or flags changed, the
-    company keys those filings had before it, and the companies whose row or id changed (None: any)."""
+    company keys those filings had before it, the companies whose row or id changed (None: any), and
+    among them those that absorbed others (their filings' company keys changed)."""
 
     filing_ids: Iterable[str]
     keys_before: Iterable[str]
     companies: Iterable[str] | None
+    merged: Iterable[str] = ()
 
 
 def company_keys(con: duckdb.DuckDBPyConnection, scope: str) -> set[str]:
@@ -205,9 +208,11 @@ def company_keys(con: duckdb.DuckDBPyConnection, scope: str) -> set[str]:
 
 def refresh_stored(con: duckdb.DuckDBPyConnection, touched: Touched) -> None:
     """Bring the stored views up to date inside the load's transaction, at a cost that follows what
-    changed: the amendment tables are recomputed for the filings of the company keys touched (keys
-    before and after, companies changed), then the analyst tables for the filings whose own rows,
-    amendment state or company changed; each by its one query restricted to those filings."""
+    changed: the amendment tables are recomputed for the filings of the amendment groups touched
+    (company key, form and reporting owners of each changed filing; every filing of the company keys
+    the changed filings had before, and of the companies that absorbed others), then the analyst
+    tables for the filings whose own rows, amendment state or company changed; each by its one query
+    restricted to those filings."""
     started = time.perf_counter()
     if touched.companies is None:
         build_stored(con)
@@ -215,15 +220,30 @@ def refresh_stored(con: duckdb.DuckDBPyConnection, touched: Touched) -> None:
         return
     con.register("_views_ids", pa.table({"filing_id": pa.array(sorted(set(touched.filing_ids)), pa.string())}))
     con.register("_views_key_list", pa.table({"key": pa.array(
-        sorted(set(touched.keys_before) | set(touched.companies)), pa.string())}))
+        sorted(set(touched.keys_before) | set(touched.merged)), pa.string())}))
     con.register("_views_company_list", pa.table({"company_id": pa.array(sorted(set(touched.companies)), pa.string())}))
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _views_changed AS SELECT DISTINCT filing_id FROM _views_ids")
+        # The groups of the changed filings: filings of their company keys and forms (read from filings
+        # alone), kept where their owners are the same.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _views_family AS
-            SELECT filing_id FROM filings WHERE {COMPANY_KEY} IN (
-                SELECT key FROM _views_key_list
-                UNION SELECT {COMPANY_KEY} FROM filings WHERE filing_id IN (SELECT filing_id FROM _views_changed))""")
+            WITH changed AS MATERIALIZED (
+                SELECT filing_id, {COMPANY_KEY} AS company_key, {BASE_FORM} AS base_form FROM filings
+                WHERE filing_id IN (SELECT filing_id FROM _views_changed)
+            ), candidates AS MATERIALIZED (
+                SELECT filing_id, {COMPANY_KEY} AS company_key, {BASE_FORM} AS base_form FROM filings
+                WHERE {COMPANY_KEY} IN (SELECT company_key FROM changed)
+            ), owners AS MATERIALIZED (
+                SELECT filing_id, {OWNER_KEYS} AS owner_keys FROM reporting_owners
+                WHERE filing_id IN (SELECT filing_id FROM candidates) GROUP BY filing_id
+            ), grouped AS (
+                SELECT c.*, coalesce(o.owner_keys, []) AS owner_keys FROM candidates c LEFT JOIN owners o USING (filing_id)
+            )
+            SELECT g.filing_id FROM grouped g
+            JOIN (SELECT * FROM grouped WHERE filing_id IN (SELECT filing_id FROM changed)) c
+              USING (company_key, base_form, owner_keys)
+            UNION SELECT filing_id FROM filings WHERE {COMPANY_KEY} IN (SELECT key FROM _views_key_list)""")
         gone = "filing_id IN (SELECT filing_id FROM _views_family UNION SELECT filing_id FROM _views_changed)"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _views_sections_before AS SELECT * FROM amended_sections WHERE {gone}")
         for name in _AMENDMENT_TABLES:

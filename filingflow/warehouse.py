@@ -290,7 +290,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             con.execute("DELETE FROM dq_flags WHERE filing_id IN (SELECT filing_id FROM _replaced)")
             resolved = resolve_companies(con, losing, kept)
             # Derived like companies and keyed by their ids; rolls back with the load.
-            update_search(con, replaced)
+            update_search(con, replaced, resolved.merged)
             renamed = _partitions_of_companies(con, resolved.merged)  # only their company_id columns changed
         if trial:
             con.execute("ROLLBACK")
@@ -300,7 +300,7 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
             flagged = [r[0] for r in con.execute(
                 "SELECT DISTINCT filing_id FROM dq_flags WHERE run_id = ? AND filing_id IS NOT NULL "
                 "AND filing_id NOT IN (SELECT filing_id FROM _replaced)", [plan.run_id]).fetchall()]
-            refresh_stored(con, Touched([*replaced, *flagged], keys_before, _companies_changed(resolved)))
+            refresh_stored(con, Touched([*replaced, *flagged], keys_before, _companies_changed(resolved), resolved.merged))
         if kept:
             partitions.add(plan.run_id)
         stage_lake_partitions(con, lake_root, plan.run_id, partitions, renamed if changing else set())
@@ -453,8 +453,8 @@ def forget_filings(con: duckdb.DuckDBPyConnection, lake_root: Path | str, run_id
         for name in (*FILING_TABLES, "dq_flags", "filing_sources"):
             con.execute(f'DELETE FROM "{name}" WHERE filing_id IN (SELECT filing_id FROM _replaced)')
         resolved = resolve_companies(con, losing, [])
-        update_search(con, filing_ids)
-        refresh_stored(con, Touched(filing_ids, keys_before, _companies_changed(resolved)))
+        update_search(con, filing_ids, resolved.merged)
+        refresh_stored(con, Touched(filing_ids, keys_before, _companies_changed(resolved), resolved.merged))
         con.execute("""
             UPDATE ingest_ledger SET status = 'forgotten', filing_ids = [], detail = NULL
             WHERE source_file IN (SELECT source_file FROM _files)""")

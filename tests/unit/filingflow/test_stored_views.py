@@ -205,9 +205,9 @@ def test_stored_views_refreshed_load_by_load_equal_a_fresh_computation(seed, loa
                 assert_stored_equal_fresh(con)
 
 
-def form4(filing_id: str, cik: str | None, filed: dt.date, shares: int, original: dt.date | None = None
-          ) -> dict[str, list[dict]]:
-    """A Form 4 (a 4/A when it names the date of its original) of ALPHA CORP by SMITH JANE: one sale."""
+def form4(filing_id: str, cik: str | None, filed: dt.date, shares: int, original: dt.date | None = None,
+          owner: tuple[str, str] = ("0000000101", "SMITH JANE")) -> dict[str, list[dict]]:
+    """A Form 4 (a 4/A when it names the date of its original) of ALPHA CORP by `owner` (CIK, name): one sale."""
     rows: dict[str, list[dict]] = {name: [] for name in FILING_TABLES}
     rows["filings"] = [schema_row(
         "filings", filing_id=filing_id, content_id=filing_id, form_type="4/A" if original else "4",
@@ -217,7 +217,7 @@ def form4(filing_id: str, cik: str | None, filed: dt.date, shares: int, original
     rows["filing_companies"] = [schema_row("filing_companies", filing_id=filing_id, company_index=0, role="issuer",
                                            cik=cik, name="ALPHA CORP")]
     rows["reporting_owners"] = [schema_row("reporting_owners", filing_id=filing_id, owner_index=0,
-                                           owner_cik="0000000101", owner_name="SMITH JANE")]
+                                           owner_cik=owner[0], owner_name=owner[1])]
     rows["nonderiv_transactions"] = [schema_row(
         "nonderiv_transactions", filing_id=filing_id, row_index=0, security_title="Common Stock",
         transaction_date=DAY0, transaction_code="S", shares=Decimal(shares), acquired_disposed="D",
@@ -301,4 +301,27 @@ def test_a_load_recomputes_the_rows_of_the_filings_it_changed_not_the_warehouse(
     # and only the new filing's rows recomputed (the company's CIK, name and ticker are the same).
     load(con, lake_root, "r3", [form4("again", "0000000003", DAY0 + dt.timedelta(1), 7)], [])
     assert (views.last_refresh["family_filings"], views.last_refresh["filings"]) == (2, 1)
+    assert_stored_equal_fresh(con)
+
+
+def test_a_load_looks_at_the_amendment_group_of_its_filings_not_every_filing_of_the_company(con, tmp_path):
+    """Amendments pair within one company, form and set of reporting owners: a new filing of one owner
+    reads that owner's filings of the company, not those of the company's other owners."""
+    lake_root = tmp_path / "lake"
+    owners = [(f"00000002{i:02d}", f"OWNER {i}") for i in range(5)]
+    load(con, lake_root, "r1", [form4(f"f{i}", "0000000007", DAY0 + dt.timedelta(i), i + 1, owner=owners[i % 5])
+                                for i in range(20)], [])
+    load(con, lake_root, "r2", [form4("new", "0000000007", DAY0 + dt.timedelta(30), 7, owner=owners[2])], [])
+    assert (views.last_refresh["family_filings"], views.last_refresh["filings"]) == (5, 1)
+    # An amendment of one of that owner's filings: the group's rows change, the other owners' do not.
+    load(con, lake_root, "r3", [form4("amends", "0000000007", DAY0 + dt.timedelta(31), 8, original=DAY0 + dt.timedelta(7),
+                                      owner=owners[2])], [])
+    assert views.last_refresh["family_filings"] == 6
+    assert con.execute("SELECT amends_filing_id FROM filing_amendments WHERE filing_id = 'amends'").fetchone() == ("f7",)
+    assert_stored_equal_fresh(con)
+    # Another owner's amendment of the same date pairs within its own group only.
+    load(con, lake_root, "r4", [form4("amends3", "0000000007", DAY0 + dt.timedelta(32), 9, original=DAY0 + dt.timedelta(8),
+                                      owner=owners[3])], [])
+    assert con.execute("SELECT amends_filing_id FROM filing_amendments WHERE filing_id = 'amends3'").fetchone() == ("f8",)
+    assert views.last_refresh["family_filings"] == 5
     assert_stored_equal_fresh(con)
