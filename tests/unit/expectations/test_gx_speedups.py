@@ -39,9 +39,9 @@ SCRIPT = textwrap.dedent("""
 
     before, built_before = answers(), count[0]
     count[0] = 0
-    from expectations import gx_kwargs
-    gx_kwargs.install()
-    gx_kwargs.install()  # twice: still one wrapper
+    from expectations import gx_speedups
+    gx_speedups.install()
+    gx_speedups.install()  # twice: still one wrapper
     after, built_after = answers(), count[0]
     print(json.dumps({"same": before == after, "n": len(before), "before": built_before, "after": built_after}))
 """)
@@ -62,9 +62,9 @@ def test_keywords_equal_gx_own_with_far_fewer_configurations_built():
 def test_configuration_outside_the_helpers_is_fresh_on_every_read():
     import great_expectations as gx
 
-    from expectations import gx_kwargs
+    from expectations import gx_speedups
 
-    gx_kwargs.install()
+    gx_speedups.install()
     expectation = gx.expectations.ExpectColumnValuesToNotBeNull(column="filing_id")
     first, second = expectation.configuration, expectation.configuration
     assert first is not second and first == second
@@ -76,9 +76,9 @@ def test_configuration_outside_the_helpers_is_fresh_on_every_read():
 def test_each_thread_asks_its_own_question():
     import great_expectations as gx
 
-    from expectations import gx_kwargs
+    from expectations import gx_speedups
 
-    gx_kwargs.install()
+    gx_speedups.install()
     columns = [f"c{i}" for i in range(8)]
     expectations = [gx.expectations.ExpectColumnValuesToBeInSet(column=c, value_set=[c, "x"]) for c in columns]
     seen: dict[str, list] = {c: [] for c in columns}
@@ -94,3 +94,43 @@ def test_each_thread_asks_its_own_question():
     for t in threads:
         t.join()
     assert all(answers == [(c, [c, "x"])] * 200 for c, answers in seen.items())
+
+
+def test_data_docs_views_compile_each_template_once_and_render_the_same(monkeypatch):
+    import re
+
+    import jinja2
+    from great_expectations.render.components import RenderedDocumentContent
+    from great_expectations.render.view.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
+
+    from expectations import gx_speedups
+
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    page = RenderedDocumentContent(sections=[], page_title="filings.basic", utm_medium="validation-results-page",
+                                   renderer_type="ValidationResultsPageRenderer", expectation_suite_name="filings.basic")
+
+    def render(view) -> str:  # GX stamps the time of the rendering into the page
+        return re.sub(r"[0-9]{8}T[0-9]{6}[.][0-9]+Z", "TIME", view.render(page))
+
+    alone = DefaultJinjaPageView()
+    alone.env.bytecode_cache = None  # as GX has it
+    expected = render(alone)
+    assert "filings.basic" in expected
+    compiled.clear()
+    gx_speedups.install()
+    first, second = DefaultJinjaPageView(), DefaultJinjaIndexPageView()
+    assert first.env.bytecode_cache is second.env.bytecode_cache is not None
+    assert render(first) == expected
+    once = list(compiled)
+    assert once  # compiled by the first view ...
+    assert render(DefaultJinjaPageView()) == expected
+    assert compiled == once  # ... and by no other
+    second._get_template("page.j2")
+    assert compiled == once
