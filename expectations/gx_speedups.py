@@ -18,6 +18,9 @@ from __future__ import annotations
 import functools
 import threading
 
+import jinja2
+import jinja2.bccache
+
 # The helpers that only read keywords of the configuration (great_expectations 1.24).
 KWARG_HELPERS = ("_get_runtime_kwargs", "_get_success_kwargs", "_get_domain_kwargs", "_get_success_kwarg")
 
@@ -66,35 +69,42 @@ def _one_configuration(helper):
     return once
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled Data Docs templates, shared by every view's Jinja environment."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self.lock:
+            code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # discarded by Jinja when the source's checksum differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self.lock:
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.code.clear()
+
+
+TEMPLATES = SharedBytecode()
+
+
 def _shared_templates() -> None:
-    import jinja2
     from great_expectations.render.view.view import DefaultJinjaView
 
     if getattr(DefaultJinjaView, "_filingflow_shared_templates", False):
         return
-
-    class InMemory(jinja2.BytecodeCache):
-        def __init__(self) -> None:
-            self.code: dict[str, bytes] = {}
-            self.lock = threading.Lock()
-
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            with self.lock:
-                code = self.code.get(bucket.key)
-            if code is not None:
-                bucket.bytecode_from_string(code)  # discarded by Jinja when the source's checksum differs
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            with self.lock:
-                self.code[bucket.key] = bucket.bytecode_to_string()
-
-    shared = InMemory()
     init = DefaultJinjaView.__init__
 
     @functools.wraps(init)
     def shared_init(self, *args, **kwargs) -> None:
         init(self, *args, **kwargs)
-        self.env.bytecode_cache = shared
+        self.env.bytecode_cache = TEMPLATES
 
     DefaultJinjaView.__init__ = shared_init
     DefaultJinjaView._filingflow_shared_templates = True
