@@ -194,6 +194,9 @@ def import_rules() -> None:
     _quiet_gx()
     import great_expectations  # noqa: F401
 
+    from expectations import gx_speedups
+
+    gx_speedups.install()
     import expectations.balance  # noqa: F401
     import expectations.eight_k_rules  # noqa: F401
     import expectations.integrity_rules  # noqa: F401

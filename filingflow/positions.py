@@ -3,7 +3,11 @@ in the previous filing: the input of the cross-filing continuity expectation.
 
 A chain is (issuer, reporting owners, security title, direct/indirect) in
 Table I. Amendments are never taken as the previous filing, so a 4/A is
-compared with what came before the filing it amends, not chained twice."""
+compared with what came before the filing it amends, not chained twice.
+
+The stored rows read are those of the filings that may have ended a chain of
+the run (its issuers' earlier filings with the same owners), so a night's cost
+follows what is new, not the size of the warehouse."""
 from __future__ import annotations
 
 import duckdb
@@ -13,48 +17,61 @@ POSITION_COLUMNS = ("filing_id", "row_index", "table_name", "as_of", "security_t
                     "balance_before", "previous_filing_id", "previous_as_of", "previous_balance")
 
 _QUERY = """
-WITH issuers AS (
-    SELECT DISTINCT coalesce(issuer_cik, upper(issuer_name)) AS issuer_key FROM _new_filings
-), history AS (
-    -- Only the stored filings of the new filings' issuers can hold a chain they touch.
+WITH new_filings AS (
     SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)) AS issuer_key, is_amendment,
            coalesce(period_of_report, filed_date) AS as_of
-    FROM filings
-    WHERE coalesce(issuer_cik, upper(issuer_name)) IN (SELECT issuer_key FROM issuers)
-      AND filing_id NOT IN (SELECT filing_id FROM _excluded)
-), all_filings AS (
-    SELECT filing_id, coalesce(issuer_cik, upper(issuer_name)) AS issuer_key, is_amendment,
-           coalesce(period_of_report, filed_date) AS as_of, true AS is_new
     FROM _new_filings
-    UNION ALL
-    SELECT *, false FROM history
-), owners AS (
+), new_owners AS (
     SELECT filing_id, string_agg(DISTINCT coalesce(owner_cik, upper(owner_name)), '|'
                                  ORDER BY coalesce(owner_cik, upper(owner_name))) AS owner_key
-    FROM (SELECT filing_id, owner_cik, owner_name FROM _new_owners
-          UNION ALL SELECT filing_id, owner_cik, owner_name FROM reporting_owners
-          WHERE filing_id IN (SELECT filing_id FROM history))
-    GROUP BY filing_id
-), table_i AS (
-    SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after, true AS is_tx
-    FROM _new_tx
-    UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false FROM _new_holdings
-    UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after, true
-    FROM nonderiv_transactions WHERE filing_id IN (SELECT filing_id FROM history)
-    UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false
-    FROM nonderiv_holdings WHERE filing_id IN (SELECT filing_id FROM history)
-), chained AS (
-    SELECT t.*, f.issuer_key, o.owner_key, f.as_of, f.is_amendment, f.is_new
-    FROM table_i t JOIN all_filings f USING (filing_id) JOIN owners o USING (filing_id)
+    FROM _new_owners GROUP BY filing_id
+), new_chained AS (
+    SELECT t.*, f.issuer_key, o.owner_key, f.as_of, f.is_amendment
+    FROM (SELECT filing_id, row_index, security_title, direct_indirect, shares, acquired_disposed, shares_owned_after,
+                 true AS is_tx FROM _new_tx
+          UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, NULL, NULL, shares_owned_after, false
+          FROM _new_holdings) t
+    JOIN new_filings f USING (filing_id) JOIN new_owners o USING (filing_id)
     WHERE f.as_of IS NOT NULL AND t.security_title IS NOT NULL
+), firsts AS (
+    SELECT * FROM new_chained WHERE is_tx
+    QUALIFY row_number() OVER (PARTITION BY filing_id, security_title, direct_indirect ORDER BY row_index) = 1
+), candidates AS (
+    -- The stored filings that may have ended a chain a new filing starts: the same issuer, not an amendment,
+    -- dated before the latest new filing. The issuer key is spelt out only where the CIK is missing:
+    -- upper() over every stored name would cost more than all the rest.
+    SELECT filing_id, issuer_key, as_of FROM (
+        SELECT filing_id, issuer_cik AS issuer_key, is_amendment, coalesce(period_of_report, filed_date) AS as_of
+        FROM filings WHERE issuer_cik IN (SELECT issuer_key FROM firsts)
+        UNION ALL
+        SELECT filing_id, upper(issuer_name), is_amendment, coalesce(period_of_report, filed_date)
+        FROM filings WHERE issuer_cik IS NULL AND upper(issuer_name) IN (SELECT issuer_key FROM firsts))
+    WHERE NOT coalesce(is_amendment, false) AND as_of < (SELECT max(as_of) FROM firsts)
+      AND filing_id NOT IN (SELECT filing_id FROM _excluded)
+), history AS (
+    -- ... and the same reporting owners as a chain that starts.
+    SELECT c.filing_id, c.issuer_key, o.owner_key, c.as_of
+    FROM candidates c JOIN (
+        SELECT filing_id, string_agg(DISTINCT coalesce(owner_cik, upper(owner_name)), '|'
+                                     ORDER BY coalesce(owner_cik, upper(owner_name))) AS owner_key
+        FROM reporting_owners WHERE filing_id IN (SELECT filing_id FROM candidates) GROUP BY filing_id
+    ) o USING (filing_id)
+    WHERE (c.issuer_key, o.owner_key) IN (SELECT issuer_key, owner_key FROM firsts)
 ), ends AS (
     SELECT filing_id, issuer_key, owner_key, security_title, direct_indirect, as_of,
            arg_max(shares_owned_after, row_index) AS last_balance
-    FROM chained WHERE NOT coalesce(is_amendment, false) AND shares_owned_after IS NOT NULL
+    FROM (SELECT filing_id, row_index, security_title, direct_indirect, shares_owned_after, issuer_key, owner_key, as_of
+          FROM new_chained WHERE NOT coalesce(is_amendment, false)
+          UNION ALL
+          SELECT t.*, h.issuer_key, h.owner_key, h.as_of
+          FROM (SELECT filing_id, row_index, security_title, direct_indirect, shares_owned_after FROM nonderiv_transactions
+                WHERE filing_id IN (SELECT filing_id FROM history)
+                UNION ALL SELECT filing_id, row_index, security_title, direct_indirect, shares_owned_after
+                FROM nonderiv_holdings WHERE filing_id IN (SELECT filing_id FROM history)) t
+          JOIN history h USING (filing_id)
+          WHERE t.security_title IS NOT NULL)
+    WHERE shares_owned_after IS NOT NULL
     GROUP BY ALL
-), firsts AS (
-    SELECT * FROM chained WHERE is_new AND is_tx
-    QUALIFY row_number() OVER (PARTITION BY filing_id, security_title, direct_indirect ORDER BY row_index) = 1
 )
 SELECT f.filing_id, f.row_index, 'nonderiv_transactions' AS table_name, f.as_of, f.security_title, f.direct_indirect,
        CASE f.acquired_disposed WHEN 'A' THEN f.shares_owned_after - f.shares
