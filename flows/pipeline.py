@@ -337,7 +337,9 @@ _validator: ProcessPoolExecutor | None = None  # the run's validation process, w
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
-    if _validator is not None and kept:
+    # As an Arrow array: one buffer to ship to the validation process, not an object per filing.
+    kept = pa.array(kept, pa.string())
+    if _validator is not None and len(kept):
         try:
             return _validator.submit(_check_rows, settings, run_id, kept, replaced).result()
         except BrokenProcessPool as exc:  # killed (out of memory?): check here, as a smaller run does
@@ -345,16 +347,17 @@ def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced:
     return _check_rows(settings, run_id, kept, replaced)
 
 
-def _check_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
+def _check_rows(settings: RunSettings, run_id: str, kept: pa.Array, replaced: list[str]):
     from expectations.runner import RunChecker, skipped
 
-    if not kept:
+    if not len(kept):
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    excluded = sorted(set(replaced) | set(kept))  # not history for any batch
+    # Not history for any batch (as one Arrow array: a set of a large run's filings would grow with it).
+    excluded = pc.unique(pa.concat_arrays([kept, pa.array(replaced, pa.string())])) if replaced else kept
     with open_warehouse(settings.warehouse, read_only=True) as con:
-        filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
+        filings = lake.read_staged(settings.lake, run_id, "filings", kept)
         batches = _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"]))
         del filings
         for number, batch in enumerate(batches):
