@@ -299,8 +299,12 @@ class Outcomes:
         return sorted(set(pc.filter(pc.list_parent_indices(ids), hit).to_pylist()))
 
     def rows(self, mask: pa.Array | pa.ChunkedArray) -> pa.Table:
-        """The outcomes (of `current`) where `mask` is true."""
-        return self.current().filter(mask)
+        """The outcomes (of `current`) where `mask` is true: the columns themselves, not a copy, when that is
+        every one (the ledger rows of a first run, say)."""
+        table = self.current()
+        if table.num_rows and not mask.null_count and pc.all(mask).as_py():
+            return table
+        return table.filter(mask)
 
     def status_is(self, *statuses: str) -> pa.ChunkedArray:
         return pc.is_in(self.current()["status"], value_set=pa.array(statuses, pa.string()))
@@ -415,8 +419,8 @@ def schema_table(table: str, columns: dict[str, list | pa.Array | pa.ChunkedArra
     arrays = []
     for c in spec.columns:
         value = columns.get(c.name)
-        if isinstance(value, pa.ChunkedArray):
-            array = value.combine_chunks().cast(c.type)
+        if isinstance(value, pa.ChunkedArray):  # kept in its chunks: a cast to the same type shares the buffers
+            array = value.cast(c.type)
         elif isinstance(value, pa.Array):
             array = value.cast(c.type)
         elif c.name in columns:
