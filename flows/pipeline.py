@@ -284,7 +284,7 @@ _COPY_COLUMNS = ["filing_id", "source_file", "source_format", "accession_number"
 def consolidate(settings: RunSettings, run_id: str, reread_files: pa.Array) -> accounting.Decision:
     """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
     which stored filings they replace (the caller takes the copies not kept out of staging)."""
-    staged = lake.read_staged(settings.lake, run_id, "filings").select(_COPY_COLUMNS)
+    staged = lake.read_staged(settings.lake, run_id, "filings", columns=_COPY_COLUMNS)
     stored, previous, alone, reread = [], [], None, set()
     if staged.num_rows or len(reread_files):
         with open_warehouse(settings.warehouse, read_only=True) as con:
@@ -357,8 +357,9 @@ def _check_rows(settings: RunSettings, run_id: str, kept: pa.Array, replaced: li
     # Not history for any batch (as one Arrow array: a set of a large run's filings would grow with it).
     excluded = pc.unique(pa.concat_arrays([kept, pa.array(replaced, pa.string())])) if replaced else kept
     with open_warehouse(settings.warehouse, read_only=True) as con:
-        filings = lake.read_staged(settings.lake, run_id, "filings", kept)
-        batches = _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"]))
+        filings = lake.read_staged(settings.lake, run_id, "filings", kept,
+                                   columns=["filing_id", "issuer_cik", "issuer_name"])
+        batches = _validation_batches(con, filings)
         del filings
         for number, batch in enumerate(batches):
             ids = pa.array(batch, pa.string())
