@@ -31,9 +31,12 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from operator import attrgetter
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -214,10 +217,115 @@ class FileOutcome:
     chunk: int | None = None  # the parse chunk that read it (its staged Parquet parts)
 
 
-def settle(outcomes: list[FileOutcome], decision: Decision) -> None:
+_OUTCOME_SCHEMA = pa.schema([
+    ("path", pa.string()), ("sha256", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
+    ("status", pa.string()), ("filing_ids", pa.list_(pa.string())), ("stage", pa.string()), ("error", pa.string()),
+    ("detail", pa.string()), ("source_format", pa.string()), ("repeats", pa.string()), ("chunk", pa.int32())])
+_OUTCOME_FIELDS = tuple(f.name for f in fields(FileOutcome))
+assert _OUTCOME_FIELDS == tuple(_OUTCOME_SCHEMA.names)
+
+
+def outcome_table(outcomes: Iterable[FileOutcome]) -> pa.Table:
+    """FileOutcomes as Arrow columns, one row each, in order."""
+    outcomes = list(outcomes)
+    return pa.Table.from_arrays([pa.array(list(map(attrgetter(f.name), outcomes)), f.type) for f in _OUTCOME_SCHEMA],
+                                schema=_OUTCOME_SCHEMA)
+
+
+class Outcomes:
+    """What became of every file a run read, in reading order, held as Arrow columns: about 200 bytes a
+    file where a FileOutcome object costs about 600, so a run of a million files keeps no object per file.
+    The few outcomes a step changes after reading (`take`, then `put`) are FileOutcomes until `current`
+    folds them in."""
+
+    def __init__(self, tables: Iterable[pa.Table] = ()):
+        self._tables = list(tables)
+        self._changed: dict[int, FileOutcome] = {}
+
+    @classmethod
+    def of(cls, outcomes: Iterable[FileOutcome]) -> Outcomes:
+        return cls([outcome_table(outcomes)])
+
+    def add(self, table: pa.Table) -> None:
+        """The outcomes of more files read (a chunk's outcome_table)."""
+        self._tables.append(table)
+
+    def __len__(self) -> int:
+        return sum(t.num_rows for t in self._tables)
+
+    def __iter__(self) -> Iterator[FileOutcome]:
+        """Every outcome as a FileOutcome, made one batch at a time (for per-file logs)."""
+        for batch in self.current().to_batches(max_chunksize=4096):
+            for row in batch.to_pylist():
+                yield FileOutcome(**row)
+
+    @property
+    def filing_count(self) -> int:
+        return pc.sum(pc.list_value_length(self.current()["filing_ids"])).as_py() or 0
+
+    def current(self) -> pa.Table:
+        """The outcomes as they are now, the changed ones folded in (in reading order)."""
+        table = pa.concat_tables(self._tables) if self._tables else _OUTCOME_SCHEMA.empty_table()
+        if self._changed:
+            positions = np.array(sorted(self._changed), dtype=np.int64)
+            unchanged = np.ones(table.num_rows, dtype=bool)
+            unchanged[positions] = False
+            merged = pa.concat_tables([table.filter(pa.array(unchanged)),
+                                       outcome_table(self._changed[int(p)] for p in positions)])
+            order = np.argsort(np.concatenate([np.flatnonzero(unchanged), positions]), kind="stable")
+            table = merged.take(pa.array(order))
+            self._changed = {}
+        self._tables = [table]
+        return table
+
+    def positions(self, mask: pa.Array | pa.ChunkedArray) -> list[int]:
+        """Positions of the outcomes (of `current`) where `mask` is true."""
+        if isinstance(mask, pa.ChunkedArray):
+            mask = mask.combine_chunks()
+        return np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False)).tolist()
+
+    def take(self, positions: list[int]) -> list[FileOutcome]:
+        """The outcomes at these positions, as FileOutcomes to change and `put` back."""
+        table = self.current()
+        return [FileOutcome(**row) for row in table.take(pa.array(positions, pa.int64())).to_pylist()]
+
+    def put(self, positions: list[int], outcomes: list[FileOutcome]) -> None:
+        self._changed.update(zip(positions, outcomes))
+
+    def where_filings(self, filing_ids: Iterable[str]) -> list[int]:
+        """Positions of the outcomes carrying any of these filings."""
+        ids = self.current()["filing_ids"]
+        hit = pc.is_in(pc.list_flatten(ids), value_set=pa.array(sorted(set(filing_ids)), pa.string()))
+        return sorted(set(pc.filter(pc.list_parent_indices(ids), hit).to_pylist()))
+
+    def rows(self, mask: pa.Array | pa.ChunkedArray) -> pa.Table:
+        """The outcomes (of `current`) where `mask` is true: the columns themselves, not a copy, when that is
+        every one (the ledger rows of a first run, say)."""
+        table = self.current()
+        if table.num_rows and not mask.null_count and pc.all(mask).as_py():
+            return table
+        return table.filter(mask)
+
+    def status_is(self, *statuses: str) -> pa.ChunkedArray:
+        return pc.is_in(self.current()["status"], value_set=pa.array(statuses, pa.string()))
+
+
+def settle(outcomes: list[FileOutcome] | Outcomes, decision: Decision) -> None:
     """Files whose every filing another file carries more exactly become duplicates naming it; the others
     keep only their kept filings. A file read into filings of which the decision saw none (its staged
     rows are gone) fails the run: no file is marked loaded without its rows."""
+    if isinstance(outcomes, Outcomes):  # only the outcomes this changes become objects
+        table = outcomes.current()
+        ids = table["filing_ids"]
+        lost = pc.invert(pc.is_in(pc.list_flatten(ids), value_set=pa.array(decision.kept, pa.string())))
+        losing = np.zeros(table.num_rows, dtype=bool)
+        losing[pc.filter(pc.list_parent_indices(ids), lost).to_numpy(zero_copy_only=False)] = True
+        duplicate = pc.is_in(table["path"], value_set=pa.array(list(decision.duplicates), pa.string()))
+        positions = outcomes.positions(pc.and_(outcomes.status_is("loaded"), pc.or_(duplicate, pa.array(losing))))
+        changed = outcomes.take(positions)
+        settle(changed, decision)
+        outcomes.put(positions, changed)
+        return
     kept = set(decision.kept)
     for outcome in outcomes:
         if outcome.status != "loaded":
@@ -232,9 +340,15 @@ def settle(outcomes: list[FileOutcome], decision: Decision) -> None:
                                "nothing committed, no file marked loaded")
 
 
-def quarantine_filings(outcomes: list[FileOutcome], failed: dict[str, str]) -> None:
+def quarantine_filings(outcomes: list[FileOutcome] | Outcomes, failed: dict[str, str]) -> None:
     """Filings the load refused (filing_id -> reason): a file loses them, and a file left with none is
     quarantined at stage `load` with the reason."""
+    if isinstance(outcomes, Outcomes):
+        positions = outcomes.where_filings(failed)
+        changed = outcomes.take(positions)
+        quarantine_filings(changed, failed)
+        outcomes.put(positions, changed)
+        return
     for outcome in outcomes:
         lost = [f for f in outcome.filing_ids if f in failed]
         if not lost:
@@ -261,13 +375,17 @@ class FileCounts:
                 f"{self.duplicate} duplicate + {self.unchanged} unchanged + {self.quarantined} quarantined")
 
 
-def count_files(seen: int, skipped: int, statuses: list[str]) -> FileCounts:
+def count_files(seen: int, skipped: int, statuses: list[str] | Outcomes) -> FileCounts:
     """Counts of a run: `skipped` files matched the ledger without a read; `statuses`, one per file read."""
-    counts = {s: statuses.count(s) for s in FILE_STATUSES}
-    unknown = set(statuses) - set(FILE_STATUSES)
+    if isinstance(statuses, Outcomes):
+        found = {r["values"]: r["counts"] for r in pc.value_counts(statuses.current()["status"]).to_pylist()}
+    else:
+        found = {s: statuses.count(s) for s in set(statuses)}
+    counts = {s: found.get(s, 0) for s in FILE_STATUSES}
+    unknown = set(found) - set(FILE_STATUSES)
     if unknown:
         raise ValueError(f"unknown file status {sorted(unknown)}")
-    result = FileCounts(seen, len(statuses), counts["loaded"], counts["duplicate"], skipped + counts["unchanged"],
+    result = FileCounts(seen, sum(found.values()), counts["loaded"], counts["duplicate"], skipped + counts["unchanged"],
                         counts["quarantined"])
     result.check()
     return result
@@ -301,8 +419,8 @@ def schema_table(table: str, columns: dict[str, list | pa.Array | pa.ChunkedArra
     arrays = []
     for c in spec.columns:
         value = columns.get(c.name)
-        if isinstance(value, pa.ChunkedArray):
-            array = value.combine_chunks().cast(c.type)
+        if isinstance(value, pa.ChunkedArray):  # kept in its chunks: a cast to the same type shares the buffers
+            array = value.cast(c.type)
         elif isinstance(value, pa.Array):
             array = value.cast(c.type)
         elif c.name in columns:
@@ -316,8 +434,16 @@ def schema_table(table: str, columns: dict[str, list | pa.Array | pa.ChunkedArra
     return pa.Table.from_arrays(arrays, schema=spec.arrow_schema())
 
 
-def ledger_table(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> pa.Table:
+def ledger_table(outcomes: list[FileOutcome] | Outcomes, run_id: str, now: dt.datetime) -> pa.Table:
     """The ledger rows of the files a run read (unchanged ones keep theirs)."""
+    if isinstance(outcomes, Outcomes):
+        read = outcomes.rows(outcomes.status_is("loaded", "quarantined", "duplicate"))
+        return schema_table("ingest_ledger", {
+            "source_file": read["path"], "source_sha256": pc.fill_null(read["sha256"], ""),
+            "size_bytes": read["size"], "mtime_ns": read["mtime_ns"], "status": read["status"],
+            "filing_ids": read["filing_ids"],
+            "detail": pc.if_else(pc.equal(read["status"], "duplicate"), read["detail"], pa.scalar(None, pa.string()))},
+            read.num_rows, run_id=run_id, ingested_at=now)
     read = [o for o in outcomes if o.status in ("loaded", "quarantined", "duplicate")]
     return schema_table("ingest_ledger", {
         "source_file": [o.path for o in read], "source_sha256": [o.sha256 or "" for o in read],
@@ -327,21 +453,30 @@ def ledger_table(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> 
         len(read), run_id=run_id, ingested_at=now)
 
 
-def quarantine_table(outcomes: list[FileOutcome], run_id: str, now: dt.datetime) -> pa.Table:
-    held = [o for o in outcomes if o.status == "quarantined"]
+def quarantine_table(outcomes: list[FileOutcome] | Outcomes, run_id: str, now: dt.datetime) -> pa.Table:
+    if isinstance(outcomes, Outcomes):
+        held = outcomes.take(outcomes.positions(outcomes.status_is("quarantined")))
+    else:
+        held = [o for o in outcomes if o.status == "quarantined"]
     return schema_table("quarantine", {
         "source_file": [o.path for o in held], "source_sha256": [o.sha256 for o in held],
         "stage": [o.stage for o in held], "error": [o.error for o in held], "detail": [o.detail for o in held]},
         len(held), run_id=run_id, quarantined_at=now)
 
 
-def source_table(decision: Decision, outcomes: list[FileOutcome], run_id: str) -> pa.Table:
+def source_table(decision: Decision, outcomes: list[FileOutcome] | Outcomes, run_id: str) -> pa.Table:
     """filing_sources rows of the files a run read: the decision's, and those of files repeating a filing
     within one parse chunk (same filing id; `detail` names the file kept). The copies alone (most of a
     large run) go from column to column, never a Python object each."""
     names = ("filing_id", "source_file", "source_format", "used", "detail")
     columns = {name: [r[name] for r in decision.sources] for name in names}
-    repeating = [o for o in outcomes if o.status == "duplicate" and o.source_format and o.repeats]
+    if isinstance(outcomes, Outcomes):
+        table = outcomes.current()
+        repeating = outcomes.take(outcomes.positions(pc.and_(
+            outcomes.status_is("duplicate"), pc.and_(pc.is_valid(table["repeats"]), pc.is_valid(table["source_format"])))))
+        repeating = [o for o in repeating if o.source_format and o.repeats]
+    else:
+        repeating = [o for o in outcomes if o.status == "duplicate" and o.source_format and o.repeats]
     if repeating:
         listed = set(zip(columns["filing_id"], columns["source_file"]))
         if decision.alone is not None:  # only its rows of these files can hold the pairs

@@ -31,13 +31,14 @@ def changed_files(con: duckdb.DuckDBPyConnection, found: pa.Table, *, retry_quar
         con.unregister("_found")
 
 
-def loaded_copies(con: duckdb.DuckDBPyConnection, hashes: dict[str, str]) -> dict[str, str]:
-    """Of these files (path -> SHA-256 of the bytes read), those whose bytes a loaded file of another
-    path holds: path -> that file (the first by name of the loaded files with those bytes)."""
-    if not hashes:
+def loaded_copies(con: duckdb.DuckDBPyConnection, hashes: dict[str, str] | pa.Table) -> dict[str, str]:
+    """Of these files (path -> SHA-256 of the bytes read, or a table of columns path and sha256), those
+    whose bytes a loaded file of another path holds: path -> that file (the first by name of the loaded
+    files with those bytes)."""
+    if not len(hashes):
         return {}
-    con.register("_read", pa.table({"path": pa.array(list(hashes), pa.string()),
-                                    "sha256": pa.array(list(hashes.values()), pa.string())}))
+    con.register("_read", hashes if isinstance(hashes, pa.Table) else pa.table({
+        "path": pa.array(list(hashes), pa.string()), "sha256": pa.array(list(hashes.values()), pa.string())}))
     try:
         rows = con.execute("""
             SELECT r.path, l.original FROM _read r JOIN (

@@ -204,12 +204,16 @@ def staged_flags(lake: Path | str, run_id: str) -> ds.Dataset | None:
     return ds.dataset(files, schema=TABLES["dq_flags"].arrow_schema(), format="parquet", filesystem=folder.fs)
 
 
-def read_staged(lake: Path | str, run_id: str, table: str, filing_ids: pa.Array | None = None) -> pa.Table:
-    """A run's staged rows of a table; only those of `filing_ids` when given (filtered while scanning)."""
+def read_staged(lake: Path | str, run_id: str, table: str, filing_ids: pa.Array | None = None,
+                columns: list[str] | None = None) -> pa.Table:
+    """A run's staged rows of a table; only those of `filing_ids` when given (filtered while scanning), only
+    `columns` when given (the others never read: a large run's filings are hundreds of bytes each)."""
     staged = staged_dataset(lake, run_id, table)
     if staged is None:
-        return TABLES[table].arrow_schema().empty_table()
-    return staged.to_table(filter=None if filing_ids is None else ds.field("filing_id").isin(filing_ids))
+        empty = TABLES[table].arrow_schema().empty_table()
+        return empty if columns is None else empty.select(columns)
+    return staged.to_table(columns=columns,
+                           filter=None if filing_ids is None else ds.field("filing_id").isin(filing_ids))
 
 
 def drop_filings(lake: Path | str, run_id: str, chunk: int, filing_ids: set[str]) -> None:

@@ -31,7 +31,9 @@ class Rates:
 
     def add(self, outcomes: Sequence) -> None:
         self.files += len(outcomes)
-        self.filings += sum(len(o.filing_ids) for o in outcomes)
+        # A run's outcomes are columns (accounting.Outcomes): counted there, not made into objects.
+        counted = getattr(outcomes, "filing_count", None)
+        self.filings += counted if counted is not None else sum(len(o.filing_ids) for o in outcomes)
         if self.files >= self.total:
             self.ended = time.monotonic()
 

@@ -252,7 +252,8 @@ def _load(con: duckdb.DuckDBPyConnection, lake_root: Path | str, plan: LoadPlan,
     kept = sorted(plan.kept_filing_ids)
     # A run that keeps and replaces no filing (nothing new) touches no filing table: only its bookkeeping.
     changing = bool(kept or plan.replaced_filing_ids)
-    replaced = sorted(set(plan.replaced_filing_ids) | set(kept))
+    # A first run replaces nothing: its kept filings as they are, no set of them all.
+    replaced = sorted(set(plan.replaced_filing_ids).union(kept)) if plan.replaced_filing_ids else kept
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_kept", pa.table({"filing_id": pa.array(kept, pa.string())}))

@@ -29,7 +29,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from filingflow import PARSER_VERSION, accounting, faults, ingest_ledger, lake, progress, runlock, warehouse
-from filingflow.accounting import FileOutcome, new_run_id
+from filingflow.accounting import FileOutcome, Outcomes, new_run_id, outcome_table
 from filingflow.config import BY_KEY as SETTING
 from filingflow.connections import open_warehouse
 from filingflow.positions import prior_positions
@@ -166,7 +166,7 @@ def read_one(info: InputFile, max_bytes: int, max_seconds: float | None = None,
 
 @dataclass
 class ChunkResult:
-    outcomes: list[FileOutcome]
+    outcomes: pa.Table  # accounting.outcome_table: columns, not an object per file
     rows: dict[str, int]
 
 
@@ -193,6 +193,7 @@ def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str,
     """_read_chunk in a forked child (flows/parse_pool.py); a file it had to be killed on is quarantined."""
     read = partial(_read_chunk, chunk_no, known=known, settings=settings, run_id=run_id)
     result, given_up = parse_pool.read_in_child(read, files, settings.max_file_seconds)
+    lost = []
     for index, why in given_up:
         info = files[index]
         outcome = FileOutcome(info.path, None, info.size, info.mtime_ns, "quarantined", stage="parse", chunk=chunk_no)
@@ -203,7 +204,9 @@ def _read_chunk_in_child(chunk_no: int, files: list[InputFile], known: dict[str,
         else:
             outcome.error = "reader_crash"
             outcome.detail = f"the process reading the file died ({why.removeprefix('crash:')})"
-        result.outcomes.append(outcome)
+        lost.append(outcome)
+    if lost:
+        result.outcomes = pa.concat_tables([result.outcomes, outcome_table(lost)])
     return result
 
 
@@ -241,7 +244,7 @@ def _read_chunk(chunk_no: int, files: Iterable[InputFile], known: dict[str, str]
         if table_rows:
             lake.write_part(settings.lake, run_id, name, chunk_no, TABLES[name].to_arrow(table_rows))
             faults.point("parquet_write")
-    return ChunkResult(outcomes, counts)
+    return ChunkResult(outcome_table(outcomes), counts)
 
 
 def _known_bytes(path: str, known: dict[str, str], sha256: str) -> tuple[str, str | None] | None:
@@ -252,20 +255,25 @@ def _known_bytes(path: str, known: dict[str, str], sha256: str) -> tuple[str, st
     return None
 
 
-def _repeat_loaded_bytes(settings: RunSettings, run_id: str, outcomes: list[FileOutcome]) -> None:
+def _repeat_loaded_bytes(settings: RunSettings, run_id: str, outcomes: Outcomes) -> None:
     """Files read whose bytes a loaded file of another path holds become duplicates naming it, and their
     staged filings go: a join of the files' hashes with the ledger, not the whole ledger in memory."""
-    read = {o.path: o.sha256 for o in outcomes if o.sha256 and o.status in ("loaded", "quarantined")}
-    if not read:
+    table = outcomes.current()
+    read = table.filter(pc.and_(outcomes.status_is("loaded", "quarantined"), pc.is_valid(table["sha256"])))
+    if not read.num_rows:
         return
     with open_warehouse(settings.warehouse, read_only=True) as con:
-        originals = ingest_ledger.loaded_copies(con, read)
+        originals = ingest_ledger.loaded_copies(con, read.select(["path", "sha256"]))
+    if not originals:
+        return
+    positions = outcomes.positions(pc.is_in(table["path"], value_set=pa.array(list(originals), pa.string())))
+    changed = outcomes.take(positions)
     drop = []
-    for outcome in outcomes:
-        if outcome.path in originals:
-            drop += [(f, outcome.path) for f in outcome.filing_ids]
-            outcome.status, outcome.detail = "duplicate", f"same bytes as {originals[outcome.path]}"
-            outcome.filing_ids, outcome.source_format, outcome.stage, outcome.error = [], None, None, None
+    for outcome in changed:
+        drop += [(f, outcome.path) for f in outcome.filing_ids]
+        outcome.status, outcome.detail = "duplicate", f"same bytes as {originals[outcome.path]}"
+        outcome.filing_ids, outcome.source_format, outcome.stage, outcome.error = [], None, None, None
+    outcomes.put(positions, changed)
     _drop_from_staging(settings, run_id, outcomes, drop)
 
 
@@ -273,12 +281,12 @@ _COPY_COLUMNS = ["filing_id", "source_file", "source_format", "accession_number"
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
-def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> accounting.Decision:
+def consolidate(settings: RunSettings, run_id: str, reread_files: pa.Array) -> accounting.Decision:
     """Decide which staged filings to keep (accounting.decide: one per filing, the most exact copy) and
     which stored filings they replace (the caller takes the copies not kept out of staging)."""
-    staged = lake.read_staged(settings.lake, run_id, "filings").select(_COPY_COLUMNS)
-    stored, previous, alone = [], [], None
-    if staged.num_rows or reread_files:
+    staged = lake.read_staged(settings.lake, run_id, "filings", columns=_COPY_COLUMNS)
+    stored, previous, alone, reread = [], [], None, set()
+    if staged.num_rows or len(reread_files):
         with open_warehouse(settings.warehouse, read_only=True) as con:
             # Only copies sharing a value with another copy are weighed one by one; the rest (nearly all
             # of a first run) stay columns.
@@ -289,19 +297,23 @@ def consolidate(settings: RunSettings, run_id: str, reread_files: list[str]) -> 
             read = [accounting.Copy(*values) for values in zip(*(staged[c].to_pylist() for c in _COPY_COLUMNS))]
             stored = [accounting.Copy(**r, stored=True) for r in ingest_ledger.stored_copies(con, read)]
             previous = ingest_ledger.previous_filing_ids(con, reread_files)
+        # Of the files read again, decide needs those of stored copies only (not a set of every file read).
+        files = pa.array(sorted({s.source_file for s in stored}), pa.string())
+        reread = set(files.filter(pc.is_in(files, value_set=reread_files)).to_pylist())
     else:
         read = []
-    return accounting.decide(read, stored, set(reread_files), previous, alone)
+    return accounting.decide(read, stored, reread, previous, alone)
 
 
-def _drop_from_staging(settings: RunSettings, run_id: str, outcomes: list[FileOutcome],
+def _drop_from_staging(settings: RunSettings, run_id: str, outcomes: Outcomes,
                        copies: list[tuple[str, str]]) -> None:
     """Rewrite the staged parts of the chunks holding these (filing_id, source_file) copies without them
     (a chunk stages a filing id once: accounting.decide never keeps a copy another copy of its chunk repeats)."""
     if not copies:
         return
-    files = {source_file for _, source_file in copies}
-    chunk_of = {o.path: o.chunk for o in outcomes if o.path in files}
+    files = pa.array(sorted({source_file for _, source_file in copies}), pa.string())
+    carriers = outcomes.rows(pc.is_in(outcomes.current()["path"], value_set=files))
+    chunk_of = dict(zip(carriers["path"].to_pylist(), carriers["chunk"].to_pylist()))
     purge: dict[int, set[str]] = {}
     for filing_id, source_file in copies:
         purge.setdefault(chunk_of[source_file], set()).add(filing_id)
@@ -325,7 +337,9 @@ _validator: ProcessPoolExecutor | None = None  # the run's validation process, w
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
-    if _validator is not None and kept:
+    # As an Arrow array: one buffer to ship to the validation process, not an object per filing.
+    kept = pa.array(kept, pa.string())
+    if _validator is not None and len(kept):
         try:
             return _validator.submit(_check_rows, settings, run_id, kept, replaced).result()
         except BrokenProcessPool as exc:  # killed (out of memory?): check here, as a smaller run does
@@ -333,17 +347,19 @@ def validate_rows(settings: RunSettings, run_id: str, kept: list[str], replaced:
     return _check_rows(settings, run_id, kept, replaced)
 
 
-def _check_rows(settings: RunSettings, run_id: str, kept: list[str], replaced: list[str]):
+def _check_rows(settings: RunSettings, run_id: str, kept: pa.Array, replaced: list[str]):
     from expectations.runner import RunChecker, skipped
 
-    if not kept:
+    if not len(kept):
         return skipped()
     # GX's docs store wants an absolute folder.
     checker = RunChecker(run_id, settings.dq_dir.resolve() if settings.dq_dir else None)
-    excluded = sorted(set(replaced) | set(kept))  # not history for any batch
+    # Not history for any batch (as one Arrow array: a set of a large run's filings would grow with it).
+    excluded = pc.unique(pa.concat_arrays([kept, pa.array(replaced, pa.string())])) if replaced else kept
     with open_warehouse(settings.warehouse, read_only=True) as con:
-        filings = lake.read_staged(settings.lake, run_id, "filings", pa.array(kept, pa.string()))
-        batches = _validation_batches(con, filings.select(["filing_id", "issuer_cik", "issuer_name"]))
+        filings = lake.read_staged(settings.lake, run_id, "filings", kept,
+                                   columns=["filing_id", "issuer_cik", "issuer_name"])
+        batches = _validation_batches(con, filings)
         del filings
         for number, batch in enumerate(batches):
             ids = pa.array(batch, pa.string())
@@ -480,7 +496,7 @@ class _Parts:
 
     seen: int  # files found
     skipped: int
-    outcomes: list[FileOutcome]
+    outcomes: Outcomes
     decision: accounting.Decision
     validation: object
     started: dt.datetime
@@ -558,11 +574,13 @@ def _read_and_check(settings: RunSettings, run_id: str, started: dt.datetime, ch
         futures = [submit(parse_chunk, {
             "chunk_no": i, "files": quote(chunk), "known": quote({f.path: known[f.path] for f in chunk if f.path in known}),
             "settings": shipped, "run_id": run_id}) for i, chunk in enumerate(chunks)]
-        outcomes = [o for fut in futures for o in progress.parsed(fut.result().outcomes)]
+        outcomes = Outcomes()
+        for fut in futures:
+            outcomes.add(progress.parsed(Outcomes([fut.result().outcomes])).current())
     del futures
     chunks.clear()  # the files found go (the caller's list is this one)
     _repeat_loaded_bytes(settings, run_id, outcomes)
-    reread = [o.path for o in outcomes if o.status in ("loaded", "quarantined")]
+    reread = outcomes.rows(outcomes.status_is("loaded", "quarantined"))["path"].combine_chunks()
     decision = consolidate(settings, run_id, quote(reread))
     del reread
     _give_back_memory()
@@ -572,8 +590,12 @@ def _read_and_check(settings: RunSettings, run_id: str, started: dt.datetime, ch
     accounting.settle(outcomes, decision)
     for warning in decision.warnings:
         logger.warning("run %s: %s", run_id, warning)
-    byte_copies = [(o.path, o.detail.removeprefix("same bytes as ")) for o in outcomes
-                   if o.status == "duplicate" and o.source_format is None and o.detail]
+    table = outcomes.current()
+    copied = outcomes.rows(pc.and_(outcomes.status_is("duplicate"),
+                                   pc.and_(pc.is_null(table["source_format"]), pc.is_valid(table["detail"]))))
+    byte_copies = [(path, detail.removeprefix("same bytes as ")) for path, detail
+                   in zip(copied["path"].to_pylist(), copied["detail"].to_pylist()) if detail]
+    del table, copied
     parts = _Parts(seen, fresh, outcomes, decision, None, started, byte_copies)
     parts.validation = validate_rows(settings, run_id, quote(decision.kept), quote(decision.replaced))
     return _plan(settings, run_id, parts), parts
@@ -583,8 +605,9 @@ def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPl
     """The load of what the run decided: filings, bookkeeping rows (accounting builds them)."""
     now = dt.datetime.now(dt.timezone.utc)
     outcomes, decision, validation = parts.outcomes, parts.decision, parts.validation
-    counts = accounting.count_files(parts.seen, parts.skipped, [o.status for o in outcomes])
+    counts = accounting.count_files(parts.seen, parts.skipped, outcomes)
     ledger = accounting.ledger_table(outcomes, run_id, now)
+    touched = outcomes.rows(outcomes.status_is("unchanged"))
     run_row = accounting.run_row(
         run_id, flow_run_id=_flow_run_id(), started=parts.started, inputs=[str(p) for p in settings.inputs],
         counts=counts, filings_loaded=len(decision.kept), expectations_passed=validation.passed,
@@ -594,7 +617,7 @@ def _plan(settings: RunSettings, run_id: str, parts: _Parts) -> warehouse.LoadPl
         ledger_rows=ledger, quarantine_rows=accounting.quarantine_table(outcomes, run_id, now),
         reprocessed_files=ledger["source_file"],
         # Same bytes under a new mtime: remember the mtime so the next run skips it without hashing.
-        touched_files=[(o.path, o.mtime_ns) for o in outcomes if o.status == "unchanged"],
+        touched_files=list(zip(touched["path"].to_pylist(), touched["mtime_ns"].to_pylist())),
         dq_results=validation.results, dq_flags=validation.flags, refused_filing_ids=sorted(parts.refused),
         run_row=run_row,
         source_rows=accounting.source_table(decision, outcomes, run_id), superseded=decision.superseded,
@@ -610,7 +633,8 @@ def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dic
         except warehouse.LoadRefused as refused:
             get_run_logger().warning("run %s: %d filings refused by the load, quarantined: %s", plan.run_id,
                                      len(refused.filings), "; ".join(f"{f}: {why}" for f, why in refused.filings.items()))
-            carrier = {f: o.path for o in parts.outcomes for f in o.filing_ids}
+            carrier = {f: o.path for o in parts.outcomes.take(parts.outcomes.where_filings(refused.filings))
+                       for f in o.filing_ids}
             _drop_from_staging(settings, plan.run_id, parts.outcomes, [(f, carrier[f]) for f in refused.filings])
             accounting.quarantine_filings(parts.outcomes, refused.filings)
             parts.decision.kept = [f for f in parts.decision.kept if f not in refused.filings]
@@ -622,7 +646,7 @@ def _load(settings: RunSettings, plan: warehouse.LoadPlan, parts: _Parts) -> dic
 def _finish(settings: RunSettings, run_id: str, shown: str, plan: warehouse.LoadPlan, parts: _Parts,
             inserted: dict[str, int]) -> RunSummary:
     outcomes, validation = parts.outcomes, parts.validation
-    counts = accounting.count_files(parts.seen, parts.skipped, [o.status for o in outcomes])
+    counts = accounting.count_files(parts.seen, parts.skipped, outcomes)
     failed = [(r["suite"], r["expectation"], r["column_name"], r["unexpected_count"])
               for r in validation.results.to_pylist() if not r["success"]]
     summary = RunSummary(
@@ -632,8 +656,8 @@ def _finish(settings: RunSettings, run_id: str, shown: str, plan: warehouse.Load
         expectations_passed=validation.passed, expectations_failed=validation.failed,
         failed_expectations=failed,
         suites=_per_suite(validation.results),
-        quarantined=[(o.path, o.error, o.detail) for o in outcomes if o.status == "quarantined"],
-        duplicates=[(o.path, o.detail) for o in outcomes if o.status == "duplicate"],
+        quarantined=[(o.path, o.error, o.detail) for o in _with_status(outcomes, "quarantined")],
+        duplicates=[(o.path, o.detail) for o in _with_status(outcomes, "duplicate")],
         warnings=list(parts.decision.warnings),
         dq_docs=plan.run_row["dq_docs"], warehouse=shown, lake=str(settings.lake))
     summary.report = _report(settings, run_id)
@@ -647,6 +671,10 @@ def _finish(settings: RunSettings, run_id: str, shown: str, plan: warehouse.Load
             f"run {run_id} loaded its rows, but error expectations failed above {settings.max_error_rate:.2%} "
             f"of rows: {'; '.join(over)}; see `filingflow dq --run {run_id}`", summary)
     return summary
+
+
+def _with_status(outcomes: Outcomes, status: str) -> list[FileOutcome]:
+    return outcomes.take(outcomes.positions(outcomes.status_is(status)))
 
 
 def _per_suite(results: pa.Table) -> list[tuple[str, int, int]]:
