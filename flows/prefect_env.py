@@ -13,7 +13,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.prefect_server import free_port, healthy
+from flows.prefect_server import free_port, healthy, stop_process
 
 SERVER_START_TIMEOUT_SECONDS = 120  # a fresh Prefect home migrates its database first
 
@@ -160,12 +160,7 @@ class TemporaryServer:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=5)
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -44,6 +44,16 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Ask a server process to end; kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -101,10 +111,5 @@ def _local_server(port: int, url: str, say) -> Iterator[None]:
             f"For a server of your own, run `prefect server start` and set PREFECT_API_URL.")
         yield
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, timeout=30)
         log.close()

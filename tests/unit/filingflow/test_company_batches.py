@@ -12,21 +12,11 @@ import pytest
 from filingflow import companies, warehouse
 from filingflow.companies import resolve_companies
 from filingflow.connections import open_warehouse
-from filingflow.schema import TABLES
+from tests.support.stored_rows import insert_rows
 
 NOW = dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)
 NAMES = ["Acme Widgets Inc.", "ACME WIDGETS INC /DE", "Blue Fund LP", "Blue Fund L.P.", "Cobalt Holdings LLC",
          "Delta Capital Partners", "Echo Trust", "Foxtrot Corp", "FOXTROT CORPORATION", "Smith John"]
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    con.register("_rows", TABLES[table].to_arrow([TABLES[table].row(r) for r in rows]))
-    try:
-        con.execute(f'INSERT INTO "{table}" SELECT * FROM _rows')
-    finally:
-        con.unregister("_rows")
 
 
 def _filings(rng: random.Random, first: int, count: int) -> tuple[list[dict], list[dict], list[dict]]:
@@ -69,12 +59,12 @@ def _two_loads(path, seed: int, batch: int, monkeypatch) -> tuple[dict, dict, tu
         warehouse.ensure_schema(con)
         first = _filings(rng, 0, 40)
         for table, rows in zip(("filings", "filing_companies", "reporting_owners"), first):
-            _insert(con, table, rows)
+            insert_rows(con, table, rows)
         one = resolve_companies(con, set(), [f["filing_id"] for f in first[0]])
         after_first = _state(con)
         second = _filings(rng, 40, 40)
         for table, rows in zip(("filings", "filing_companies", "reporting_owners"), second):
-            _insert(con, table, rows)
+            insert_rows(con, table, rows)
         two = resolve_companies(con, set(), [f["filing_id"] for f in second[0]])
         return after_first, _state(con), (one, two)
 
@@ -94,13 +84,13 @@ def test_a_name_only_company_stored_earlier_merges_into_a_cik_read_in_a_later_ba
         warehouse.ensure_schema(con)
         base = dict(content_id="c", form_type="8-K", is_amendment=False, source_file="x", source_sha256="x",
                     source_format="ascii_8k", parser_version="t", run_id="r", loaded_at=NOW)
-        _insert(con, "filings", [dict(base, filing_id="f1", filed_date=dt.date(2020, 1, 1))])
-        _insert(con, "filing_companies", [dict(filing_id="f1", company_index=0, role="filer",
+        insert_rows(con, "filings", [dict(base, filing_id="f1", filed_date=dt.date(2020, 1, 1))])
+        insert_rows(con, "filing_companies", [dict(filing_id="f1", company_index=0, role="filer",
                                                name="Acme Widgets Inc.", sec_file_number="001-1")])
         resolve_companies(con, set(), ["f1"])
         assert con.execute("SELECT company_id FROM filing_companies").fetchall() == [("name:ACME WIDGETS INCORPORATED",)]
-        _insert(con, "filings", [dict(base, filing_id=f, filed_date=dt.date(2021, 1, 1)) for f in ("f2", "f3")])
-        _insert(con, "filing_companies", [
+        insert_rows(con, "filings", [dict(base, filing_id=f, filed_date=dt.date(2021, 1, 1)) for f in ("f2", "f3")])
+        insert_rows(con, "filing_companies", [
             dict(filing_id="f2", company_index=0, role="filer", name="Other Co", sec_file_number="002-9"),
             dict(filing_id="f3", company_index=0, role="filer", cik="123", name="ACME WIDGETS INC /DE",
                  sec_file_number="001-1")])
@@ -119,14 +109,14 @@ def test_a_stored_company_is_known_by_every_mention_not_only_its_first(tmp_path,
         warehouse.ensure_schema(con)
         base = dict(content_id="c", form_type="8-K", is_amendment=False, source_file="x", source_sha256="x",
                     source_format="ascii_8k", parser_version="t", run_id="r", loaded_at=NOW)
-        _insert(con, "filings", [dict(base, filing_id=f, filed_date=dt.date(2020, 1, 1)) for f in ("f0", "f1")])
-        _insert(con, "filing_companies", [
+        insert_rows(con, "filings", [dict(base, filing_id=f, filed_date=dt.date(2020, 1, 1)) for f in ("f0", "f1")])
+        insert_rows(con, "filing_companies", [
             dict(filing_id="f0", company_index=0, role="issuer", cik="0000000000", name="Alpha Corp"),
             dict(filing_id="f1", company_index=0, role="issuer", cik="0000000001", name="Alpha Corp")])
         resolve_companies(con, set(), ["f0", "f1"])
         assert {r[0] for r in con.execute("SELECT company_id FROM filing_companies").fetchall()} == {"cik:0000000001"}
-        _insert(con, "filings", [dict(base, filing_id="f2", filed_date=dt.date(2021, 1, 1))])
-        _insert(con, "filing_companies", [dict(filing_id="f2", company_index=0, role="issuer", cik="99",
+        insert_rows(con, "filings", [dict(base, filing_id="f2", filed_date=dt.date(2021, 1, 1))])
+        insert_rows(con, "filing_companies", [dict(filing_id="f2", company_index=0, role="issuer", cik="99",
                                                name="ALPHA CORP")])
         resolved = resolve_companies(con, set(), ["f2"])
         assert resolved.merged == set()

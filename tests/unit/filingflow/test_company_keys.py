@@ -14,22 +14,13 @@ from filingflow import companies, warehouse
 from filingflow.companies import CompanyResolver, is_entity_name, resolve_companies, stored_keys
 from filingflow.connections import open_warehouse
 from filingflow.schema import TABLES
+from tests.support.stored_rows import insert_rows
 
 NOW = dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)
 NAMES = ["Acme Widgets Inc.", "ACME WIDGETS INC /DE", "Blue Fund LP", "Blue Fund L.P.", "Cobalt Holdings LLC",
          "Delta Capital Partners", "Echo Trust", "Foxtrot Corp", "FOXTROT CORPORATION", "Smith John"]
 BASE = dict(content_id="c", form_type="4", is_amendment=False, source_file="x", source_sha256="x",
             source_format="ownership_xml", parser_version="t", run_id="r", loaded_at=NOW)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    con.register("_rows", TABLES[table].to_arrow([TABLES[table].row(r) for r in rows]))
-    try:
-        con.execute(f'INSERT INTO "{table}" SELECT * FROM _rows')
-    finally:
-        con.unregister("_rows")
 
 
 def _filings(rng: random.Random, first: int, count: int) -> tuple[list[dict], list[dict], list[dict]]:
@@ -54,7 +45,7 @@ def _filings(rng: random.Random, first: int, count: int) -> tuple[list[dict], li
 
 def _load(con: duckdb.DuckDBPyConnection, rows: tuple[list[dict], list[dict], list[dict]]) -> companies.Resolved:
     for table, table_rows in zip(("filings", "filing_companies", "reporting_owners"), rows):
-        _insert(con, table, table_rows)
+        insert_rows(con, table, table_rows)
     return resolve_companies(con, set(), [f["filing_id"] for f in rows[0]])
 
 
@@ -178,8 +169,8 @@ def test_a_replaced_filing_takes_its_old_keys_with_it(tmp_path):
         losing = {r[0] for r in con.execute("SELECT company_id FROM filing_companies WHERE filing_id = 'f1'").fetchall()}
         for table in ("filings", "filing_companies", "reporting_owners"):
             con.execute(f"DELETE FROM {table} WHERE filing_id = 'f1'")
-        _insert(con, "filings", [dict(BASE, filing_id="f1", filed_date=dt.date(2020, 1, 1))])
-        _insert(con, "filing_companies", [dict(filing_id="f1", company_index=0, role="issuer", cik="123",
+        insert_rows(con, "filings", [dict(BASE, filing_id="f1", filed_date=dt.date(2020, 1, 1))])
+        insert_rows(con, "filing_companies", [dict(filing_id="f1", company_index=0, role="issuer", cik="123",
                                                name="Acme Widgets Inc.", ticker="NEW")])
         resolve_companies(con, losing, ["f1"])
         assert ("cik:0000000123", "ticker", "NEW") in _stored(con)
