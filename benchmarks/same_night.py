@@ -1,5 +1,6 @@
 """Whether two roots (warehouse, lake, Data Docs) hold the same night run by two versions of the
-product: every warehouse table row for row (`dq_results` and `dq_flags` included) and every file
+product, or two first runs on the same inputs: every table of the warehouse row for row, in every
+schema (`dq_results`, `dq_flags` and the search index's tables included), and every file
 of the Data Docs, apart from what differs between any two runs (the run's id and times, GX's
 build stamps and random element ids).
 
@@ -46,7 +47,7 @@ def _normalised(table: str, columns: list[tuple[str, str]], catalog: str, run_id
         elif type_ == "VARCHAR[]":
             column = f"list_transform({column}, x -> replace(replace(x, {_literal(run_id)}, 'RUN'), {_literal(root)}, 'ROOT'))"
         shown.append(column)
-    return f'SELECT {", ".join(shown)} FROM {catalog}.main."{table}"'
+    return f'SELECT {", ".join(shown)} FROM {catalog}.{table}'
 
 
 def compare_tables(a: Path, b: Path) -> list[str]:
@@ -59,17 +60,22 @@ def compare_tables(a: Path, b: Path) -> list[str]:
         runs = {s: con.execute(f"SELECT run_id FROM {s}.main.runs ORDER BY started_at DESC LIMIT 1").fetchone()[0]
                 for s in "ab"}
         roots = {"a": str(a), "b": str(b)}
-        tables = [t for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'a' AND table_schema = 'main' "
-            "ORDER BY 1").fetchall()]
-        for table in tables:
+        # every schema's tables: the search index's (fts_main_...) too
+        tables = {s: {name if schema == "main" else f"{schema}.{name}" for schema, name in con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = ?", [s]).fetchall()}
+            for s in "ab"}
+        lines += [f"DIFFERENT {table}: only in {s.upper()}"
+                  for s, other in (("a", "b"), ("b", "a")) for table in sorted(tables[s] - tables[other])]
+        for table in sorted(tables["a"] & tables["b"]):
+            schema, name = table.split(".", 1) if "." in table else ("main", table)
             columns = con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = 'a' "
-                "AND table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()
-            sides = {s: _normalised(table, columns, s, runs[s], roots[s]) for s in "ab"}
+                "AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, name]).fetchall()
+            quoted = f'"{schema}"."{name}"'
+            sides = {s: _normalised(quoted, columns, s, runs[s], roots[s]) for s in "ab"}
             only_a = con.execute(f"SELECT count(*) FROM ({sides['a']} EXCEPT ALL {sides['b']})").fetchone()[0]
             only_b = con.execute(f"SELECT count(*) FROM ({sides['b']} EXCEPT ALL {sides['a']})").fetchone()[0]
-            rows = con.execute(f'SELECT count(*) FROM a.main."{table}"').fetchone()[0]
+            rows = con.execute(f"SELECT count(*) FROM a.{quoted}").fetchone()[0]
             lines.append(f"same {table}: {rows} rows" if not (only_a or only_b)
                          else f"DIFFERENT {table}: {rows} rows, {only_a} only in A, {only_b} only in B")
     finally:
